@@ -1,0 +1,176 @@
+package planwatch
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Kind says what an indicator measures, which fixes how it may be combined.
+type Kind string
+
+const (
+	KindFlow    Kind = "flow"    // measured over a period: turnover, arrivals, disbursement
+	KindStock   Kind = "stock"   // a level at a date: deposits, herds
+	KindCount   Kind = "count"   // a number of events in the period
+	KindRate    Kind = "rate"    // a ratio or share, in percent
+	KindIndex   Kind = "index"   // an index with a base of 100 (IIP, CPI)
+	KindAverage Kind = "average" // a per-unit mean: criteria per commune, GRDP per capita
+)
+
+// Kinds lists every valid Kind.
+var Kinds = []Kind{KindFlow, KindStock, KindCount, KindRate, KindIndex, KindAverage}
+
+// TimeAgg is how sub-periods combine into a longer period (month → quarter → year).
+type TimeAgg string
+
+const (
+	TimeSum  TimeAgg = "sum"  // add periods; the year-to-date sum is the "lũy kế" figure
+	TimeLast TimeAgg = "last" // the value at the end of the period
+	TimeAvg  TimeAgg = "avg"  // mean of sub-period values
+	TimeNone TimeAgg = "none" // cannot be derived from sub-periods; only reported values count
+)
+
+// UnitAgg is how the values of child units combine into their parent's.
+type UnitAgg string
+
+const (
+	UnitSum   UnitAgg = "sum"   // add units: flows, stocks, counts
+	UnitAvg   UnitAgg = "avg"   // plain mean over reporting units (criteria per commune)
+	UnitRatio UnitAgg = "ratio" // recompute from numerator and denominator indicators
+	UnitNone  UnitAgg = "none"  // never combined; only reported values count
+)
+
+// Direction says whether a higher value is better.
+type Direction int
+
+const (
+	HigherIsBetter Direction = 1
+	LowerIsBetter  Direction = -1
+)
+
+// Indicator is one entry of the indicator catalogue.
+type Indicator struct {
+	Code        string    `json:"code"`
+	NameVI      string    `json:"name_vi"`
+	NameEN      string    `json:"name_en"`
+	Unit        string    `json:"unit"`        // as printed in reports: "tỷ đồng", "triệu USD", "ha"
+	Sector      string    `json:"sector"`      // group of the provincial indicator system
+	Kind        Kind      `json:"kind"`        // flow, stock, count, rate, index, average
+	TimeAgg     TimeAgg   `json:"time_agg"`    // over periods
+	UnitAgg     UnitAgg   `json:"unit_agg"`    // over administrative units
+	Direction   Direction `json:"direction"`   // 1 higher is better, -1 lower is better
+	Decimals    int       `json:"decimals"`    // decimals shown in the display unit
+	Numerator   string    `json:"numerator"`   // for UnitRatio: indicator codes
+	Denominator string    `json:"denominator"` //
+	Periodicity string    `json:"periodicity"` // month, quarter, half, year
+}
+
+// BaseUnit is the unit values are stored in ("VND" for "tỷ đồng") and Scale the
+// factor from the display unit to it (1e9).
+func (ind *Indicator) BaseUnit() (unit string, scale float64) { return SplitUnit(ind.Unit) }
+
+// Validate reports the first inconsistency of the indicator's settings,
+// including combinations that must never happen (summing a stock over time).
+func (ind *Indicator) Validate() error {
+	if ind.Code == "" {
+		return Errorf(EINVALID, "indicator code required")
+	}
+	if ind.NameVI == "" {
+		return Errorf(EINVALID, "indicator %s: Vietnamese name required", ind.Code)
+	}
+	ok := false
+	for _, k := range Kinds {
+		ok = ok || k == ind.Kind
+	}
+	if !ok {
+		return Errorf(EINVALID, "indicator %s: unknown kind %q", ind.Code, ind.Kind)
+	}
+	switch ind.TimeAgg {
+	case TimeSum, TimeLast, TimeAvg, TimeNone:
+	default:
+		return Errorf(EINVALID, "indicator %s: unknown time aggregation %q", ind.Code, ind.TimeAgg)
+	}
+	switch ind.UnitAgg {
+	case UnitSum, UnitAvg, UnitRatio, UnitNone:
+	default:
+		return Errorf(EINVALID, "indicator %s: unknown unit aggregation %q", ind.Code, ind.UnitAgg)
+	}
+	if ind.Kind == KindStock && ind.TimeAgg == TimeSum {
+		return Errorf(EINVALID, "indicator %s: a stock cannot be summed over time", ind.Code)
+	}
+	if (ind.Kind == KindRate || ind.Kind == KindIndex || ind.Kind == KindAverage) && ind.UnitAgg == UnitSum {
+		return Errorf(EINVALID, "indicator %s: a %s cannot be summed over units", ind.Code, ind.Kind)
+	}
+	if (ind.Kind == KindRate || ind.Kind == KindIndex) && ind.TimeAgg == TimeSum {
+		return Errorf(EINVALID, "indicator %s: a %s cannot be summed over time", ind.Code, ind.Kind)
+	}
+	if ind.UnitAgg == UnitRatio && (ind.Numerator == "" || ind.Denominator == "") {
+		return Errorf(EINVALID, "indicator %s: ratio aggregation needs numerator and denominator", ind.Code)
+	}
+	if ind.Direction != HigherIsBetter && ind.Direction != LowerIsBetter {
+		return Errorf(EINVALID, "indicator %s: direction must be 1 or -1", ind.Code)
+	}
+	return nil
+}
+
+// DefaultUnitAgg is the aggregation over units implied by a kind, used when a
+// catalogue does not say.
+func DefaultUnitAgg(k Kind) UnitAgg {
+	switch k {
+	case KindFlow, KindStock, KindCount:
+		return UnitSum
+	case KindAverage:
+		return UnitAvg
+	}
+	return UnitNone
+}
+
+// DefaultTimeAgg is the aggregation over time implied by a kind.
+func DefaultTimeAgg(k Kind) TimeAgg {
+	switch k {
+	case KindFlow, KindCount:
+		return TimeSum
+	case KindStock, KindRate, KindAverage:
+		return TimeLast
+	}
+	return TimeNone
+}
+
+// scaledUnits maps the scale words of printed units to their factor.
+var scaleWords = []struct {
+	word  string
+	scale float64
+}{
+	{"nghìn tỷ ", 1e12}, {"ngàn tỷ ", 1e12},
+	{"nghìn ", 1e3}, {"ngàn ", 1e3},
+	{"triệu ", 1e6},
+	{"tỷ ", 1e9}, {"tỉ ", 1e9},
+}
+
+// SplitUnit turns a printed unit into the stored base unit and its scale:
+// "tỷ đồng" → ("VND", 1e9), "triệu USD" → ("USD", 1e6), "nghìn con" → ("con", 1e3),
+// "ha" → ("ha", 1). Per-unit ratios such as "triệu đồng/người" keep their
+// denominator: ("VND/người", 1e6).
+func SplitUnit(u string) (base string, scale float64) {
+	u = strings.TrimSpace(u)
+	scale = 1
+	for _, w := range scaleWords {
+		if strings.HasPrefix(u, w.word) {
+			scale = w.scale
+			u = strings.TrimPrefix(u, w.word)
+			break
+		}
+	}
+	head, tail, per := strings.Cut(u, "/")
+	switch head {
+	case "đồng", "VNĐ", "VND", "đ":
+		head = "VND"
+	}
+	if per {
+		return head + "/" + tail, scale
+	}
+	return head, scale
+}
+
+// String gives the code and name, for messages.
+func (ind *Indicator) String() string { return fmt.Sprintf("%s (%s)", ind.Code, ind.NameVI) }

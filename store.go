@@ -1,0 +1,124 @@
+package planwatch
+
+import (
+	"context"
+	"time"
+)
+
+// ChangeSet is one atomic write: every part is validated, and either all of it
+// is stored or none of it. By and From say who made the change and from where
+// (a user name and an IP address, "cli", a file name).
+type ChangeSet struct {
+	By         string
+	From       string
+	Values     []DataValue
+	Targets    []Target
+	Milestones []Milestone
+	Notes      []Note
+	Tasks      []Task
+	// DryRun validates and counts without storing.
+	DryRun bool
+}
+
+// ApplyResult counts what a change set did, in the manner of DHIS2's import
+// summary: a value equal to the current one is ignored, not revised.
+type ApplyResult struct {
+	Imported int `json:"imported"` // new keys
+	Updated  int `json:"updated"`  // new revisions of existing keys
+	Ignored  int `json:"ignored"`  // unchanged values
+	Deleted  int `json:"deleted"`  // withdrawn values
+}
+
+// ValueQuery selects current values. Empty slices and zero months mean "any".
+type ValueQuery struct {
+	Indicators []string
+	Units      []string
+	FromMonth  int // YYYYMM, inclusive: values whose period starts on or after it
+	ToMonth    int // YYYYMM, inclusive: values whose period ends on or before it
+	// ApprovedOnly excludes values of unit-periods not yet approved.
+	ApprovedOnly bool
+}
+
+// TargetQuery selects current targets (highest version per indicator, unit,
+// year and kind).
+type TargetQuery struct {
+	Indicators []string
+	Units      []string
+	Years      []int
+}
+
+// AuditEntry is one recorded action. The application offers no way to change
+// or delete audit entries.
+type AuditEntry struct {
+	ID     int64     `json:"id"`
+	At     time.Time `json:"at"`
+	By     string    `json:"by"`
+	From   string    `json:"from"`
+	Action string    `json:"action"` // value.create, value.update, value.delete, target.set, login, …
+	Entity string    `json:"entity"` // a key such as "trade.retail_sales_services/20/2022Q1"
+	Old    string    `json:"old,omitempty"`
+	New    string    `json:"new,omitempty"`
+	Detail string    `json:"detail,omitempty"`
+}
+
+// AuditQuery filters audit entries; zero fields mean "any".
+type AuditQuery struct {
+	By       string
+	Action   string // prefix match
+	Entity   string // prefix match
+	From, To time.Time
+	Limit    int
+}
+
+// CatalogStore holds indicators and administrative units.
+type CatalogStore interface {
+	// SaveIndicators inserts or replaces indicators by code. EINVALID if one fails Validate.
+	SaveIndicators(ctx context.Context, inds []Indicator, by string) error
+	// Indicators lists the catalogue ordered by code.
+	Indicators(ctx context.Context) ([]Indicator, error)
+	// SaveOrgUnits inserts or replaces unit versions (by code and valid-from)
+	// and transitions (by old, new and date).
+	SaveOrgUnits(ctx context.Context, units []OrgUnit, transitions []Transition, by string) error
+	// OrgUnits lists every version of every unit.
+	OrgUnits(ctx context.Context) ([]OrgUnit, error)
+	// Transitions lists every transition.
+	Transitions(ctx context.Context) ([]Transition, error)
+}
+
+// DataStore holds values, targets, milestones, notes and tasks.
+type DataStore interface {
+	// Apply validates and stores a change set atomically, recording an audit
+	// entry for every change. EINVALID (with Problems) if any part is invalid:
+	// then nothing is stored.
+	Apply(ctx context.Context, cs *ChangeSet) (ApplyResult, error)
+	// Values returns the current value of every key matching q.
+	Values(ctx context.Context, q ValueQuery) ([]DataValue, error)
+	// Revisions returns every revision of one key, oldest first.
+	Revisions(ctx context.Context, k Key) ([]DataValue, error)
+	// Targets returns current targets matching q.
+	Targets(ctx context.Context, q TargetQuery) ([]Target, error)
+	// TargetHistory returns every version of the targets of an indicator and unit.
+	TargetHistory(ctx context.Context, indicator, unit string) ([]Target, error)
+	// Milestones returns the milestones of a unit and year ("" unit = all).
+	Milestones(ctx context.Context, unit string, year int) ([]Milestone, error)
+	// Notes returns the notes of a unit for periods within p's year up to p's end.
+	Notes(ctx context.Context, unit string, p Period) ([]Note, error)
+	// Tasks returns the tasks of a unit due in the year of p.
+	Tasks(ctx context.Context, unit string, p Period) ([]Task, error)
+}
+
+// AuditStore reads the audit trail.
+type AuditStore interface {
+	// Audit returns entries matching q, newest first.
+	Audit(ctx context.Context, q AuditQuery) ([]AuditEntry, error)
+	// RecordAudit appends entries that are not data changes (logins, permission changes).
+	RecordAudit(ctx context.Context, entries ...AuditEntry) error
+}
+
+// Store is everything planwatch keeps. Implementations: sqlite, postgres.
+type Store interface {
+	CatalogStore
+	DataStore
+	AuditStore
+	Close() error
+}
