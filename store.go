@@ -99,7 +99,7 @@ type DataStore interface {
 	Targets(ctx context.Context, q TargetQuery) ([]Target, error)
 	// TargetHistory returns every version of the targets of an indicator and unit.
 	TargetHistory(ctx context.Context, indicator, unit string) ([]Target, error)
-	// Milestones returns the milestones of a unit and year ("" unit = all).
+	// Milestones returns the milestones of a unit and year ("" unit = all units, 0 year = all years).
 	Milestones(ctx context.Context, unit string, year int) ([]Milestone, error)
 	// Notes returns the notes of a unit for periods within p's year up to p's end.
 	Notes(ctx context.Context, unit string, p Period) ([]Note, error)

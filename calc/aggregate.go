@@ -1,0 +1,340 @@
+package calc
+
+import (
+	"time"
+
+	"planwatch"
+)
+
+// Figure is a value of an indicator for a unit and period, with how it was
+// obtained. OK is false when the figure is missing.
+type Figure struct {
+	Value    float64
+	OK       bool
+	Reported bool              // reported for this unit and period, not computed
+	Vintage  planwatch.Vintage // least final vintage among the parts
+	Units    int               // child units that contributed (roll-ups)
+	Expected int               // child units expected to report (roll-ups)
+	Partial  bool              // some part is missing or a partial transition had no weight
+	// Detail holds the reported record when Reported is true.
+	Detail planwatch.DataValue
+}
+
+func missing() Figure { return Figure{} }
+
+// Value is the figure of an indicator for a unit and period, rolled up by the
+// indicator's rules: first from what the unit itself reported (combining
+// sub-periods by the aggregation over time, converting cumulative figures),
+// then from its child units (by the aggregation over units), then, for a unit
+// created by a reform, from the units it was formed of.
+func (d *Dataset) Value(indicator, unit string, p planwatch.Period) Figure {
+	ind, ok := d.Indicators[indicator]
+	if !ok {
+		return missing()
+	}
+	return d.value(&ind, unit, p, 0)
+}
+
+func (d *Dataset) value(ind *planwatch.Indicator, unit string, p planwatch.Period, depth int) Figure {
+	if depth > 6 {
+		return missing()
+	}
+	if f := d.timeValue(ind, unit, p); f.OK {
+		return f
+	}
+	if ind.UnitAgg == planwatch.UnitRatio {
+		num := d.value(d.indicator(ind.Numerator), unit, p, depth+1)
+		den := d.value(d.indicator(ind.Denominator), unit, p, depth+1)
+		if !num.OK || !den.OK || den.Value == 0 {
+			return missing()
+		}
+		return Figure{Value: num.Value / den.Value * 100, OK: true, Vintage: minVintage(num.Vintage, den.Vintage),
+			Units: num.Units, Expected: num.Expected, Partial: num.Partial || den.Partial}
+	}
+	if f := d.rollUp(ind, unit, p, depth); f.OK {
+		return f
+	}
+	return d.rebase(ind, unit, p, depth)
+}
+
+func (d *Dataset) indicator(code string) *planwatch.Indicator {
+	ind := d.Indicators[code]
+	return &ind
+}
+
+// timeValue combines what the unit itself reported, by the aggregation over time.
+func (d *Dataset) timeValue(ind *planwatch.Indicator, unit string, p planwatch.Period) Figure {
+	vals := d.values[ind.Code][unit]
+	if len(vals) == 0 {
+		return missing()
+	}
+	if v, ok := d.Reported(ind.Code, unit, p); ok && v.Value != nil {
+		return Figure{Value: *v.Value, OK: true, Reported: true, Vintage: v.Vintage, Detail: v}
+	}
+	switch ind.TimeAgg {
+	case planwatch.TimeSum:
+		return sumOverTime(vals, p)
+	case planwatch.TimeLast:
+		return lastOverTime(vals, p)
+	case planwatch.TimeAvg:
+		return avgOverTime(vals, p)
+	}
+	return missing() // TimeNone: only what was reported for exactly p
+}
+
+// span is a reported figure as an interval of months (first, last] in
+// boundary terms: from boundary first-1 to boundary last.
+type span struct {
+	from, to int
+	value    float64
+	vintage  planwatch.Vintage
+}
+
+func spans(vals []planwatch.DataValue, year int) []span {
+	var out []span
+	for _, v := range vals {
+		if v.Value == nil || v.Period.Year != year {
+			continue
+		}
+		from := v.Period.First - 1
+		if v.Basis == planwatch.BasisCumulative {
+			from = 0 // lũy kế: from 1 January
+		}
+		out = append(out, span{from, v.Period.Last, *v.Value, v.Vintage})
+	}
+	return out
+}
+
+// sumOverTime finds the shortest chain of reported figures whose sums and
+// differences give the months of p: sub-periods add up; a cumulative figure
+// minus an earlier cumulative figure gives the months between them.
+func sumOverTime(vals []planwatch.DataValue, p planwatch.Period) Figure {
+	sp := spans(vals, p.Year)
+	start, end := p.First-1, p.Last
+	type step struct {
+		prev    int
+		value   float64
+		vintage planwatch.Vintage
+	}
+	// Breadth-first search over month boundaries 0..12.
+	best := map[int]step{start: {prev: -1, vintage: planwatch.Official}}
+	frontier := []int{start}
+	for len(frontier) > 0 {
+		if _, done := best[end]; done {
+			break
+		}
+		var next []int
+		for _, b := range frontier {
+			for _, s := range sp {
+				for _, dir := range []struct {
+					from, to int
+					sign     float64
+				}{{s.from, s.to, 1}, {s.to, s.from, -1}} {
+					if dir.from != b {
+						continue
+					}
+					if _, seen := best[dir.to]; seen {
+						continue
+					}
+					cur := best[b]
+					best[dir.to] = step{prev: b, value: cur.value + dir.sign*s.value, vintage: minVintage(cur.vintage, s.vintage)}
+					next = append(next, dir.to)
+				}
+			}
+		}
+		frontier = next
+	}
+	st, ok := best[end]
+	if !ok {
+		return missing()
+	}
+	return Figure{Value: st.value, OK: true, Vintage: st.vintage}
+}
+
+// lastOverTime takes the level at the end of p: a stock reported for any
+// period that ends when p ends.
+func lastOverTime(vals []planwatch.DataValue, p planwatch.Period) Figure {
+	var f Figure
+	bestLen := 13
+	for _, v := range vals {
+		if v.Value == nil || v.Period.Year != p.Year || v.Period.Last != p.Last {
+			continue
+		}
+		n := v.Period.Months()
+		if n < bestLen || (n == bestLen && v.Vintage > f.Vintage) {
+			f = Figure{Value: *v.Value, OK: true, Vintage: v.Vintage}
+			bestLen = n
+		}
+	}
+	return f
+}
+
+// avgOverTime is the mean of the monthly figures of p, all months required.
+func avgOverTime(vals []planwatch.DataValue, p planwatch.Period) Figure {
+	sum, n := 0.0, 0
+	vin := planwatch.Official
+	for m := p.First; m <= p.Last; m++ {
+		v, ok := findMonth(vals, p.Year, m)
+		if !ok {
+			return missing()
+		}
+		sum += *v.Value
+		vin = minVintage(vin, v.Vintage)
+		n++
+	}
+	return Figure{Value: sum / float64(n), OK: true, Vintage: vin}
+}
+
+func findMonth(vals []planwatch.DataValue, year, month int) (planwatch.DataValue, bool) {
+	for _, v := range vals {
+		if v.Value != nil && v.Period.Type == planwatch.Month && v.Period.Year == year && v.Period.First == month {
+			return v, true
+		}
+	}
+	return planwatch.DataValue{}, false
+}
+
+func minVintage(a, b planwatch.Vintage) planwatch.Vintage {
+	if a == 0 {
+		return b
+	}
+	if b < a {
+		return b
+	}
+	return a
+}
+
+// parentAt is the parent of a unit on day t; a unit that no longer exists is
+// judged by its last version, so that history stays attached.
+func (d *Dataset) parentAt(code string, t time.Time) string {
+	if u, ok := d.Units.At(code, t); ok {
+		return u.Parent
+	}
+	if u, ok := d.Units.Latest(code); ok {
+		return u.Parent
+	}
+	return ""
+}
+
+// childOnPath returns the child of anc through which unit descends from it.
+func (d *Dataset) childOnPath(anc, unit string, t time.Time) (string, bool) {
+	cur := unit
+	for range 5 {
+		parent := d.parentAt(cur, t)
+		if parent == "" {
+			return "", false
+		}
+		if parent == anc {
+			return cur, true
+		}
+		cur = parent
+	}
+	return "", false
+}
+
+// rollUp combines the figures of the unit's children by the aggregation over units.
+func (d *Dataset) rollUp(ind *planwatch.Indicator, unit string, p planwatch.Period, depth int) Figure {
+	if ind.UnitAgg != planwatch.UnitSum && ind.UnitAgg != planwatch.UnitAvg {
+		return missing() // rates, indices: never summed or averaged over units
+	}
+	t := p.End()
+	children := map[string]bool{}
+	for u := range d.values[ind.Code] {
+		if u == unit {
+			continue
+		}
+		if c, ok := d.childOnPath(unit, u, t); ok {
+			children[c] = true
+		}
+	}
+	if len(children) == 0 {
+		return missing()
+	}
+	expected := map[string]bool{}
+	if d.Units != nil {
+		for _, c := range d.Units.ChildrenAt(unit, t) {
+			expected[c] = true
+		}
+	}
+	for c := range children {
+		expected[c] = true
+	}
+	f := Figure{OK: false, Vintage: planwatch.Official, Expected: len(expected)}
+	sum := 0.0
+	for c := range children {
+		cf := d.value(ind, c, p, depth+1)
+		if !cf.OK {
+			continue
+		}
+		sum += cf.Value
+		f.Units++
+		f.Vintage = minVintage(f.Vintage, cf.Vintage)
+		f.Partial = f.Partial || cf.Partial
+	}
+	if f.Units == 0 {
+		return missing()
+	}
+	f.OK = true
+	f.Partial = f.Partial || f.Units < f.Expected
+	f.Value = sum
+	if ind.UnitAgg == planwatch.UnitAvg {
+		f.Value = sum / float64(f.Units)
+	}
+	return f
+}
+
+// rebase gives a unit created by a reform its history from the units it was
+// formed of: whole predecessors add up; a split predecessor counts with its
+// weight, and without one the figure is marked partial.
+func (d *Dataset) rebase(ind *planwatch.Indicator, unit string, p planwatch.Period, depth int) Figure {
+	if d.Units == nil {
+		return missing()
+	}
+	preds := d.Units.Predecessors(unit)
+	if len(preds) == 0 || !p.End().Before(preds[0].Date) {
+		return missing()
+	}
+	if ind.UnitAgg != planwatch.UnitSum && ind.UnitAgg != planwatch.UnitAvg {
+		return missing()
+	}
+	f := Figure{Vintage: planwatch.Official, Expected: len(preds)}
+	sum := 0.0
+	for _, tr := range preds {
+		if tr.Old == unit {
+			// The same code before the reform names the old unit.
+			if old := d.timeValue(ind, unit, p); old.OK {
+				sum += old.Value
+				f.Units++
+				f.Vintage = minVintage(f.Vintage, old.Vintage)
+			} else if old := d.rollUp(ind, unit, p, depth); old.OK {
+				sum += old.Value
+				f.Units++
+			}
+			continue
+		}
+		of := d.value(ind, tr.Old, p, depth+1)
+		if !of.OK {
+			continue
+		}
+		w := 1.0
+		if !tr.Full {
+			if tr.Weight <= 0 {
+				f.Partial = true
+				continue
+			}
+			w = tr.Weight
+		}
+		sum += w * of.Value
+		f.Units++
+		f.Vintage = minVintage(f.Vintage, of.Vintage)
+	}
+	if f.Units == 0 {
+		return missing()
+	}
+	f.OK, f.Value = true, sum
+	f.Partial = f.Partial || f.Units < f.Expected
+	if ind.UnitAgg == planwatch.UnitAvg {
+		f.Value = sum / float64(f.Units)
+	}
+	return f
+}

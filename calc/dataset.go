@@ -1,0 +1,147 @@
+// Package calc computes where indicators stand: roll-ups over time and over the
+// administrative hierarchy by each indicator's rules, % of plan, growth against
+// the same period last year, change against 31 December, pace against the
+// expected share of the year (linear or seasonal), year-end projection, status,
+// ranking of child units and completeness. It is pure: callers load a Dataset
+// from a store and ask questions of it. Missing data is reported as missing,
+// never treated as zero.
+package calc
+
+import (
+	"context"
+
+	"planwatch"
+)
+
+// Dataset is the in-memory material for analytics: the catalogue, the units,
+// and the current values, targets and milestones.
+type Dataset struct {
+	Indicators map[string]planwatch.Indicator
+	Units      *planwatch.Hierarchy
+
+	values     map[string]map[string][]planwatch.DataValue // indicator → unit → current values
+	targets    map[targetKey]planwatch.Target
+	milestones []planwatch.Milestone
+}
+
+type targetKey struct {
+	indicator, unit string
+	year            int
+	kind            planwatch.TargetKind
+}
+
+// NewDataset indexes current values, targets and milestones.
+func NewDataset(inds []planwatch.Indicator, units *planwatch.Hierarchy, values []planwatch.DataValue, targets []planwatch.Target, milestones []planwatch.Milestone) *Dataset {
+	d := &Dataset{
+		Indicators: make(map[string]planwatch.Indicator, len(inds)),
+		Units:      units,
+		values:     map[string]map[string][]planwatch.DataValue{},
+		targets:    map[targetKey]planwatch.Target{},
+		milestones: milestones,
+	}
+	for _, ind := range inds {
+		d.Indicators[ind.Code] = ind
+	}
+	for _, v := range values {
+		d.AddValue(v)
+	}
+	for _, t := range targets {
+		k := targetKey{t.Indicator, t.Unit, t.Year, t.Kind}
+		if old, ok := d.targets[k]; !ok || t.Version >= old.Version {
+			d.targets[k] = t
+		}
+	}
+	return d
+}
+
+// AddValue adds a current value (replacing the value of the same key and basis).
+func (d *Dataset) AddValue(v planwatch.DataValue) {
+	byUnit := d.values[v.Indicator]
+	if byUnit == nil {
+		byUnit = map[string][]planwatch.DataValue{}
+		d.values[v.Indicator] = byUnit
+	}
+	vs := byUnit[v.Unit]
+	for i := range vs {
+		if vs[i].Period == v.Period && vs[i].Basis == v.Basis {
+			vs[i] = v
+			return
+		}
+	}
+	byUnit[v.Unit] = append(vs, v)
+}
+
+// Reported returns the value reported for exactly these months (period basis,
+// or cumulative basis when p starts in January), if any.
+func (d *Dataset) Reported(indicator, unit string, p planwatch.Period) (planwatch.DataValue, bool) {
+	var found planwatch.DataValue
+	ok := false
+	for _, v := range d.values[indicator][unit] {
+		covers := v.Period.SameMonths(p) && v.Basis == planwatch.BasisPeriod
+		covers = covers || (v.Basis == planwatch.BasisCumulative && p.First == 1 && v.Period.Year == p.Year && v.Period.Last == p.Last)
+		if covers && (!ok || v.Vintage > found.Vintage) {
+			found, ok = v, true
+		}
+	}
+	return found, ok
+}
+
+// Target returns the current target of an indicator for a unit and year.
+func (d *Dataset) Target(indicator, unit string, year int, kind planwatch.TargetKind) (planwatch.Target, bool) {
+	t, ok := d.targets[targetKey{indicator, unit, year, kind}]
+	return t, ok
+}
+
+// Milestones returns the milestones of a unit and year.
+func (d *Dataset) Milestones(indicator, unit string, year int) []planwatch.Milestone {
+	var out []planwatch.Milestone
+	for _, m := range d.milestones {
+		if m.Indicator == indicator && m.Unit == unit && m.Period.Year == year {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// unitsWithData lists the units that have any value of the indicator.
+func (d *Dataset) unitsWithData(indicator string) map[string][]planwatch.DataValue {
+	return d.values[indicator]
+}
+
+// Source is what Load needs of a store.
+type Source interface {
+	planwatch.CatalogStore
+	Values(ctx context.Context, q planwatch.ValueQuery) ([]planwatch.DataValue, error)
+	Targets(ctx context.Context, q planwatch.TargetQuery) ([]planwatch.Target, error)
+	Milestones(ctx context.Context, unit string, year int) ([]planwatch.Milestone, error)
+}
+
+// Load reads the catalogue, units, current values, targets and milestones
+// from a store. approvedOnly leaves out values not yet approved.
+func Load(ctx context.Context, s Source, approvedOnly bool) (*Dataset, error) {
+	inds, err := s.Indicators(ctx)
+	if err != nil {
+		return nil, err
+	}
+	units, err := s.OrgUnits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	trans, err := s.Transitions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	vals, err := s.Values(ctx, planwatch.ValueQuery{ApprovedOnly: approvedOnly})
+	if err != nil {
+		return nil, err
+	}
+	targets, err := s.Targets(ctx, planwatch.TargetQuery{})
+	if err != nil {
+		return nil, err
+	}
+	ms, err := s.Milestones(ctx, "", 0)
+	if err != nil {
+		return nil, err
+	}
+	return NewDataset(inds, planwatch.NewHierarchy(units, trans), vals, targets, ms), nil
+}

@@ -1,0 +1,355 @@
+package calc
+
+import (
+	"math"
+	"sort"
+	"time"
+
+	"planwatch"
+)
+
+// Status is where an indicator stands against its plan.
+type Status string
+
+const (
+	OnTrack  Status = "on_track"  // đúng tiến độ
+	AtRisk   Status = "at_risk"   // có nguy cơ chậm
+	Lagging  Status = "lagging"   // chậm tiến độ
+	Achieved Status = "achieved"  // đã đạt kế hoạch
+	NoTarget Status = "no_target" // chưa có chỉ tiêu
+	NoData   Status = "no_data"   // chưa có số liệu
+)
+
+// Threshold gives a status to a pace ratio (achieved share of plan over the
+// share expected at this point of the year) at or above Min.
+type Threshold struct {
+	Status Status
+	Min    float64
+}
+
+// Options configure status computation.
+type Options struct {
+	// Thresholds are tried in order; the first whose Min the ratio reaches wins.
+	Thresholds []Threshold
+	// TargetKind is the plan base for % of plan (default the annual plan).
+	TargetKind planwatch.TargetKind
+	// HistoryYears is how many past years the seasonal pace learns from (default 3).
+	HistoryYears int
+}
+
+// DefaultOptions: on track from 95% of the expected pace, at risk from 80%.
+func DefaultOptions() Options {
+	return Options{
+		Thresholds:   []Threshold{{OnTrack, 0.95}, {AtRisk, 0.80}, {Lagging, math.Inf(-1)}},
+		TargetKind:   planwatch.TargetPlan,
+		HistoryYears: 3,
+	}
+}
+
+// Row is where one indicator stands for a unit and period.
+type Row struct {
+	Indicator planwatch.Indicator
+	Unit      string
+	Period    planwatch.Period
+
+	Current  Figure // the period's figure (for stocks: the level at its end)
+	YTD      Figure // cumulative since 1 January (flows); equals Current for stocks
+	LastYear Figure // same period last year
+	Target   *float64
+	// PlanPct is the share of the annual target reached (flows: year-to-date;
+	// stocks and rates: the latest level). Reported when the source stated it.
+	PlanPct         *float64
+	PlanPctReported bool
+	// YoY is growth against the same period last year, percent.
+	YoY         *float64
+	YoYReported bool
+	// PPChange is the change of a rate against the same period last year, in percentage points.
+	PPChange *float64
+	// VsRef is the change of a stock against 31 December of the previous year, percent.
+	VsRef         *float64
+	VsRefReported bool
+	RefDate       time.Time
+	// ExpectedPct is the share of the target expected by the end of the
+	// period, percent; PaceMethod says how it was learnt ("linear" or "seasonal").
+	ExpectedPct *float64
+	PaceMethod  string
+	// Projection is the expected year-end figure at the current pace.
+	Projection *float64
+	Status     Status
+	Estimate   bool // the current figure is an estimate (ước)
+	Milestones []MilestoneCheck
+}
+
+// MilestoneCheck is a milestone with what is known of it at the period.
+type MilestoneCheck struct {
+	planwatch.Milestone
+	Due     bool     // the milestone's period has ended by the end of the row's period
+	Reached *float64 // share of plan reached by the milestone's period, if known
+	Met     *bool
+}
+
+func (d *Dataset) isFlow(ind *planwatch.Indicator) bool { return ind.TimeAgg == planwatch.TimeSum }
+
+// Row computes where one indicator stands.
+func (d *Dataset) Row(indicator, unit string, p planwatch.Period, opt Options) Row {
+	ind := d.Indicators[indicator]
+	if opt.TargetKind == "" {
+		opt = DefaultOptions()
+	}
+	r := Row{Indicator: ind, Unit: unit, Period: p}
+	r.Current = d.value(&ind, unit, p, 0)
+	r.YTD = r.Current
+	if d.isFlow(&ind) && !p.SameMonths(p.YearToDate()) {
+		r.YTD = d.value(&ind, unit, p.YearToDate(), 0)
+	}
+	r.LastYear = d.value(&ind, unit, p.SamePeriodLastYear(), 0)
+	r.Estimate = r.Current.OK && r.Current.Vintage == planwatch.Estimate
+	reported, hasReported := d.Reported(indicator, unit, p)
+	if hasReported && reported.Value == nil {
+		r.Estimate = reported.Vintage == planwatch.Estimate
+	}
+
+	// Growth vs the same period last year.
+	switch {
+	case hasReported && reported.YoY != nil:
+		r.YoY, r.YoYReported = ptr(*reported.YoY), true
+	case r.Current.OK && r.LastYear.OK && (ind.Kind == planwatch.KindRate || ind.Unit == "%"):
+		r.PPChange = ptr(round(r.Current.Value-r.LastYear.Value, 4))
+	case r.Current.OK && r.LastYear.OK && r.LastYear.Value != 0:
+		r.YoY = ptr(round((r.Current.Value/r.LastYear.Value-1)*100, 2))
+	}
+
+	// Target and % of plan.
+	if t, ok := d.Target(indicator, unit, p.Year, opt.TargetKind); ok {
+		r.Target = ptr(t.Value)
+	}
+	switch {
+	case hasReported && reported.PlanPct != nil:
+		r.PlanPct, r.PlanPctReported = ptr(*reported.PlanPct), true
+	case r.Target != nil && *r.Target != 0 && r.YTD.OK:
+		r.PlanPct = ptr(round(r.YTD.Value / *r.Target * 100, 2))
+	}
+
+	// Stocks against 31 December of the previous year.
+	if ind.TimeAgg == planwatch.TimeLast {
+		r.RefDate = p.EndOfPreviousYear()
+		if hasReported && reported.VsRef != nil {
+			r.VsRef, r.VsRefReported = ptr(*reported.VsRef), true
+		} else if ref := d.value(&ind, unit, planwatch.YearOf(p.Year-1), 0); ref.OK && ref.Value != 0 && r.Current.OK && ind.Kind != planwatch.KindRate {
+			r.VsRef = ptr(round((r.Current.Value/ref.Value-1)*100, 2))
+		}
+	}
+
+	// Pace, projection, status.
+	if d.isFlow(&ind) && r.PlanPct != nil {
+		share, method := d.expectedShare(&ind, unit, p, opt)
+		r.ExpectedPct, r.PaceMethod = ptr(round(share*100, 2)), method
+		if r.YTD.OK && share > 0 {
+			r.Projection = ptr(r.YTD.Value / share)
+		}
+		r.Status = classify(*r.PlanPct/(share*100), *r.PlanPct >= 100, opt)
+	} else if r.PlanPct != nil {
+		r.ExpectedPct, r.PaceMethod = ptr(100.0), "level"
+		ratio := *r.PlanPct / 100
+		if ind.Direction == planwatch.LowerIsBetter && ratio > 0 {
+			ratio = 1 / ratio
+		}
+		r.Status = classify(ratio, ratio >= 1, opt)
+	} else if !r.Current.OK && !hasReported {
+		r.Status = NoData
+	} else {
+		r.Status = NoTarget
+	}
+
+	for _, m := range d.Milestones(indicator, unit, p.Year) {
+		mc := MilestoneCheck{Milestone: m, Due: m.Period.Last <= p.Last}
+		if t, ok := d.Target(indicator, unit, p.Year, m.TargetKind); ok && t.Value != 0 {
+			if f := d.value(&ind, unit, m.Period.YearToDate(), 0); f.OK && mc.Due {
+				reached := round(f.Value/t.Value*100, 2)
+				mc.Reached = &reached
+				met := reached >= m.Share
+				if m.Bound == planwatch.BoundMax {
+					met = reached <= m.Share
+				}
+				mc.Met = &met
+			}
+		}
+		r.Milestones = append(r.Milestones, mc)
+	}
+	return r
+}
+
+func classify(ratio float64, achieved bool, opt Options) Status {
+	if achieved {
+		return Achieved
+	}
+	for _, t := range opt.Thresholds {
+		if ratio >= t.Min {
+			return t.Status
+		}
+	}
+	return Lagging
+}
+
+// expectedShare is the share of the annual total a flow normally reaches by
+// the end of p: learnt from past years of the same unit where both the
+// year-to-date and the full year are known (seasonal), else linear.
+func (d *Dataset) expectedShare(ind *planwatch.Indicator, unit string, p planwatch.Period, opt Options) (float64, string) {
+	n := opt.HistoryYears
+	if n <= 0 {
+		n = 3
+	}
+	sum, years := 0.0, 0
+	for y := p.Year - 1; y >= p.Year-n; y-- {
+		ytd := d.value(ind, unit, planwatch.YearToDateOf(y, p.Last), 0)
+		full := d.value(ind, unit, planwatch.YearOf(y), 0)
+		if ytd.OK && full.OK && full.Value > 0 && !ytd.Reported && !full.Reported {
+			sum += ytd.Value / full.Value
+			years++
+		}
+	}
+	if years > 0 {
+		return sum / float64(years), "seasonal"
+	}
+	return p.ShareOfYear(), "linear"
+}
+
+// Status computes a row for every indicator with data, a target or a
+// milestone for the unit in p's year, lagging ones first, then by code.
+func (d *Dataset) Status(unit string, p planwatch.Period, opt Options) []Row {
+	var rows []Row
+	codes := make([]string, 0, len(d.Indicators))
+	for c := range d.Indicators {
+		codes = append(codes, c)
+	}
+	sort.Strings(codes)
+	for _, c := range codes {
+		r := d.Row(c, unit, p, opt)
+		_, hasTarget := d.Target(c, unit, p.Year, planwatch.TargetPlan)
+		_, hasReported := d.Reported(c, unit, p)
+		if !r.Current.OK && !hasReported && !hasTarget && len(r.Milestones) == 0 {
+			continue
+		}
+		rows = append(rows, r)
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return severity(rows[i].Status) > severity(rows[j].Status) })
+	return rows
+}
+
+func severity(s Status) int {
+	switch s {
+	case Lagging:
+		return 3
+	case AtRisk:
+		return 2
+	}
+	return 0
+}
+
+// Ranked is one child unit's standing on an indicator.
+type Ranked struct {
+	Unit    string
+	Value   Figure
+	PlanPct *float64
+	YoY     *float64
+	Rank    int // 1 = best by the indicator's direction; 0 = no value
+}
+
+// Rank orders the children of a unit on an indicator for a period, best
+// first by the indicator's direction; units without a figure come last.
+func (d *Dataset) Rank(indicator, parent string, p planwatch.Period, opt Options) []Ranked {
+	ind := d.Indicators[indicator]
+	var out []Ranked
+	for _, c := range d.Units.ChildrenAt(parent, p.End()) {
+		r := d.Row(indicator, c, p, opt)
+		out = append(out, Ranked{Unit: c, Value: r.Current, PlanPct: r.PlanPct, YoY: r.YoY})
+	}
+	key := func(r Ranked) float64 {
+		if r.PlanPct != nil {
+			return *r.PlanPct
+		}
+		return r.Value.Value
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Value.OK != b.Value.OK {
+			return a.Value.OK
+		}
+		if ind.Direction == planwatch.LowerIsBetter {
+			return key(a) < key(b)
+		}
+		return key(a) > key(b)
+	})
+	for i := range out {
+		if out[i].Value.OK {
+			out[i].Rank = i + 1
+		}
+	}
+	return out
+}
+
+// Completeness counts, for a unit and period, the child units that reported
+// any value and the child units expected to.
+func (d *Dataset) Completeness(unit string, p planwatch.Period) (reported, expected int) {
+	children := d.Units.ChildrenAt(unit, p.End())
+	for _, c := range children {
+		found := false
+		for code := range d.Indicators {
+			if f := d.Value(code, c, p); f.OK {
+				found = true
+				break
+			}
+		}
+		if found {
+			reported++
+		}
+	}
+	return reported, len(children)
+}
+
+// Point is one period of a series.
+type Point struct {
+	Period planwatch.Period
+	Figure Figure
+}
+
+// Series returns the figure of every period of the given type from the first
+// year to the last year (Month, Quarter, Year), for charts.
+func (d *Dataset) Series(indicator, unit string, typ planwatch.PeriodType, fromYear, toYear int) []Point {
+	var out []Point
+	for y := fromYear; y <= toYear; y++ {
+		switch typ {
+		case planwatch.Month:
+			for m := 1; m <= 12; m++ {
+				p := planwatch.MonthOf(y, m)
+				out = append(out, Point{p, d.Value(indicator, unit, p)})
+			}
+		case planwatch.Quarter:
+			for q := 1; q <= 4; q++ {
+				p := planwatch.QuarterOf(y, q)
+				out = append(out, Point{p, d.Value(indicator, unit, p)})
+			}
+		default:
+			p := planwatch.YearOf(y)
+			out = append(out, Point{p, d.Value(indicator, unit, p)})
+		}
+	}
+	return out
+}
+
+// RebasedValue is the figure of a unit formed by a reform for a period before
+// the reform, from the units it was formed of (the new-unit view of history).
+func (d *Dataset) RebasedValue(indicator, unit string, p planwatch.Period) Figure {
+	ind, ok := d.Indicators[indicator]
+	if !ok {
+		return missing()
+	}
+	return d.rebase(&ind, unit, p, 0)
+}
+
+func ptr(f float64) *float64 { return &f }
+
+func round(x float64, dec int) float64 {
+	p := math.Pow(10, float64(dec))
+	return math.Round(x*p) / p
+}
