@@ -1,0 +1,706 @@
+package extract
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"planwatch"
+)
+
+// A period as a fact holds it: a domain period, a span of years, or none.
+type periodVal struct {
+	p     planwatch.Period
+	multi string
+	null  bool
+}
+
+func (v periodVal) id() string {
+	if v.null {
+		return ""
+	}
+	return periodID(v.p, v.multi)
+}
+
+// sentenceState follows one sentence from figure to figure.
+type sentenceState struct {
+	start, end int
+	last       int // index of the fact comparisons attach to, or -1
+	lastClause int // clause start when last was set
+	anchorEnd  int // end of the last figure and its comparison phrase
+	parent     int // the total of a "Trong đó" breakdown, or -1
+}
+
+// build turns the mentions into facts, sentence by sentence.
+func (d *doc) build() []Fact {
+	var facts []Fact
+	para := -1
+	carry := periodVal{p: d.defaultP}
+	var lastPoint *periodRef
+	paraLast := -1 // last fact of the paragraph
+	mi := 0
+	for si, sp := range d.sents {
+		if d.para[si] != para {
+			para = d.para[si]
+			carry = periodVal{p: d.defaultP}
+			paraLast = -1
+		}
+		st := sentenceState{start: sp[0], end: sp[1], last: -1, anchorEnd: sp[0], parent: -1}
+		if startsWithWord(strings.TrimLeft(d.lo[sp[0]:sp[1]], "(-–•*+ "), "trong đó") && paraLast >= 0 {
+			st.parent = paraLast
+		}
+		var refs []periodRef
+		for _, r := range d.periods {
+			if r.start >= sp[0] && r.start < sp[1] {
+				refs = append(refs, r)
+			}
+		}
+		// Table rows are read apart.
+		if strings.Count(d.text[sp[0]:sp[1]], "|") >= 2 {
+			for mi < len(d.mentions) && d.mentions[mi].start < sp[1] {
+				mi++
+			}
+			continue
+		}
+		firstFact := len(facts)
+		for ; mi < len(d.mentions) && d.mentions[mi].start < sp[1]; mi++ {
+			m := d.mentions[mi]
+			if m.start < sp[0] {
+				continue
+			}
+			// The period in force at this figure.
+			cur, fresh, explicit := carry, false, false
+			for _, r := range refs {
+				if r.end > m.qualStart {
+					break
+				}
+				switch {
+				case r.recall && lastPoint != nil:
+					cur = periodVal{p: lastPoint.p}
+				case r.multi != "":
+					cur = periodVal{multi: r.multi}
+				case !r.p.IsZero():
+					cur = periodVal{p: r.p}
+					if r.point {
+						rr := r
+						lastPoint = &rr
+					}
+				default:
+					continue
+				}
+				explicit = true
+				if r.start >= st.anchorEnd {
+					fresh = true
+				}
+			}
+			d.addMention(&facts, &st, m, cur, fresh, explicit, refs)
+		}
+		if len(facts) > firstFact {
+			paraLast = len(facts) - 1
+		}
+		// What the next sentence of the paragraph inherits: the period of the
+		// last actual figure, unless it was a point in time or a span of years.
+		for k := len(facts) - 1; k >= firstFact; k-- {
+			f := &facts[k]
+			if f.Kind == Actual && f.Span != nil && !isPointPeriod(refs, f) {
+				carry = periodVal{p: *f.Span}
+				break
+			}
+		}
+		if len(facts) == firstFact {
+			// A sentence with no figure can still set the scene: "Trong quý I/2022, …".
+			for _, r := range refs {
+				if !r.p.IsZero() && !r.point && r.start-sp[0] < 40 {
+					carry = periodVal{p: r.p}
+					break
+				}
+			}
+		}
+	}
+	d.readTables(&facts)
+	return facts
+}
+
+func isPointPeriod(refs []periodRef, f *Fact) bool {
+	for _, r := range refs {
+		if r.point && r.start < f.anchor && r.p == *f.Span {
+			return true
+		}
+	}
+	return false
+}
+
+// Words that put a figure in a target context: "phấn đấu", "mục tiêu".
+var targetWords = []string{"phấn đấu", "mục tiêu", "chỉ tiêu", "định hướng"}
+
+// addMention adds the fact a figure makes, or attaches it to the fact before.
+func (d *doc) addMention(facts *[]Fact, st *sentenceState, m mention, cur periodVal, fresh, explicit bool, refs []periodRef) {
+	lo := d.lo
+	clause := st.start
+	if k := strings.LastIndexAny(d.text[st.start:m.qualStart], ";:"); k >= 0 {
+		clause = st.start + k + 1
+	}
+	segStart := max(clause, st.anchorEnd)
+	seg := lo[segStart:m.qualStart]
+	before := lo[st.start:m.qualStart]
+	target := false
+	for _, w := range targetWords {
+		if hasWord(before, w) {
+			target = true
+		}
+	}
+	// "(trong đó cà phê nhân đạt …)": a breakdown of the fact before.
+	if st.last >= 0 && hasWord(lo[st.anchorEnd:m.qualStart], "trong đó") {
+		st.parent = st.last
+	}
+	estimate := hasEstimate(seg)
+	if st.parent >= 0 && (*facts)[st.parent].Estimate {
+		estimate = true
+	}
+	newFact := func(kind string) *Fact {
+		f := Fact{Kind: kind, Place: d.place, Estimate: estimate, anchor: m.start, Start: trimLeftPunct(d.text, segStart, m.start)}
+		if cur.null || cur.multi != "" || cur.p.IsZero() {
+			f.Period = cur.id()
+		} else {
+			p := cur.p
+			f.Span, f.Period = &p, p.ID()
+		}
+		f.Indicator = d.indicatorText(segStart, m)
+		*facts = append(*facts, f)
+		return &(*facts)[len(*facts)-1]
+	}
+	setEnd := func(f *Fact, end int) {
+		if end > f.Start {
+			f.Sentence = strings.TrimRight(d.text[f.Start:end], " ,;")
+		}
+	}
+
+	switch m.unit {
+	case "%", "điểm %", "lần":
+	default:
+		// A value.
+		f := newFact(Actual)
+		f.Value = ptr(m.q.Value)
+		f.Unit = m.unit
+		f.Qualifier = m.qual
+		if target || planSubject(seg) {
+			f.Kind = Plan
+			y := d.pc.year
+			if !cur.p.IsZero() {
+				y = cur.p.Year
+			}
+			if y > 0 {
+				p := planwatch.YearOf(y)
+				f.Span, f.Period = &p, p.ID()
+			}
+		}
+		if !explicit && staticSubject(seg) {
+			f.Span, f.Period = nil, ""
+		}
+		setEnd(f, m.end)
+		st.last, st.lastClause, st.anchorEnd = len(*facts)-1, clause, m.end
+		return
+	}
+
+	// A percentage, points or a ratio: a comparison, a level or a target.
+	x := m.q.Number.Value
+	dec := m.q.Number.Decimals
+	verb := precedingVerb(lo, m.qualStart)
+	fol := readFollowing(lo, m.end, d.bodyEnd)
+	st.anchorEnd = max(m.end, fol.end)
+	if m.fromRange {
+		return
+	}
+	if target {
+		if fol.kind == folPlan && (verb == "đạt" || verb == "") {
+			f := newFact(Milestone)
+			f.Estimate = false
+			f.Unit = "%"
+			f.PlanPct = ptr(x)
+			f.Bound = "min"
+			if m.qual == "dưới" || m.qual == "không quá" {
+				f.Bound = "max"
+			}
+			// The milestone runs from 1 January to the date it names.
+			var at *planwatch.Period
+			if k := indexWord(before, "phấn đấu"); k >= 0 {
+				for _, r := range refs {
+					if r.start >= st.start+k && r.end <= m.qualStart && !r.p.IsZero() {
+						p := r.p
+						at = &p
+					}
+				}
+			}
+			if at == nil {
+				if hasWord(before, "hết năm") || hasWord(before, "cả năm") {
+					p := planwatch.YearOf(d.pc.year)
+					at = &p
+				} else if !cur.p.IsZero() {
+					p := planwatch.YearOf(cur.p.Year)
+					at = &p
+				}
+			}
+			if at != nil {
+				p := milestoneSpan(*at)
+				f.Span, f.Period = &p, p.ID()
+			}
+			setEnd(f, st.anchorEnd)
+			st.last, st.lastClause = -1, clause
+		}
+		return
+	}
+	// Growth net of prices belongs to the fact before.
+	if st.last >= 0 && strings.Contains(lo[clause:m.qualStart], "loại trừ yếu tố giá") {
+		(*facts)[st.last].YoYRealPct = ptr(x)
+		return
+	}
+	canAttach := func() *Fact {
+		if st.last < 0 || st.lastClause != clause || fresh {
+			return nil
+		}
+		return &(*facts)[st.last]
+	}
+	level := func() {
+		if growthSubject(seg) {
+			attachCompare(newFact(Actual), "yoy", x, fol, d)
+			f := &(*facts)[len(*facts)-1]
+			f.Unit = "%"
+			f.Qualifier = m.qual
+			f.Range = m.rng
+			setEnd(f, st.anchorEnd)
+			st.last, st.lastClause = len(*facts)-1, clause
+			return
+		}
+		f := newFact(Actual)
+		f.Value, f.Unit, f.Qualifier, f.Range = ptr(x), "%", m.qual, m.rng
+		setEnd(f, st.anchorEnd)
+		st.last, st.lastClause = len(*facts)-1, clause
+	}
+	var field string
+	var v float64
+	switch {
+	case m.unit == "điểm %":
+		v = x
+		if verb == "giảm" || verb == "thấp hơn" {
+			v = -x
+		}
+		if f := canAttach(); f != nil && f.PPChange == nil {
+			f.PPChange = ptr(v)
+			setEnd(f, st.anchorEnd)
+		}
+		return
+	case m.unit == "lần":
+		if verb != "gấp" {
+			return
+		}
+		field, v = "yoy", round((x-1)*100, dec-2)
+		if fol.kind == folRef {
+			field = "ref"
+		}
+	case fol.kind == folPlan:
+		field, v = "plan", x
+		if verb == "vượt" {
+			v = round(100+x, dec)
+		}
+	case verb == "chiếm":
+		if f := canAttach(); f != nil && f.Value != nil && f.Unit != "%" && f.SharePct == nil {
+			f.SharePct = ptr(x)
+			setEnd(f, st.anchorEnd)
+			return
+		}
+		level()
+		return
+	case verb == "còn" || verb == "mức" || verb == "là" || verb == "lên":
+		level()
+		return
+	default:
+		sign, ratio := 0.0, false
+		switch verb {
+		case "tăng", "tãng", "cao hơn", "vượt", "tăng trưởng":
+			sign = 1
+		case "giảm", "thấp hơn":
+			sign = -1
+		case "bằng", "đạt", "tương đương":
+			ratio = true
+		}
+		switch {
+		case fol.kind == folNone && sign == 0:
+			level()
+			return
+		case ratio:
+			v = round(x-100, dec)
+		default:
+			v = sign * x
+		}
+		field = "yoy"
+		if fol.kind == folRef {
+			field = "ref"
+		}
+	}
+	f := canAttach()
+	if f != nil && !slotFree(f, field) {
+		if field == "plan" && f.PlanPctAlt == nil {
+			f.PlanPctAlt = ptr(v)
+			setEnd(f, st.anchorEnd)
+			return
+		}
+		f = nil
+	}
+	if f == nil {
+		f = newFact(Actual)
+		f.Unit = "%"
+		if m.rng != "" {
+			f.Range = m.rng
+		}
+		if m.qual != "" {
+			f.Qualifier = m.qual
+		}
+		st.last, st.lastClause = len(*facts)-1, clause
+	} else if m.qual != "" {
+		f.Qualifier = joinQual(f.Qualifier, field, m.qual)
+	}
+	attachCompare(f, field, v, fol, d)
+	setEnd(f, st.anchorEnd)
+}
+
+func joinQual(q, field, w string) string {
+	name := map[string]string{"yoy": "yoy_pct", "plan": "plan_pct", "ref": "vs_ref"}[field]
+	if q == "" {
+		return name + ": " + w
+	}
+	return q + "; " + name + ": " + w
+}
+
+func slotFree(f *Fact, field string) bool {
+	switch field {
+	case "plan":
+		return f.PlanPct == nil
+	case "yoy":
+		return f.YoYPct == nil
+	case "ref":
+		return f.VsRef == nil
+	}
+	return false
+}
+
+// attachCompare stores a comparison on f, resolving a reference against the
+// fact's period.
+func attachCompare(f *Fact, field string, v float64, fol following, d *doc) {
+	switch field {
+	case "plan":
+		f.PlanPct = ptr(v)
+	case "yoy":
+		f.YoYPct = ptr(v)
+	case "ref":
+		ref := fol.ref
+		var p planwatch.Period
+		if f.Span != nil {
+			p = *f.Span
+		} else {
+			p = planwatch.YearOf(d.pc.year)
+		}
+		switch fol.refKind {
+		case "month":
+			ref = prevMonthRef(p)
+		case "quarter":
+			q := (p.Last+2)/3 - 1
+			y := p.Year
+			if q == 0 {
+				q, y = 4, y-1
+			}
+			ref = fmt.Sprintf("%04dQ%d", y, q)
+		case "yearstart":
+			ref = fmt.Sprintf("%04d-12-31", p.Year-1)
+		case "year":
+			if fol.year == p.Year-1 {
+				f.YoYPct = ptr(v)
+				return
+			}
+		}
+		f.VsRef = &VsRef{Pct: v, Ref: ref}
+	}
+}
+
+// hasEstimate reports an estimate word: ước, ước tính, ước đạt, dự ước, dự kiến.
+func hasEstimate(seg string) bool {
+	return hasWord(seg, "ước") || hasWord(seg, "dự kiến") || hasWord(seg, "dự tính")
+}
+
+// planSubject reports a target stated as a figure: "kế hoạch vốn năm 2023
+// được giao là …", "tổng số vốn đã phân bổ … là …".
+func planSubject(seg string) bool {
+	s := strings.TrimRight(seg, " \t\n")
+	verbs := false
+	for _, v := range []string{"là", "được giao", "giao", "đề ra"} {
+		if endsWithWords(s, len(s), v) >= 0 {
+			verbs = true
+		}
+	}
+	return verbs && (hasWord(s, "kế hoạch") || hasWord(s, "dự toán"))
+}
+
+// staticSubject reports a figure with no period of its own: natural area,
+// population.
+func staticSubject(seg string) bool {
+	return hasWord(seg, "diện tích tự nhiên") || startsWithWord(strings.TrimLeft(seg, " ,"), "dân số")
+}
+
+// growthSubject reports a growth rate stated as a level: "tốc độ tăng trưởng
+// … ước đạt 8,6%".
+func growthSubject(seg string) bool {
+	return hasWord(seg, "tăng trưởng") || hasWord(seg, "tốc độ tăng")
+}
+
+// Words skipped when looking for the verb before a percentage.
+var verbSkip = map[string]bool{"khoảng": true, "trên": true, "hơn": true, "gần": true, "chỉ": true,
+	"mới": true, "ước": true, "tính": true, "thêm": true, "xấp": true, "xỉ": true, "được": true, "có": true}
+
+// precedingVerb returns the verb governing a percentage: tăng, giảm, bằng,
+// đạt, vượt, gấp, chiếm, còn, mức, thấp hơn, cao hơn, or "".
+func precedingVerb(lo string, i int) string {
+	ws := wordsBefore(lo, i, 5)
+	for k := len(ws) - 1; k >= 0; k-- {
+		w := ws[k]
+		if k > 0 && (w == "hơn") && (ws[k-1] == "thấp" || ws[k-1] == "cao") {
+			return ws[k-1] + " hơn"
+		}
+		if verbSkip[w] {
+			continue
+		}
+		switch w {
+		case "tăng", "tãng", "giảm", "bằng", "đạt", "vượt", "gấp", "chiếm", "còn", "mức", "là", "lên", "tương", "đương":
+			if w == "tương" || w == "đương" {
+				return "tương đương"
+			}
+			return w
+		case "trưởng":
+			if k > 0 && ws[k-1] == "tăng" {
+				return "tăng trưởng"
+			}
+		}
+		return ""
+	}
+	return ""
+}
+
+type folKind int
+
+const (
+	folNone folKind = iota
+	folPlan
+	folYoY
+	folRef
+)
+
+type following struct {
+	kind    folKind
+	refKind string // month, quarter, yearstart, date, year
+	ref     string
+	year    int
+	end     int
+}
+
+var (
+	reFolDate     = regexp.MustCompile(`^(?:so với|so)\s+(?:ngày\s+|thời điểm\s+|cùng thời điểm\s+)?(\d{1,2})/(\d{1,2})/(\d{4})`)
+	reFolYearEnd  = regexp.MustCompile(`^(?:so với|so)\s+(?:thời điểm\s+)?cuối năm\s+(\d{4})`)
+	reFolYear     = regexp.MustCompile(`^(?:so với|so)\s+(?:cùng kỳ\s+)?năm\s+(\d{4})`)
+	reFolMonth    = regexp.MustCompile(`^(?:so với|so)\s+tháng\s+(\d{1,2})`)
+	reFolSameTime = regexp.MustCompile(`^(?:so với|so)\s+(?:cùng kỳ|cùng thời điểm|cùng kì)(?:\s+năm\s+(?:trước|ngoái))?`)
+)
+
+// readFollowing reads what a percentage is compared with: "kế hoạch",
+// "dự toán", "so với cùng kỳ", "so với tháng trước", "so với 31/12/2021", …
+func readFollowing(lo string, i, limit int) following {
+	j := i
+	for j < limit && (lo[j] == ' ' || lo[j] == '\t') {
+		j++
+	}
+	rest := lo[j:limit]
+	if len(rest) > 120 {
+		rest = rest[:120]
+		for len(rest) > 0 && !utf8.ValidString(rest) {
+			rest = rest[:len(rest)-1]
+		}
+	}
+	word := func(p string) bool { return startsWithWord(rest, p) }
+	switch {
+	case word("kế hoạch"), word("kh"), word("dự toán"), word("chỉ tiêu"), word("so với kế hoạch"), word("so với dự toán"), word("so kế hoạch"):
+		return following{kind: folPlan, end: j + phraseEnd(rest)}
+	case word("cùng kỳ"):
+		return following{kind: folYoY, end: j + len("cùng kỳ")}
+	}
+	if m := reFolSameTime.FindStringIndex(rest); m != nil {
+		return following{kind: folYoY, end: j + m[1]}
+	}
+	if m := reFolDate.FindStringSubmatch(rest); m != nil {
+		return following{kind: folRef, refKind: "date", ref: fmt.Sprintf("%04d-%02d-%02d", atoi(m[3]), atoi(m[2]), atoi(m[1])), end: j + len(m[0])}
+	}
+	if m := reFolYearEnd.FindStringSubmatch(rest); m != nil {
+		return following{kind: folRef, refKind: "date", ref: m[1] + "-12-31", end: j + len(m[0])}
+	}
+	if m := reFolYear.FindStringSubmatch(rest); m != nil {
+		return following{kind: folRef, refKind: "year", ref: m[1], year: atoi(m[1]), end: j + len(m[0])}
+	}
+	for _, p := range []string{"so với tháng trước", "so tháng trước", "so với tháng liền kề", "so với cùng tháng trước"} {
+		if word(p) {
+			return following{kind: folRef, refKind: "month", end: j + len(p)}
+		}
+	}
+	for _, p := range []string{"so với quý trước", "so quý trước"} {
+		if word(p) {
+			return following{kind: folRef, refKind: "quarter", end: j + len(p)}
+		}
+	}
+	for _, p := range []string{"so với đầu năm", "so với cuối năm trước", "so đầu năm", "so với thời điểm đầu năm"} {
+		if word(p) {
+			return following{kind: folRef, refKind: "yearstart", end: j + len(p)}
+		}
+	}
+	if m := reFolMonth.FindStringSubmatch(rest); m != nil {
+		return following{kind: folRef, refKind: "month", end: j + len(m[0])}
+	}
+	for _, p := range []string{"so với năm trước", "so năm trước", "so với năm ngoái"} {
+		if word(p) {
+			return following{kind: folYoY, end: j + len(p)}
+		}
+	}
+	return following{kind: folNone, end: i}
+}
+
+// phraseEnd is the end of a noun phrase: the next comma, semicolon, stop or
+// parenthesis.
+func phraseEnd(s string) int {
+	if k := strings.IndexAny(s, ",;.()\n"); k >= 0 {
+		return k
+	}
+	return len(s)
+}
+
+// Lead-in phrases dropped from the front of an indicator.
+var leadIns = []string{"theo báo cáo", "theo", "trong đó", "riêng", "ngoài ra", "bên cạnh đó", "đồng thời",
+	"về", "đối với", "tính chung", "lũy kế", "luỹ kế", "cộng dồn", "ngược lại", "tuy nhiên", "tuy vậy",
+	"trong", "đến", "tính đến", "tại", "thông qua", "hiện nay", "năm", "quý", "tháng", "chiều", "sáng"}
+
+// Head words that open an indicator's name.
+var headWords = []string{"tổng", "giá trị", "kim ngạch", "doanh thu", "số", "tỷ lệ", "tỉ lệ", "chỉ số", "lượng",
+	"sản lượng", "diện tích", "thu", "chi", "vốn", "dư nợ", "tốc độ", "khối lượng", "lượt", "nguồn vốn", "công suất"}
+
+// Verbs and qualifiers trimmed from the end of an indicator.
+var trailing = []string{"ước tính đạt", "ước thực hiện", "ước đạt", "ước tính", "dự ước đạt", "dự ước", "dự kiến đạt",
+	"dự kiến", "ước", "chỉ đạt", "mới đạt", "đạt", "được giao là", "là", "có", "đón", "khoảng", "trên", "hơn", "gần",
+	"ở mức", "giảm còn", "còn", "tăng thêm", "thêm", "với số tiền", "cho", "lên", "nâng tổng số lên", "đã", "toàn tỉnh có"}
+
+var reSpaces = regexp.MustCompile(`\s+`)
+
+// indicatorText is the subject of a figure: the words before it, less lead-ins,
+// periods, verbs and parentheses; for a count, the counted noun and what
+// follows it ("318 doanh nghiệp thành lập mới").
+func (d *doc) indicatorText(segStart int, m mention) string {
+	var b strings.Builder
+	depth := 0
+	for i := segStart; i < m.qualStart; {
+		skip := false
+		for _, r := range d.periods {
+			if r.start == i && r.end <= m.qualStart {
+				b.WriteByte(' ')
+				i = r.end
+				skip = true
+				break
+			}
+		}
+		if skip {
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(d.text[i:])
+		switch {
+		case r == '(':
+			depth++
+		case r == ')':
+			if depth > 0 {
+				depth--
+			}
+		case depth == 0:
+			b.WriteRune(r)
+		}
+		i += n
+	}
+	s := reSpaces.ReplaceAllString(b.String(), " ")
+	// Drop lead-in pieces: "Theo báo cáo, …", "Trong đó, …".
+	for {
+		s = strings.TrimLeft(s, " ,;:-–()•*")
+		k := strings.Index(s, ",")
+		if k < 0 {
+			break
+		}
+		head := strings.ToLower(s[:k])
+		lead := strings.TrimSpace(head) == ""
+		for _, w := range leadIns {
+			if startsWithWord(head, w) {
+				lead = true
+			}
+		}
+		if !lead {
+			break
+		}
+		s = s[k+1:]
+	}
+	// "Hệ thống ngân hàng … ổn định, tổng nguồn vốn huy động …": the subject
+	// starts at the last piece that opens with an indicator's head word.
+	pieces := strings.Split(s, ",")
+	for k := len(pieces) - 1; k > 0; k-- {
+		lp := strings.ToLower(strings.TrimSpace(pieces[k]))
+		for _, h := range headWords {
+			if startsWithWord(lp, h) {
+				s = strings.Join(pieces[k:], ",")
+				k = 0
+				break
+			}
+		}
+	}
+	s = strings.TrimSpace(s)
+	for changed := true; changed; {
+		changed = false
+		ls := strings.ToLower(s)
+		for _, w := range []string{"trong đó", "riêng", "toàn tỉnh có", "toàn tỉnh", "tỉnh đã", "theo báo cáo", "phấn đấu đến hết", "phấn đấu đến", "phấn đấu hết", "phấn đấu"} {
+			if startsWithWord(ls, w) {
+				s = strings.TrimLeft(s[len(w):], " ,:")
+				changed = true
+				break
+			}
+		}
+		ls = strings.ToLower(s)
+		for _, w := range trailing {
+			if k := endsWithWords(ls, len(ls), w); k >= 0 {
+				s = strings.TrimRight(s[:k], " ,")
+				changed = true
+				break
+			}
+		}
+	}
+	if !measureUnits[m.unit] {
+		tail := d.text[m.end:min(d.bodyEnd, m.end+120)]
+		tail = tail[:phraseEnd(tail)]
+		if k := strings.Index(tail, " so với"); k >= 0 {
+			tail = tail[:k]
+		}
+		s = strings.TrimSpace(s + " " + m.unit + " " + strings.TrimSpace(tail))
+	}
+	if s == "" {
+		return ""
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+func trimLeftPunct(t string, i, limit int) int {
+	for i < limit {
+		r, n := utf8.DecodeRuneInString(t[i:])
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			break
+		}
+		i += n
+	}
+	return i
+}

@@ -1,0 +1,383 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"planwatch"
+	"planwatch/vi"
+)
+
+// doc is one document being read.
+type doc struct {
+	text string // NFC text
+	lo   string // text lower-cased, same byte offsets
+
+	bodyEnd              int // where a trailing related-news block starts
+	titleStart, titleEnd int // the headline, whose figures the body restates
+	skip                 [][2]int
+
+	pc       periodContext
+	defaultP planwatch.Period
+	place    string
+
+	mentions []mention
+	periods  []periodRef
+	sents    [][2]int
+	para     []int // paragraph number of each sentence
+}
+
+// A figure found in the text.
+type mention struct {
+	start, end int // from the first digit to the end of the unit
+	q          vi.Quantity
+	unit       string
+	rng        string // "7,5-8%": the value is the lower bound
+	fromRange  bool   // "từ 9 - 9,5%": a target range, not a fact
+	qual       string // khoảng, trên, hơn, gần
+	qualStart  int    // where the qualifier starts (= start when none)
+}
+
+// Trailing blocks of a web page that are not part of the article.
+var reTrailer = regexp.MustCompile(`(?m)^[ \t]*(?:\(\d+\)\s*)?(?:Tin liên quan|Tin nổi bật|Tin cùng chuyên mục|Tin khác|Tin mới|Bài viết liên quan|Bài liên quan|Xem thêm|Đọc thêm|Bình luận|Ý kiến bạn đọc)\b`)
+
+// File names of images left in copied pages.
+var reFileLine = regexp.MustCompile(`(?m)^[ \t]*[\p{L}\p{N}_\-.]+\.(?:png|jpe?g|gif|webp|svg)[ \t]*$`)
+
+var (
+	reDateLine    = regexp.MustCompile(`\d{1,2}:\d{2}\s+(\d{1,2})/(\d{1,2})/(\d{4})`)
+	reOpeningDate = regexp.MustCompile(`(?m)^[ \t]*(?:\p{L}+[ \t]+)?(?:ngày[ \t]+)?(\d{1,2})/(\d{1,2})/(\d{4})`)
+	reYearAny     = regexp.MustCompile(`(?:năm|/)\s*((?:19|20)\d{2})`)
+	rePlaceDate   = regexp.MustCompile(`(?m)^[ \t]*(\p{Lu}\p{Ll}*(?:[ \t]\p{Lu}\p{Ll}*){0,3}),[ \t]+ngày`)
+	rePlaceUnit   = regexp.MustCompile(`(?:UBND|Ủy ban nhân dân|HĐND|Sở [\p{L} ]+?)?\s*(?:tỉnh|thành phố|TP\.?)\s+(\p{Lu}\p{Ll}*(?:[ \t]\p{Lu}\p{Ll}*){0,3})`)
+	rePlaceTitle  = regexp.MustCompile(`^[ \t]*(\p{Lu}\p{Ll}*(?:[ \t]\p{Lu}\p{Ll}*){0,3})\s*:`)
+)
+
+func newDoc(text string, opts Options) *doc {
+	d := &doc{text: text, lo: lowerSameLen(text), bodyEnd: len(text)}
+	// Everything from a related-news or comments heading on is page furniture.
+	if loc := reTrailer.FindStringIndex(text); loc != nil && loc[0] > len(text)/3 {
+		d.bodyEnd = loc[0]
+	}
+	for _, loc := range reFileLine.FindAllStringIndex(text[:d.bodyEnd], -1) {
+		d.skip = append(d.skip, [2]int{loc[0], loc[1]})
+	}
+	d.findTitle()
+	d.findDate(opts)
+	// The report's own period: the first in the headline, else in the opening.
+	title := periodContext{year: d.pc.year, date: d.pc.date}
+	refs := scanPeriods(d.lo[:d.bodyEnd], title)
+	for _, r := range refs {
+		if !r.p.IsZero() && !r.point && r.start >= d.titleStart && r.end <= d.titleEnd {
+			d.defaultP = r.p
+			break
+		}
+	}
+	if d.defaultP.IsZero() {
+		for _, r := range refs {
+			if !r.p.IsZero() && !r.point && r.start < d.openingEnd() {
+				d.defaultP = r.p
+				break
+			}
+		}
+	}
+	if d.defaultP.IsZero() && d.pc.year > 0 {
+		d.defaultP = planwatch.YearOf(d.pc.year)
+	}
+	d.pc.report = d.defaultP
+	d.periods = scanPeriods(d.lo[:d.bodyEnd], d.pc)
+	d.place = opts.Place
+	if d.place == "" {
+		d.place = d.findPlace()
+	}
+	d.scanMentions()
+	d.splitSentences()
+	return d
+}
+
+// findTitle takes the first non-empty line that is not a comment ("# …") as
+// the headline.
+func (d *doc) findTitle() {
+	off := 0
+	for _, line := range strings.SplitAfter(d.text[:d.bodyEnd], "\n") {
+		t := strings.TrimSpace(line)
+		if t != "" && !strings.HasPrefix(t, "#") {
+			d.titleStart, d.titleEnd = off, off+len(strings.TrimRight(line, "\r\n"))
+			// A headline has no full stop inside; a first line that is a
+			// paragraph is not one.
+			if len(t) > 300 {
+				d.titleStart, d.titleEnd = 0, 0
+			}
+			return
+		}
+		off += len(line)
+	}
+}
+
+// openingEnd is the end of the first paragraph after the headline.
+func (d *doc) openingEnd() int {
+	rest := d.text[d.titleEnd:d.bodyEnd]
+	n := 0
+	for _, p := range strings.SplitAfter(rest, "\n\n") {
+		n += len(p)
+		if len(strings.TrimSpace(p)) > 120 {
+			break
+		}
+	}
+	return d.titleEnd + n
+}
+
+// findDate reads the document date: the options, a date line near the top,
+// or else the year of the headline or the opening.
+func (d *doc) findDate(opts Options) {
+	if !opts.Date.IsZero() {
+		d.pc.date, d.pc.year = opts.Date, opts.Date.Year()
+		return
+	}
+	head := d.text[:min(d.bodyEnd, d.titleEnd+600)]
+	set := func(dd, mm, yy string) bool {
+		day, mon, yr := atoi(dd), atoi(mm), atoi(yy)
+		if !validDate(yr, mon, day) {
+			return false
+		}
+		d.pc.date = time.Date(yr, time.Month(mon), day, 0, 0, 0, 0, time.UTC)
+		d.pc.year = yr
+		return true
+	}
+	if m := reDateLine.FindStringSubmatch(head); m != nil && set(m[1], m[2], m[3]) {
+		return
+	}
+	if m := reDateWords.FindStringSubmatch(strings.ToLower(head)); m != nil && set(m[1], m[2], m[3]) {
+		return
+	}
+	if m := reOpeningDate.FindStringSubmatch(head); m != nil && set(m[1], m[2], m[3]) {
+		return
+	}
+	for _, s := range []string{d.text[d.titleStart:d.titleEnd], head, d.text[:d.bodyEnd]} {
+		if m := reYearAny.FindStringSubmatch(strings.ToLower(s)); m != nil {
+			d.pc.year = atoi(m[1])
+			return
+		}
+	}
+}
+
+func (d *doc) findPlace() string {
+	head := d.text[:min(d.bodyEnd, d.titleEnd+1500)]
+	clean := func(s string) string {
+		return strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(s, "Tỉnh "), "tỉnh "))
+	}
+	if m := rePlaceDate.FindStringSubmatch(head); m != nil {
+		return clean(m[1])
+	}
+	if m := rePlaceTitle.FindStringSubmatch(d.text[d.titleStart:d.titleEnd]); m != nil && !strings.HasPrefix(m[1], "Sở") {
+		return clean(m[1])
+	}
+	if m := rePlaceUnit.FindStringSubmatch(head); m != nil {
+		return clean(m[1])
+	}
+	return ""
+}
+
+func (d *doc) skipped(i int) bool {
+	if i >= d.titleStart && i < d.titleEnd {
+		return true
+	}
+	for _, s := range d.skip {
+		if i >= s[0] && i < s[1] {
+			return true
+		}
+	}
+	return false
+}
+
+// Words before a number that make it something other than a quantity.
+var notQuantityBefore = []string{
+	"ngày", "thứ", "km", "lúc", "điện thoại", "đường dây nóng", "hotline", "số điện thoại",
+	"quý", "tháng", "năm", "đường tỉnh", "quốc lộ", "tỉnh lộ", "đt", "ql", "khoản", "điều", "mục",
+	"phòng", "lô", "tổ", "khu", "phường", "ấp", "thôn", "bản", "xóm", "cụm",
+}
+
+// Qualifiers of a number; they do not change it.
+var qualifiers = []string{"khoảng trên", "khoảng gần", "khoảng hơn", "khoảng", "xấp xỉ", "trên", "hơn", "gần", "ít nhất", "tối thiểu", "dưới", "không quá", "gần như"}
+
+var reRangeTail = regexp.MustCompile(`^[ \t]*[-–][ \t]*(\d[\d.,]*)[ \t]*%`)
+
+// measureUnits are units that are not counting nouns.
+var measureUnits = map[string]bool{"VND": true, "USD": true, "ha": true, "km": true, "km2": true,
+	"m2": true, "m3": true, "tấn": true, "kWh": true, "MW": true, "lít": true, "%": true, "điểm %": true, "lần": true}
+
+func (d *doc) scanMentions() {
+	t, lo := d.text, d.lo
+	for i := 0; i < d.bodyEnd; {
+		if !isASCIIDigit(t[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < d.bodyEnd && (isASCIIDigit(t[j]) || (t[j] == '.' || t[j] == ',') && j+1 < d.bodyEnd && isASCIIDigit(t[j+1])) {
+			j++
+		}
+		if m, ok := d.readMention(i, j); ok {
+			d.mentions = append(d.mentions, m)
+			i = max(j, m.end)
+			continue
+		}
+		i = j
+	}
+	_ = lo
+}
+
+func isASCIIDigit(b byte) bool { return b >= '0' && b <= '9' }
+
+// readMention reads the figure whose digits are t[i:j], or reports that it
+// is not a quantity (a date, a code, a km marker, a year, a bare number).
+func (d *doc) readMention(i, j int) (mention, bool) {
+	t, lo := d.text, d.lo
+	if d.skipped(i) {
+		return mention{}, false
+	}
+	prev := runeBefore(t, i)
+	switch {
+	case isLetter(prev), prev == '+', prev == '/', prev == ':', prev == '#', prev == '_':
+		return mention{}, false
+	case prev == '.' || prev == '-' || prev == ',':
+		// "ĐT.725", "COVID-19", "2021-2025": glued to a word or a number.
+		if p2 := runeBefore(t, i-1); isLetter(p2) || isDigitRune(p2) {
+			return mention{}, false
+		}
+	}
+	after := t[j:d.bodyEnd]
+	if len(after) >= 2 && (after[0] == '/' || after[0] == ':' || after[0] == '+') && isASCIIDigit(after[1]) || strings.HasPrefix(after, "+") {
+		return mention{}, false
+	}
+	num, n, ok := vi.ParseNumber(t[i:d.bodyEnd])
+	if !ok || i+n != j {
+		return mention{}, false // "0292.3812.475"
+	}
+	for _, w := range notQuantityBefore {
+		if endsWithWords(lo, i, w) >= 0 {
+			return mention{}, false
+		}
+	}
+	m := mention{start: i, qualStart: i}
+	for _, w := range qualifiers {
+		if k := endsWithWords(lo, i, w); k >= 0 {
+			m.qual, m.qualStart = w, k
+			break
+		}
+	}
+	m.fromRange = endsWithWords(lo, m.qualStart, "từ") >= 0
+	// A range of percentages: "7,5-8%", "9 - 9,5%".
+	if loc := reRangeTail.FindStringIndex(after); loc != nil {
+		m.q = vi.Quantity{Number: num, Value: num.Value, Unit: "%", UnitStart: -1}
+		m.unit, m.end = "%", j+loc[1]
+		m.rng = strings.Join(strings.Fields(t[i:m.end]), "")
+		return m, true
+	}
+	if len(after) >= 2 && (after[0] == '-' || after[0] == '.') && isASCIIDigit(after[1]) {
+		return mention{}, false
+	}
+	q, size, ok := vi.ParseQuantity(t[i:d.bodyEnd])
+	if !ok || q.Unit == "" {
+		return mention{}, false
+	}
+	m.q, m.unit, m.end = q, q.Unit, i+size
+	if !measureUnits[q.Unit] {
+		// "2 xã Minh Sơn", "10 Hợp tác xã ABC": a name, not a count.
+		rest := strings.TrimLeft(t[m.end:d.bodyEnd], " \t")
+		if rest != "" && isUpperStart(rest) && !strings.HasPrefix(t[m.end:d.bodyEnd], "\n") {
+			return mention{}, false
+		}
+		// "bình quân 01 xã", "mỗi 1 hộ": per one, not a count.
+		if q.Value == 1 && (endsWithWords(lo, i, "bình quân") >= 0 || endsWithWords(lo, i, "mỗi") >= 0) {
+			return mention{}, false
+		}
+	}
+	if strings.HasPrefix(t[m.end:d.bodyEnd], "/") && q.Unit != "VND" && q.Unit != "%" && !strings.HasPrefix(t[m.end:d.bodyEnd], "/năm") {
+		// "5 tiêu chí/…" is caught by the unit itself; anything else per-slash is a code.
+		if !unicode.IsLetter(runeAt(t, m.end+1)) {
+			return mention{}, false
+		}
+	}
+	return m, true
+}
+
+// splitSentences cuts the body into sentences: at line breaks (unless a figure
+// runs across one) and at a full stop followed by a capital letter.
+func (d *doc) splitSentences() {
+	t := d.text[:d.bodyEnd]
+	inMention := func(i int) bool {
+		for _, m := range d.mentions {
+			if i >= m.start && i < m.end {
+				return true
+			}
+			if m.start > i {
+				break
+			}
+		}
+		return false
+	}
+	para := 0
+	start := 0
+	emit := func(end int) {
+		s, e := start, end
+		for s < e && (t[s] == ' ' || t[s] == '\t' || t[s] == '\n' || t[s] == '\r') {
+			s++
+		}
+		for e > s && (t[e-1] == ' ' || t[e-1] == '\t' || t[e-1] == '\n' || t[e-1] == '\r') {
+			e--
+		}
+		if e > s {
+			d.sents = append(d.sents, [2]int{s, e})
+			d.para = append(d.para, para)
+		}
+	}
+	for i := 0; i < len(t); i++ {
+		switch t[i] {
+		case '\n':
+			if inMention(i) {
+				continue
+			}
+			emit(i)
+			start = i + 1
+			// A blank line ends the paragraph.
+			k := i + 1
+			for k < len(t) && (t[k] == ' ' || t[k] == '\t' || t[k] == '\r') {
+				k++
+			}
+			if k < len(t) && t[k] == '\n' {
+				para++
+			}
+		case '.', '!', '?':
+			k := i + 1
+			if k < len(t) && t[k] != ' ' && t[k] != '\t' {
+				continue
+			}
+			for k < len(t) && (t[k] == ' ' || t[k] == '\t') {
+				k++
+			}
+			if k >= len(t) {
+				continue
+			}
+			r, _ := utf8.DecodeRuneInString(t[k:])
+			if unicode.IsUpper(r) || r == '(' || r == '"' || r == '“' {
+				emit(i + 1)
+				start = k
+			}
+		}
+	}
+	emit(len(t))
+}
+
+// sentenceOf returns the sentence holding byte offset i.
+func (d *doc) sentenceOf(i int) string {
+	for _, s := range d.sents {
+		if i >= s[0] && i < s[1] {
+			return d.text[s[0]:s[1]]
+		}
+	}
+	return ""
+}

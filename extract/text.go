@@ -1,0 +1,166 @@
+package extract
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// lowerSameLen lower-cases s rune by rune, keeping a rune as it is when its
+// lower-case form has another encoded length, so that byte offsets in the
+// result are byte offsets in s. Vietnamese letters keep their length.
+func lowerSameLen(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		l := unicode.ToLower(r)
+		if r == utf8.RuneError || utf8.RuneLen(l) != n {
+			b.WriteString(s[i : i+n])
+		} else {
+			b.WriteRune(l)
+		}
+		i += n
+	}
+	return b.String()
+}
+
+// fold lower-cases s and strips Vietnamese diacritics (đ → d), for matching
+// names that differ in tone marks or their placement ("Hòa"/"Hoà").
+func fold(s string) string {
+	s = norm.NFD.String(strings.ToLower(s))
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			continue
+		case r == 'đ':
+			b.WriteByte('d')
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(r)
+		default:
+			b.WriteByte(' ')
+		}
+	}
+	return b.String()
+}
+
+func isLetter(r rune) bool { return unicode.IsLetter(r) || unicode.Is(unicode.Mn, r) }
+
+// runeBefore returns the rune ending at byte i of s.
+func runeBefore(s string, i int) rune {
+	if i <= 0 {
+		return 0
+	}
+	r, _ := utf8.DecodeLastRuneInString(s[:i])
+	return r
+}
+
+// runeAt returns the rune starting at byte i of s.
+func runeAt(s string, i int) rune {
+	if i >= len(s) {
+		return 0
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return r
+}
+
+// wordsBefore returns up to n words (lower case) ending before byte i of lo,
+// nearest last, stopping at punctuation other than spaces.
+func wordsBefore(lo string, i, n int) []string {
+	var out []string
+	j := i
+	for len(out) < n {
+		for j > 0 && (lo[j-1] == ' ' || lo[j-1] == '\t') {
+			j--
+		}
+		k := j
+		for k > 0 {
+			r, size := utf8.DecodeLastRuneInString(lo[:k])
+			if !isLetter(r) && !(r >= '0' && r <= '9') {
+				break
+			}
+			k -= size
+		}
+		if k == j {
+			break
+		}
+		out = append([]string{lo[k:j]}, out...)
+		j = k
+	}
+	return out
+}
+
+// endsWithWords reports whether the text before byte i of lo ends with the
+// phrase (lower case, single spaces), at a word boundary; it returns the
+// byte offset where the phrase starts, or -1.
+func endsWithWords(lo string, i int, phrase string) int {
+	j := i
+	for j > 0 && (lo[j-1] == ' ' || lo[j-1] == '\t') {
+		j--
+	}
+	if !strings.HasSuffix(lo[:j], phrase) {
+		return -1
+	}
+	k := j - len(phrase)
+	if k > 0 && isLetter(runeBefore(lo, k)) {
+		return -1
+	}
+	return k
+}
+
+// hasWord reports whether lo contains phrase at word boundaries.
+func hasWord(lo, phrase string) bool { return indexWord(lo, phrase) >= 0 }
+
+// indexWord is strings.Index at word boundaries.
+func indexWord(lo, phrase string) int {
+	off := 0
+	for {
+		i := strings.Index(lo[off:], phrase)
+		if i < 0 {
+			return -1
+		}
+		i += off
+		end := i + len(phrase)
+		if !isLetter(runeBefore(lo, i)) && !isLetter(runeAt(lo, end)) {
+			return i
+		}
+		off = i + 1
+		for off < len(lo) && !utf8.RuneStart(lo[off]) {
+			off++
+		}
+	}
+}
+
+// lastIndexWord is strings.LastIndex at word boundaries.
+func lastIndexWord(lo, phrase string) int {
+	end := len(lo)
+	for {
+		i := strings.LastIndex(lo[:end], phrase)
+		if i < 0 {
+			return -1
+		}
+		if !isLetter(runeBefore(lo, i)) && !isLetter(runeAt(lo, i+len(phrase))) {
+			return i
+		}
+		end = i + len(phrase) - 1
+		if end <= 0 {
+			return -1
+		}
+	}
+}
+
+// startsWithWord reports whether s (lower case) begins with phrase at a
+// word boundary, after leading spaces.
+func startsWithWord(s, phrase string) bool {
+	s = strings.TrimLeft(s, " \t")
+	return strings.HasPrefix(s, phrase) && !isLetter(runeAt(s, len(phrase)))
+}
+
+func isUpperStart(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsUpper(r)
+}
