@@ -1,0 +1,116 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"planwatch"
+)
+
+// The audit table is written only by auditWriter.add (INSERT) and read only by
+// Audit: there is deliberately no code path that updates or deletes it, and
+// triggers (migration 001) refuse such statements from elsewhere.
+
+// auditWriter appends audit entries within a transaction.
+type auditWriter struct{ stmt *sql.Stmt }
+
+func newAuditWriter(ctx context.Context, tx *sql.Tx) (*auditWriter, error) {
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO audit (at, who, src, action, entity, old, new, detail)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return nil, err
+	}
+	return &auditWriter{stmt}, nil
+}
+
+func (a *auditWriter) add(ctx context.Context, e planwatch.AuditEntry) error {
+	_, err := a.stmt.ExecContext(ctx, formatTime(e.At), e.By, e.From, e.Action, e.Entity, e.Old, e.New, e.Detail)
+	return err
+}
+
+func (a *auditWriter) Close() error { return a.stmt.Close() }
+
+// RecordAudit appends entries that are not data changes (logins, permission
+// changes). An entry without a time gets the store's Now. EINVALID if an entry
+// has no action.
+func (db *DB) RecordAudit(ctx context.Context, entries ...planwatch.AuditEntry) error {
+	var problems []planwatch.Problem
+	for i, e := range entries {
+		if strings.TrimSpace(e.Action) == "" {
+			problems = append(problems, planwatch.Problem{Row: i + 1, Column: "action", Reason: "thiếu hành động (action required)"})
+		}
+	}
+	if len(problems) > 0 {
+		return invalid(problems)
+	}
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return internal("RecordAudit", err)
+	}
+	defer tx.Rollback()
+	aw, err := newAuditWriter(ctx, tx)
+	if err != nil {
+		return internal("RecordAudit", err)
+	}
+	defer aw.Close()
+	now := db.now()
+	for _, e := range entries {
+		if e.At.IsZero() {
+			e.At = now
+		}
+		if err := aw.add(ctx, e); err != nil {
+			return internal("RecordAudit", err)
+		}
+	}
+	return internal("RecordAudit", tx.Commit())
+}
+
+// Audit returns entries matching q, newest first. From is inclusive, To
+// exclusive; Action and Entity match as prefixes.
+func (db *DB) Audit(ctx context.Context, q planwatch.AuditQuery) ([]planwatch.AuditEntry, error) {
+	var where []string
+	var args []any
+	if q.By != "" {
+		where, args = append(where, "who = ?"), append(args, q.By)
+	}
+	if q.Action != "" {
+		where, args = append(where, "substr(action, 1, ?) = ?"), append(args, len([]rune(q.Action)), q.Action)
+	}
+	if q.Entity != "" {
+		// A range the entity index can serve, then an exact prefix test.
+		where = append(where, "entity >= ? AND substr(entity, 1, ?) = ?")
+		args = append(args, q.Entity, len([]rune(q.Entity)), q.Entity)
+	}
+	if !q.From.IsZero() {
+		where, args = append(where, "at >= ?"), append(args, formatTime(q.From))
+	}
+	if !q.To.IsZero() {
+		where, args = append(where, "at < ?"), append(args, formatTime(q.To))
+	}
+	query := `SELECT id, at, who, src, action, entity, old, new, detail FROM audit`
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	query += " ORDER BY id DESC"
+	if q.Limit > 0 {
+		query += " LIMIT ?"
+		args = append(args, q.Limit)
+	}
+	rows, err := db.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, internal("Audit", err)
+	}
+	defer rows.Close()
+	var out []planwatch.AuditEntry
+	for rows.Next() {
+		var e planwatch.AuditEntry
+		var at string
+		if err := rows.Scan(&e.ID, &at, &e.By, &e.From, &e.Action, &e.Entity, &e.Old, &e.New, &e.Detail); err != nil {
+			return nil, internal("Audit", err)
+		}
+		e.At = parseTime(at)
+		out = append(out, e)
+	}
+	return out, internal("Audit", rows.Err())
+}

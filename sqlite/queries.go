@@ -1,0 +1,255 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strings"
+
+	"planwatch"
+)
+
+// scanner is a *sql.Rows or *sql.Row.
+type scanner interface{ Scan(dest ...any) error }
+
+const valueColumns = `d.id, d.indicator, d.orgunit, d.year, d.first_month, d.last_month, d.period_type, d.basis,
+	d.vintage, d.revision, d.value, d.yoy, d.plan_pct, d.vs_ref, d.comment, d.deleted, d.source_kind, d.source_ref,
+	d.source_row, d.source_sentence, d.source_formula, d.who, d.at`
+
+func scanValue(s scanner) (int64, planwatch.DataValue, error) {
+	var v planwatch.DataValue
+	var id int64
+	var year, first, last, typ, vintage, deleted int
+	var basis, kind, at string
+	var value, yoy, planPct, vsRef sql.NullFloat64
+	err := s.Scan(&id, &v.Indicator, &v.Unit, &year, &first, &last, &typ, &basis, &vintage, &v.Revision,
+		&value, &yoy, &planPct, &vsRef, &v.Comment, &deleted, &kind, &v.Source.Ref, &v.Source.Row,
+		&v.Source.Sentence, &v.Source.Formula, &v.By, &at)
+	if err != nil {
+		return 0, v, err
+	}
+	v.Period = period(year, first, last, typ)
+	v.Basis, v.Vintage, v.Deleted = planwatch.Basis(basis), planwatch.Vintage(vintage), deleted != 0
+	v.Value, v.YoY, v.PlanPct, v.VsRef = floatPtr(value), floatPtr(yoy), floatPtr(planPct), floatPtr(vsRef)
+	v.Source.Kind, v.At = planwatch.SourceKind(kind), parseTime(at)
+	return id, v, nil
+}
+
+// in adds "column IN (list)" to a query being built, when list is not empty.
+func in(where []string, args []any, column string, list []string) ([]string, []any) {
+	if len(list) == 0 {
+		return where, args
+	}
+	return append(where, column+` IN (SELECT value FROM json_each(?))`), append(args, jsonStrings(list))
+}
+
+// Values returns the current value of every key matching q, ordered by
+// indicator, unit and period.
+//
+// TODO(issue 6): q.ApprovedOnly is not applied yet, and Approved is never
+// set: approvals arrive with users and sessions.
+func (db *DB) Values(ctx context.Context, q planwatch.ValueQuery) ([]planwatch.DataValue, error) {
+	var where []string
+	var args []any
+	where, args = in(where, args, "c.indicator", q.Indicators)
+	where, args = in(where, args, "c.orgunit", q.Units)
+	if q.FromMonth > 0 {
+		where, args = append(where, "c.start_month >= ?"), append(args, q.FromMonth)
+	}
+	if q.ToMonth > 0 {
+		where, args = append(where, "c.end_month <= ?"), append(args, q.ToMonth)
+	}
+	query := `SELECT ` + valueColumns + ` FROM current_values c JOIN datavalues d ON d.id = c.value_id`
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	query += " ORDER BY c.indicator, c.orgunit, c.start_month, c.end_month, d.period"
+	out, err := db.values(ctx, query, args...)
+	return out, internal("Values", err)
+}
+
+// Revisions returns every revision of one key, oldest first (every vintage).
+func (db *DB) Revisions(ctx context.Context, k planwatch.Key) ([]planwatch.DataValue, error) {
+	out, err := db.values(ctx, `SELECT `+valueColumns+` FROM datavalues d WHERE d.k = ? ORDER BY d.id`, k.String())
+	return out, internal("Revisions", err)
+}
+
+func (db *DB) values(ctx context.Context, query string, args ...any) ([]planwatch.DataValue, error) {
+	rows, err := db.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []planwatch.DataValue
+	for rows.Next() {
+		_, v, err := scanValue(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+const targetColumns = `indicator, orgunit, year, kind, version, value, adjusted, adopted, source_kind, source_ref,
+	source_row, source_sentence, source_formula, who, at`
+
+func scanTarget(s scanner) (planwatch.Target, error) {
+	var t planwatch.Target
+	var kind, adopted, srcKind, at string
+	var adjusted int
+	err := s.Scan(&t.Indicator, &t.Unit, &t.Year, &kind, &t.Version, &t.Value, &adjusted, &adopted, &srcKind,
+		&t.Source.Ref, &t.Source.Row, &t.Source.Sentence, &t.Source.Formula, &t.By, &at)
+	t.Kind, t.Adjusted, t.Adopted = planwatch.TargetKind(kind), adjusted != 0, parseDate(adopted)
+	t.Source.Kind, t.At = planwatch.SourceKind(srcKind), parseTime(at)
+	return t, err
+}
+
+// Targets returns current targets (highest version) matching q, ordered by
+// indicator, unit, year and kind.
+func (db *DB) Targets(ctx context.Context, q planwatch.TargetQuery) ([]planwatch.Target, error) {
+	var where []string
+	var args []any
+	where, args = in(where, args, "t.indicator", q.Indicators)
+	where, args = in(where, args, "t.orgunit", q.Units)
+	if len(q.Years) > 0 {
+		b, _ := json.Marshal(q.Years)
+		where, args = append(where, "t.year IN (SELECT value FROM json_each(?))"), append(args, string(b))
+	}
+	where = append(where, "t.version = (SELECT max(x.version) FROM targets x WHERE x.tk = t.tk)")
+	out, err := db.targets(ctx, `SELECT `+targetColumns+` FROM targets t WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY t.indicator, t.orgunit, t.year, t.kind`, args...)
+	return out, internal("Targets", err)
+}
+
+// TargetHistory returns every version of the targets of an indicator and
+// unit, by year, kind and version.
+func (db *DB) TargetHistory(ctx context.Context, indicator, unit string) ([]planwatch.Target, error) {
+	out, err := db.targets(ctx, `SELECT `+targetColumns+` FROM targets WHERE indicator = ? AND orgunit = ?
+		ORDER BY year, kind, version`, indicator, unit)
+	return out, internal("TargetHistory", err)
+}
+
+func (db *DB) targets(ctx context.Context, query string, args ...any) ([]planwatch.Target, error) {
+	rows, err := db.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []planwatch.Target
+	for rows.Next() {
+		t, err := scanTarget(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+const milestoneColumns = `indicator, orgunit, year, first_month, last_month, period_type, share, bound, target_kind,
+	source_kind, source_ref, source_row, source_sentence, source_formula, who, at`
+
+func scanMilestone(s scanner) (planwatch.Milestone, error) {
+	var m planwatch.Milestone
+	var year, first, last, typ int
+	var bound, kind, srcKind, at string
+	err := s.Scan(&m.Indicator, &m.Unit, &year, &first, &last, &typ, &m.Share, &bound, &kind, &srcKind,
+		&m.Source.Ref, &m.Source.Row, &m.Source.Sentence, &m.Source.Formula, &m.By, &at)
+	m.Period, m.Bound, m.TargetKind = period(year, first, last, typ), planwatch.Bound(bound), planwatch.TargetKind(kind)
+	m.Source.Kind, m.At = planwatch.SourceKind(srcKind), parseTime(at)
+	return m, err
+}
+
+// Milestones returns the milestones of a unit ("" = every unit) and year
+// (0 = every year), by indicator, unit and period.
+func (db *DB) Milestones(ctx context.Context, unit string, year int) ([]planwatch.Milestone, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+milestoneColumns+` FROM milestones
+		WHERE (? = '' OR orgunit = ?) AND (? = 0 OR year = ?)
+		ORDER BY indicator, orgunit, year, last_month, first_month, target_kind`, unit, unit, year, year)
+	if err != nil {
+		return nil, internal("Milestones", err)
+	}
+	defer rows.Close()
+	var out []planwatch.Milestone
+	for rows.Next() {
+		m, err := scanMilestone(rows)
+		if err != nil {
+			return nil, internal("Milestones", err)
+		}
+		out = append(out, m)
+	}
+	return out, internal("Milestones", rows.Err())
+}
+
+const noteColumns = `id, sector, orgunit, year, first_month, last_month, period_type, text, who, at`
+
+func scanNote(s scanner) (planwatch.Note, error) {
+	var n planwatch.Note
+	var year, first, last, typ int
+	var at string
+	err := s.Scan(&n.ID, &n.Sector, &n.Unit, &year, &first, &last, &typ, &n.Text, &n.By, &at)
+	n.Period, n.At = period(year, first, last, typ), parseTime(at)
+	return n, err
+}
+
+// Notes returns the notes of a unit for periods within p's year that end by
+// p's end, by period and then in the order they were added.
+func (db *DB) Notes(ctx context.Context, unit string, p planwatch.Period) ([]planwatch.Note, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+noteColumns+` FROM notes
+		WHERE orgunit = ? AND year = ? AND last_month <= ? ORDER BY first_month, last_month, id`, unit, p.Year, p.Last)
+	if err != nil {
+		return nil, internal("Notes", err)
+	}
+	defer rows.Close()
+	var out []planwatch.Note
+	for rows.Next() {
+		n, err := scanNote(rows)
+		if err != nil {
+			return nil, internal("Notes", err)
+		}
+		out = append(out, n)
+	}
+	return out, internal("Notes", rows.Err())
+}
+
+const taskColumns = `id, orgunit, sector, text, owner, year, first_month, last_month, period_type, status,
+	indicators, who, at`
+
+func scanTask(s scanner) (planwatch.Task, error) {
+	var t planwatch.Task
+	var year, first, last, typ int
+	var status, inds, at string
+	err := s.Scan(&t.ID, &t.Unit, &t.Sector, &t.Text, &t.Owner, &year, &first, &last, &typ, &status, &inds, &t.By, &at)
+	if err != nil {
+		return t, err
+	}
+	t.Due, t.Status, t.At = period(year, first, last, typ), planwatch.TaskStatus(status), parseTime(at)
+	if err := json.Unmarshal([]byte(inds), &t.Indicators); err != nil {
+		return t, err
+	}
+	if len(t.Indicators) == 0 {
+		t.Indicators = nil
+	}
+	return t, nil
+}
+
+// Tasks returns the tasks of a unit due in the year of p, by due period and
+// then in the order they were added.
+func (db *DB) Tasks(ctx context.Context, unit string, p planwatch.Period) ([]planwatch.Task, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+taskColumns+` FROM tasks
+		WHERE orgunit = ? AND year = ? ORDER BY last_month, first_month, id`, unit, p.Year)
+	if err != nil {
+		return nil, internal("Tasks", err)
+	}
+	defer rows.Close()
+	var out []planwatch.Task
+	for rows.Next() {
+		t, err := scanTask(rows)
+		if err != nil {
+			return nil, internal("Tasks", err)
+		}
+		out = append(out, t)
+	}
+	return out, internal("Tasks", rows.Err())
+}

@@ -1,0 +1,285 @@
+// Package sqlite implements planwatch.Store on an embedded SQLite database
+// (modernc.org/sqlite: pure Go, no cgo), so that planwatch runs from a single
+// binary and a single file.
+//
+// Writes go through one connection with BEGIN IMMEDIATE transactions, so that
+// writers queue instead of failing when two of them meet; reads use a pool of
+// read-only connections, which WAL lets run alongside the writer.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"planwatch"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DB is a planwatch store in one SQLite file.
+type DB struct {
+	path string
+	// w is the single writer connection; r the pool of read-only connections.
+	// For an in-memory database both are the same one connection.
+	w, r *sql.DB
+	// Now gives the time recorded on revisions and audit entries; time.Now by
+	// default. Set it before use, not while the store is in use.
+	Now func() time.Time
+}
+
+var _ planwatch.Store = (*DB)(nil)
+
+// Option configures Open.
+type Option func(*DB)
+
+// WithNow sets the clock.
+func WithNow(now func() time.Time) Option { return func(db *DB) { db.Now = now } }
+
+// Open opens (creating it and its directory when missing) the database at
+// path and brings its schema up to date. ":memory:" gives a private in-memory
+// database, for tests.
+func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
+	if path == "" || strings.ContainsRune(path, '?') {
+		return nil, planwatch.Errorf(planwatch.EINVALID, "đường dẫn cơ sở dữ liệu không hợp lệ (invalid database path) %q", path)
+	}
+	db := &DB{path: path, Now: time.Now}
+	for _, o := range opts {
+		o(db)
+	}
+	memory := path == ":memory:"
+	if !memory {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return nil, fmt.Errorf("sqlite: %w", err)
+		}
+	}
+	var err error
+	if db.w, err = sql.Open("sqlite", dsn(path, false)); err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	// One writer connection: SQLite allows one writer at a time anyway, and
+	// queueing in database/sql is cheaper and fairer than busy-waiting.
+	db.w.SetMaxOpenConns(1)
+	db.w.SetMaxIdleConns(1)
+	db.w.SetConnMaxLifetime(0)
+	db.w.SetConnMaxIdleTime(0)
+	if err := db.migrate(ctx); err != nil {
+		db.w.Close()
+		return nil, fmt.Errorf("sqlite: migrate %s: %w", path, err)
+	}
+	if memory {
+		db.r = db.w
+		return db, nil
+	}
+	if db.r, err = sql.Open("sqlite", dsn(path, true)); err != nil {
+		db.w.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	db.r.SetMaxOpenConns(max(4, runtime.NumCPU()))
+	if err := db.r.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// dsn builds the connection string. The pragmas run on every new connection.
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	// Wait up to 10 s for a lock held by another connection or process
+	// (a CLI import while the server runs) instead of failing at once.
+	q.Add("_pragma", "busy_timeout(10000)")
+	// SQLite leaves foreign keys off unless asked, per connection.
+	q.Add("_pragma", "foreign_keys(1)")
+	if readOnly {
+		// The read pool cannot write even by mistake.
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		// WAL: readers never block the writer nor the writer readers, and a
+		// commit is one append to the log. The mode is stored in the file.
+		q.Add("_pragma", "journal_mode(WAL)")
+		// FULL rather than NORMAL: in WAL mode NORMAL is safe from corruption
+		// but a power cut can lose the last commits, and those may be
+		// figures a user was told were saved, with their audit entries. FULL
+		// costs one fsync per commit; an import is one commit, so it is cheap.
+		q.Add("_pragma", "synchronous(FULL)")
+		// Take the write lock at BEGIN: a deferred transaction that reads and
+		// then writes can fail with SQLITE_BUSY (no waiting) when another
+		// process wrote in between; an immediate one waits its turn.
+		q.Set("_txlock", "immediate")
+	}
+	return path + "?" + q.Encode()
+}
+
+// Close closes the database.
+func (db *DB) Close() error {
+	var err error
+	if db.r != nil && db.r != db.w {
+		err = db.r.Close()
+	}
+	if db.w != nil {
+		// Fold the log back into the database file, so the file alone is complete.
+		_, _ = db.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+		err = errors.Join(err, db.w.Close())
+	}
+	return err
+}
+
+// Path is the file the database lives in.
+func (db *DB) Path() string { return db.path }
+
+func (db *DB) now() time.Time { return db.Now().UTC() }
+
+// migrate applies, in order and each in its own transaction, the embedded
+// migrations not yet recorded in schema_migrations.
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+		return err
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		base := filepath.Base(name)
+		num, _, _ := strings.Cut(base, "_")
+		version, err := strconv.Atoi(num)
+		if err != nil {
+			return fmt.Errorf("migration %s: name must start with a number", base)
+		}
+		if err := db.migrateOne(ctx, version, name); err != nil {
+			return fmt.Errorf("migration %s: %w", base, err)
+		}
+	}
+	return nil
+}
+
+func (db *DB) migrateOne(ctx context.Context, version int, name string) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	body, err := fs.ReadFile(migrations, name)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+		version, filepath.Base(name), formatTime(db.now())); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// Times are stored in UTC with a fixed width so that they sort as text.
+const timeLayout = "2006-01-02T15:04:05.000000000Z07:00"
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(timeLayout)
+}
+
+func parseTime(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(timeLayout, s)
+	if err != nil {
+		t, _ = time.Parse(time.RFC3339Nano, s)
+	}
+	return t
+}
+
+const dateLayout = "2006-01-02"
+
+func formatDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(dateLayout)
+}
+
+func parseDate(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	t, _ := time.Parse(dateLayout, s)
+	return t
+}
+
+// nullFloat turns an optional figure into a column value.
+func nullFloat(f *float64) any {
+	if f == nil {
+		return nil
+	}
+	return *f
+}
+
+func floatPtr(n sql.NullFloat64) *float64 {
+	if !n.Valid {
+		return nil
+	}
+	return planwatch.Float(n.Float64)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// period rebuilds a Period from its stored columns.
+func period(year, first, last, typ int) planwatch.Period {
+	return planwatch.Period{Year: year, First: first, Last: last, Type: planwatch.PeriodType(typ)}
+}
+
+// jsonStrings encodes a list of codes for a json_each(?) parameter.
+func jsonStrings(ss []string) string {
+	if ss == nil {
+		ss = []string{}
+	}
+	b, _ := json.Marshal(ss)
+	return string(b)
+}
+
+// internal wraps an unexpected database error with the operation that failed.
+func internal(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var e *planwatch.Error
+	if errors.As(err, &e) {
+		return err
+	}
+	return fmt.Errorf("sqlite: %s: %w", op, err)
+}
