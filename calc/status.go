@@ -203,7 +203,7 @@ func (d *Dataset) expectedShare(ind *planwatch.Indicator, unit string, p planwat
 	for y := p.Year - 1; y >= p.Year-n; y-- {
 		ytd := d.value(ind, unit, planwatch.YearToDateOf(y, p.Last), 0)
 		full := d.value(ind, unit, planwatch.YearOf(y), 0)
-		if ytd.OK && full.OK && full.Value > 0 && !ytd.Reported && !full.Reported {
+		if ytd.OK && full.OK && full.Value > 0 {
 			sum += ytd.Value / full.Value
 			years++
 		}

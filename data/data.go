@@ -93,6 +93,9 @@ func Indicators() ([]planwatch.Indicator, error) {
 				ind.UnitAgg = planwatch.UnitAgg(o["unit_agg"])
 			}
 			ind.Numerator, ind.Denominator = o["numerator"], o["denominator"]
+			if o["kind"] != "" {
+				ind.Kind = planwatch.Kind(o["kind"])
+			}
 		}
 		if err := ind.Validate(); err != nil {
 			return nil, err
