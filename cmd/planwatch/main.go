@@ -32,10 +32,10 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"init":    {cmdInit, "tạo cơ sở dữ liệu (--demo: kèm dữ liệu mẫu Lạng Sơn) / create a database"},
-		"demo":    {cmdDemo, "khởi tạo dữ liệu mẫu và chạy / init the demo database and run it"},
-		"import":  {cmdImport, "nhập tệp CSV giá trị hoặc chỉ tiêu / import a CSV of values or targets"},
-		"status":  {cmdStatus, "tình hình thực hiện theo kỳ / where every indicator stands"},
+		"init":   {cmdInit, "tạo cơ sở dữ liệu (--demo: kèm dữ liệu mẫu Lạng Sơn) / create a database"},
+		"demo":   {cmdDemo, "khởi tạo dữ liệu mẫu và chạy / init the demo database and run it"},
+		"import": {cmdImport, "nhập tệp CSV giá trị hoặc chỉ tiêu / import a CSV of values or targets"},
+		"status": {cmdStatus, "tình hình thực hiện theo kỳ / where every indicator stands"},
 	}
 }
 
