@@ -36,6 +36,7 @@ func commands() map[string]command {
 		"demo":   {cmdDemo, "khởi tạo dữ liệu mẫu và chạy / init the demo database and run it"},
 		"import": {cmdImport, "nhập tệp CSV giá trị hoặc chỉ tiêu / import a CSV of values or targets"},
 		"status": {cmdStatus, "tình hình thực hiện theo kỳ / where every indicator stands"},
+		"bench":  {cmdBench, "đo hiệu năng / benchmark"},
 	}
 }
 
