@@ -31,6 +31,7 @@ type sentenceState struct {
 	lastClause int // clause start when last was set
 	anchorEnd  int // end of the last figure and its comparison phrase
 	parent     int // the total of a "Trong đó" breakdown, or -1
+	paraLast   int // the paragraph's last fact before this sentence, or -1
 }
 
 // build turns the mentions into facts, sentence by sentence.
@@ -47,7 +48,7 @@ func (d *doc) build() []Fact {
 			carry = periodVal{p: d.defaultP}
 			paraLast = -1
 		}
-		st := sentenceState{start: sp[0], end: sp[1], last: -1, anchorEnd: sp[0], parent: -1}
+		st := sentenceState{start: sp[0], end: sp[1], last: -1, anchorEnd: sp[0], parent: -1, paraLast: paraLast}
 		if startsWithWord(strings.TrimLeft(d.lo[sp[0]:sp[1]], "(-–•*+ "), "trong đó") && paraLast >= 0 {
 			st.parent = paraLast
 		}
@@ -168,6 +169,11 @@ func (d *doc) addMention(facts *[]Fact, st *sentenceState, m mention, cur period
 			f.Span, f.Period = &p, p.ID()
 		}
 		f.Indicator = d.indicatorText(segStart, m)
+		// "…; cộng dồn 4 tháng ước đạt 6,92 tỷ USD", "Tính chung …, tổng mức
+		// ước tính đạt …": an elided subject is the one before.
+		if prev := d.previousIndicator(*facts, st, f.Indicator); prev != "" {
+			f.Indicator = prev
+		}
 		*facts = append(*facts, f)
 		return &(*facts)[len(*facts)-1]
 	}
@@ -365,6 +371,30 @@ func (d *doc) addMention(facts *[]Fact, st *sentenceState, m mention, cur period
 	setEnd(f, st.anchorEnd)
 }
 
+// previousIndicator returns the subject an elided one stands for: the last
+// fact's when it is empty, or an earlier fact of the paragraph whose subject
+// it abbreviates ("tổng mức" for "Tổng mức bán lẻ hàng hóa …").
+func (d *doc) previousIndicator(facts []Fact, st *sentenceState, cur string) string {
+	last := st.last
+	if last < 0 {
+		last = st.paraLast
+	}
+	if last < 0 || last >= len(facts) {
+		return ""
+	}
+	if cur == "" {
+		return facts[last].Indicator
+	}
+	lc := strings.ToLower(cur)
+	for k := last; k >= 0 && k > last-12; k-- {
+		prev := facts[k].Indicator
+		if len(prev) > len(cur) && strings.HasPrefix(strings.ToLower(prev), lc) && !isLetter(runeAt(prev, len(cur))) {
+			return prev
+		}
+	}
+	return ""
+}
+
 func joinQual(q, field, w string) string {
 	name := map[string]string{"yoy": "yoy_pct", "plan": "plan_pct", "ref": "vs_ref"}[field]
 	if q == "" {
@@ -404,6 +434,14 @@ func attachCompare(f *Fact, field string, v float64, fol following, d *doc) {
 		switch fol.refKind {
 		case "month":
 			ref = prevMonthRef(p)
+		case "monthN":
+			// "so với tháng 12 năm trước", "so với tháng 3": the latest such
+			// month before the fact's.
+			y := p.Year
+			if fol.year >= p.Last {
+				y--
+			}
+			ref = fmt.Sprintf("%04d-%02d", y, fol.year)
 		case "quarter":
 			q := (p.Last+2)/3 - 1
 			y := p.Year
@@ -455,7 +493,8 @@ func growthSubject(seg string) bool {
 
 // Words skipped when looking for the verb before a percentage.
 var verbSkip = map[string]bool{"khoảng": true, "trên": true, "hơn": true, "gần": true, "chỉ": true,
-	"mới": true, "ước": true, "tính": true, "thêm": true, "xấp": true, "xỉ": true, "được": true, "có": true}
+	"mới": true, "ước": true, "tính": true, "thêm": true, "xấp": true, "xỉ": true, "được": true, "có": true,
+	"tỷ": true, "tỉ": true, "trọng": true, "lệ": true}
 
 // precedingVerb returns the verb governing a percentage: tăng, giảm, bằng,
 // đạt, vượt, gấp, chiếm, còn, mức, thấp hơn, cao hơn, or "".
@@ -559,7 +598,7 @@ func readFollowing(lo string, i, limit int) following {
 		}
 	}
 	if m := reFolMonth.FindStringSubmatch(rest); m != nil {
-		return following{kind: folRef, refKind: "month", end: j + len(m[0])}
+		return following{kind: folRef, refKind: "monthN", year: atoi(m[1]), end: j + len(m[0])}
 	}
 	for _, p := range []string{"so với năm trước", "so năm trước", "so với năm ngoái"} {
 		if word(p) {
@@ -588,8 +627,8 @@ var headWords = []string{"tổng", "giá trị", "kim ngạch", "doanh thu", "s�
 	"sản lượng", "diện tích", "thu", "chi", "vốn", "dư nợ", "tốc độ", "khối lượng", "lượt", "nguồn vốn", "công suất"}
 
 // Verbs and qualifiers trimmed from the end of an indicator.
-var trailing = []string{"ước tính đạt", "ước thực hiện", "ước đạt", "ước tính", "dự ước đạt", "dự ước", "dự kiến đạt",
-	"dự kiến", "ước", "chỉ đạt", "mới đạt", "đạt", "được giao là", "là", "có", "đón", "khoảng", "trên", "hơn", "gần",
+var trailing = []string{"dự ước đạt", "dự kiến đạt", "ước tính đạt", "đến hết", "tính đến", "đến ngày", "đến", "ước thực hiện", "ước đạt", "ước tính", "dự ước đạt", "dự ước", "dự kiến đạt",
+	"dự kiến", "ước tính tăng", "ước tăng", "ước giảm", "tăng", "giảm", "ước", "chỉ đạt", "đạt", "được giao là", "là", "có", "đón", "khoảng", "trên", "hơn", "gần",
 	"ở mức", "giảm còn", "còn", "tăng thêm", "thêm", "với số tiền", "cho", "lên", "nâng tổng số lên", "đã", "toàn tỉnh có"}
 
 var reSpaces = regexp.MustCompile(`\s+`)
@@ -627,6 +666,16 @@ func (d *doc) indicatorText(segStart int, m mention) string {
 		i += n
 	}
 	s := reSpaces.ReplaceAllString(b.String(), " ")
+	// A target's subject follows "phấn đấu".
+	if k := lastIndexWord(strings.ToLower(s), "phấn đấu"); k >= 0 {
+		s = strings.TrimSpace(s[k+len("phấn đấu"):])
+		for _, w := range []string{"đến hết", "hết", "đến"} {
+			if startsWithWord(strings.ToLower(s), w) {
+				s = s[len(w):]
+				break
+			}
+		}
+	}
 	// Drop lead-in pieces: "Theo báo cáo, …", "Trong đó, …".
 	for {
 		s = strings.TrimLeft(s, " ,;:-–()•*")
@@ -663,7 +712,7 @@ func (d *doc) indicatorText(segStart int, m mention) string {
 	for changed := true; changed; {
 		changed = false
 		ls := strings.ToLower(s)
-		for _, w := range []string{"trong đó", "riêng", "toàn tỉnh có", "toàn tỉnh", "tỉnh đã", "theo báo cáo", "phấn đấu đến hết", "phấn đấu đến", "phấn đấu hết", "phấn đấu"} {
+		for _, w := range []string{"trong đó", "riêng", "toàn tỉnh có", "toàn tỉnh", "tỉnh đã", "theo báo cáo", "tính chung", "lũy kế", "luỹ kế", "cộng dồn", "phấn đấu đến hết", "phấn đấu đến", "phấn đấu hết", "phấn đấu"} {
 			if startsWithWord(ls, w) {
 				s = strings.TrimLeft(s[len(w):], " ,:")
 				changed = true
@@ -679,13 +728,19 @@ func (d *doc) indicatorText(segStart int, m mention) string {
 			}
 		}
 	}
-	if !measureUnits[m.unit] {
-		tail := d.text[m.end:min(d.bodyEnd, m.end+120)]
-		tail = tail[:phraseEnd(tail)]
-		if k := strings.Index(tail, " so với"); k >= 0 {
-			tail = tail[:k]
-		}
-		s = strings.TrimSpace(s + " " + m.unit + " " + strings.TrimSpace(tail))
+	tail := d.text[m.end:min(d.bodyEnd, m.end+120)]
+	tail = tail[:phraseEnd(tail)]
+	if k := strings.Index(tail, " so với"); k >= 0 {
+		tail = tail[:k]
+	}
+	tail = strings.TrimSpace(tail)
+	switch {
+	case !measureUnits[m.unit]:
+		// "318 doanh nghiệp thành lập mới": the counted noun is the subject.
+		s = strings.TrimSpace(s + " " + m.unit + " " + tail)
+	case m.unit != "%" && len(strings.Fields(tail)) <= 3 && tail != "" && !isUpperStart(tail) && len(strings.Fields(s)) < 4:
+		// "trồng mới 8.000 ha rừng".
+		s = strings.TrimSpace(s + " " + tail)
 	}
 	if s == "" {
 		return ""

@@ -108,7 +108,7 @@ func (d *doc) findTitle() {
 			d.titleStart, d.titleEnd = off, off+len(strings.TrimRight(line, "\r\n"))
 			// A headline has no full stop inside; a first line that is a
 			// paragraph is not one.
-			if len(t) > 300 {
+			if len(t) > 300 || strings.HasSuffix(t, ".") {
 				d.titleStart, d.titleEnd = 0, 0
 			}
 			return
@@ -203,6 +203,8 @@ var notQuantityBefore = []string{
 // Qualifiers of a number; they do not change it.
 var qualifiers = []string{"khoảng trên", "khoảng gần", "khoảng hơn", "khoảng", "xấp xỉ", "trên", "hơn", "gần", "ít nhất", "tối thiểu", "dưới", "không quá", "gần như"}
 
+var reFromTo = regexp.MustCompile(`từ\s+[\d.,]+\s*%?\s+(?:đến|tới)\s*$`)
+
 var reRangeTail = regexp.MustCompile(`^[ \t]*[-–][ \t]*(\d[\d.,]*)[ \t]*%`)
 
 // measureUnits are units that are not counting nouns.
@@ -269,7 +271,8 @@ func (d *doc) readMention(i, j int) (mention, bool) {
 			break
 		}
 	}
-	m.fromRange = endsWithWords(lo, m.qualStart, "từ") >= 0
+	// "từ 9 - 9,5%", "từ 6,5 đến 7%": a target range.
+	m.fromRange = endsWithWords(lo, m.qualStart, "từ") >= 0 || reFromTo.MatchString(lo[max(0, m.qualStart-40):m.qualStart])
 	// A range of percentages: "7,5-8%", "9 - 9,5%".
 	if loc := reRangeTail.FindStringIndex(after); loc != nil {
 		m.q = vi.Quantity{Number: num, Value: num.Value, Unit: "%", UnitStart: -1}
@@ -285,6 +288,15 @@ func (d *doc) readMention(i, j int) (mention, bool) {
 		return mention{}, false
 	}
 	m.q, m.unit, m.end = q, q.Unit, i+size
+	// "đạt 5.000 tỷ đồng, tăng 500 tỷ đồng so với cùng kỳ": an absolute
+	// change, not a level.
+	if q.Unit != "%" && q.Unit != "lần" && q.Unit != "điểm %" {
+		if v := precedingVerb(lo, m.qualStart); v == "tăng" || v == "giảm" || v == "cao hơn" || v == "thấp hơn" {
+			if strings.HasPrefix(strings.TrimLeft(lo[i+size:min(d.bodyEnd, i+size+30)], " "), "so với") {
+				return mention{}, false
+			}
+		}
+	}
 	if !measureUnits[q.Unit] {
 		// "2 xã Minh Sơn", "10 Hợp tác xã ABC": a name, not a count.
 		rest := strings.TrimLeft(t[m.end:d.bodyEnd], " \t")

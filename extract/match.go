@@ -13,19 +13,77 @@ import (
 type matcher struct {
 	entries []matchEntry
 	idf     map[string]float64
+	maxIDF  float64 // weight of a word the catalogue does not use
+}
+
+func (e *matchEntry) w(k int, idf float64) float64 {
+	if e.half[k] {
+		return idf / 2
+	}
+	return idf
+}
+
+// splitParens separates the parenthesised parts of a name.
+func splitParens(s string) (main, paren string) {
+	var a, b strings.Builder
+	depth := 0
+	for _, r := range s {
+		switch {
+		case r == '(':
+			depth++
+		case r == ')':
+			if depth > 0 {
+				depth--
+			}
+		case depth > 0:
+			b.WriteRune(r)
+		default:
+			a.WriteRune(r)
+		}
+	}
+	return a.String(), b.String()
 }
 
 type matchEntry struct {
 	Entry
 	words  []string
-	weight float64 // sum of idf over words
+	half   []bool  // the word is in parentheses
+	weight float64 // sum of word weights
 	unit   string  // base unit: VND, USD, %, or the noun
 }
 
-// Words that carry no meaning for matching.
-var stopWords = map[string]bool{"cac": true, "cua": true, "va": true, "tren": true, "duoc": true, "trong": true,
-	"ky": true, "so": true, "voi": true, "nam": true, "la": true, "cho": true, "tu": true, "den": true,
-	"nhung": true, "mot": true, "theo": true, "da": true, "co": true, "o": true, "tai": true, "qua": false}
+// Words that carry no meaning for matching, checked before diacritics are
+// folded ("trong" is stop, "trồng" is not).
+var stopWords = map[string]bool{"các": true, "của": true, "và": true, "trên": true, "được": true, "trong": true,
+	"kỳ": true, "so": true, "với": true, "năm": true, "là": true, "cho": true, "từ": true, "đến": true,
+	"những": true, "một": true, "theo": true, "đã": true, "có": true, "ở": true, "tại": true}
+
+// tokens returns the folded content words of s.
+func tokens(s string) []string {
+	var out []string
+	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !isLetter(r) && !isDigitRune(r) }) {
+		if stopWords[w] {
+			continue
+		}
+		out = append(out, strings.Fields(fold(w))...)
+	}
+	return out
+}
+
+// implied are words of a growth-rate name that a growth-only statement need
+// not repeat.
+var implied = map[string]bool{"toc": true, "do": true, "tang": true, "truong": true}
+
+// expansions spell out abbreviations and usual short names (folded text).
+var expansions = map[string]string{
+	"grdp":                "tong san pham tren dia ban",
+	"tang truong kinh te": "tong san pham tren dia ban grdp",
+	"iip":                 "chi so san xuat cong nghiep",
+	"cpi":                 "chi so gia tieu dung",
+	"fdi":                 "dau tu truc tiep nuoc ngoai",
+	"ddi":                 "dau tu trong nuoc",
+	"ocop":                "san pham ocop",
+}
 
 func newMatcher(cat []Entry) *matcher {
 	m := &matcher{idf: map[string]float64{}}
@@ -33,13 +91,19 @@ func newMatcher(cat []Entry) *matcher {
 	for _, e := range cat {
 		me := matchEntry{Entry: e, unit: baseUnit(e.Unit)}
 		seen := map[string]bool{}
-		for _, w := range strings.Fields(fold(e.NameVI)) {
-			if stopWords[w] || seen[w] {
-				continue
+		// Words in parentheses qualify the name ("(theo chuẩn nghèo đa
+		// chiều)") and count half.
+		main, paren := splitParens(e.NameVI)
+		for i, part := range []string{main, paren} {
+			for _, w := range tokens(part) {
+				if seen[w] {
+					continue
+				}
+				seen[w] = true
+				me.words = append(me.words, w)
+				me.half = append(me.half, i == 1)
+				df[w]++
 			}
-			seen[w] = true
-			me.words = append(me.words, w)
-			df[w]++
 		}
 		m.entries = append(m.entries, me)
 	}
@@ -47,9 +111,10 @@ func newMatcher(cat []Entry) *matcher {
 	for w, c := range df {
 		m.idf[w] = math.Log(n / float64(c))
 	}
+	m.maxIDF = math.Log(n)
 	for i := range m.entries {
-		for _, w := range m.entries[i].words {
-			m.entries[i].weight += m.idf[w]
+		for k, w := range m.entries[i].words {
+			m.entries[i].weight += m.entries[i].w(k, m.idf[w])
 		}
 	}
 	return m
@@ -97,11 +162,18 @@ func (m *matcher) match(f *Fact, sentence string) (string, float64) {
 		return "", 0
 	}
 	subject := map[string]bool{}
-	for _, w := range strings.Fields(fold(f.Indicator)) {
+	words := tokens(f.Indicator)
+	fi := " " + strings.Join(words, " ") + " "
+	for abbr, long := range expansions {
+		if strings.Contains(fi, " "+abbr+" ") {
+			words = append(words, strings.Fields(long)...)
+		}
+	}
+	for _, w := range words {
 		subject[w] = true
 	}
 	context := map[string]bool{}
-	for _, w := range strings.Fields(fold(sentence)) {
+	for _, w := range tokens(sentence) {
 		context[w] = true
 	}
 	best, bestScore := "", 0.0
@@ -118,16 +190,52 @@ func (m *matcher) match(f *Fact, sentence string) (string, float64) {
 		} else if !unitFits(f.Unit, e.unit, valueNull) {
 			continue
 		}
-		got := 0.0
-		for _, w := range e.words {
+		got, weight := 0.0, e.weight
+		inEntry := map[string]bool{}
+		for k, w := range e.words {
+			inEntry[w] = true
+			wt := e.w(k, m.idf[w])
+			// A growth-only statement says "tốc độ tăng" by being one.
+			if valueNull && implied[w] {
+				weight -= wt
+				continue
+			}
 			switch {
 			case subject[w]:
-				got += m.idf[w]
+				got += wt
 			case context[w]:
-				got += 0.35 * m.idf[w]
+				got += 0.35 * wt
 			}
 		}
-		score := got / e.weight
+		if weight <= 0 || got == 0 {
+			continue
+		}
+		// Recall: how much of the entry's name the fact says; precision: how
+		// much of the fact's subject the name covers (so "sản lượng trái
+		// cây" does not become "sản lượng thủy sản").
+		recall := got / weight
+		subjGot, subjAll := 0.0, 0.0
+		for w := range subject {
+			if valueNull && implied[w] {
+				continue
+			}
+			wt, ok := m.idf[w]
+			if !ok {
+				wt = m.maxIDF
+			}
+			subjAll += wt
+			if inEntry[w] {
+				subjGot += wt
+			}
+		}
+		precision := 1.0
+		if subjAll > 0 {
+			precision = subjGot / subjAll
+		}
+		if precision == 0 {
+			continue
+		}
+		score := 2 * recall * precision / (recall + precision)
 		// A growth-only statement is a growth rate, not the index level.
 		if valueNull && (strings.Contains(e.NameVI, "Tốc độ tăng") || strings.Contains(e.NameVI, "tăng trưởng")) {
 			score += 0.05

@@ -30,6 +30,12 @@ type periodContext struct {
 
 var romanQ = map[string]int{"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
+// Month names as GSO writes them: "tháng Ba", "tháng Mười hai", "tháng Giêng".
+var monthWords = map[string]int{
+	"giêng": 1, "một": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7,
+	"tám": 8, "chín": 9, "mười": 10, "mười một": 11, "mười hai": 12, "chạp": 12,
+}
+
 var numberWords = map[string]int{
 	"một": 1, "hai": 2, "ba": 3, "bốn": 4, "sáu": 6, "bảy": 7, "bẩy": 7,
 	"tám": 8, "chín": 9, "mười": 10, "mười một": 11, "mười hai": 12,
@@ -42,7 +48,8 @@ var (
 	reDateWords  = regexp.MustCompile(`ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})`)
 	reQuarter    = regexp.MustCompile(`quý\s+(iv|iii|ii|i|[1-4])(?:\s*(?:/|-|năm)\s*(\d{4}))?`)
 	reMonths     = regexp.MustCompile(`(\d{1,2}|mười một|mười hai|một|hai|ba|bốn|sáu|bảy|bẩy|tám|chín|mười)\s+tháng(?:\s+(đầu năm|cuối năm))?(?:\s*(?:/|năm)\s*(\d{4}))?`)
-	reMonth      = regexp.MustCompile(`tháng\s+(\d{1,2})(?:\s*(?:/|-|năm)\s*(\d{4}))?`)
+	reMonth      = regexp.MustCompile(`tháng\s+(\d{1,2}|mười một|mười hai|giêng|chạp|một|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)(?:\s*(?:/|-|năm)\s*(\d{4}))?`)
+	reYTD        = regexp.MustCompile(`từ đầu năm(?:\s+đến nay)?`)
 	reYear       = regexp.MustCompile(`năm\s+(\d{4})`)
 	reYearSpan   = regexp.MustCompile(`(?:giai đoạn|thời kỳ)\s+(\d{4})\s*[-–]\s*(\d{4})`)
 	reThisPeriod = regexp.MustCompile(`(trong|cả|hết|đến hết)\s+(tháng|quý|năm)`)
@@ -180,7 +187,16 @@ func scanPeriods(lo string, pc periodContext) []periodRef {
 		if strings.HasPrefix(lo[end:], "/") {
 			continue
 		}
-		mo := atoi(lo[m[2]:m[3]])
+		word := lo[m[2]:m[3]]
+		mo, named := monthWords[word]
+		if !named {
+			mo = atoi(word)
+		}
+		// "tháng năm 2024" is "the month, year 2024" only when "năm" is
+		// followed by another "năm": "tháng Năm năm 2024".
+		if word == "năm" && m[4] < 0 || word == "một" && strings.HasPrefix(lo[end:], " số") {
+			continue
+		}
 		if mo < 1 || mo > 12 {
 			continue
 		}
@@ -223,6 +239,11 @@ func scanPeriods(lo string, pc periodContext) []periodRef {
 			p = planwatch.YearOf(rp.Year)
 		}
 		add(periodRef{start: m[0], end: end, p: p})
+	}
+	for _, m := range reYTD.FindAllStringIndex(lo, -1) {
+		if rp := pc.report; !rp.IsZero() && boundary(m[0], m[1]) {
+			add(periodRef{start: m[0], end: m[1], p: planwatch.YearToDateOf(rp.Year, rp.Last)})
+		}
 	}
 	for _, m := range reRecall.FindAllStringIndex(lo, -1) {
 		add(periodRef{start: m[0], end: m[1], recall: true})

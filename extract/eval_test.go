@@ -1,0 +1,190 @@
+package extract
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"planwatch"
+)
+
+// TestEvalDev scores the extractor on testdata/eval-dev as its README says:
+// milestones dropped on both sides, gold facts matched greedily on value and
+// unit (or, for growth-only facts, on the growth or plan share), P/R/F1 over
+// matches and "full" = matched with the same months, plan share, growth and
+// reference change. It fails below 0.9 F1.
+func TestEvalDev(t *testing.T) {
+	paths, _ := filepath.Glob(filepath.Join(evalDir, "*.jsonl"))
+	if len(paths) == 0 {
+		t.Skipf("no eval-dev set under %s", evalDir)
+	}
+	sort.Strings(paths)
+	x := New(loadCatalogue(t))
+	var tot score
+	for _, p := range paths {
+		text, err := os.ReadFile(strings.TrimSuffix(p, ".jsonl") + ".txt")
+		if err != nil {
+			t.Fatal(err)
+		}
+		gold := readGold(t, p)
+		pred := x.Extract(string(text), Options{})
+		s := scoreFile(t, filepath.Base(p), gold, pred)
+		t.Logf("%-40s %s", filepath.Base(p), s)
+		tot.add(s)
+	}
+	t.Logf("%-40s %s", "TOTAL", tot)
+	if f := tot.f1(); f < 0.9 {
+		t.Errorf("eval-dev F1 = %.3f, want ≥ 0.9", f)
+	}
+}
+
+type score struct{ gold, pred, matched, full int }
+
+func (s *score) add(o score) {
+	s.gold += o.gold
+	s.pred += o.pred
+	s.matched += o.matched
+	s.full += o.full
+}
+
+func (s score) p() float64 { return ratio(s.matched, s.pred) }
+func (s score) r() float64 { return ratio(s.matched, s.gold) }
+func (s score) f1() float64 {
+	if s.p()+s.r() == 0 {
+		return 0
+	}
+	return 2 * s.p() * s.r() / (s.p() + s.r())
+}
+
+func (s score) String() string {
+	return fmt.Sprintf("gold %3d pred %3d  P %.2f R %.2f F1 %.2f full %.2f", s.gold, s.pred, s.p(), s.r(), s.f1(), ratio(s.full, s.gold))
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+func scoreFile(t *testing.T, name string, gold []goldFact, pred []Fact) score {
+	var g []goldFact
+	for _, f := range gold {
+		if f.Kind != Milestone {
+			g = append(g, f)
+		}
+	}
+	var p []Fact
+	for _, f := range pred {
+		if f.Kind != Milestone {
+			p = append(p, f)
+		}
+	}
+	s := score{gold: len(g), pred: len(p)}
+	used := make([]bool, len(p))
+	for _, gf := range g {
+		k := -1
+		for i, pf := range p {
+			if !used[i] && valueMatches(gf, pf) {
+				k = i
+				break
+			}
+		}
+		if k < 0 {
+			t.Logf("  %s MISSED %s", name, js(gf))
+			continue
+		}
+		used[k] = true
+		s.matched++
+		if why := fullyRight(gf, p[k]); why == "" {
+			s.full++
+		} else {
+			t.Logf("  %s PARTIAL (%s) gold %s\n      pred %s", name, why, js(gf), js(p[k]))
+		}
+	}
+	for i, pf := range p {
+		if !used[i] {
+			t.Logf("  %s EXTRA %s", name, js(pf))
+		}
+	}
+	return s
+}
+
+func js(v any) string { b, _ := json.Marshal(v); return string(b) }
+
+func near(a, b float64) bool {
+	if math.Abs(b) < 1000 {
+		return math.Abs(a-b) <= 0.051
+	}
+	return math.Abs(a-b) <= 0.005*math.Abs(b)
+}
+
+func nearPtr(a, b *float64) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return near(*a, *b)
+}
+
+func valueMatches(g goldFact, p Fact) bool {
+	if g.Value == nil {
+		return p.Value == nil && ((g.YoYPct != nil && nearPtr(p.YoYPct, g.YoYPct)) || (g.PlanPct != nil && nearPtr(p.PlanPct, g.PlanPct)))
+	}
+	return p.Value != nil && near(*p.Value, *g.Value) && unitsCompatible(g.Unit, p.Unit)
+}
+
+func canonUnit(u string) string {
+	switch strings.ToLower(strings.TrimSpace(u)) {
+	case "vnd", "đồng", "vnđ":
+		return "VND"
+	case "usd":
+		return "USD"
+	case "ha", "héc ta":
+		return "ha"
+	}
+	return strings.ToLower(strings.TrimSpace(u))
+}
+
+func unitsCompatible(a, b string) bool {
+	a, b = canonUnit(a), canonUnit(b)
+	if a == "VND" || a == "USD" || b == "VND" || b == "USD" {
+		return a == b
+	}
+	return strings.HasPrefix(a, b) || strings.HasPrefix(b, a)
+}
+
+// fullyRight returns "" when the matched fact has the gold period (by months
+// covered), plan share, growth and reference change, or what differs.
+func fullyRight(g goldFact, p Fact) string {
+	gp := ""
+	if g.Period != nil {
+		gp = *g.Period
+	}
+	if !samePeriod(gp, p.Period) {
+		return "period " + gp + " vs " + p.Period
+	}
+	if !nearPtr(p.PlanPct, g.PlanPct) {
+		return "plan_pct"
+	}
+	if !nearPtr(p.YoYPct, g.YoYPct) {
+		return "yoy_pct"
+	}
+	if (g.VsRef == nil) != (p.VsRef == nil) || g.VsRef != nil && (!near(g.VsRef.Pct, p.VsRef.Pct) || g.VsRef.Ref != p.VsRef.Ref) {
+		return "vs_ref"
+	}
+	return ""
+}
+
+func samePeriod(a, b string) bool {
+	if a == b {
+		return true
+	}
+	pa, ea := planwatch.ParsePeriod(a)
+	pb, eb := planwatch.ParsePeriod(b)
+	return ea == nil && eb == nil && pa.SameMonths(pb)
+}
