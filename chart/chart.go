@@ -1,0 +1,283 @@
+// Package chart draws small, self-contained SVG charts (lines and bars) for
+// reports and web pages: no JavaScript, no external files, labels escaped, so
+// the markup can be inlined in HTML that is printed or served offline.
+package chart
+
+import (
+	"fmt"
+	"html"
+	"html/template"
+	"math"
+	"strings"
+)
+
+// Series is one named sequence of values, aligned with Options.Labels.
+// A NaN value is a gap (missing data), never drawn as zero.
+type Series struct {
+	Name   string
+	Values []float64
+	// Style is "solid" (default), "dashed" or "dotted".
+	Style string
+	// Color is a CSS color; empty picks one from the palette.
+	Color string
+}
+
+// Options shape a chart.
+type Options struct {
+	Title  string
+	Labels []string // x-axis labels, one per value
+	Unit   string   // shown after the title
+	Width  int      // default 640
+	Height int      // default 260
+	// Format writes axis values; default: plain with up to one decimal.
+	Format func(float64) string
+}
+
+// Palette is the default series colours (colour-blind safe, print friendly).
+var Palette = []string{"#1f5fa8", "#d95f02", "#555555", "#1b9e77", "#7570b3", "#e7298a"}
+
+const (
+	padLeft   = 64
+	padRight  = 16
+	padTop    = 34
+	padBottom = 48
+)
+
+func (o *Options) defaults() {
+	if o.Width <= 0 {
+		o.Width = 640
+	}
+	if o.Height <= 0 {
+		o.Height = 260
+	}
+	if o.Format == nil {
+		o.Format = func(x float64) string { return trimFloat(x) }
+	}
+}
+
+func trimFloat(x float64) string {
+	s := fmt.Sprintf("%.1f", x)
+	return strings.TrimSuffix(s, ".0")
+}
+
+// Line draws the series as lines over the labels.
+func Line(series []Series, opt Options) template.HTML {
+	opt.defaults()
+	var b strings.Builder
+	lo, hi := valueRange(series, false)
+	c := newCanvas(&b, opt, lo, hi)
+	c.frame()
+	n := len(opt.Labels)
+	for i, s := range series {
+		color := colorOf(s, i)
+		var path strings.Builder
+		pen := false
+		for j, v := range s.Values {
+			if j >= n || math.IsNaN(v) || math.IsInf(v, 0) {
+				pen = false
+				continue
+			}
+			x, y := c.x(j, n), c.y(v)
+			if pen {
+				fmt.Fprintf(&path, " L%.1f %.1f", x, y)
+			} else {
+				fmt.Fprintf(&path, " M%.1f %.1f", x, y)
+			}
+			pen = true
+			fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="2.5" fill="%s"><title>%s: %s</title></circle>`,
+				x, y, attr(color), esc(s.Name+" "+label(opt.Labels, j)), esc(opt.Format(v)))
+		}
+		if p := strings.TrimSpace(path.String()); p != "" {
+			fmt.Fprintf(&b, `<path d="%s" fill="none" stroke="%s" stroke-width="2"%s/>`, p, attr(color), dash(s.Style))
+		}
+	}
+	c.legend(series)
+	b.WriteString("</svg>")
+	return template.HTML(b.String())
+}
+
+// Bars draws grouped bars: one group per label, one bar per series.
+func Bars(series []Series, opt Options) template.HTML {
+	opt.defaults()
+	var b strings.Builder
+	lo, hi := valueRange(series, true)
+	c := newCanvas(&b, opt, lo, hi)
+	c.bars = true
+	c.frame()
+	n := len(opt.Labels)
+	if n > 0 && len(series) > 0 {
+		group := float64(c.w) / float64(n)
+		bw := group * 0.8 / float64(len(series))
+		for i, s := range series {
+			color := colorOf(s, i)
+			for j, v := range s.Values {
+				if j >= n || math.IsNaN(v) || math.IsInf(v, 0) {
+					continue
+				}
+				x := float64(padLeft) + group*float64(j) + group*0.1 + bw*float64(i)
+				y0, y1 := c.y(0), c.y(v)
+				top, h := math.Min(y0, y1), math.Abs(y1-y0)
+				fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"><title>%s: %s</title></rect>`,
+					x, top, bw, h, attr(color), esc(s.Name+" "+label(opt.Labels, j)), esc(opt.Format(v)))
+			}
+		}
+	}
+	c.legend(series)
+	b.WriteString("</svg>")
+	return template.HTML(b.String())
+}
+
+// canvas maps values to the plot area.
+type canvas struct {
+	b      *strings.Builder
+	opt    Options
+	lo, hi float64
+	w, h   int
+	bars   bool
+}
+
+func newCanvas(b *strings.Builder, opt Options, lo, hi float64) *canvas {
+	c := &canvas{b: b, opt: opt, lo: lo, hi: hi, w: opt.Width - padLeft - padRight, h: opt.Height - padTop - padBottom}
+	title := opt.Title
+	if opt.Unit != "" {
+		title += " (" + opt.Unit + ")"
+	}
+	fmt.Fprintf(b, `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-label="%s" font-family="sans-serif" font-size="11">`,
+		opt.Width, opt.Height, opt.Width, opt.Height, esc(title))
+	fmt.Fprintf(b, `<title>%s</title>`, esc(title))
+	fmt.Fprintf(b, `<text x="%d" y="16" font-size="13" font-weight="bold">%s</text>`, padLeft, esc(title))
+	return c
+}
+
+func (c *canvas) x(j, n int) float64 {
+	if n <= 1 {
+		return float64(padLeft) + float64(c.w)/2
+	}
+	return float64(padLeft) + float64(c.w)*float64(j)/float64(n-1)
+}
+
+func (c *canvas) y(v float64) float64 {
+	return float64(padTop) + float64(c.h)*(1-(v-c.lo)/(c.hi-c.lo))
+}
+
+// frame draws the axes, grid lines with values, and the x labels.
+func (c *canvas) frame() {
+	b := c.b
+	for _, t := range ticks(c.lo, c.hi, 4) {
+		y := c.y(t)
+		fmt.Fprintf(b, `<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#ddd"/>`, padLeft, y, padLeft+c.w, y)
+		fmt.Fprintf(b, `<text x="%d" y="%.1f" text-anchor="end">%s</text>`, padLeft-4, y+4, esc(c.opt.Format(t)))
+	}
+	fmt.Fprintf(b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#333"/>`, padLeft, padTop+c.h, padLeft+c.w, padTop+c.h)
+	n := len(c.opt.Labels)
+	every := 1
+	if n > 12 {
+		every = (n + 11) / 12
+	}
+	for j, l := range c.opt.Labels {
+		if j%every != 0 {
+			continue
+		}
+		x := c.x(j, n)
+		if c.bars {
+			x = float64(padLeft) + float64(c.w)/float64(n)*(float64(j)+0.5)
+		}
+		fmt.Fprintf(b, `<text x="%.1f" y="%d" text-anchor="middle">%s</text>`, x, padTop+c.h+16, esc(l))
+	}
+}
+
+func (c *canvas) legend(series []Series) {
+	x := padLeft
+	y := c.opt.Height - 10
+	for i, s := range series {
+		fmt.Fprintf(c.b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="2"%s/>`, x, y-4, x+18, y-4, attr(colorOf(s, i)), dash(s.Style))
+		fmt.Fprintf(c.b, `<text x="%d" y="%d">%s</text>`, x+22, y, esc(s.Name))
+		x += 30 + 7*len([]rune(s.Name))
+	}
+}
+
+// valueRange finds the plotted range, including zero for bars and when
+// the data are all of one sign and close to it.
+func valueRange(series []Series, withZero bool) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, s := range series {
+		for _, v := range s.Values {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				continue
+			}
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
+		}
+	}
+	if math.IsInf(lo, 1) {
+		return 0, 1
+	}
+	if withZero || lo > 0 {
+		lo = math.Min(lo, 0)
+	}
+	if withZero || hi < 0 {
+		hi = math.Max(hi, 0)
+	}
+	if hi == lo {
+		hi = lo + 1
+	}
+	step := niceStep((hi - lo) / 4)
+	return math.Floor(lo/step) * step, math.Ceil(hi/step) * step
+}
+
+func niceStep(raw float64) float64 {
+	if raw <= 0 {
+		return 1
+	}
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+		if raw <= m*mag {
+			return m * mag
+		}
+	}
+	return 10 * mag
+}
+
+func ticks(lo, hi float64, n int) []float64 {
+	step := niceStep((hi - lo) / float64(n))
+	var out []float64
+	for t := math.Ceil(lo/step) * step; t <= hi+step/1e6; t += step {
+		out = append(out, t)
+	}
+	return out
+}
+
+func colorOf(s Series, i int) string {
+	if s.Color != "" {
+		return s.Color
+	}
+	return Palette[i%len(Palette)]
+}
+
+func dash(style string) string {
+	switch style {
+	case "dashed":
+		return ` stroke-dasharray="6 4"`
+	case "dotted":
+		return ` stroke-dasharray="2 3"`
+	}
+	return ""
+}
+
+func label(labels []string, j int) string {
+	if j < len(labels) {
+		return labels[j]
+	}
+	return ""
+}
+
+// esc escapes text for SVG text content and quoted attributes.
+func esc(s string) string { return html.EscapeString(s) }
+
+// attr escapes a value for a quoted attribute and keeps it from breaking out
+// of a CSS colour (no quotes, angle brackets or semicolons).
+func attr(s string) string {
+	if strings.ContainsAny(s, `"'<>;&`) {
+		return "#000"
+	}
+	return html.EscapeString(s)
+}

@@ -1,0 +1,112 @@
+package report
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"planwatch"
+	"planwatch/calc"
+	"planwatch/data"
+	"planwatch/demo"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+var demoNow = time.Date(2022, 4, 7, 9, 0, 0, 0, time.UTC)
+
+// demoInput builds the Lạng Sơn 2022Q1 demo in memory, as `planwatch demo`
+// stores it, without a database.
+func demoInput(t testing.TB) Input {
+	t.Helper()
+	inds, err := data.Indicators()
+	if err != nil {
+		t.Fatal(err)
+	}
+	units, trans, err := data.OrgUnits()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := planwatch.NewHierarchy(units, trans)
+	byCode := map[string]planwatch.Indicator{}
+	for _, ind := range inds {
+		byCode[ind.Code] = ind
+	}
+	cs, err := demo.Build(h, byCode, demoNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := calc.NewDataset(inds, h, cs.Values, cs.Targets, cs.Milestones)
+	return Input{Data: ds, Unit: demo.Province, Period: demo.Period, Notes: cs.Notes, Tasks: cs.Tasks}
+}
+
+func markdown(t testing.TB, r *Report) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := r.WriteMarkdown(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// golden compares got with testdata/name, rewriting it under -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./report -update to create it)", err)
+	}
+	if string(want) != got {
+		t.Errorf("%s differs from the golden file; run go test ./report -update and review the diff\n--- got ---\n%s", path, got)
+	}
+}
+
+func TestMarkdownGolden(t *testing.T) {
+	golden(t, "fixture-2022q1.md.golden", markdown(t, Build(fixtureInput(t))))
+}
+
+// The sentences of the seed article, as the report must write them from data.
+func TestSeedSentences(t *testing.T) {
+	md := markdown(t, Build(demoInput(t)))
+	for _, want := range []string{
+		"Báo cáo tình hình thực hiện nhiệm vụ phát triển kinh tế - xã hội quý I; nhiệm vụ, giải pháp trọng tâm quý II năm 2022",
+		"quý I đạt 5.953 tỷ đồng, đạt 26,3% kế hoạch, tăng 7,35% so với cùng kỳ.",
+		"đạt 34.050 tỷ đồng, tăng 1,8% so với 31/12/2021",
+		"Chỉ số sản xuất công nghiệp (IIP) quý I tăng 6,4% so với cùng kỳ.",
+		"ước đạt 420 tỷ đồng, đạt 16,8% kế hoạch",
+		"800 triệu USD, đạt 14,5% kế hoạch",
+		"755.950 lượt khách, đạt 22% kế hoạch, tăng 7,9% so với cùng kỳ",
+		"277 tỷ đồng, đạt 11% kế hoạch",
+		"413 tỷ đồng, đạt 16,5% kế hoạch",
+		"30.739 ha, tăng 25,5% so với cùng kỳ",
+		"14,03 tiêu chí/xã",
+		"100 tỷ đồng",
+		"03 dự án",
+		"26 sản phẩm",
+		"là 2.498,3 tỷ đồng",
+		"Phấn đấu hết quý II/2022 diện tích rừng trồng mới tập trung đạt trên 60% kế hoạch.",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"tăng 0%", "giảm 0%", "NaN", "Lạng Sơn: Tạo đà"} {
+		if strings.Contains(md, bad) {
+			t.Errorf("report contains %q", bad)
+		}
+	}
+}

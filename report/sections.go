@@ -1,0 +1,93 @@
+package report
+
+import "strings"
+
+// part groups sections as a provincial report does: the economy first, then
+// culture and society, administration, and security.
+type part struct {
+	Title    string
+	Sections []sectionDef
+}
+
+// sectionDef maps catalogue sectors (and code prefixes, for indicators whose
+// catalogue sector is broader than the report's section) to a report section.
+type sectionDef struct {
+	ID       string
+	Title    string
+	Sectors  []string
+	Prefixes []string
+	// BorderTitle replaces Title when the unit reports border-gate figures
+	// (kinh tế cửa khẩu), as a border province's report does.
+	BorderTitle string
+}
+
+// outline is the order of DOMAIN.md, "The period report".
+var outline = []part{
+	{Title: "Lĩnh vực kinh tế", Sections: []sectionDef{
+		{ID: "growth", Title: "Tăng trưởng kinh tế", Sectors: []string{"Tài khoản quốc gia"}},
+		{ID: "agri", Title: "Sản xuất nông, lâm nghiệp; xây dựng nông thôn mới và chương trình OCOP",
+			Sectors: []string{"Nông, lâm nghiệp và thủy sản", "Xây dựng nông thôn mới"}},
+		{ID: "industry", Title: "Sản xuất công nghiệp và xây dựng", Sectors: []string{"Công nghiệp"}},
+		{ID: "trade", Title: "Thương mại, dịch vụ, du lịch và xuất nhập khẩu",
+			BorderTitle: "Thương mại, dịch vụ, du lịch, kinh tế cửa khẩu và xuất nhập khẩu",
+			Sectors:     []string{"Thương mại, dịch vụ", "Giao thông vận tải", "Giá cả"}, Prefixes: []string{"tourism."}},
+		{ID: "finance", Title: "Tài chính, ngân hàng", Sectors: []string{"Tài chính công", "Tiền tệ, tín dụng"}},
+		{ID: "invest", Title: "Đầu tư phát triển", Sectors: []string{"Đầu tư và xây dựng"}},
+		{ID: "enterprise", Title: "Phát triển doanh nghiệp", Sectors: []string{"Doanh nghiệp, cơ sở kinh tế, hành chính, sự nghiệp"}},
+		{ID: "environment", Title: "Tài nguyên và môi trường", Sectors: []string{"Bảo vệ môi trường"}},
+		{ID: "other", Title: "Các lĩnh vực kinh tế khác"},
+	}},
+	{Title: "Văn hóa - xã hội", Sections: []sectionDef{
+		{ID: "society", Title: "Văn hóa, giáo dục, y tế, lao động và an sinh xã hội",
+			Sectors: []string{"Văn hóa, thể thao và du lịch", "Giáo dục", "Y tế và chăm sóc sức khỏe",
+				"Lao động, việc làm và bình đẳng giới", "Bảo hiểm", "Mức sống dân cư", "Đất đai, dân số"}},
+	}},
+	{Title: "Cải cách hành chính, chuyển đổi số", Sections: []sectionDef{
+		{ID: "admin", Title: "Cải cách hành chính, chuyển đổi số",
+			Sectors: []string{"Cải cách hành chính", "Công nghệ thông tin và truyền thông"}},
+	}},
+	{Title: "Quốc phòng, an ninh", Sections: []sectionDef{
+		{ID: "security", Title: "Quốc phòng, an ninh, trật tự an toàn xã hội",
+			Sectors: []string{"Trật tự, an toàn xã hội và tư pháp"}},
+	}},
+}
+
+// sectionOf returns the section an indicator belongs to: a code prefix
+// first, then its catalogue sector, else "other".
+func sectionOf(code, sector string) string {
+	for _, p := range outline {
+		for _, s := range p.Sections {
+			for _, pre := range s.Prefixes {
+				if strings.HasPrefix(code, pre) {
+					return s.ID
+				}
+			}
+		}
+	}
+	if id := sectionOfName(sector); id != "" {
+		return id
+	}
+	return "other"
+}
+
+// sectionOfName matches a catalogue sector, a section ID or a section title
+// (case-insensitively): notes and tasks name either.
+func sectionOfName(name string) string {
+	n := strings.ToLower(strings.TrimSpace(name))
+	if n == "" {
+		return ""
+	}
+	for _, p := range outline {
+		for _, s := range p.Sections {
+			if n == s.ID || n == strings.ToLower(s.Title) || (s.BorderTitle != "" && n == strings.ToLower(s.BorderTitle)) {
+				return s.ID
+			}
+			for _, sec := range s.Sectors {
+				if n == strings.ToLower(sec) {
+					return s.ID
+				}
+			}
+		}
+	}
+	return ""
+}
