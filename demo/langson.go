@@ -176,3 +176,14 @@ func Load(ctx context.Context, s planwatch.Store, now time.Time) (planwatch.Appl
 
 // roundTo rounds x to a multiple of step.
 func roundTo(x, step float64) float64 { return math.Round(x/step) * step }
+
+// CodeOf returns the catalogue code the demo gives the article's fact with
+// this sentence.
+func CodeOf(sentence string) (string, bool) {
+	for _, fc := range facts {
+		if fc.sentence == sentence {
+			return fc.code, true
+		}
+	}
+	return "", false
+}

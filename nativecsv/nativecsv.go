@@ -81,8 +81,12 @@ func Read(r io.Reader, name string) (*planwatch.ChangeSet, error) {
 		return nil, perr
 	}
 	cs := &planwatch.ChangeSet{From: name}
-	for line := 2; ; line++ {
+	for n := 2; ; n++ {
 		rec, err := cr.Read()
+		line := n
+		if err == nil {
+			line, _ = cr.FieldPos(0) // the reader skips blank lines: count as the file does
+		}
 		if err == io.EOF {
 			break
 		}
@@ -95,7 +99,7 @@ func Read(r io.Reader, name string) (*planwatch.ChangeSet, error) {
 			}
 			break
 		}
-		if line > MaxRows+1 {
+		if n > MaxRows+1 {
 			perr.Problems = append(perr.Problems, planwatch.Problem{Row: line, Reason: fmt.Sprintf("quá %d dòng / more than %d rows", MaxRows, MaxRows)})
 			break
 		}
@@ -299,7 +303,7 @@ func ParseNumber(s string) (float64, error) {
 	case strings.Count(body, ".") > 1 || groupedOnce(body):
 		body = strings.ReplaceAll(body, ".", "")
 	}
-	if body == "" || strings.ContainsAny(body, "eExXpP_") || strings.HasPrefix(body, ".") || strings.HasSuffix(body, ".") {
+	if body == "" || strings.ContainsAny(body, "eExXpP_+-") || strings.HasPrefix(body, ".") || strings.HasSuffix(body, ".") {
 		return 0, fmt.Errorf("invalid number %q", s)
 	}
 	f, err := strconv.ParseFloat(body, 64)

@@ -1,0 +1,139 @@
+package nativecsv
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"planwatch"
+)
+
+func TestParseNumber(t *testing.T) {
+	tests := []struct {
+		in   string
+		want float64
+		ok   bool
+	}{
+		{"5953", 5953, true}, {"5.953", 5953, true}, {"2.498,3", 2498.3, true}, {"12.5", 12.5, true},
+		{"1.234.567", 1234567, true}, {"-3,2", -3.2, true}, {"14,03", 14.03, true}, {" 7 ", 7, true},
+		{"1e9", 0, false}, {"abc", 0, false}, {"", 0, false}, {"1,2,3", 0, false}, {"NaN", 0, false},
+		{"Inf", 0, false}, {"0x10", 0, false}, {".5", 0, false}, {"5.", 0, false}, {"--1", 0, false},
+	}
+	for _, tt := range tests {
+		got, err := ParseNumber(tt.in)
+		if (err == nil) != tt.ok || (tt.ok && got != tt.want) {
+			t.Errorf("ParseNumber(%q) = %v, %v; want %v ok=%v", tt.in, got, err, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestReadValues(t *testing.T) {
+	in := "indicator,orgunit,period,value,unit,basis,vintage,yoy_pct,plan_pct,comment\n" +
+		"trade.retail_sales_services,20,2022Q1,\"5.953\",tỷ đồng,period,official,\"7,35\",26.3,\n" +
+		"industry.iip_index,20,2022Q1,,,,estimate,6.4,,tăng trưởng\n" +
+		"\n" +
+		"bank.deposits_mobilised,20,202201-202203,34050000000000,,cumulative,sơ bộ,,,\n"
+	cs, err := Read(strings.NewReader(in), "f.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs.Values) != 3 {
+		t.Fatalf("%d values", len(cs.Values))
+	}
+	v := cs.Values[0]
+	if *v.Value != 5.953e12 || *v.YoY != 7.35 || *v.PlanPct != 26.3 || v.Source.Row != 2 || v.Source.Ref != "f.csv" {
+		t.Errorf("row 2: %+v", v)
+	}
+	if cs.Values[1].Value != nil || *cs.Values[1].YoY != 6.4 || cs.Values[1].Vintage != planwatch.Estimate {
+		t.Errorf("growth-only row: %+v", cs.Values[1])
+	}
+	if cs.Values[2].Basis != planwatch.BasisCumulative || cs.Values[2].Vintage != planwatch.Preliminary || cs.Values[2].Source.Row != 5 {
+		t.Errorf("row 5: %+v", cs.Values[2])
+	}
+}
+
+func TestReadReportsEveryProblem(t *testing.T) {
+	in := "indicator,orgunit,period,value\n" +
+		"a,20,2022Q1,1\n" +
+		",20,2022Q5,x\n" +
+		"a,20,2022Q1,\n"
+	_, err := Read(strings.NewReader(in), "f.csv")
+	e, ok := err.(*planwatch.Error)
+	if !ok || e.Code != planwatch.EINVALID {
+		t.Fatalf("err = %v", err)
+	}
+	want := []planwatch.Problem{
+		{Row: 3, Column: "indicator"}, {Row: 3, Column: "period"}, {Row: 3, Column: "value"}, {Row: 4, Column: "value"},
+	}
+	if len(e.Problems) != len(want) {
+		t.Fatalf("problems: %v", e.Problems)
+	}
+	for i, w := range want {
+		if e.Problems[i].Row != w.Row || e.Problems[i].Column != w.Column {
+			t.Errorf("problem %d = %+v, want row %d column %s", i, e.Problems[i], w.Row, w.Column)
+		}
+	}
+}
+
+func TestReadTargets(t *testing.T) {
+	in := "indicator,orgunit,year,value,kind,unit,version,adjusted,adopted\n" +
+		"budget.revenue_total,20,2022,\"10.000\",DT_TW,tỷ đồng,2,true,2022-07-15\n"
+	cs, err := Read(strings.NewReader(in), "t.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg := cs.Targets[0]
+	if tg.Value != 1e13 || tg.Kind != planwatch.TargetCentralEst || tg.Version != 2 || !tg.Adjusted || tg.Adopted.Day() != 15 {
+		t.Errorf("%+v", tg)
+	}
+	if _, err := Read(strings.NewReader("indicator,orgunit,year,value,kind\na,20,20x2,1,XYZ\n"), "t.csv"); err == nil ||
+		!strings.Contains(err.Error(), `cột "year"`) || !strings.Contains(err.Error(), `cột "kind"`) {
+		t.Errorf("bad targets: %v", err)
+	}
+}
+
+func TestWriteValuesDefusesFormulas(t *testing.T) {
+	var b bytes.Buffer
+	v := planwatch.DataValue{Key: planwatch.Key{Indicator: "=HYPERLINK(\"x\")", Unit: "20", Period: planwatch.MustPeriod("2022Q1")},
+		Basis: planwatch.BasisPeriod, Vintage: planwatch.Official, Value: planwatch.Float(-5), Comment: "@SUM(A1)"}
+	if err := WriteValues(&b, []planwatch.DataValue{v}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if !strings.Contains(out, `'=HYPERLINK`) || !strings.Contains(out, "'@SUM") || !strings.Contains(out, ",-5,") {
+		t.Errorf("output:\n%s", out)
+	}
+}
+
+func FuzzRead(f *testing.F) {
+	f.Add("indicator,orgunit,period,value\na,20,2022Q1,1\n")
+	f.Add("indicator,orgunit,year,value,kind\na,20,2022,1.000,KH\n")
+	f.Add("indicator,orgunit,period,value,unit,basis,vintage\na,20,202201-202204,\"2.498,3\",tỷ đồng,cumulative,ước\n")
+	f.Add("\"unterminated\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		cs, err := Read(strings.NewReader(in), "fuzz.csv")
+		if err != nil {
+			if cs != nil {
+				t.Fatal("error with a partial change set")
+			}
+			if planwatch.ErrorCode(err) != planwatch.EINVALID {
+				t.Fatalf("error code %s: %v", planwatch.ErrorCode(err), err)
+			}
+			return
+		}
+		for _, v := range cs.Values {
+			if v.Indicator == "" || v.Unit == "" || v.Period.IsZero() || v.Source.Row < 2 {
+				t.Fatalf("accepted an incomplete row: %+v", v)
+			}
+		}
+	})
+}
+
+func FuzzParseNumber(f *testing.F) {
+	for _, s := range []string{"5.953", "2.498,3", "-1", "1e9", "", "1.2.3,4"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		_, _ = ParseNumber(s)
+	})
+}
