@@ -32,11 +32,12 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"init":   {cmdInit, "tạo cơ sở dữ liệu (--demo: kèm dữ liệu mẫu Lạng Sơn) / create a database"},
-		"demo":   {cmdDemo, "khởi tạo dữ liệu mẫu và chạy / init the demo database and run it"},
-		"import": {cmdImport, "nhập tệp CSV giá trị hoặc chỉ tiêu / import a CSV of values or targets"},
-		"status": {cmdStatus, "tình hình thực hiện theo kỳ / where every indicator stands"},
-		"bench":  {cmdBench, "đo hiệu năng / benchmark"},
+		"init":    {cmdInit, "tạo cơ sở dữ liệu (--demo: kèm dữ liệu mẫu Lạng Sơn) / create a database"},
+		"demo":    {cmdDemo, "khởi tạo dữ liệu mẫu và chạy / init the demo database and run it"},
+		"import":  {cmdImport, "nhập tệp CSV giá trị hoặc chỉ tiêu / import a CSV of values or targets"},
+		"status":  {cmdStatus, "tình hình thực hiện theo kỳ / where every indicator stands"},
+		"bench":   {cmdBench, "đo hiệu năng / benchmark"},
+		"extract": {cmdExtract, "đọc số liệu từ văn bản tiếng Việt / read facts out of Vietnamese text"},
 	}
 }
 
