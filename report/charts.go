@@ -55,7 +55,7 @@ func cumulative(ds *calc.Dataset, ind *planwatch.Indicator, unit string, p planw
 	}
 	for i := 1; i <= n; i++ {
 		if typ == planwatch.Quarter {
-			c.Labels = append(c.Labels, fmt.Sprintf("Q%d", i))
+			c.Labels = append(c.Labels, "Quý "+[]string{"", "I", "II", "III", "IV"}[i])
 		} else {
 			c.Labels = append(c.Labels, fmt.Sprintf("T%d", i))
 		}

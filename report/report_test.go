@@ -110,3 +110,52 @@ func TestSeedSentences(t *testing.T) {
 		}
 	}
 }
+
+func htmlOf(t testing.TB, r *Report) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := r.WriteHTML(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+func TestHTMLGolden(t *testing.T) {
+	golden(t, "fixture-2022q1.html.golden", htmlOf(t, Build(fixtureInput(t))))
+}
+
+func TestHTML(t *testing.T) {
+	r := Build(fixtureInput(t))
+	if len(r.Charts) == 0 {
+		t.Fatal("no chart for retail sales, which has a monthly series and a plan")
+	}
+	h := htmlOf(t, r)
+	for _, want := range []string{
+		`<html lang="vi">`,
+		"@page { size: A4;",
+		"<svg ",
+		"Năm 2021", // last year's line
+		"Kế hoạch 2022 (tiến độ đều)", // the plan line
+		"quý I đạt 5.953 tỷ đồng, đạt 26,3% kế hoạch, tăng 7,35% so với cùng kỳ.",
+		"hàng hóa &lt;ùn ứ&gt; tại cửa khẩu &amp; bến bãi", // recorded text is escaped
+	} {
+		if !strings.Contains(h, want) {
+			t.Errorf("HTML lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"<script", "<ùn ứ>", "http://", "https://"} {
+		if bad == "http://" {
+			// The only URL allowed is the SVG namespace.
+			h = strings.ReplaceAll(h, "http://www.w3.org/2000/svg", "")
+		}
+		if strings.Contains(h, bad) {
+			t.Errorf("HTML contains %q (must be self-contained and escaped)", bad)
+		}
+	}
+	// The chart sits in the section of its indicator.
+	trade := h[strings.Index(h, `<section id="trade">`):]
+	trade = trade[:strings.Index(trade, "</section>")]
+	if !strings.Contains(trade, "<svg") {
+		t.Error("the retail-sales chart is not in the trade section")
+	}
+}
