@@ -32,6 +32,7 @@ type sentenceState struct {
 	anchorEnd  int // end of the last figure and its comparison phrase
 	parent     int // the total of a "Trong đó" breakdown, or -1
 	paraLast   int // the paragraph's last fact before this sentence, or -1
+	chain      []int // growth-only facts split off the same figure ("…, tăng X% so với tháng 12 năm trước và tăng Y%")
 }
 
 // build turns the mentions into facts, sentence by sentence.
@@ -143,7 +144,7 @@ func (d *doc) addMention(facts *[]Fact, st *sentenceState, m mention, cur period
 	if k := strings.LastIndexAny(d.text[st.start:m.qualStart], ";:"); k >= 0 {
 		clause = st.start + k + 1
 	}
-	segStart := max(clause, st.anchorEnd)
+	segStart := min(max(clause, st.anchorEnd), m.qualStart)
 	seg := lo[segStart:m.qualStart]
 	before := lo[st.start:m.qualStart]
 	target := false
@@ -153,7 +154,7 @@ func (d *doc) addMention(facts *[]Fact, st *sentenceState, m mention, cur period
 		}
 	}
 	// "(trong đó cà phê nhân đạt …)": a breakdown of the fact before.
-	if st.last >= 0 && hasWord(lo[st.anchorEnd:m.qualStart], "trong đó") {
+	if st.last >= 0 && hasWord(lo[segStart:m.qualStart], "trong đó") {
 		st.parent = st.last
 	}
 	estimate := hasEstimate(seg)
@@ -207,6 +208,7 @@ func (d *doc) addMention(facts *[]Fact, st *sentenceState, m mention, cur period
 		}
 		setEnd(f, m.end)
 		st.last, st.lastClause, st.anchorEnd = len(*facts)-1, clause, m.end
+		st.chain = []int{st.last}
 		return
 	}
 
@@ -352,7 +354,29 @@ func (d *doc) addMention(facts *[]Fact, st *sentenceState, m mention, cur period
 			setEnd(f, st.anchorEnd)
 			return
 		}
+		// A second reference split the statement: the first fact of the
+		// chain takes what it still lacks.
 		f = nil
+		for _, k := range st.chain {
+			if slotFree(&(*facts)[k], field) {
+				f = &(*facts)[k]
+				break
+			}
+		}
+		if f == nil && st.last >= 0 {
+			prev := &(*facts)[st.last]
+			f = newFact(Actual)
+			f.Indicator = prev.Indicator
+			f.Unit = "%"
+			if prev.Value != nil {
+				// A further reference for a value: a growth-only companion.
+				f.Estimate = prev.Estimate
+			}
+			st.chain = append(st.chain, len(*facts)-1)
+			attachCompare(f, field, v, fol, d)
+			setEnd(f, st.anchorEnd)
+			return
+		}
 	}
 	if f == nil {
 		f = newFact(Actual)
@@ -364,6 +388,7 @@ func (d *doc) addMention(facts *[]Fact, st *sentenceState, m mention, cur period
 			f.Qualifier = m.qual
 		}
 		st.last, st.lastClause = len(*facts)-1, clause
+		st.chain = []int{st.last}
 	} else if m.qual != "" {
 		f.Qualifier = joinQual(f.Qualifier, field, m.qual)
 	}
@@ -617,17 +642,22 @@ func phraseEnd(s string) int {
 	return len(s)
 }
 
-// Lead-in phrases dropped from the front of an indicator.
-var leadIns = []string{"theo báo cáo", "theo", "trong đó", "riêng", "ngoài ra", "bên cạnh đó", "đồng thời",
-	"về", "đối với", "tính chung", "lũy kế", "luỹ kế", "cộng dồn", "ngược lại", "tuy nhiên", "tuy vậy",
+// Lead-in pieces dropped, with the rest of their comma-separated piece,
+// from the front of an indicator: "Theo báo cáo, …", "Về nông nghiệp, …".
+var leadIns = []string{"theo", "về", "đối với", "tính chung", "lũy kế", "luỹ kế", "cộng dồn",
 	"trong", "đến", "tính đến", "tại", "thông qua", "hiện nay", "năm", "quý", "tháng", "chiều", "sáng"}
+
+// Connectives dropped on their own: "Trong đó, …", "riêng …".
+var connectives = []string{"trong đó", "riêng", "ngoài ra", "bên cạnh đó", "đồng thời", "tuy nhiên", "tuy vậy",
+	"ngược lại", "toàn tỉnh có", "toàn tỉnh", "tỉnh đã", "theo báo cáo", "tính chung", "lũy kế", "luỹ kế",
+	"cộng dồn", "phấn đấu đến hết", "phấn đấu đến", "phấn đấu hết", "phấn đấu"}
 
 // Head words that open an indicator's name.
 var headWords = []string{"tổng", "giá trị", "kim ngạch", "doanh thu", "số", "tỷ lệ", "tỉ lệ", "chỉ số", "lượng",
 	"sản lượng", "diện tích", "thu", "chi", "vốn", "dư nợ", "tốc độ", "khối lượng", "lượt", "nguồn vốn", "công suất"}
 
 // Verbs and qualifiers trimmed from the end of an indicator.
-var trailing = []string{"dự ước đạt", "dự kiến đạt", "ước tính đạt", "đến hết", "tính đến", "đến ngày", "đến", "ước thực hiện", "ước đạt", "ước tính", "dự ước đạt", "dự ước", "dự kiến đạt",
+var trailing = []string{"lũy kế", "luỹ kế", "phấn đấu đạt", "phấn đấu", "dự ước đạt", "dự kiến đạt", "ước tính đạt", "đến hết", "tính đến", "đến ngày", "đến", "ước thực hiện", "ước đạt", "ước tính", "dự ước đạt", "dự ước", "dự kiến đạt",
 	"dự kiến", "ước tính tăng", "ước tăng", "ước giảm", "tăng", "giảm", "ước", "chỉ đạt", "đạt", "được giao là", "là", "có", "đón", "khoảng", "trên", "hơn", "gần",
 	"ở mức", "giảm còn", "còn", "tăng thêm", "thêm", "với số tiền", "cho", "lên", "nâng tổng số lên", "đã", "toàn tỉnh có"}
 
@@ -667,7 +697,7 @@ func (d *doc) indicatorText(segStart int, m mention) string {
 	}
 	s := reSpaces.ReplaceAllString(b.String(), " ")
 	// A target's subject follows "phấn đấu".
-	if k := lastIndexWord(strings.ToLower(s), "phấn đấu"); k >= 0 {
+	if k := lastIndexWord(strings.ToLower(s), "phấn đấu"); k >= 0 && len(strings.Fields(s[k+len("phấn đấu"):])) > 1 {
 		s = strings.TrimSpace(s[k+len("phấn đấu"):])
 		for _, w := range []string{"đến hết", "hết", "đến"} {
 			if startsWithWord(strings.ToLower(s), w) {
@@ -679,6 +709,11 @@ func (d *doc) indicatorText(segStart int, m mention) string {
 	// Drop lead-in pieces: "Theo báo cáo, …", "Trong đó, …".
 	for {
 		s = strings.TrimLeft(s, " ,;:-–()•*")
+		for _, w := range connectives {
+			if startsWithWord(strings.ToLower(s), w) {
+				s = strings.TrimLeft(s[len(w):], " ,;:")
+			}
+		}
 		k := strings.Index(s, ",")
 		if k < 0 {
 			break
@@ -712,7 +747,7 @@ func (d *doc) indicatorText(segStart int, m mention) string {
 	for changed := true; changed; {
 		changed = false
 		ls := strings.ToLower(s)
-		for _, w := range []string{"trong đó", "riêng", "toàn tỉnh có", "toàn tỉnh", "tỉnh đã", "theo báo cáo", "tính chung", "lũy kế", "luỹ kế", "cộng dồn", "phấn đấu đến hết", "phấn đấu đến", "phấn đấu hết", "phấn đấu"} {
+		for _, w := range connectives {
 			if startsWithWord(ls, w) {
 				s = strings.TrimLeft(s[len(w):], " ,:")
 				changed = true

@@ -172,8 +172,22 @@ func (m *matcher) match(f *Fact, sentence string) (string, float64) {
 	for _, w := range words {
 		subject[w] = true
 	}
+	// What the figure is compared with tells apart indicators such as CPI
+	// vs the previous month, vs December, vs the same period.
+	compared := ""
+	if f.YoYPct != nil {
+		compared += " cùng kỳ năm trước"
+	}
+	if f.VsRef != nil {
+		switch {
+		case strings.HasSuffix(f.VsRef.Ref, "-12"):
+			compared += " tháng 12 năm trước"
+		case len(f.VsRef.Ref) == 7:
+			compared += " tháng trước"
+		}
+	}
 	context := map[string]bool{}
-	for _, w := range tokens(sentence) {
+	for _, w := range tokens(sentence + compared) {
 		context[w] = true
 	}
 	best, bestScore := "", 0.0
@@ -238,7 +252,7 @@ func (m *matcher) match(f *Fact, sentence string) (string, float64) {
 		score := 2 * recall * precision / (recall + precision)
 		// A growth-only statement is a growth rate, not the index level.
 		if valueNull && (strings.Contains(e.NameVI, "Tốc độ tăng") || strings.Contains(e.NameVI, "tăng trưởng")) {
-			score += 0.05
+			score += 0.15
 		}
 		if f.Kind == Plan && strings.Contains(strings.ToLower(e.NameVI), "kế hoạch") {
 			score += 0.05

@@ -47,7 +47,7 @@ var (
 	reDateFull   = regexp.MustCompile(`(\d{1,2})/(\d{1,2})/(\d{4})`)
 	reDateWords  = regexp.MustCompile(`ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})`)
 	reQuarter    = regexp.MustCompile(`quý\s+(iv|iii|ii|i|[1-4])(?:\s*(?:/|-|năm)\s*(\d{4}))?`)
-	reMonths     = regexp.MustCompile(`(\d{1,2}|mười một|mười hai|một|hai|ba|bốn|sáu|bảy|bẩy|tám|chín|mười)\s+tháng(?:\s+(đầu năm|cuối năm))?(?:\s*(?:/|năm)\s*(\d{4}))?`)
+	reMonths     = regexp.MustCompile(`(\d{1,2}|mười một|mười hai|một|hai|ba|bốn|sáu|bảy|bẩy|tám|chín|mười)\s+tháng(?:\s+(đầu năm|cuối năm|năm))?(?:\s*/?\s*(\d{4}))?`)
 	reMonth      = regexp.MustCompile(`tháng\s+(\d{1,2}|mười một|mười hai|giêng|chạp|một|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)(?:\s*(?:/|-|năm)\s*(\d{4}))?`)
 	reYTD        = regexp.MustCompile(`từ đầu năm(?:\s+đến nay)?`)
 	reYear       = regexp.MustCompile(`năm\s+(\d{4})`)
@@ -285,7 +285,9 @@ func (pc periodContext) fix(p planwatch.Period, explicit bool) planwatch.Period 
 	if explicit || pc.date.IsZero() {
 		return p
 	}
-	if p.Start().After(pc.date) && p.Year == pc.date.Year() {
+	// Only well after the date: "6 tháng cuối năm" in a June report is
+	// the coming half, not last year's.
+	if p.Start().After(pc.date.AddDate(0, 3, 0)) && p.Year == pc.date.Year() {
 		p.Year--
 	}
 	return p

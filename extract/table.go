@@ -61,7 +61,7 @@ func (d *doc) readHeader(cells []string, lineStart int) []column {
 		if k := strings.Index(lc, "so với"); k >= 0 && !col.p.IsZero() {
 			col.fol = readFollowing(lc, k, len(lc))
 			// "Tháng 4 so với tháng 3" is the previous month.
-			if col.fol.kind == folRef && col.fol.refKind == "month" {
+			if col.fol.kind == folRef && (col.fol.refKind == "month" || col.fol.refKind == "monthN") {
 				col.ok = true
 			} else {
 				col.ok = col.fol.kind == folYoY
@@ -107,7 +107,7 @@ func (d *doc) readRow(facts *[]Fact, header []column, title string, cells []stri
 		if col.fol.kind == folYoY {
 			f.YoYPct = ptr(v)
 		} else {
-			f.VsRef = &VsRef{Pct: v, Ref: prevMonthRef(col.p)}
+			attachCompare(f, "ref", v, col.fol, d)
 		}
 	}
 	for _, p := range order {
