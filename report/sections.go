@@ -91,3 +91,21 @@ func sectionOfName(name string) string {
 	}
 	return ""
 }
+
+// SectionFor says which report section a note or task recorded under name
+// (a catalogue sector, a section ID or a section title) will appear in.
+func SectionFor(name string) (id string, ok bool) {
+	id = sectionOfName(name)
+	return id, id != ""
+}
+
+// SectionIDs lists the report's section IDs in report order, with their titles.
+func SectionIDs() [][2]string {
+	var out [][2]string
+	for _, p := range outline {
+		for _, s := range p.Sections {
+			out = append(out, [2]string{s.ID, s.Title})
+		}
+	}
+	return out
+}

@@ -36,6 +36,9 @@ func commands() map[string]command {
 		"demo":    {cmdDemo, "khởi tạo dữ liệu mẫu và chạy / init the demo database and run it"},
 		"import":  {cmdImport, "nhập tệp CSV giá trị hoặc chỉ tiêu / import a CSV of values or targets"},
 		"status":  {cmdStatus, "tình hình thực hiện theo kỳ / where every indicator stands"},
+		"report":  {cmdReport, "viết báo cáo kỳ / write the period report"},
+		"note":    {cmdNote, "ghi chú theo lĩnh vực / sector notes"},
+		"task":    {cmdTask, "nhiệm vụ trọng tâm / priority tasks"},
 		"bench":   {cmdBench, "đo hiệu năng / benchmark"},
 		"extract": {cmdExtract, "đọc số liệu từ văn bản tiếng Việt / read facts out of Vietnamese text"},
 	}

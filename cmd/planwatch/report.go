@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"planwatch"
+	"planwatch/report"
+)
+
+// cmdReport writes the period report: planwatch report --unit 20 --period 2022Q1 [--format md|html|docx] [-o FILE].
+func cmdReport(ctx context.Context, env *Env, args []string) error {
+	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	db := fs.String("db", "", "cơ sở dữ liệu / database")
+	unit := fs.String("unit", "", "mã đơn vị hành chính / GSO unit code (e.g. 20)")
+	period := fs.String("period", "", "kỳ báo cáo / period id (2022Q1, 2022S1, 2022Q1-Q3, 2022 …)")
+	format := fs.String("format", "", "md | html | docx (mặc định theo đuôi tệp -o, nếu không: md / default from the -o extension, else md)")
+	lang := fs.String("lang", "vi", "ngôn ngữ / language: vi")
+	out := fs.String("o", "", "tệp kết quả / output file (mặc định: màn hình / default stdout)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("đối số thừa / unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	if *unit == "" || *period == "" {
+		return fmt.Errorf("cần --unit và --period / --unit and --period are required")
+	}
+	if *lang != "vi" {
+		return fmt.Errorf("báo cáo hiện chỉ viết bằng tiếng Việt / the report is written in Vietnamese only (--lang vi), not %q", *lang)
+	}
+	p, err := planwatch.ParsePeriod(*period)
+	if err != nil {
+		return err
+	}
+	f := *format
+	if f == "" {
+		f = strings.TrimPrefix(strings.ToLower(filepath.Ext(*out)), ".")
+		if f == "markdown" || f == "" {
+			f = "md"
+		}
+		if f == "htm" {
+			f = "html"
+		}
+	}
+	if f != "md" && f != "html" && f != "docx" {
+		return fmt.Errorf("định dạng %q không hỗ trợ / unsupported format: md, html or docx", f)
+	}
+
+	s, err := openStore(ctx, env, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	in, err := report.Load(ctx, s, *unit, p)
+	if err != nil {
+		return err
+	}
+	if _, ok := in.Data.Units.Latest(*unit); !ok {
+		return fmt.Errorf("không có đơn vị hành chính mã %q / no administrative unit with code %q", *unit, *unit)
+	}
+	in.Date = env.Now()
+	r := report.Build(in)
+
+	var buf bytes.Buffer
+	switch f {
+	case "md":
+		err = r.WriteMarkdown(&buf)
+	case "html":
+		err = r.WriteHTML(&buf)
+	case "docx":
+		err = r.WriteDOCX(&buf)
+	}
+	if err != nil {
+		return err
+	}
+	if *out == "" || *out == "-" {
+		_, err = env.Stdout.Write(buf.Bytes())
+		return err
+	}
+	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("ghi tệp / write %s: %w", *out, err)
+	}
+	fmt.Fprintf(env.Stderr, "Đã ghi báo cáo / report written: %s (%s, %d byte)\n", *out, f, buf.Len())
+	return nil
+}
