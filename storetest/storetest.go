@@ -299,7 +299,9 @@ func testOrgUnits(t *testing.T, ctx context.Context, s planwatch.Store) {
 	if !slices.ContainsFunc(units, func(u planwatch.OrgUnit) bool { return u.Code == "178" && u.Name == renamed.Name }) {
 		t.Errorf("unit 178 not renamed: %+v", units)
 	}
-	if !slices.ContainsFunc(trans, func(x planwatch.Transition) bool { return x.Old == tr.Old && x.New == tr.New && !x.Full && x.Weight == 0.4 }) {
+	if !slices.ContainsFunc(trans, func(x planwatch.Transition) bool {
+		return x.Old == tr.Old && x.New == tr.New && !x.Full && x.Weight == 0.4
+	}) {
 		t.Errorf("transition not replaced: %+v", trans)
 	}
 }
@@ -772,7 +774,9 @@ func testTargets(t *testing.T, ctx context.Context, s planwatch.Store) {
 	v5.Version, v5.Value = 5, 25000e9
 	apply(t, ctx, s, &planwatch.ChangeSet{Targets: []planwatch.Target{v5}})
 	cur, _ = s.Targets(ctx, planwatch.TargetQuery{Indicators: []string{"trade.retail"}, Years: []int{2022}})
-	if !slices.ContainsFunc(cur, func(c planwatch.Target) bool { return c.Kind == planwatch.TargetPlan && c.Version == 5 && c.Value == 25000e9 }) {
+	if !slices.ContainsFunc(cur, func(c planwatch.Target) bool {
+		return c.Kind == planwatch.TargetPlan && c.Version == 5 && c.Value == 25000e9
+	}) {
 		t.Errorf("version 5 not current: %+v", cur)
 	}
 }
@@ -904,7 +908,7 @@ func testAuditPerChange(t *testing.T, ctx context.Context, s planwatch.Store) {
 	other := value("trade.retail", "178", "2022Q1", planwatch.Estimate, 5)
 	apply(t, ctx, s, &planwatch.ChangeSet{By: "an", From: "import.csv", Values: []planwatch.DataValue{v1, other, v1}})
 	apply(t, ctx, s, &planwatch.ChangeSet{By: "binh", From: "10.1.2.3", Values: []planwatch.DataValue{v2},
-		Targets: []planwatch.Target{{Indicator: "trade.retail", Unit: "20", Year: 2022, Kind: planwatch.TargetPlan, Value: 7}},
+		Targets:    []planwatch.Target{{Indicator: "trade.retail", Unit: "20", Year: 2022, Kind: planwatch.TargetPlan, Value: 7}},
 		Milestones: []planwatch.Milestone{{Indicator: "trade.retail", Unit: "20", Period: planwatch.MustPeriod("2022S1"), Share: 60}},
 		Notes:      []planwatch.Note{{Unit: "20", Period: planwatch.MustPeriod("2022Q1"), Text: "x"}},
 		Tasks:      []planwatch.Task{{Unit: "20", Due: planwatch.MustPeriod("2022Q2"), Text: "y"}},
