@@ -170,14 +170,24 @@ func loadValues(ctx context.Context, db *colstore.DB, path string) (int64, error
 		return 0, err
 	}
 	defer im.Abort()
-	codes := map[string]string{} // interned codes: no allocation per line
+	// Interned codes, so that a line allocates nothing. Lines of a monthly
+	// batch repeat the same sequence of units: try the next one first.
+	codes := map[string]int{}
+	var seq []string
+	next := 0
 	intern := func(b []byte) string {
-		if s, ok := codes[string(b)]; ok {
-			return s
+		if next < len(seq) && seq[next] == string(b) {
+			next++
+			return seq[next-1]
 		}
-		s := string(b)
-		codes[s] = s
-		return s
+		i, ok := codes[string(b)]
+		if !ok {
+			i = len(seq)
+			seq = append(seq, string(b))
+			codes[seq[i]] = i
+		}
+		next = i + 1
+		return seq[i]
 	}
 	var x float64
 	v := planwatch.DataValue{Basis: planwatch.BasisPeriod, Vintage: planwatch.Official, Value: &x,
@@ -210,7 +220,7 @@ func loadValues(ctx context.Context, db *colstore.DB, path string) (int64, error
 			return 0, bad("expected 4 fields")
 		}
 		if !bytes.Equal(line[:c1], lastInd) {
-			v.Indicator = intern(line[:c1])
+			v.Indicator = string(line[:c1])
 			lastInd = append(lastInd[:0], line[:c1]...)
 		}
 		v.Unit = intern(rest[:c2])

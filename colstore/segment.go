@@ -68,6 +68,10 @@ type Import struct {
 	maxM      int
 	hdr       [16]byte
 	done      bool
+
+	lastInd     int32
+	lastIndCode string
+	lastUnit    int32
 }
 
 // NewImport starts a bulk import. by names who imports (for the log).
@@ -77,7 +81,7 @@ func (db *DB) NewImport(by string) (*Import, error) {
 	if err != nil {
 		return nil, err
 	}
-	im := &Import{db: db, c: db.cube.Load(), by: by, name: name, f: f, w: bufio.NewWriterSize(f, 1<<20), run: make([]float64, 0, 4096)}
+	im := &Import{db: db, c: db.cube.Load(), by: by, name: name, f: f, w: bufio.NewWriterSize(f, 1<<20), run: make([]float64, 0, 4096), lastUnit: -1}
 	im.write([]byte(segMagic))
 	return im, nil
 }
@@ -93,11 +97,24 @@ func (im *Import) Add(v *planwatch.DataValue) error {
 	if v.Period.First != v.Period.Last || v.Period.Year == 0 || v.Basis != planwatch.BasisPeriod || v.Value == nil || v.Deleted {
 		return planwatch.Errorf(planwatch.EINVALID, "%s: a bulk import holds monthly period values", v.Key)
 	}
-	i, ok1 := im.c.IndicatorID(v.Indicator)
-	u, ok2 := im.c.UnitID(v.Unit)
+	// Monthly batches list units in id order: try the unit after the last
+	// one, and the last indicator, before the maps.
+	i, ok1 := im.lastInd, v.Indicator == im.lastIndCode && im.lastIndCode != ""
+	if !ok1 {
+		i, ok1 = im.c.IndicatorID(v.Indicator)
+		im.lastInd, im.lastIndCode = i, v.Indicator
+	}
+	u, ok2 := im.lastUnit+1, false
+	if units := im.c.Units(); int(u) < len(units) && units[u].Code == v.Unit {
+		ok2 = true
+	} else {
+		u, ok2 = im.c.UnitID(v.Unit)
+	}
 	if !ok1 || !ok2 {
+		im.lastIndCode = ""
 		return planwatch.Errorf(planwatch.EINVALID, "%s: unknown indicator or unit", v.Key)
 	}
+	im.lastUnit = u
 	im.AddID(i, u, v.Period.Year*100+v.Period.First, *v.Value)
 	return nil
 }

@@ -32,6 +32,7 @@ package cube
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"sort"
 	"sync"
 
@@ -173,7 +174,13 @@ func (c *Cube) setMonths(from, to int) error {
 	}
 	c.first = Month(from)
 	c.nMonths = Month(to) - c.first + 1
-	c.vals = make([]float64, c.nMonths*c.nInd*c.nUnit)
+	vals, free := allocValues(c.nMonths * c.nInd * c.nUnit)
+	if free != nil {
+		// Readers may still hold a cube that was replaced: free its memory
+		// only once it is unreachable.
+		runtime.AddCleanup(c, func(f func()) { f() }, free)
+	}
+	c.vals = vals
 	fillNaN(c.vals)
 	c.psum = make([]float64, len(c.groups)*c.nInd*c.nMonths)
 	c.pcnt = make([]int32, len(c.psum))
