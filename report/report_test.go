@@ -159,3 +159,22 @@ func TestHTML(t *testing.T) {
 		t.Error("the retail-sales chart is not in the trade section")
 	}
 }
+
+// BenchmarkReportProvinceQuarter builds and writes (Markdown and HTML) the
+// report of a province for a quarter from a loaded dataset: the work a
+// request for a report does once the data are in memory.
+func BenchmarkReportProvinceQuarter(b *testing.B) {
+	in := demoInput(b)
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		r := Build(in)
+		buf.Reset()
+		if err := r.WriteMarkdown(&buf); err != nil {
+			b.Fatal(err)
+		}
+		if err := r.WriteHTML(&buf); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
