@@ -34,6 +34,7 @@ func commands() map[string]command {
 	return map[string]command{
 		"init":    {cmdInit, "tạo cơ sở dữ liệu (--demo: kèm dữ liệu mẫu Lạng Sơn) / create a database"},
 		"demo":    {cmdDemo, "khởi tạo dữ liệu mẫu và chạy / init the demo database and run it"},
+		"serve":   {cmdServe, "chạy máy chủ web / run the web server"},
 		"import":  {cmdImport, "nhập tệp CSV giá trị hoặc chỉ tiêu / import a CSV of values or targets"},
 		"status":  {cmdStatus, "tình hình thực hiện theo kỳ / where every indicator stands"},
 		"report":  {cmdReport, "viết báo cáo kỳ / write the period report"},

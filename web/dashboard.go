@@ -1,0 +1,47 @@
+package web
+
+import (
+	"net/http"
+
+	"planwatch/calc"
+)
+
+type dashboardData struct {
+	UnitName      string
+	Rows          []calc.Row
+	Counts        map[string]int
+	Reported      int
+	Expected      int
+	CompletePct   float64
+	HasChildUnits bool
+}
+
+// handleDashboard shows every indicator of a unit and period, lagging first.
+func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) error {
+	snap, err := s.snapshot(r.Context())
+	if err != nil {
+		return err
+	}
+	sel, err := s.selectionOf(r, snap)
+	if err != nil {
+		return err
+	}
+	p := s.newPage(w, r, "dashboard")
+	s.fillPickers(p, snap, sel)
+	d := dashboardData{UnitName: unitName(snap, sel.Unit, sel.Period), Counts: map[string]int{}}
+	for _, row := range snap.ds.Status(sel.Unit, sel.Period, calc.DefaultOptions()) {
+		if sel.Sector != "" && row.Indicator.Sector != sel.Sector {
+			continue
+		}
+		d.Rows = append(d.Rows, row)
+		d.Counts[string(row.Status)]++
+	}
+	d.Reported, d.Expected = snap.ds.Completeness(sel.Unit, sel.Period)
+	d.HasChildUnits = d.Expected > 0
+	if d.Expected > 0 {
+		d.CompletePct = float64(d.Reported) * 100 / float64(d.Expected)
+	}
+	p.D = d
+	s.render(w, r, http.StatusOK, "dashboard", p)
+	return nil
+}

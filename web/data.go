@@ -1,0 +1,293 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"planwatch"
+	"planwatch/calc"
+	"planwatch/extract"
+)
+
+// dataCache keeps the analytics dataset between requests. Writes through the
+// server drop it at once; the TTL covers writes by other processes.
+type dataCache struct {
+	mu     sync.Mutex
+	ttl    time.Duration
+	loaded time.Time
+	snap   *snapshot
+}
+
+// snapshot is the dataset and what the pickers need, loaded together.
+type snapshot struct {
+	ds         *calc.Dataset
+	inds       []planwatch.Indicator // catalogue order (by code)
+	sectors    []string              // in catalogue order of first appearance
+	provinces  map[string]int        // province code → number of values
+	years      []int                 // years with values or targets, newest first
+	defUnit    string
+	defPeriod  planwatch.Period
+	valueCount int
+
+	extractOnce sync.Once
+	extractor   *extract.Extractor
+}
+
+func (s *Server) invalidate() {
+	s.data.mu.Lock()
+	s.data.snap = nil
+	s.data.mu.Unlock()
+}
+
+// snapshot returns the current dataset, loading it when stale.
+func (s *Server) snapshot(ctx context.Context) (*snapshot, error) {
+	s.data.mu.Lock()
+	defer s.data.mu.Unlock()
+	if s.data.snap != nil && s.now().Sub(s.data.loaded) < s.data.ttl {
+		return s.data.snap, nil
+	}
+	snap, err := s.load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.data.snap, s.data.loaded = snap, s.now()
+	return snap, nil
+}
+
+func (s *Server) load(ctx context.Context) (*snapshot, error) {
+	st := s.store
+	inds, err := st.Indicators(ctx)
+	if err != nil {
+		return nil, err
+	}
+	units, err := st.OrgUnits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	trans, err := st.Transitions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	vals, err := st.Values(ctx, planwatch.ValueQuery{ApprovedOnly: s.cfg.ApprovedOnly})
+	if err != nil {
+		return nil, err
+	}
+	targets, err := st.Targets(ctx, planwatch.TargetQuery{})
+	if err != nil {
+		return nil, err
+	}
+	ms, err := st.Milestones(ctx, "", 0)
+	if err != nil {
+		return nil, err
+	}
+	h := planwatch.NewHierarchy(units, trans)
+	snap := &snapshot{
+		ds:         calc.NewDataset(inds, h, vals, targets, ms),
+		inds:       inds,
+		provinces:  map[string]int{},
+		valueCount: len(vals),
+	}
+	seenSector := map[string]bool{}
+	for _, ind := range inds {
+		if !seenSector[ind.Sector] {
+			seenSector[ind.Sector] = true
+			snap.sectors = append(snap.sectors, ind.Sector)
+		}
+	}
+	years := map[int]bool{}
+	var latest planwatch.Period
+	for _, v := range vals {
+		years[v.Period.Year] = true
+		if prov, ok := h.ProvinceOf(v.Unit, v.Period.End()); ok {
+			snap.provinces[prov]++
+		}
+		if v.Period.Year > latest.Year || (v.Period.Year == latest.Year && v.Period.Last > latest.Last) {
+			latest = v.Period
+		}
+	}
+	for _, t := range targets {
+		years[t.Year] = true
+		if prov, ok := h.ProvinceOf(t.Unit, planwatch.YearOf(t.Year).End()); ok {
+			if _, seen := snap.provinces[prov]; !seen {
+				snap.provinces[prov] = 0
+			}
+		}
+	}
+	for y := range years {
+		snap.years = append(snap.years, y)
+	}
+	sort.Sort(sort.Reverse(sort.IntSlice(snap.years)))
+
+	snap.defUnit = s.cfg.DefaultUnit
+	if snap.defUnit == "" {
+		best := -1
+		for code, n := range snap.provinces {
+			if n > best || (n == best && code < snap.defUnit) {
+				snap.defUnit, best = code, n
+			}
+		}
+	}
+	if p, err := planwatch.ParsePeriod(s.cfg.DefaultPeriod); err == nil && s.cfg.DefaultPeriod != "" {
+		snap.defPeriod = p
+	} else if !latest.IsZero() {
+		if latest.Last%3 == 0 {
+			snap.defPeriod = planwatch.QuarterOf(latest.Year, latest.Last/3)
+		} else {
+			snap.defPeriod = planwatch.MonthOf(latest.Year, latest.Last)
+		}
+	} else {
+		now := s.now()
+		snap.defPeriod = planwatch.QuarterOf(now.Year(), (int(now.Month())+2)/3)
+	}
+	return snap, nil
+}
+
+// selection is the unit, period and sector a page shows.
+type selection struct {
+	Unit   string
+	Period planwatch.Period
+	Sector string
+}
+
+// selectionOf reads ?unit=&period=&sector= with the defaults of the data.
+func (s *Server) selectionOf(r *http.Request, snap *snapshot) (selection, error) {
+	sel := selection{Unit: strings.TrimSpace(r.FormValue("unit")), Sector: r.FormValue("sector")}
+	if sel.Unit == "" {
+		sel.Unit = snap.defUnit
+	}
+	if ps := strings.TrimSpace(r.FormValue("period")); ps != "" {
+		p, err := planwatch.ParsePeriod(ps)
+		if err != nil {
+			return sel, err
+		}
+		sel.Period = p
+	} else {
+		sel.Period = snap.defPeriod
+	}
+	if sel.Unit != "" {
+		if _, ok := snap.ds.Units.Latest(sel.Unit); !ok {
+			return sel, notFound("không có đơn vị hành chính %q / no administrative unit %q", sel.Unit, sel.Unit)
+		}
+	}
+	if sel.Sector != "" && !contains(snap.sectors, sel.Sector) {
+		sel.Sector = ""
+	}
+	return sel, nil
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// unitName is the name of a unit at the end of p (its latest name otherwise).
+func unitName(snap *snapshot, code string, p planwatch.Period) string {
+	u, ok := snap.ds.Units.At(code, p.End())
+	if !ok {
+		if u, ok = snap.ds.Units.Latest(code); !ok {
+			return code
+		}
+	}
+	if u.Name == "" {
+		return code
+	}
+	return u.Name
+}
+
+// fillPickers sets the unit, period and sector options of a page.
+func (s *Server) fillPickers(p *page, snap *snapshot, sel selection) {
+	p.Unit, p.Period, p.Sector = sel.Unit, sel.Period.ID(), sel.Sector
+	p.PeriodLabel = sel.Period.Label(p.Lang)
+	h := snap.ds.Units
+	at := sel.Period.End()
+	seen := map[string]bool{}
+	add := func(code, prefix string) {
+		if code == "" || seen[code] {
+			return
+		}
+		seen[code] = true
+		p.Units = append(p.Units, option{code, prefix + unitName(snap, code, sel.Period)})
+	}
+	// The chosen unit's ancestors, the unit, its children, then other provinces with data.
+	var chain []string
+	for code := sel.Unit; code != ""; {
+		chain = append([]string{code}, chain...)
+		u, ok := h.At(code, at)
+		if !ok {
+			u, ok = h.Latest(code)
+		}
+		if !ok {
+			break
+		}
+		code = u.Parent
+	}
+	for i, c := range chain {
+		add(c, strings.Repeat("· ", i))
+	}
+	for _, c := range sortedChildren(snap, sel.Unit, sel.Period) {
+		add(c, strings.Repeat("· ", len(chain)))
+	}
+	provs := make([]string, 0, len(snap.provinces))
+	for c := range snap.provinces {
+		provs = append(provs, c)
+	}
+	sort.Strings(provs)
+	for _, c := range provs {
+		add(c, "")
+	}
+
+	years := snap.years
+	if !contains(intStrings(years), itoa(sel.Period.Year)) {
+		years = append([]int{sel.Period.Year}, years...)
+	}
+	lang := p.Lang
+	for _, y := range years {
+		ps := []planwatch.Period{
+			planwatch.QuarterOf(y, 1), planwatch.HalfOf(y, 1), planwatch.YearToDateOf(y, 9), planwatch.YearOf(y),
+			planwatch.QuarterOf(y, 2), planwatch.QuarterOf(y, 3), planwatch.QuarterOf(y, 4),
+		}
+		for m := 1; m <= 12; m++ {
+			ps = append(ps, planwatch.MonthOf(y, m))
+		}
+		for _, q := range ps {
+			p.Periods = append(p.Periods, option{q.ID(), q.Label(lang)})
+		}
+	}
+	if !containsOption(p.Periods, sel.Period.ID()) {
+		p.Periods = append([]option{{sel.Period.ID(), sel.Period.Label(lang)}}, p.Periods...)
+	}
+	for _, sec := range snap.sectors {
+		p.Sectors = append(p.Sectors, option{sec, sectorLabel(lang, sec)})
+	}
+}
+
+func sortedChildren(snap *snapshot, unit string, p planwatch.Period) []string {
+	cs := snap.ds.Units.ChildrenAt(unit, p.End())
+	sort.Strings(cs)
+	return cs
+}
+
+func containsOption(os []option, v string) bool {
+	for _, o := range os {
+		if o.Value == v {
+			return true
+		}
+	}
+	return false
+}
+
+func intStrings(xs []int) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = itoa(x)
+	}
+	return out
+}

@@ -1,0 +1,157 @@
+package web
+
+import (
+	"html/template"
+	"math"
+	"net/http"
+	"sort"
+
+	"planwatch"
+	"planwatch/calc"
+	"planwatch/chart"
+	"planwatch/web/i18n"
+)
+
+type indicatorData struct {
+	Ind       planwatch.Indicator
+	UnitName  string
+	Row       calc.Row
+	Trend     template.HTML
+	Bars      template.HTML
+	Breakdown []breakdownRow
+	Values    []valueHistory
+	Targets   []planwatch.Target
+}
+
+type breakdownRow struct {
+	calc.Ranked
+	Name string
+}
+
+// valueHistory is one stored key with all its revisions, newest first.
+type valueHistory struct {
+	Current   planwatch.DataValue
+	Revisions []planwatch.DataValue
+}
+
+// handleIndicator shows one indicator for a unit: where it stands, its trend
+// against last year and the plan, its breakdown by child unit, and every
+// stored value with its source and revisions.
+func (s *Server) handleIndicator(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	snap, err := s.snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	code := r.PathValue("code")
+	ind, ok := snap.ds.Indicators[code]
+	if !ok {
+		return notFound("không có chỉ tiêu %q / no indicator %q", code, code)
+	}
+	sel, err := s.selectionOf(r, snap)
+	if err != nil {
+		return err
+	}
+	p := s.newPage(w, r, "indicator")
+	s.fillPickers(p, snap, sel)
+	p.Title = indicatorName(p.Lang, ind)
+	d := indicatorData{Ind: ind, UnitName: unitName(snap, sel.Unit, sel.Period)}
+	d.Row = snap.ds.Row(code, sel.Unit, sel.Period, calc.DefaultOptions())
+	d.Trend = s.trendSVG(p.Lang, snap, ind, sel)
+
+	for _, rk := range snap.ds.Rank(code, sel.Unit, sel.Period, calc.DefaultOptions()) {
+		d.Breakdown = append(d.Breakdown, breakdownRow{rk, unitName(snap, rk.Unit, sel.Period)})
+	}
+	if len(d.Breakdown) > 0 {
+		labels := make([]string, len(d.Breakdown))
+		vals := make([]float64, len(d.Breakdown))
+		for i, b := range d.Breakdown {
+			labels[i] = b.Name
+			vals[i] = math.NaN()
+			if b.Value.OK {
+				vals[i], _ = displayValue(ind, b.Value.Value)
+			}
+		}
+		_, dec := displayValue(ind, 0)
+		d.Bars = chart.Bars([]chart.Series{{Name: sel.Period.Label(p.Lang), Values: vals}}, chart.Options{
+			Title:  i18n.T(p.Lang, "ind.breakdown"),
+			Unit:   unitLabel(p.Lang, ind.Unit),
+			Labels: labels,
+			Format: func(v float64) string { return formatNumber(p.Lang, v, max(dec, ind.Decimals)) },
+		})
+	}
+
+	vals, err := s.store.Values(ctx, planwatch.ValueQuery{Indicators: []string{code}, Units: []string{sel.Unit}})
+	if err != nil {
+		return err
+	}
+	sort.Slice(vals, func(i, j int) bool {
+		a, b := vals[i].Period, vals[j].Period
+		if a.Year != b.Year {
+			return a.Year > b.Year
+		}
+		if a.Last != b.Last {
+			return a.Last > b.Last
+		}
+		return a.First > b.First
+	})
+	for _, v := range vals {
+		revs, err := s.store.Revisions(ctx, v.Key)
+		if err != nil {
+			return err
+		}
+		sort.SliceStable(revs, func(i, j int) bool { return revs[i].At.After(revs[j].At) })
+		d.Values = append(d.Values, valueHistory{Current: v, Revisions: revs})
+	}
+	if d.Targets, err = s.store.TargetHistory(ctx, code, sel.Unit); err != nil {
+		return err
+	}
+	p.D = d
+	s.render(w, r, http.StatusOK, "indicator", p)
+	return nil
+}
+
+// trendSVG draws this year against last year by quarter (year-to-date for
+// flows, levels otherwise) with the annual plan as a line, with the chart
+// package the report uses, so the page and the report look alike.
+func (s *Server) trendSVG(lang string, snap *snapshot, ind planwatch.Indicator, sel selection) template.HTML {
+	year := sel.Period.Year
+	flow := ind.TimeAgg == planwatch.TimeSum
+	point := func(y, q int) float64 {
+		var f calc.Figure
+		if flow {
+			f = snap.ds.Value(ind.Code, sel.Unit, planwatch.YearToDateOf(y, 3*q))
+		} else {
+			f = snap.ds.Value(ind.Code, sel.Unit, planwatch.QuarterOf(y, q))
+		}
+		if !f.OK {
+			return math.NaN()
+		}
+		v, _ := displayValue(ind, f.Value)
+		return v
+	}
+	var labels []string
+	cur := chart.Series{Name: planwatch.YearOf(year).Label(lang)}
+	last := chart.Series{Name: planwatch.YearOf(year - 1).Label(lang), Style: "dashed"}
+	for q := 1; q <= 4; q++ {
+		key := "chart.q"
+		if flow {
+			key = "chart.ytd_q"
+		}
+		labels = append(labels, i18n.T(lang, key, q))
+		cur.Values = append(cur.Values, point(year, q))
+		last.Values = append(last.Values, point(year-1, q))
+	}
+	series := []chart.Series{cur, last}
+	if t, ok := snap.ds.Target(ind.Code, sel.Unit, year, planwatch.TargetPlan); ok {
+		v, _ := displayValue(ind, t.Value)
+		series = append(series, chart.Series{Name: i18n.T(lang, "chart.plan"), Values: []float64{v, v, v, v}, Style: "dotted"})
+	}
+	_, dec := displayValue(ind, 0)
+	return chart.Line(series, chart.Options{
+		Title:  indicatorName(lang, ind),
+		Unit:   unitLabel(lang, ind.Unit),
+		Labels: labels,
+		Format: func(v float64) string { return formatNumber(lang, v, max(dec, ind.Decimals)) },
+	})
+}

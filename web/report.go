@@ -1,0 +1,82 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+
+	"planwatch"
+	"planwatch/report"
+)
+
+// buildReport writes the period report of a unit with the report package,
+// from the same store the pages read.
+func (s *Server) buildReport(r *http.Request, unit string, p planwatch.Period) (*report.Report, error) {
+	in, err := report.Load(r.Context(), s.store, unit, p)
+	if err != nil {
+		return nil, err
+	}
+	in.Date = s.now()
+	return report.Build(in), nil
+}
+
+// reportFormats maps a download format to its content type and writer.
+var reportFormats = map[string]struct {
+	contentType string
+	ext         string
+	write       func(*report.Report, *bytes.Buffer) error
+}{
+	"md":   {"text/markdown; charset=utf-8", "md", func(r *report.Report, b *bytes.Buffer) error { return r.WriteMarkdown(b) }},
+	"html": {"text/html; charset=utf-8", "html", func(r *report.Report, b *bytes.Buffer) error { return r.WriteHTML(b) }},
+	"docx": {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx", func(r *report.Report, b *bytes.Buffer) error { return r.WriteDOCX(b) }},
+}
+
+// writeReport sends the report in a format as a download.
+func writeReport(w http.ResponseWriter, rep *report.Report, format string) error {
+	f, ok := reportFormats[format]
+	if !ok {
+		return invalid("định dạng %q không hỗ trợ (md, html, docx) / unsupported format %q", format, format)
+	}
+	var buf bytes.Buffer
+	if err := f.write(rep, &buf); err != nil {
+		return err
+	}
+	name := "bao-cao-" + rep.UnitCode + "-" + rep.Period.ID() + "." + f.ext
+	w.Header().Set("Content-Type", f.contentType)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+strings.ReplaceAll(name, `"`, "")+`"`)
+	if format == "html" {
+		// The report is a standalone document; keep it from running anything.
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// apiReport returns the report as JSON (the model) or as md, html or docx.
+func (s *Server) apiReport(w http.ResponseWriter, r *http.Request) error {
+	p, err := planwatch.ParsePeriod(r.PathValue("period"))
+	if err != nil {
+		return err
+	}
+	snap, err := s.snapshot(r.Context())
+	if err != nil {
+		return err
+	}
+	unit := r.PathValue("unit")
+	if _, ok := snap.ds.Units.Latest(unit); !ok {
+		return notFound("không có đơn vị hành chính %q / no administrative unit %q", unit, unit)
+	}
+	rep, err := s.buildReport(r, unit, p)
+	if err != nil {
+		return err
+	}
+	format := r.URL.Query().Get("format")
+	if format == "" || format == "json" {
+		// The model without its charts (their gaps are NaN, which JSON cannot carry).
+		view := *rep
+		view.Charts = nil
+		writeJSON(w, http.StatusOK, view)
+		return nil
+	}
+	return writeReport(w, rep, format)
+}

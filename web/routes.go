@@ -1,0 +1,46 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+)
+
+// routeTable declares every route with the access it needs: the
+// authorisation matrix of issue 6 is read off this table.
+func (s *Server) routeTable(static http.Handler) []route {
+	h := func(f func(http.ResponseWriter, *http.Request) error) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if err := f(w, r); err != nil {
+				s.fail(w, r, err)
+			}
+		})
+	}
+	return []route{
+		{"GET /static/", AccessPublic, static},
+		{"GET /healthz", AccessPublic, h(s.handleHealth)},
+
+		{"GET /{$}", AccessRead, h(s.handleDashboard)},
+		{"GET /indicators/{code}", AccessRead, h(s.handleIndicator)},
+
+		{"GET /api/openapi.json", AccessPublic, h(s.apiOpenAPI)},
+		{"GET /api/indicators", AccessRead, h(s.apiIndicators)},
+		{"GET /api/units", AccessRead, h(s.apiUnits)},
+		{"GET /api/values", AccessRead, h(s.apiValues)},
+		{"POST /api/values", AccessWrite, h(s.apiPostValues)},
+		{"GET /api/values/{indicator}/{unit}/{period}/revisions", AccessRead, h(s.apiRevisions)},
+		{"GET /api/targets", AccessRead, h(s.apiTargets)},
+		{"POST /api/targets", AccessPlan, h(s.apiPostTargets)},
+		{"GET /api/analytics/status", AccessRead, h(s.apiStatus)},
+		{"GET /api/analytics/indicators/{code}", AccessRead, h(s.apiIndicatorAnalytics)},
+		{"POST /api/extract", AccessRead, h(s.apiExtract)},
+		{"GET /api/reports/{unit}/{period}", AccessRead, h(s.apiReport)},
+	}
+}
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, err := w.Write([]byte("ok\n"))
+	return err
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }

@@ -1,0 +1,142 @@
+// Package web is planwatch's web application: server-rendered pages
+// (dashboard, indicator pages, data entry, upload, reading a report, the
+// period report, plans) and the JSON API under /api/, with templates, styles
+// and the OpenAPI document embedded so that the binary works offline.
+//
+// Every route is declared once in routes() with the access it needs; the one
+// authorisation function (authorize, in policy.go) is consulted for every
+// request before its handler runs, and again by handlers for writes scoped to
+// a unit and indicator. Vietnamese is the default language; English is
+// chosen with ?lang=en (remembered in a cookie). All UI strings live in the
+// web/i18n catalogue.
+package web
+
+import (
+	"context"
+	"embed"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"planwatch"
+	"planwatch/web/i18n"
+)
+
+//go:embed templates/*.html static/* openapi.json
+var assets embed.FS
+
+// Config is what the server needs from its caller.
+type Config struct {
+	Store  planwatch.Store
+	Logger *slog.Logger
+	// Now gives the current time; time.Now when nil.
+	Now func() time.Time
+	// PublicRead lets visitors who are not signed in read pages and the read
+	// API (the demo runs with it on). Writes always need a user.
+	PublicRead bool
+	// Authenticate returns the user making the request, or nil for an
+	// anonymous visitor. When nil, the server runs in single-user mode: every
+	// request acts as the local administrator "web" (accounts arrive with
+	// issue 6 and plug in here).
+	Authenticate func(r *http.Request) (*User, error)
+	// DefaultUnit and DefaultPeriod are shown when a page is opened without
+	// a choice; when empty they are taken from the data (the unit and the
+	// latest quarter with the most values).
+	DefaultUnit   string
+	DefaultPeriod string
+	// ApprovedOnly makes analytics leave out values not yet approved.
+	ApprovedOnly bool
+	// Secret keys the CSRF tokens; random when empty (tokens then do not
+	// survive a restart, which only means a form must be reloaded).
+	Secret []byte
+	// DataTTL bounds how long the analytics dataset is reused when another
+	// process may write to the store; writes through this server refresh it
+	// at once. Default 10 seconds.
+	DataTTL time.Duration
+}
+
+// Server is the web application. It is an http.Handler.
+type Server struct {
+	cfg   Config
+	log   *slog.Logger
+	now   func() time.Time
+	store planwatch.Store
+	mux   *http.ServeMux
+	pages map[string]map[string]*template.Template // lang → page → template
+	csrf  *csrfKeys
+
+	data    dataCache
+	uploads uploads
+	routes  []route
+}
+
+// NewServer builds the web application. It fails only when an embedded
+// template does not parse, which the tests rule out.
+func NewServer(cfg Config) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.DataTTL == 0 {
+		cfg.DataTTL = 10 * time.Second
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, now: cfg.Now, store: cfg.Store, mux: http.NewServeMux()}
+	s.csrf = newCSRFKeys(cfg.Secret)
+	s.data.ttl = cfg.DataTTL
+	s.uploads.items = map[string]*pendingUpload{}
+	var err error
+	if s.pages, err = parseTemplates(); err != nil {
+		return nil, err
+	}
+	static, _ := fs.Sub(assets, "static")
+	s.routes = s.routeTable(http.StripPrefix("/static/", http.FileServerFS(static)))
+	for _, rt := range s.routes {
+		s.mux.Handle(rt.pattern, s.guard(rt))
+	}
+	return s, nil
+}
+
+// ServeHTTP protects every state-changing request against cross-origin
+// forgery (Go's Sec-Fetch-Site/Origin check) before routing it.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Referrer-Policy", "same-origin")
+	w.Header().Set("X-Frame-Options", "DENY")
+	w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'")
+	if err := crossOrigin.Check(r); err != nil {
+		s.fail(w, r, planwatch.Errorf(planwatch.EFORBIDDEN, "yêu cầu từ nguồn khác bị chặn / cross-origin request refused"))
+		return
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+var crossOrigin = http.NewCrossOriginProtection()
+
+// Routes lists the registered method+pattern strings, for tests and the
+// OpenAPI check.
+func (s *Server) Routes() []string {
+	out := make([]string, len(s.routes))
+	for i, rt := range s.routes {
+		out[i] = rt.pattern
+	}
+	return out
+}
+
+// languages the UI is translated to; the first is the default.
+var languages = i18n.Languages
+
+// ctxKey keys request-scoped values.
+type ctxKey int
+
+const (
+	ctxUser ctxKey = iota
+)
+
+func userOf(ctx context.Context) *User {
+	u, _ := ctx.Value(ctxUser).(*User)
+	return u
+}
