@@ -27,11 +27,11 @@ func (v periodVal) id() string {
 // sentenceState follows one sentence from figure to figure.
 type sentenceState struct {
 	start, end int
-	last       int // index of the fact comparisons attach to, or -1
-	lastClause int // clause start when last was set
-	anchorEnd  int // end of the last figure and its comparison phrase
-	parent     int // the total of a "Trong đó" breakdown, or -1
-	paraLast   int // the paragraph's last fact before this sentence, or -1
+	last       int   // index of the fact comparisons attach to, or -1
+	lastClause int   // clause start when last was set
+	anchorEnd  int   // end of the last figure and its comparison phrase
+	parent     int   // the total of a "Trong đó" breakdown, or -1
+	paraLast   int   // the paragraph's last fact before this sentence, or -1
 	chain      []int // growth-only facts split off the same figure ("…, tăng X% so với tháng 12 năm trước và tăng Y%")
 }
 
@@ -670,16 +670,9 @@ func (d *doc) indicatorText(segStart int, m mention) string {
 	var b strings.Builder
 	depth := 0
 	for i := segStart; i < m.qualStart; {
-		skip := false
-		for _, r := range d.periods {
-			if r.start == i && r.end <= m.qualStart {
-				b.WriteByte(' ')
-				i = r.end
-				skip = true
-				break
-			}
-		}
-		if skip {
+		if end, ok := d.periodEnd[i]; ok && end <= m.qualStart {
+			b.WriteByte(' ')
+			i = end
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(d.text[i:])

@@ -24,10 +24,11 @@ type doc struct {
 	defaultP planwatch.Period
 	place    string
 
-	mentions []mention
-	periods  []periodRef
-	sents    [][2]int
-	para     []int // paragraph number of each sentence
+	mentions  []mention
+	periods   []periodRef
+	periodEnd map[int]int // start → end of each period phrase
+	sents     [][2]int
+	para      []int // paragraph number of each sentence
 }
 
 // A figure found in the text.
@@ -69,7 +70,7 @@ func newDoc(text string, opts Options) *doc {
 	d.findDate(opts)
 	// The report's own period: the first in the headline, else in the opening.
 	title := periodContext{year: d.pc.year, date: d.pc.date}
-	refs := scanPeriods(d.lo[:d.bodyEnd], title)
+	refs := scanPeriods(d.lo[:max(d.titleEnd, min(d.bodyEnd, d.openingEnd()))], title)
 	for _, r := range refs {
 		if !r.p.IsZero() && !r.point && r.start >= d.titleStart && r.end <= d.titleEnd {
 			d.defaultP = r.p
@@ -89,6 +90,10 @@ func newDoc(text string, opts Options) *doc {
 	}
 	d.pc.report = d.defaultP
 	d.periods = scanPeriods(d.lo[:d.bodyEnd], d.pc)
+	d.periodEnd = make(map[int]int, len(d.periods))
+	for _, r := range d.periods {
+		d.periodEnd[r.start] = r.end
+	}
 	d.place = opts.Place
 	if d.place == "" {
 		d.place = d.findPlace()

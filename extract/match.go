@@ -47,7 +47,8 @@ func splitParens(s string) (main, paren string) {
 type matchEntry struct {
 	Entry
 	words  []string
-	half   []bool  // the word is in parentheses
+	half   []bool // the word is in parentheses
+	set    map[string]bool
 	weight float64 // sum of word weights
 	unit   string  // base unit: VND, USD, %, or the noun
 }
@@ -101,6 +102,10 @@ func newMatcher(cat []Entry) *matcher {
 				}
 				seen[w] = true
 				me.words = append(me.words, w)
+				if me.set == nil {
+					me.set = map[string]bool{}
+				}
+				me.set[w] = true
 				me.half = append(me.half, i == 1)
 				df[w]++
 			}
@@ -190,12 +195,31 @@ func (m *matcher) match(f *Fact, sentence string) (string, float64) {
 	for _, w := range tokens(sentence + compared) {
 		context[w] = true
 	}
+	valueNull := f.Value == nil
+	// The fact's subject words with their weights, for precision.
+	type sw struct {
+		w  string
+		wt float64
+	}
+	var subj []sw
+	subjAll := 0.0
+	for w := range subject {
+		if valueNull && implied[w] {
+			continue
+		}
+		wt, ok := m.idf[w]
+		if !ok {
+			wt = m.maxIDF
+		}
+		subj = append(subj, sw{w, wt})
+		subjAll += wt
+	}
 	best, bestScore := "", 0.0
-	for _, e := range m.entries {
+	for i := range m.entries {
+		e := &m.entries[i]
 		if e.weight == 0 {
 			continue
 		}
-		valueNull := f.Value == nil
 		if f.Kind == Milestone {
 			// A milestone is a share of the plan of a level indicator.
 			if e.unit == "%" {
@@ -205,9 +229,7 @@ func (m *matcher) match(f *Fact, sentence string) (string, float64) {
 			continue
 		}
 		got, weight := 0.0, e.weight
-		inEntry := map[string]bool{}
 		for k, w := range e.words {
-			inEntry[w] = true
 			wt := e.w(k, m.idf[w])
 			// A growth-only statement says "tốc độ tăng" by being one.
 			if valueNull && implied[w] {
@@ -228,18 +250,10 @@ func (m *matcher) match(f *Fact, sentence string) (string, float64) {
 		// much of the fact's subject the name covers (so "sản lượng trái
 		// cây" does not become "sản lượng thủy sản").
 		recall := got / weight
-		subjGot, subjAll := 0.0, 0.0
-		for w := range subject {
-			if valueNull && implied[w] {
-				continue
-			}
-			wt, ok := m.idf[w]
-			if !ok {
-				wt = m.maxIDF
-			}
-			subjAll += wt
-			if inEntry[w] {
-				subjGot += wt
+		subjGot := 0.0
+		for _, x := range subj {
+			if e.set[x.w] {
+				subjGot += x.wt
 			}
 		}
 		precision := 1.0

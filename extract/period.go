@@ -3,9 +3,11 @@ package extract
 import (
 	"fmt"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"planwatch"
 )
@@ -94,7 +96,7 @@ func scanPeriods(lo string, pc periodContext) []periodRef {
 		return s, false
 	}
 	// Dates first, so their numbers are not read as months.
-	for _, m := range reDateWords.FindAllStringSubmatchIndex(lo, -1) {
+	for _, m := range findNear(reDateWords, lo, []string{"ngày"}, 0, 40) {
 		d, mo, y := atoi(lo[m[2]:m[3]]), atoi(lo[m[4]:m[5]]), atoi(lo[m[6]:m[7]])
 		s, point := pointWord(m[0])
 		r := periodRef{start: s, end: m[1], explicitY: true}
@@ -103,7 +105,7 @@ func scanPeriods(lo string, pc periodContext) []periodRef {
 		}
 		add(r) // an event date: taken, but no period
 	}
-	for _, m := range reDateFull.FindAllStringSubmatchIndex(lo, -1) {
+	for _, m := range findNear(reDateFull, lo, []string{"/"}, 6, 8) {
 		if !boundary(m[0], m[1]) {
 			continue
 		}
@@ -115,7 +117,7 @@ func scanPeriods(lo string, pc periodContext) []periodRef {
 		}
 		add(r)
 	}
-	for _, m := range rePointMonth.FindAllStringSubmatchIndex(lo, -1) {
+	for _, m := range findNear(rePointMonth, lo, []string{"tháng"}, 30, 20) {
 		if !boundary(m[0], m[1]) || afterCompare(m[0]) {
 			continue
 		}
@@ -133,10 +135,10 @@ func scanPeriods(lo string, pc periodContext) []periodRef {
 		}
 		add(periodRef{start: m[0], end: m[1], p: pc.fix(planwatch.MonthOf(y, mo), ex), point: true, explicitY: ex})
 	}
-	for _, m := range reYearSpan.FindAllStringSubmatchIndex(lo, -1) {
+	for _, m := range findNear(reYearSpan, lo, []string{"giai đoạn", "thời kỳ"}, 0, 30) {
 		add(periodRef{start: m[0], end: m[1], multi: lo[m[2]:m[3]] + "-" + lo[m[4]:m[5]], explicitY: true})
 	}
-	for _, m := range reQuarter.FindAllStringSubmatchIndex(lo, -1) {
+	for _, m := range findNear(reQuarter, lo, []string{"quý"}, 0, 20) {
 		q := romanQ[lo[m[2]:m[3]]]
 		end := m[1]
 		if m[4] < 0 {
@@ -148,7 +150,7 @@ func scanPeriods(lo string, pc periodContext) []periodRef {
 		y, ex := pc.yearOf(lo, m[4], m[5])
 		add(periodRef{start: m[0], end: end, p: pc.fix(planwatch.QuarterOf(y, q), ex), explicitY: ex})
 	}
-	for _, m := range reMonths.FindAllStringSubmatchIndex(lo, -1) {
+	for _, m := range findNear(reMonths, lo, []string{"tháng"}, 16, 30) {
 		end := m[1]
 		if !boundary(m[0], end) || afterCompare(m[0]) {
 			continue
@@ -178,7 +180,7 @@ func scanPeriods(lo string, pc periodContext) []periodRef {
 		}
 		add(periodRef{start: m[0], end: end, p: pc.fix(p, ex), explicitY: ex})
 	}
-	for _, m := range reMonth.FindAllStringSubmatchIndex(lo, -1) {
+	for _, m := range findNear(reMonth, lo, []string{"tháng"}, 0, 30) {
 		end := m[1]
 		if !boundary(m[0], end) || afterCompare(m[0]) {
 			continue
@@ -203,7 +205,7 @@ func scanPeriods(lo string, pc periodContext) []periodRef {
 		y, ex := pc.yearOf(lo, m[4], m[5])
 		add(periodRef{start: m[0], end: end, p: pc.fix(planwatch.MonthOf(y, mo), ex), explicitY: ex})
 	}
-	for _, m := range reYear.FindAllStringSubmatchIndex(lo, -1) {
+	for _, m := range findNear(reYear, lo, []string{"năm"}, 0, 12) {
 		end := m[1]
 		if !boundary(m[0], end) || afterCompare(m[0]) {
 			continue
@@ -215,7 +217,7 @@ func scanPeriods(lo string, pc periodContext) []periodRef {
 		y := atoi(lo[m[2]:m[3]])
 		add(periodRef{start: m[0], end: end, p: planwatch.YearOf(y), explicitY: true})
 	}
-	for _, m := range reThisPeriod.FindAllStringSubmatchIndex(lo, -1) {
+	for _, m := range findNear(reThisPeriod, lo, []string{"tháng", "quý", "năm"}, 12, 8) {
 		end := m[1]
 		if !boundary(m[0], end) {
 			continue
@@ -340,4 +342,57 @@ func prevMonthRef(p planwatch.Period) string {
 		y, m = y-1, 12
 	}
 	return fmt.Sprintf("%04d-%02d", y, m)
+}
+
+// findNear is FindAllStringSubmatchIndex restricted to windows around the
+// keywords a pattern cannot match without, so that patterns with no literal
+// prefix do not run over the whole document. Windows end at white space, so
+// no number is cut; matches are returned once, in order, in offsets of lo.
+func findNear(re *regexp.Regexp, lo string, keywords []string, before, after int) [][]int {
+	type win struct{ a, b int }
+	var wins []win
+	for _, kw := range keywords {
+		for off := 0; ; {
+			k := strings.Index(lo[off:], kw)
+			if k < 0 {
+				break
+			}
+			k += off
+			a, b := max(0, k-before), min(len(lo), k+len(kw)+after)
+			for a > 0 && !utf8.RuneStart(lo[a]) {
+				a--
+			}
+			// Start at a word boundary and end at white space.
+			for a > 0 && lo[a-1] != ' ' && lo[a-1] != '\n' {
+				a--
+			}
+			for b < len(lo) && lo[b] != ' ' && lo[b] != '\n' {
+				b++
+			}
+			wins = append(wins, win{a, b})
+			off = k + len(kw)
+		}
+	}
+	sort.Slice(wins, func(i, j int) bool { return wins[i].a < wins[j].a })
+	// Merge overlapping windows.
+	var merged []win
+	for _, w := range wins {
+		if n := len(merged); n > 0 && w.a <= merged[n-1].b {
+			merged[n-1].b = max(merged[n-1].b, w.b)
+			continue
+		}
+		merged = append(merged, w)
+	}
+	var out [][]int
+	for _, w := range merged {
+		for _, m := range re.FindAllStringSubmatchIndex(lo[w.a:w.b], -1) {
+			for i := range m {
+				if m[i] >= 0 {
+					m[i] += w.a
+				}
+			}
+			out = append(out, m)
+		}
+	}
+	return out
 }

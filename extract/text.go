@@ -29,24 +29,54 @@ func lowerSameLen(s string) string {
 
 // fold lower-cases s and strips Vietnamese diacritics (đ → d), for matching
 // names that differ in tone marks or their placement ("Hòa"/"Hoà").
+// Punctuation becomes a space.
 func fold(s string) string {
-	s = norm.NFD.String(strings.ToLower(s))
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
 		switch {
+		case r < utf8.RuneSelf:
+			switch {
+			case r >= 'A' && r <= 'Z':
+				b.WriteByte(byte(r) + 'a' - 'A')
+			case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+				b.WriteByte(byte(r))
+			default:
+				b.WriteByte(' ')
+			}
 		case unicode.Is(unicode.Mn, r):
-			continue
-		case r == 'đ':
-			b.WriteByte('d')
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			b.WriteRune(r)
+			// combining marks of a decomposed text
 		default:
-			b.WriteByte(' ')
+			if f, ok := foldTable[r]; ok {
+				b.WriteRune(f)
+			} else if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				b.WriteRune(unicode.ToLower(r))
+			} else {
+				b.WriteByte(' ')
+			}
 		}
 	}
 	return b.String()
 }
+
+// foldTable maps each precomposed Latin letter to its base letter in lower
+// case, built once from the canonical decompositions.
+var foldTable = func() map[rune]rune {
+	t := map[rune]rune{'đ': 'd', 'Đ': 'd'}
+	for _, rg := range [][2]rune{{0xC0, 0x24F}, {0x1E00, 0x1EFF}} {
+		for r := rg[0]; r <= rg[1]; r++ {
+			if _, ok := t[r]; ok {
+				continue
+			}
+			d := norm.NFD.String(string(r))
+			base, _ := utf8.DecodeRuneInString(d)
+			if base < utf8.RuneSelf && unicode.IsLetter(base) {
+				t[r] = unicode.ToLower(base)
+			}
+		}
+	}
+	return t
+}()
 
 func isLetter(r rune) bool { return unicode.IsLetter(r) || unicode.Is(unicode.Mn, r) }
 
