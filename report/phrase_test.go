@@ -141,3 +141,23 @@ func TestMissingData(t *testing.T) {
 		t.Errorf("empty report:\n%s", md)
 	}
 }
+
+// A later period's report writes flows with their year-to-date figure and
+// leaves out the notes of earlier periods.
+func TestLaterPeriod(t *testing.T) {
+	in := fixtureInput(t)
+	in.Period = planwatch.MustPeriod("2022Q2")
+	in.Notes = append(in.Notes, planwatch.Note{Sector: "trade", Unit: "20", Period: planwatch.MustPeriod("2022S1"), Text: "Ghi chú 6 tháng."})
+	md := markdown(t, Build(in))
+	if strings.Contains(md, "Năng lực thông quan giảm") {
+		t.Error("a Q1 note appears in the Q2 report")
+	}
+	for _, want := range []string{"Ghi chú 6 tháng.", "nhiệm vụ, giải pháp trọng tâm quý III năm 2022", "Chưa có số liệu quý II/2022 của:"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("Q2 report lacks %q\n%s", want, md)
+		}
+	}
+	if strings.Contains(md, "5.953 tỷ đồng") {
+		t.Error("the Q1 figure is reported as Q2's")
+	}
+}

@@ -216,7 +216,9 @@ func Build(in Input) *Report {
 
 	notes := map[string][]string{}
 	for _, n := range in.Notes {
-		if n.Period.Year != p.Year || n.Period.Last > p.Last || strings.TrimSpace(n.Text) == "" {
+		// A note speaks of the period it ends in: a Q1 note is not news in Q2,
+		// a note on the first half is.
+		if n.Period.Year != p.Year || n.Period.Last > p.Last || n.Period.Last < p.First || strings.TrimSpace(n.Text) == "" {
 			continue
 		}
 		id := sectionOfName(n.Sector)
