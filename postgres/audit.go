@@ -1,0 +1,112 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"planwatch"
+)
+
+// The audit table is written only by addAudit (INSERT) and Restore, and read
+// only by Audit and Dump: there is deliberately no code path that updates or
+// deletes it, and triggers (migration 001) refuse such statements from elsewhere.
+
+func addAudit(ctx context.Context, tx *sql.Tx, e planwatch.AuditEntry) error {
+	at, ns := splitTime(e.At)
+	_, err := tx.ExecContext(ctx, `INSERT INTO audit (at, at_ns, who, src, action, entity, old, new, detail)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, at, ns, e.By, e.From, e.Action, e.Entity, e.Old, e.New, e.Detail)
+	return err
+}
+
+// RecordAudit appends entries that are not data changes (logins, permission
+// changes). An entry without a time gets the store's Now. EINVALID if an entry
+// has no action.
+func (db *DB) RecordAudit(ctx context.Context, entries ...planwatch.AuditEntry) error {
+	var problems []planwatch.Problem
+	for i, e := range entries {
+		if strings.TrimSpace(e.Action) == "" {
+			problems = append(problems, planwatch.Problem{Row: i + 1, Column: "action", Reason: "thiếu hành động (action required)"})
+		}
+	}
+	if len(problems) > 0 {
+		return invalid(problems)
+	}
+	now := db.now()
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		for _, e := range entries {
+			if e.At.IsZero() {
+				e.At = now
+			}
+			if err := addAudit(ctx, tx, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return internal("RecordAudit", err)
+}
+
+// Audit returns entries matching q, newest first. From is inclusive, To
+// exclusive; Action and Entity match as prefixes. It reads the primary: the
+// audit trail is what an inspector checks right after a change.
+func (db *DB) Audit(ctx context.Context, q planwatch.AuditQuery) ([]planwatch.AuditEntry, error) {
+	var where []string
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	if q.By != "" {
+		where = append(where, "who = "+arg(q.By))
+	}
+	if q.Action != "" {
+		where = append(where, "starts_with(action, "+arg(q.Action)+")")
+	}
+	if q.Entity != "" {
+		// A range the entity index can serve, then an exact prefix test.
+		p := arg(q.Entity)
+		where = append(where, "entity >= "+p+" AND starts_with(entity, "+p+")")
+	}
+	if !q.From.IsZero() {
+		at, ns := splitTime(q.From)
+		where = append(where, "(at, at_ns) >= ("+arg(at)+", "+arg(ns)+")")
+	}
+	if !q.To.IsZero() {
+		at, ns := splitTime(q.To)
+		where = append(where, "(at, at_ns) < ("+arg(at)+", "+arg(ns)+")")
+	}
+	query := `SELECT id, at, at_ns, who, src, action, entity, old, new, detail FROM audit`
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	query += " ORDER BY id DESC"
+	if q.Limit > 0 {
+		query += " LIMIT " + arg(q.Limit)
+	}
+	out, err := auditRows(ctx, db.w, query, args...)
+	return out, internal("Audit", err)
+}
+
+func auditRows(ctx context.Context, q queryer, query string, args ...any) ([]planwatch.AuditEntry, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []planwatch.AuditEntry
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func scanAudit(s scanner) (planwatch.AuditEntry, error) {
+	var e planwatch.AuditEntry
+	var ns int
+	err := s.Scan(&e.ID, &e.At, &ns, &e.By, &e.From, &e.Action, &e.Entity, &e.Old, &e.New, &e.Detail)
+	e.At = joinTime(e.At, ns)
+	return e, err
+}
