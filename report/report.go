@@ -190,6 +190,9 @@ type item struct {
 	reported  planwatch.DataValue
 	sentence  string
 	annexable bool
+	// illustrative: the figure rests on values invented to illustrate
+	// (minh họa), which the report must say.
+	illustrative bool
 }
 
 // Build writes the report model.
@@ -310,6 +313,7 @@ func collect(ds *calc.Dataset, unit string, p planwatch.Period, opt calc.Options
 			continue
 		}
 		it.annexable = it.hasData || row.Target != nil || it.plan != nil
+		it.illustrative = it.hasData && illustrative(ds, c, unit, p, 1)
 		items = append(items, it)
 	}
 	order := map[string]int{}
@@ -320,6 +324,34 @@ func collect(ds *calc.Dataset, unit string, p planwatch.Period, opt calc.Options
 	}
 	sort.SliceStable(items, func(i, j int) bool { return order[items[i].section] < order[items[j].section] })
 	return items
+}
+
+// illustrative reports whether the figure of an indicator for unit and p
+// rests on illustrative values: the unit's own figures for p or its months,
+// else (for roll-ups) those of its children, depth levels down.
+func illustrative(ds *calc.Dataset, code, unit string, p planwatch.Period, depth int) bool {
+	periods := []planwatch.Period{p, p.YearToDate()}
+	for _, m := range p.MonthKeys() {
+		periods = append(periods, planwatch.MonthOf(m/100, m%100))
+	}
+	own := false
+	for _, q := range periods {
+		if v, ok := ds.Reported(code, unit, q); ok {
+			own = true
+			if v.Source.Kind == planwatch.SourceIllustrative {
+				return true
+			}
+		}
+	}
+	if own || depth == 0 || ds.Units == nil {
+		return false
+	}
+	for _, c := range ds.Units.ChildrenAt(unit, p.End()) {
+		if illustrative(ds, code, c, p, depth-1) {
+			return true
+		}
+	}
+	return false
 }
 
 // sentenceFor writes the sentence of one indicator; n counts the sentences
@@ -431,6 +463,9 @@ func sentenceFor(it *item, p planwatch.Period, n int) string {
 			}
 			clause(yoy())
 		}
+	}
+	if it.illustrative {
+		b.WriteString(" (số liệu minh họa)")
 	}
 	if f := row.Current; f.OK && f.Partial && f.Expected > 0 {
 		fmt.Fprintf(&b, " (tổng hợp từ %d/%d đơn vị báo cáo)", f.Units, f.Expected)
