@@ -42,6 +42,7 @@ func (d *doc) build() []Fact {
 	carry := periodVal{p: d.defaultP}
 	var lastPoint *periodRef
 	paraLast := -1 // last fact of the paragraph
+	listParent := -1
 	mi := 0
 	for si, sp := range d.sents {
 		if d.para[si] != para {
@@ -50,8 +51,23 @@ func (d *doc) build() []Fact {
 			paraLast = -1
 		}
 		st := sentenceState{start: sp[0], end: sp[1], last: -1, anchorEnd: sp[0], parent: -1, paraLast: paraLast}
-		if startsWithWord(strings.TrimLeft(d.lo[sp[0]:sp[1]], "(-–•*+ "), "trong đó") && paraLast >= 0 {
+		sl := d.lo[sp[0]:sp[1]]
+		bullet := strings.IndexAny(sl[:1], "-–•*+") == 0
+		switch {
+		case startsWithWord(strings.TrimLeft(sl, "(-–•*+ "), "trong đó") && paraLast >= 0:
 			st.parent = paraLast
+		case bullet && listParent >= 0:
+			// "Trong đó:" then one line per component.
+			st.parent = listParent
+		}
+		if !bullet {
+			listParent = -1
+		}
+		if strings.HasSuffix(strings.TrimRight(sl, " "), "trong đó:") {
+			listParent = paraLast
+			if k := len(facts) - 1; k >= 0 {
+				listParent = k
+			}
 		}
 		var refs []periodRef
 		for _, r := range d.periods {
@@ -106,7 +122,9 @@ func (d *doc) build() []Fact {
 		// last actual figure, unless it was a point in time or a span of years.
 		for k := len(facts) - 1; k >= firstFact; k-- {
 			f := &facts[k]
-			if f.Kind == Actual && f.Span != nil && !isPointPeriod(refs, f) {
+			// A figure of another year ("PCI năm 2023" in a 2024 report)
+			// is a one-off.
+			if f.Kind == Actual && f.Span != nil && !isPointPeriod(refs, f) && (d.defaultP.IsZero() || f.Span.Year == d.defaultP.Year) {
 				carry = periodVal{p: *f.Span}
 				break
 			}
@@ -145,6 +163,14 @@ func (d *doc) addMention(facts *[]Fact, st *sentenceState, m mention, cur period
 		clause = st.start + k + 1
 	}
 	segStart := min(max(clause, st.anchorEnd), m.qualStart)
+	// "- Thu nội địa: 1.000 tỷ đồng": the subject is before the colon.
+	if clause > st.start && clause > st.anchorEnd && !hasLetter(lo[clause:m.qualStart]) && d.text[clause-1] == ':' {
+		prev := st.start
+		if k := strings.LastIndexAny(d.text[st.start:clause-1], ";:"); k >= 0 {
+			prev = st.start + k + 1
+		}
+		segStart = max(prev, min(st.anchorEnd, clause-1))
+	}
 	seg := lo[segStart:m.qualStart]
 	before := lo[st.start:m.qualStart]
 	target := false
@@ -271,6 +297,10 @@ func (d *doc) addMention(facts *[]Fact, st *sentenceState, m mention, cur period
 		return &(*facts)[st.last]
 	}
 	level := func() {
+		// "cao hơn mức bình quân cả nước (28,2%)": another unit's figure.
+		if hasWord(seg, "cả nước") || hasWord(seg, "toàn quốc") || hasWord(seg, "bình quân chung") {
+			return
+		}
 		if growthSubject(seg) {
 			attachCompare(newFact(Actual), "yoy", x, fol, d)
 			f := &(*facts)[len(*facts)-1]
@@ -309,9 +339,28 @@ func (d *doc) addMention(facts *[]Fact, st *sentenceState, m mention, cur period
 		}
 	case fol.kind == folPlan:
 		field, v = "plan", x
-		if verb == "vượt" {
+		switch verb {
+		case "vượt", "tăng", "cao hơn":
 			v = round(100+x, dec)
+		case "giảm", "thấp hơn":
+			v = round(100-x, dec)
 		}
+	case (verb == "đạt" || verb == "bằng") && fol.kind == folNone && canAttach() != nil && canAttach().Value != nil && canAttach().Unit != "%":
+		// "thu nội địa 1.000 tỷ đồng, đạt 50%": the share of the plan, left
+		// implicit; "bằng 35% GRDP": a share of something else.
+		f := canAttach()
+		if rest := strings.TrimLeft(lo[m.end:min(d.bodyEnd, m.end+8)], " "); rest == "" || strings.ContainsAny(rest[:1], ",;.)\n") {
+			if f.PlanPct == nil {
+				f.PlanPct = ptr(x)
+				setEnd(f, st.anchorEnd)
+			}
+			return
+		}
+		if f.SharePct == nil {
+			f.SharePct = ptr(x)
+			setEnd(f, st.anchorEnd)
+		}
+		return
 	case verb == "chiếm":
 		if f := canAttach(); f != nil && f.Value != nil && f.Unit != "%" && f.SharePct == nil {
 			f.SharePct = ptr(x)
@@ -418,6 +467,15 @@ func (d *doc) previousIndicator(facts []Fact, st *sentenceState, cur string) str
 		}
 	}
 	return ""
+}
+
+func hasLetter(s string) bool {
+	for _, r := range s {
+		if isLetter(r) {
+			return true
+		}
+	}
+	return false
 }
 
 func joinQual(q, field, w string) string {
@@ -736,7 +794,7 @@ func (d *doc) indicatorText(segStart int, m mention) string {
 			}
 		}
 	}
-	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(strings.TrimRight(s, " :;,"))
 	for changed := true; changed; {
 		changed = false
 		ls := strings.ToLower(s)

@@ -257,6 +257,9 @@ func (d *doc) readMention(i, j int) (mention, bool) {
 		}
 	}
 	after := t[j:d.bodyEnd]
+	if m, ok := d.readShareOfCount(i, j, after); ok {
+		return m, true
+	}
 	if len(after) >= 2 && (after[0] == '/' || after[0] == ':' || after[0] == '+') && isASCIIDigit(after[1]) || strings.HasPrefix(after, "+") {
 		return mention{}, false
 	}
@@ -380,6 +383,15 @@ func (d *doc) splitSentences() {
 				continue
 			}
 			r, _ := utf8.DecodeRuneInString(t[k:])
+			// "TP. Hồ Chí Minh", "ĐT. 239": an abbreviation, not a stop.
+			w := i
+			for w > 0 && isLetter(runeBefore(t, w)) {
+				_, size := utf8.DecodeLastRuneInString(t[:w])
+				w -= size
+			}
+			if abbr := t[w:i]; t[i] == '.' && abbr != "" && utf8.RuneCountInString(abbr) <= 3 && strings.ToUpper(abbr) == abbr {
+				continue
+			}
 			if unicode.IsUpper(r) || r == '(' || r == '"' || r == '“' {
 				emit(i + 1)
 				start = k
@@ -397,4 +409,25 @@ func (d *doc) sentenceOf(i int) string {
 		}
 	}
 	return ""
+}
+
+var reOfCount = regexp.MustCompile(`^/\d{1,5}[ \t]+`)
+
+// readShareOfCount reads "120/181 xã đạt chuẩn": 120 communes (out of 181).
+func (d *doc) readShareOfCount(i, j int, after string) (mention, bool) {
+	loc := reOfCount.FindStringIndex(after)
+	if loc == nil {
+		return mention{}, false
+	}
+	num, n, ok := vi.ParseNumber(d.text[i:j])
+	if !ok || n != j-i {
+		return mention{}, false
+	}
+	u, size := vi.ParseUnit(after[loc[1]:])
+	if u == "" || measureUnits[u] || u == "điểm" {
+		return mention{}, false
+	}
+	end := j + loc[1] + size
+	return mention{start: i, qualStart: i, end: end, unit: u,
+		q: vi.Quantity{Number: num, Value: num.Value, Unit: u, UnitStart: j + loc[1]}}, true
 }

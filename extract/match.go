@@ -220,8 +220,8 @@ func (m *matcher) match(f *Fact, sentence string) (string, float64) {
 		if e.weight == 0 {
 			continue
 		}
-		if f.Kind == Milestone {
-			// A milestone is a share of the plan of a level indicator.
+		if f.Kind == Milestone || valueNull && f.YoYPct == nil && f.VsRef == nil {
+			// A milestone, or a plan share alone, is about a level indicator.
 			if e.unit == "%" {
 				continue
 			}

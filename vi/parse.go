@@ -147,7 +147,11 @@ var unitWords = []struct{ written, unit string }{
 	{"người", "người"}, {"hộ", "hộ"}, {"con", "con"}, {"xã", "xã"}, {"trường", "trường"},
 	{"vụ", "vụ"}, {"cơ sở", "cơ sở"}, {"công trình", "công trình"}, {"hồ sơ", "hồ sơ"},
 	{"học sinh", "học sinh"}, {"bác sĩ", "bác sĩ"}, {"giường", "giường"}, {"căn hộ", "căn hộ"},
-	{"lần", "lần"},
+	{"lượt phương tiện", "lượt phương tiện"}, {"phương tiện", "phương tiện"}, {"tờ khai", "tờ khai"},
+	{"hợp đồng", "hợp đồng"}, {"đối tượng", "đối tượng"}, {"giáo viên", "giáo viên"}, {"sinh viên", "sinh viên"},
+	{"bệnh nhân", "bệnh nhân"}, {"gian hàng", "gian hàng"}, {"căn nhà", "căn nhà"}, {"chuyến", "chuyến"},
+	{"thẻ", "thẻ"}, {"ca", "ca"}, {"cây", "cây"}, {"kg", "kg"}, {"gwh", "GWh"},
+	{"điểm", "điểm"}, {"lần", "lần"},
 }
 
 // ParseUnit reads a unit at the start of s (case-insensitive) and returns its
@@ -171,7 +175,7 @@ func ParseUnit(s string) (unit string, size int) {
 // gluableUnits unitWords may follow the number with no space ("14.125km2", "25%");
 // other words glued to a number ("24h", "3xã") are not read as unitWords.
 var gluableUnits = map[string]bool{"%": true, "km2": true, "km": true, "m2": true, "m3": true,
-	"ha": true, "kWh": true, "MW": true, "USD": true, "VND": true, "tấn": true}
+	"ha": true, "kWh": true, "GWh": true, "MW": true, "USD": true, "VND": true, "tấn": true, "kg": true}
 
 // IsCurrency reports whether a normalised unit is a currency.
 func IsCurrency(unit string) bool { return unit == "VND" || unit == "USD" }
