@@ -41,6 +41,16 @@ func charts(ds *calc.Dataset, unit string, p planwatch.Period, items []*item) []
 		c.Series = append(c.Series, chart.Series{Name: fmt.Sprintf("Kế hoạch %d (tiến độ đều)", p.Year), Values: plan, Style: "dotted"})
 		subj, _ := subject(ind)
 		c.Indicator, c.Title, c.Unit = ind.Code, subj+" (lũy kế)", ind.Unit
+		for _, y := range []int{p.Year - 1, p.Year} {
+			months := planwatch.Period{Year: y, First: 1, Last: 12, Type: planwatch.MonthRange}
+			if y == p.Year {
+				months.Last = p.Last
+			}
+			if illustrative(ds, ind.Code, unit, months, 1) {
+				c.Title = subj + " (lũy kế, số liệu minh họa)"
+				break
+			}
+		}
 		out = append(out, c)
 	}
 	return out

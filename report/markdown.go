@@ -36,6 +36,9 @@ func (a AnnexRow) cells(n int) []string {
 	if a.Estimate && a.Current != "" {
 		cur += " (ước)"
 	}
+	if a.Illustrative && a.Current != "" {
+		cur += " (minh họa)"
+	}
 	return []string{fmt.Sprint(n), a.Name, a.Unit, dash(a.LastYear), dash(a.Plan), cur, dash(a.VsLastYear), dash(a.PlanPct)}
 }
 

@@ -92,6 +92,8 @@ type AnnexRow struct {
 	VsLastYear string // this period as % of the same period last year
 	PlanPct    string // % of the annual plan
 	Estimate   bool
+	// Illustrative marks a figure resting on illustrative values (minh họa).
+	Illustrative bool
 }
 
 // Chart is a trend of an indicator against its plan and last year.
@@ -718,7 +720,7 @@ func annex(ds *calc.Dataset, unit string, p planwatch.Period, items []*item) []A
 			continue
 		}
 		ind, row := &it.ind, &it.row
-		a := AnnexRow{Indicator: ind.Code, Name: ind.NameVI, Unit: ind.Unit, Estimate: row.Estimate}
+		a := AnnexRow{Indicator: ind.Code, Name: ind.NameVI, Unit: ind.Unit, Estimate: row.Estimate, Illustrative: it.illustrative}
 		cur, last := row.YTD, row.LastYear
 		yoy, yoyReported := row.YoY, row.YoYReported
 		if classOf(ind) == classFlow && !p.IsYearToDate() {
