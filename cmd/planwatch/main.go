@@ -32,16 +32,17 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"init":    {cmdInit, "tạo cơ sở dữ liệu (--demo: kèm dữ liệu mẫu Lạng Sơn) / create a database"},
-		"demo":    {cmdDemo, "khởi tạo dữ liệu mẫu và chạy / init the demo database and run it"},
-		"serve":   {cmdServe, "chạy máy chủ web / run the web server"},
-		"import":  {cmdImport, "nhập tệp CSV giá trị hoặc chỉ tiêu / import a CSV of values or targets"},
-		"status":  {cmdStatus, "tình hình thực hiện theo kỳ / where every indicator stands"},
-		"report":  {cmdReport, "viết báo cáo kỳ / write the period report"},
-		"note":    {cmdNote, "ghi chú theo lĩnh vực / sector notes"},
-		"task":    {cmdTask, "nhiệm vụ trọng tâm / priority tasks"},
-		"bench":   {cmdBench, "đo hiệu năng / benchmark"},
-		"extract": {cmdExtract, "đọc số liệu từ văn bản tiếng Việt / read facts out of Vietnamese text"},
+		"init":       {cmdInit, "tạo cơ sở dữ liệu (--demo: kèm dữ liệu mẫu Lạng Sơn) / create a database"},
+		"demo":       {cmdDemo, "khởi tạo dữ liệu mẫu và chạy / init the demo database and run it"},
+		"serve":      {cmdServe, "chạy máy chủ web / run the web server"},
+		"import":     {cmdImport, "nhập tệp CSV giá trị hoặc chỉ tiêu / import a CSV of values or targets"},
+		"status":     {cmdStatus, "tình hình thực hiện theo kỳ / where every indicator stands"},
+		"report":     {cmdReport, "viết báo cáo kỳ / write the period report"},
+		"note":       {cmdNote, "ghi chú theo lĩnh vực / sector notes"},
+		"task":       {cmdTask, "nhiệm vụ trọng tâm / priority tasks"},
+		"bench":      {cmdBench, "đo hiệu năng / benchmark"},
+		"copy-store": {cmdCopyStore, "chép dữ liệu giữa hai CSDL / copy a store between engines"},
+		"extract":    {cmdExtract, "đọc số liệu từ văn bản tiếng Việt / read facts out of Vietnamese text"},
 	}
 }
 

@@ -1,0 +1,222 @@
+package sqlite
+
+// Dump and Restore let planwatch copy-store move a whole store between
+// engines; they live apart from the rest of the engine because only that
+// command uses them.
+
+import (
+	"context"
+	"database/sql"
+	"iter"
+
+	"planwatch"
+)
+
+var (
+	_ planwatch.Dumper   = (*DB)(nil)
+	_ planwatch.Restorer = (*DB)(nil)
+)
+
+// Dump yields every row, table by table, from one read transaction (one
+// snapshot, under WAL).
+func (db *DB) Dump(ctx context.Context) iter.Seq2[planwatch.Record, error] {
+	return func(yield func(planwatch.Record, error) bool) {
+		tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+		if err != nil {
+			yield(planwatch.Record{}, internal("Dump", err))
+			return
+		}
+		defer tx.Rollback()
+		each := func(query string, scan func(*sql.Rows) (planwatch.Record, error)) bool {
+			rows, err := tx.QueryContext(ctx, query)
+			if err != nil {
+				yield(planwatch.Record{}, internal("Dump", err))
+				return false
+			}
+			defer rows.Close()
+			for rows.Next() {
+				r, err := scan(rows)
+				if err != nil {
+					yield(planwatch.Record{}, internal("Dump", err))
+					return false
+				}
+				if !yield(r, nil) {
+					return false
+				}
+			}
+			if err := rows.Err(); err != nil {
+				yield(planwatch.Record{}, internal("Dump", err))
+				return false
+			}
+			return true
+		}
+		inds, err := indicators(ctx, tx)
+		if err != nil {
+			yield(planwatch.Record{}, internal("Dump", err))
+			return
+		}
+		for i := range inds {
+			if !yield(planwatch.Record{Indicator: &inds[i]}, nil) {
+				return
+			}
+		}
+		_ = each(`SELECT code, valid_from, valid_to, name, full_name, type, name_en, parent, level
+			FROM orgunits ORDER BY code, valid_from`, func(r *sql.Rows) (planwatch.Record, error) {
+			var u planwatch.OrgUnit
+			var from, to string
+			err := r.Scan(&u.Code, &from, &to, &u.Name, &u.FullName, &u.Type, &u.NameEN, &u.Parent, &u.Level)
+			u.ValidFrom, u.ValidTo = parseDate(from), parseDate(to)
+			return planwatch.Record{OrgUnit: &u}, err
+		}) && each(`SELECT old, new, date, full, basis, weight FROM transitions ORDER BY date, old, new`, func(r *sql.Rows) (planwatch.Record, error) {
+			var t planwatch.Transition
+			var d string
+			var full int
+			err := r.Scan(&t.Old, &t.New, &d, &full, &t.Basis, &t.Weight)
+			t.Date, t.Full = parseDate(d), full != 0
+			return planwatch.Record{Transition: &t}, err
+		}) && each(`SELECT `+valueColumns+` FROM datavalues d ORDER BY d.id`, func(r *sql.Rows) (planwatch.Record, error) {
+			_, v, err := scanValue(r)
+			return planwatch.Record{Value: &v}, err
+		}) && each(`SELECT `+targetColumns+` FROM targets ORDER BY tk, version`, func(r *sql.Rows) (planwatch.Record, error) {
+			t, err := scanTarget(r)
+			return planwatch.Record{Target: &t}, err
+		}) && each(`SELECT `+milestoneColumns+` FROM milestones ORDER BY mk`, func(r *sql.Rows) (planwatch.Record, error) {
+			m, err := scanMilestone(r)
+			return planwatch.Record{Milestone: &m}, err
+		}) && each(`SELECT `+noteColumns+` FROM notes ORDER BY id`, func(r *sql.Rows) (planwatch.Record, error) {
+			n, err := scanNote(r)
+			return planwatch.Record{Note: &n}, err
+		}) && each(`SELECT `+taskColumns+` FROM tasks ORDER BY id`, func(r *sql.Rows) (planwatch.Record, error) {
+			t, err := scanTask(r)
+			return planwatch.Record{Task: &t}, err
+		}) && each(`SELECT id, at, who, src, action, entity, old, new, detail FROM audit ORDER BY id`, func(r *sql.Rows) (planwatch.Record, error) {
+			var e planwatch.AuditEntry
+			var at string
+			err := r.Scan(&e.ID, &at, &e.By, &e.From, &e.Action, &e.Entity, &e.Old, &e.New, &e.Detail)
+			e.At = parseTime(at)
+			return planwatch.Record{Audit: &e}, err
+		})
+	}
+}
+
+// Restore stores records as they are, in one transaction: revisions keep
+// their numbers, authors and times, notes, tasks and audit entries their ids.
+// ECONFLICT if the database already holds data.
+func (db *DB) Restore(ctx context.Context, records iter.Seq2[planwatch.Record, error]) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return internal("Restore", err)
+	}
+	defer tx.Rollback()
+	var used bool
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM indicators) OR EXISTS (SELECT 1 FROM orgunits)
+		OR EXISTS (SELECT 1 FROM datavalues) OR EXISTS (SELECT 1 FROM audit)`).Scan(&used); err != nil {
+		return internal("Restore", err)
+	}
+	if used {
+		return planwatch.Errorf(planwatch.ECONFLICT, "cơ sở dữ liệu đích không trống (the target database is not empty)")
+	}
+	heads := map[string]*[4]*head{}
+	var keys []string
+	for r, err := range records {
+		if err != nil {
+			return err
+		}
+		if err := restoreOne(ctx, tx, r, heads, &keys); err != nil {
+			return internal("Restore", err)
+		}
+	}
+	for _, k := range keys {
+		h, ok := current(heads[k])
+		if !ok {
+			continue
+		}
+		p := h.v.Period
+		if _, err := tx.ExecContext(ctx, `INSERT INTO current_values (k, value_id, indicator, orgunit, start_month, end_month)
+			VALUES (?, ?, ?, ?, ?, ?)`, k, h.id, h.v.Indicator, h.v.Unit, p.Year*100+p.First, p.Year*100+p.Last); err != nil {
+			return internal("Restore", err)
+		}
+	}
+	return internal("Restore", tx.Commit())
+}
+
+func restoreOne(ctx context.Context, tx *sql.Tx, r planwatch.Record, heads map[string]*[4]*head, keys *[]string) error {
+	var err error
+	switch {
+	case r.Indicator != nil:
+		ind := r.Indicator
+		_, err = tx.ExecContext(ctx, `INSERT INTO indicators (code, name_vi, name_en, unit, sector, kind, time_agg,
+			unit_agg, direction, decimals, numerator, denominator, periodicity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			ind.Code, ind.NameVI, ind.NameEN, ind.Unit, ind.Sector, string(ind.Kind), string(ind.TimeAgg),
+			string(ind.UnitAgg), int(ind.Direction), ind.Decimals, ind.Numerator, ind.Denominator, ind.Periodicity)
+	case r.OrgUnit != nil:
+		u := r.OrgUnit
+		_, err = tx.ExecContext(ctx, `INSERT INTO orgunits (code, valid_from, valid_to, name, full_name, type, name_en, parent, level)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, u.Code, formatDate(u.ValidFrom), formatDate(u.ValidTo), u.Name, u.FullName,
+			u.Type, u.NameEN, u.Parent, u.Level)
+	case r.Transition != nil:
+		t := r.Transition
+		_, err = tx.ExecContext(ctx, `INSERT INTO transitions (old, new, date, full, basis, weight) VALUES (?, ?, ?, ?, ?, ?)`,
+			t.Old, t.New, formatDate(t.Date), boolInt(t.Full), t.Basis, t.Weight)
+	case r.Value != nil:
+		v := r.Value
+		res, err := tx.ExecContext(ctx, `INSERT INTO datavalues (k, indicator, orgunit, period, year, first_month,
+			last_month, period_type, basis, vintage, revision, value, yoy, plan_pct, vs_ref, comment, deleted,
+			source_kind, source_ref, source_row, source_sentence, source_formula, who, at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			v.Key.String(), v.Indicator, v.Unit, v.Period.ID(), v.Period.Year, v.Period.First, v.Period.Last,
+			int(v.Period.Type), string(v.Basis), int(v.Vintage), v.Revision, nullFloat(v.Value), nullFloat(v.YoY),
+			nullFloat(v.PlanPct), nullFloat(v.VsRef), v.Comment, boolInt(v.Deleted), string(v.Source.Kind),
+			v.Source.Ref, v.Source.Row, v.Source.Sentence, v.Source.Formula, v.By, formatTime(v.At))
+		if err != nil {
+			return err
+		}
+		id, err := res.LastInsertId()
+		if err != nil {
+			return err
+		}
+		k := v.Key.String()
+		hs := heads[k]
+		if hs == nil {
+			hs = new([4]*head)
+			heads[k] = hs
+			*keys = append(*keys, k)
+		}
+		if v.Vintage >= planwatch.Estimate && v.Vintage <= planwatch.Official {
+			if h := hs[v.Vintage]; h == nil || v.Revision > h.v.Revision {
+				hs[v.Vintage] = &head{id: id, v: *v}
+			}
+		}
+	case r.Target != nil:
+		t := r.Target
+		_, err = tx.ExecContext(ctx, `INSERT INTO targets (tk, indicator, orgunit, year, kind, version, value,
+			adjusted, adopted, source_kind, source_ref, source_row, source_sentence, source_formula, who, at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, targetKey(t), t.Indicator, t.Unit, t.Year,
+			string(t.Kind), t.Version, t.Value, boolInt(t.Adjusted), formatDate(t.Adopted), string(t.Source.Kind),
+			t.Source.Ref, t.Source.Row, t.Source.Sentence, t.Source.Formula, t.By, formatTime(t.At))
+	case r.Milestone != nil:
+		m := r.Milestone
+		_, err = tx.ExecContext(ctx, `INSERT INTO milestones (mk, indicator, orgunit, period, year, first_month,
+			last_month, period_type, share, bound, target_kind, source_kind, source_ref, source_row, source_sentence,
+			source_formula, who, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			milestoneKey(m), m.Indicator, m.Unit, m.Period.ID(), m.Period.Year, m.Period.First, m.Period.Last,
+			int(m.Period.Type), m.Share, string(m.Bound), string(m.TargetKind), string(m.Source.Kind), m.Source.Ref,
+			m.Source.Row, m.Source.Sentence, m.Source.Formula, m.By, formatTime(m.At))
+	case r.Note != nil:
+		n := r.Note
+		_, err = tx.ExecContext(ctx, `INSERT INTO notes (id, sector, orgunit, period, year, first_month, last_month,
+			period_type, text, who, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, n.ID, n.Sector, n.Unit, n.Period.ID(),
+			n.Period.Year, n.Period.First, n.Period.Last, int(n.Period.Type), n.Text, n.By, formatTime(n.At))
+	case r.Task != nil:
+		t := r.Task
+		_, err = tx.ExecContext(ctx, `INSERT INTO tasks (id, orgunit, sector, text, owner, due, year, first_month,
+			last_month, period_type, status, indicators, who, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			t.ID, t.Unit, t.Sector, t.Text, t.Owner, t.Due.ID(), t.Due.Year, t.Due.First, t.Due.Last, int(t.Due.Type),
+			string(t.Status), jsonStrings(t.Indicators), t.By, formatTime(t.At))
+	case r.Audit != nil:
+		e := r.Audit
+		_, err = tx.ExecContext(ctx, `INSERT INTO audit (id, at, who, src, action, entity, old, new, detail)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.ID, formatTime(e.At), e.By, e.From, e.Action, e.Entity, e.Old, e.New, e.Detail)
+	}
+	return err
+}
