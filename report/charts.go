@@ -41,14 +41,16 @@ func charts(ds *calc.Dataset, unit string, p planwatch.Period, items []*item) []
 		c.Series = append(c.Series, chart.Series{Name: fmt.Sprintf("Kế hoạch %d (tiến độ đều)", p.Year), Values: plan, Style: "dotted"})
 		subj, _ := subject(ind)
 		c.Indicator, c.Title, c.Unit = ind.Code, subj+" (lũy kế)", ind.Unit
+		// Each month of the two years, on its own: a real quarterly figure
+		// does not vouch for the months that lead up to it.
+	check:
 		for _, y := range []int{p.Year - 1, p.Year} {
-			months := planwatch.Period{Year: y, First: 1, Last: 12, Type: planwatch.MonthRange}
-			if y == p.Year {
-				months.Last = p.Last
-			}
-			if illustrative(ds, ind.Code, unit, months, 1) {
-				c.Title = subj + " (lũy kế, số liệu minh họa)"
-				break
+			for m := 1; m <= 12 && (y < p.Year || m <= p.Last); m++ {
+				month := planwatch.MonthOf(y, m)
+				if illustrativeIn(ds, ind.Code, unit, month, []planwatch.Period{month}, 1) {
+					c.Title = subj + " (lũy kế, số liệu minh họa)"
+					break check
+				}
 			}
 		}
 		out = append(out, c)

@@ -329,13 +329,18 @@ func collect(ds *calc.Dataset, unit string, p planwatch.Period, opt calc.Options
 }
 
 // illustrative reports whether the figure of an indicator for unit and p
-// rests on illustrative values: the unit's own figures for p or its months,
-// else (for roll-ups) those of its children, depth levels down.
+// rests on illustrative values: the unit's own figures for p, its
+// year-to-date or its months, else (for roll-ups) those of its children,
+// depth levels down.
 func illustrative(ds *calc.Dataset, code, unit string, p planwatch.Period, depth int) bool {
 	periods := []planwatch.Period{p, p.YearToDate()}
 	for _, m := range p.MonthKeys() {
 		periods = append(periods, planwatch.MonthOf(m/100, m%100))
 	}
+	return illustrativeIn(ds, code, unit, p, periods, depth)
+}
+
+func illustrativeIn(ds *calc.Dataset, code, unit string, p planwatch.Period, periods []planwatch.Period, depth int) bool {
 	own := false
 	for _, q := range periods {
 		if v, ok := ds.Reported(code, unit, q); ok {
@@ -349,7 +354,7 @@ func illustrative(ds *calc.Dataset, code, unit string, p planwatch.Period, depth
 		return false
 	}
 	for _, c := range ds.Units.ChildrenAt(unit, p.End()) {
-		if illustrative(ds, code, c, p, depth-1) {
+		if illustrativeIn(ds, code, c, p, periods, depth-1) {
 			return true
 		}
 	}
