@@ -188,3 +188,36 @@ func samePeriod(a, b string) bool {
 	pb, eb := planwatch.ParsePeriod(b)
 	return ea == nil && eb == nil && pa.SameMonths(pb)
 }
+
+// TestScorerSelf checks the scorer the README way: the gold scored against
+// itself is perfect, and its period comparison goes by months covered.
+func TestScorerSelf(t *testing.T) {
+	paths, _ := filepath.Glob(filepath.Join(evalDir, "*.jsonl"))
+	if len(paths) == 0 {
+		t.Skipf("no eval-dev set under %s", evalDir)
+	}
+	var tot score
+	for _, p := range paths {
+		gold := readGold(t, p)
+		var pred []Fact
+		for _, g := range gold {
+			f := Fact{Value: g.Value, Unit: g.Unit, PlanPct: g.PlanPct, YoYPct: g.YoYPct, VsRef: g.VsRef, Kind: g.Kind}
+			if g.Period != nil {
+				f.Period = *g.Period
+			}
+			pred = append(pred, f)
+		}
+		tot.add(scoreFile(t, filepath.Base(p), gold, pred))
+	}
+	if tot.f1() != 1 || tot.full != tot.gold {
+		t.Errorf("gold vs itself: %s", tot)
+	}
+	for _, c := range []struct {
+		a, b string
+		same bool
+	}{{"2023Q2", "2023M04-M06", true}, {"2023S1", "202301-202306", true}, {"2023M06", "2023S1", false}, {"2021-2023", "2021-2023", true}, {"", "2023", false}} {
+		if got := samePeriod(c.a, c.b); got != c.same {
+			t.Errorf("samePeriod(%q, %q) = %v", c.a, c.b, got)
+		}
+	}
+}
