@@ -22,6 +22,8 @@ type statusRow struct {
 	Value        *float64        `json:"value"`
 	ValueText    string          `json:"value_text"`
 	Estimate     bool            `json:"estimate"`
+	YTD          *float64        `json:"ytd,omitempty"` // lũy kế from 1 January, for flows when the period is not itself year-to-date
+	YTDText      string          `json:"ytd_text,omitempty"`
 	Plan         *float64        `json:"plan"`
 	PlanPct      *float64        `json:"plan_pct"`
 	PlanPctFrom  string          `json:"plan_pct_from,omitempty"` // reported | computed
@@ -116,6 +118,10 @@ func statusRows(ds *calc.Dataset, unit string, p planwatch.Period) []statusRow {
 				row.Completeness = &completeness{r.Current.Units, r.Current.Expected}
 			}
 		}
+		if r.YTD.OK && !p.SameMonths(p.YearToDate()) && r.Indicator.TimeAgg == planwatch.TimeSum {
+			row.YTD = &r.YTD.Value
+			row.YTDText = displayValue(&r.Indicator, r.YTD.Value)
+		}
 		if r.PlanPct != nil {
 			row.PlanPctFrom = from(r.PlanPctReported)
 		}
@@ -209,6 +215,9 @@ func printStatusTable(w io.Writer, ds *calc.Dataset, unit string, p planwatch.Pe
 			if r.Estimate {
 				value = "ước " + value
 			}
+		}
+		if r.YTD != nil {
+			value += " (lũy kế " + r.YTDText + ")"
 		}
 		plan := "–"
 		if r.Plan != nil {
