@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -172,8 +171,7 @@ func (c *client) postJSON(target, body string) *httptest.ResponseRecorder {
 }
 
 func body(rec *httptest.ResponseRecorder) string {
-	b, _ := io.ReadAll(rec.Result().Body)
-	return string(b)
+	return rec.Body.String()
 }
 
 // testWriter sends log output to the test log.
@@ -182,4 +180,12 @@ type testWriter struct{ t testing.TB }
 func (w testWriter) Write(b []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(b)))
 	return len(b), nil
+}
+
+func regexpFind(s, re string) string {
+	m := regexp.MustCompile(re).FindStringSubmatch(s)
+	if m == nil {
+		return ""
+	}
+	return m[1]
 }

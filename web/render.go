@@ -48,7 +48,7 @@ type option struct {
 }
 
 // pageNames lists every page template; the tests render each in every language.
-var pageNames = []string{"dashboard", "indicator", "error"}
+var pageNames = []string{"dashboard", "indicator", "entry", "upload", "read", "report", "plans", "error"}
 
 // parseTemplates parses every page with the layout once per language, with
 // the translation and formatting functions bound to that language.
@@ -146,6 +146,7 @@ func funcs(lang string) template.FuncMap {
 			return t.Format("02/01/2006 15:04")
 		},
 		"add":    func(a, b int) int { return a + b },
+		"list":   func(xs ...string) []string { return xs },
 		"deref2": func(b *bool) bool { return b != nil && *b },
 		"deref": func(x *float64) float64 {
 			if x == nil {

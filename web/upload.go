@@ -1,6 +1,23 @@
 package web
 
-import "sync"
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/csv"
+	"encoding/hex"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"planwatch"
+	"planwatch/nativecsv"
+	"planwatch/web/i18n"
+)
 
 // uploads holds files between their preview and their commit.
 type uploads struct {
@@ -8,4 +25,227 @@ type uploads struct {
 	items map[string]*pendingUpload
 }
 
-type pendingUpload struct{}
+type pendingUpload struct {
+	name string
+	csv  []byte
+	by   string
+	at   time.Time
+}
+
+// pendingTTL is how long a previewed file waits for its commit.
+const pendingTTL = time.Hour
+
+func (u *uploads) put(p *pendingUpload, now time.Time) string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	id := hex.EncodeToString(b)
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	for k, v := range u.items {
+		if now.Sub(v.at) > pendingTTL {
+			delete(u.items, k)
+		}
+	}
+	u.items[id] = p
+	return id
+}
+
+func (u *uploads) take(id, by string) (*pendingUpload, bool) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	p, ok := u.items[id]
+	if !ok || p.by != by {
+		return nil, false
+	}
+	delete(u.items, id)
+	return p, true
+}
+
+type uploadData struct {
+	FileName string
+	ID       string
+	Rows     []uploadRow
+	More     int
+	Result   planwatch.ApplyResult
+}
+
+type uploadRow struct {
+	Row       int
+	Indicator string
+	Unit      string
+	Period    string
+	Value     string
+}
+
+func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) error {
+	snap, err := s.snapshot(r.Context())
+	if err != nil {
+		return err
+	}
+	sel, err := s.selectionOf(r, snap)
+	if err != nil {
+		return err
+	}
+	p := s.newPage(w, r, "upload")
+	s.fillPickers(p, snap, sel)
+	p.D = uploadData{}
+	s.render(w, r, http.StatusOK, "upload", p)
+	return nil
+}
+
+// xlsxToCSV turns the first sheet of a workbook into CSV text, so that both
+// formats go through the same reader and name rows the same way.
+func xlsxToCSV(data []byte) ([]byte, error) {
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, invalid("tệp XLSX không đọc được / unreadable XLSX file: %v", err)
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, invalid("tệp XLSX không có trang tính / workbook has no sheet")
+	}
+	rows, err := f.GetRows(sheets[0])
+	if err != nil {
+		return nil, invalid("tệp XLSX không đọc được / unreadable XLSX file: %v", err)
+	}
+	var buf bytes.Buffer
+	cw := csv.NewWriter(&buf)
+	width := 0
+	for _, row := range rows {
+		width = max(width, len(row))
+	}
+	for _, row := range rows {
+		for len(row) < width {
+			row = append(row, "")
+		}
+		cw.Write(row)
+	}
+	cw.Flush()
+	return buf.Bytes(), cw.Error()
+}
+
+// readUploaded reads the posted file as CSV text.
+func readUploaded(r *http.Request) (name string, data []byte, err error) {
+	f, hdr, err := r.FormFile("file")
+	if err != nil {
+		return "", nil, invalid("chưa chọn tệp / no file chosen")
+	}
+	defer f.Close()
+	data, err = io.ReadAll(f)
+	if err != nil {
+		return "", nil, invalid("không đọc được tệp / could not read the file: %v", err)
+	}
+	name = filepath.Base(hdr.Filename)
+	if strings.EqualFold(filepath.Ext(name), ".xlsx") {
+		data, err = xlsxToCSV(data)
+	}
+	return name, data, err
+}
+
+// problemsOf returns the problems of an EINVALID error (one with the message
+// when it has none), or nil for other errors.
+func problemsOf(err error) []planwatch.Problem {
+	var pe *planwatch.Error
+	if !asError(err, &pe) || pe.Code != planwatch.EINVALID {
+		return nil
+	}
+	if len(pe.Problems) == 0 {
+		return []planwatch.Problem{{Reason: pe.Message}}
+	}
+	return pe.Problems
+}
+
+// postUpload checks a file completely (reader, then a dry run of the store)
+// and shows a preview with a commit button, or every bad row and column.
+func (s *Server) postUpload(w http.ResponseWriter, r *http.Request) error {
+	snap, err := s.snapshot(r.Context())
+	if err != nil {
+		return err
+	}
+	sel, err := s.selectionOf(r, snap)
+	if err != nil {
+		return err
+	}
+	p := s.newPage(w, r, "upload")
+	s.fillPickers(p, snap, sel)
+	d := uploadData{}
+	name, data, err := readUploaded(r)
+	d.FileName = name
+	var cs *planwatch.ChangeSet
+	if err == nil {
+		cs, err = nativecsv.Read(bytes.NewReader(data), name)
+	}
+	if err == nil {
+		for _, v := range cs.Values {
+			if err = s.allowWrite(r.Context(), AccessWrite, Scope{Unit: v.Unit, Indicator: v.Indicator, Sector: snap.ds.Indicators[v.Indicator].Sector}); err != nil {
+				return err
+			}
+		}
+		cs.DryRun = true
+		d.Result, err = s.apply(r, cs)
+	}
+	if err != nil {
+		if p.Problems = problemsOf(err); p.Problems == nil {
+			return err
+		}
+		p.D = d
+		s.render(w, r, http.StatusUnprocessableEntity, "upload", p)
+		return nil
+	}
+	for i, v := range cs.Values {
+		if i == 100 {
+			d.More = len(cs.Values) - i
+			break
+		}
+		row := uploadRow{Row: v.Source.Row, Indicator: v.Indicator, Unit: v.Unit, Period: v.Period.Label(p.Lang)}
+		if ind, ok := snap.ds.Indicators[v.Indicator]; ok {
+			row.Indicator = indicatorName(p.Lang, ind)
+			if v.Value != nil {
+				row.Value = formatAmount(p.Lang, ind, *v.Value)
+			}
+		}
+		row.Unit = unitName(snap, v.Unit, v.Period)
+		d.Rows = append(d.Rows, row)
+	}
+	d.ID = s.uploads.put(&pendingUpload{name: name, csv: data, by: userName(r.Context()), at: s.now()}, s.now())
+	p.Flash = append(p.Flash, i18n.T(p.Lang, "upload.checked", len(cs.Values)+len(cs.Targets), d.Result.Imported, d.Result.Updated, d.Result.Ignored))
+	p.D = d
+	s.render(w, r, http.StatusOK, "upload", p)
+	return nil
+}
+
+// postUploadCommit stores a previewed file, all or nothing.
+func (s *Server) postUploadCommit(w http.ResponseWriter, r *http.Request) error {
+	pu, ok := s.uploads.take(r.PostFormValue("id"), userName(r.Context()))
+	if !ok {
+		return invalid("tệp đã hết hạn, hãy tải lên lại / the previewed file has expired: upload it again")
+	}
+	snap, err := s.snapshot(r.Context())
+	if err != nil {
+		return err
+	}
+	sel, err := s.selectionOf(r, snap)
+	if err != nil {
+		return err
+	}
+	p := s.newPage(w, r, "upload")
+	s.fillPickers(p, snap, sel)
+	d := uploadData{FileName: pu.name}
+	cs, err := nativecsv.Read(bytes.NewReader(pu.csv), pu.name)
+	if err == nil {
+		d.Result, err = s.apply(r, cs)
+	}
+	if err != nil {
+		if p.Problems = problemsOf(err); p.Problems == nil {
+			return err
+		}
+		p.D = d
+		s.render(w, r, http.StatusUnprocessableEntity, "upload", p)
+		return nil
+	}
+	p.Flash = append(p.Flash, i18n.T(p.Lang, "upload.saved", pu.name, d.Result.Imported, d.Result.Updated, d.Result.Ignored))
+	p.D = d
+	s.render(w, r, http.StatusOK, "upload", p)
+	return nil
+}
