@@ -106,7 +106,7 @@ func parseBool(s string) (bool, bool) {
 // unescapeText undoes the formula-injection guard of the writers: a leading
 // apostrophe before = + - @ tab or CR.
 func unescapeText(s string) string {
-	if len(s) >= 2 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(s[1])) {
+	if len(s) >= 2 && s[0] == '\'' && strings.ContainsRune("'=+-@\t\r", rune(s[1])) {
 		return s[1:]
 	}
 	return s
@@ -114,7 +114,7 @@ func unescapeText(s string) string {
 
 // safeText guards a text cell against spreadsheet formula injection.
 func safeText(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) || len(s) >= 2 && s[0] == '\'' && strings.ContainsRune("'=+-@\t\r", rune(s[1])) {
 		return "'" + s
 	}
 	return s

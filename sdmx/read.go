@@ -205,7 +205,7 @@ func ReadCSV(r io.Reader, opts ReadOptions) (*Set, error) {
 
 // unescapeText undoes the writer's guard against formula injection.
 func unescapeText(s string) string {
-	if len(s) >= 2 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(s[1])) {
+	if len(s) >= 2 && s[0] == '\'' && strings.ContainsRune("'=+-@\t\r", rune(s[1])) {
 		return s[1:]
 	}
 	return s
@@ -213,7 +213,7 @@ func unescapeText(s string) string {
 
 // safeText guards a text cell against spreadsheet formula injection.
 func safeText(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) || len(s) >= 2 && s[0] == '\'' && strings.ContainsRune("'=+-@\t\r", rune(s[1])) {
 		return "'" + s
 	}
 	return s

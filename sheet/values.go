@@ -1,0 +1,99 @@
+package sheet
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"planwatch"
+)
+
+// ReadValuesXLSX reads back an XLSX list of values written by
+// WriteValuesXLSX (base units, ValueColumns). Every cell it cannot read is a
+// Problem naming its row and column, and then the values are nil; a workbook
+// without the values sheet or with other columns is an EINVALID error.
+func ReadValuesXLSX(r io.Reader, ref string) ([]planwatch.DataValue, []planwatch.Problem, error) {
+	f, err := excelize.OpenReader(r)
+	if err != nil {
+		return nil, nil, planwatch.Errorf(planwatch.EINVALID, "not an XLSX workbook: %v", err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(ValuesSheet, excelize.Options{RawCellValue: true})
+	if err != nil || len(rows) == 0 {
+		return nil, nil, planwatch.Errorf(planwatch.EINVALID, "no %q sheet of values", ValuesSheet)
+	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[strings.TrimSpace(h)] = i
+	}
+	for _, c := range ValueColumns {
+		if _, ok := col[c]; !ok {
+			return nil, nil, planwatch.Errorf(planwatch.EINVALID, "sheet %q: column %q missing", ValuesSheet, c)
+		}
+	}
+	var values []planwatch.DataValue
+	var problems []planwatch.Problem
+	for i, rec := range rows[1:] {
+		row := i + 2
+		get := func(c string) string {
+			if k := col[c]; k < len(rec) {
+				return strings.TrimSpace(rec[k])
+			}
+			return ""
+		}
+		bad := func(c, v, why string) {
+			name, _ := excelize.ColumnNumberToName(col[c] + 1)
+			problems = append(problems, planwatch.Problem{Row: row, Column: name, Value: v, Reason: c + ": " + why})
+		}
+		if strings.Join(rec, "") == "" {
+			continue
+		}
+		n := len(problems)
+		num := func(c string) *float64 {
+			s := get(c)
+			if s == "" {
+				return nil
+			}
+			x, err := strconv.ParseFloat(s, 64)
+			if err != nil || math.IsNaN(x) || math.IsInf(x, 0) || strings.ContainsAny(s, "xXpP_") {
+				bad(c, s, "not a number")
+				return nil
+			}
+			return &x
+		}
+		v := planwatch.DataValue{Key: planwatch.Key{Indicator: unsafeText(get("indicator")), Unit: unsafeText(get("orgunit"))},
+			Basis: planwatch.Basis(get("basis")), Value: num("value"), YoY: num("yoy_pct"), PlanPct: num("plan_pct"),
+			VsRef: num("vs_ref_pct"), Comment: unsafeText(get("comment")),
+			Source: planwatch.Source{Kind: planwatch.SourceFile, Ref: ref, Row: row}}
+		var err error
+		if v.Period, err = planwatch.ParsePeriod(get("period")); err != nil {
+			bad("period", get("period"), planwatch.ErrorMessage(err))
+		}
+		if v.Vintage, err = planwatch.ParseVintage(get("vintage")); err != nil {
+			bad("vintage", get("vintage"), planwatch.ErrorMessage(err))
+		}
+		switch d := strings.ToLower(get("deleted")); d {
+		case "", "0", "false":
+		case "1", "true":
+			v.Deleted = true
+		default:
+			bad("deleted", d, "expected true or false")
+		}
+		if len(problems) > n {
+			continue
+		}
+		if err := v.Validate(); err != nil {
+			problems = append(problems, planwatch.Problem{Row: row, Reason: fmt.Sprint(planwatch.ErrorMessage(err))})
+			continue
+		}
+		values = append(values, v)
+	}
+	if len(problems) > 0 {
+		return nil, problems, nil
+	}
+	return values, nil, nil
+}
