@@ -72,10 +72,11 @@ type Cube struct {
 	country int32 // unit id of the country, -1 if none
 
 	// groups: provinces in code order, then the country (last).
-	groups     []int32   // unit id of each group
-	groupOf    []int32   // unit id → province group index, -1 if not under a province
-	members    [][]int32 // province group → leaf units, ascending id
-	provGroups int       // number of province groups
+	groups        []int32   // unit id of each group
+	groupOf       []int32   // unit id → province group index, -1 if not under a province
+	members       [][]int32 // province group → leaf units, ascending id (summing order)
+	membersByCode [][]int32 // the same, by code (drill-down order)
+	provGroups    int       // number of province groups
 
 	first, nMonths int       // month ordinal of month index 0, and count
 	vals           []float64 // [month][ind][unit]
@@ -155,6 +156,13 @@ func New(cat Catalog, fromYYYYMM, toYYYYMM int) (*Cube, error) {
 			}
 			p = cat.Units[pid].Parent
 		}
+	}
+	c.membersByCode = make([][]int32, len(provs))
+	for g, mem := range c.members {
+		c.membersByCode[g] = append([]int32(nil), mem...)
+		sort.Slice(c.membersByCode[g], func(a, b int) bool {
+			return cat.Units[c.membersByCode[g][a]].Code < cat.Units[c.membersByCode[g][b]].Code
+		})
 	}
 	if err := c.setMonths(fromYYYYMM, toYYYYMM); err != nil {
 		return nil, err

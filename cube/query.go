@@ -230,7 +230,7 @@ func (c *Cube) Drilldown(province string, p planwatch.Period) ([]DrillRow, error
 	rules := c.rules()
 	clo, chi, cl := c.span(p)
 	plo, phi, pl := c.span(p.SamePeriodLastYear())
-	mem := c.members[g]
+	mem := c.membersByCode[g]
 	out := make([]DrillRow, 0, len(mem)*c.nInd)
 	for _, m := range mem {
 		code := c.units[m].Code
