@@ -75,6 +75,7 @@ func (s *Server) handleIndicator(w http.ResponseWriter, r *http.Request) error {
 		_, dec := displayValue(ind, 0)
 		d.Bars = chart.Bars([]chart.Series{{Name: sel.Period.Label(p.Lang), Values: vals}}, chart.Options{
 			Title:  i18n.T(p.Lang, "ind.breakdown"),
+			Width:  max(640, 90*len(labels)),
 			Unit:   unitLabel(p.Lang, ind.Unit),
 			Labels: labels,
 			Format: func(v float64) string { return formatNumber(p.Lang, v, max(dec, ind.Decimals)) },
