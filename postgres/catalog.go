@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"planwatch"
 )
@@ -129,20 +130,60 @@ func (db *DB) SaveOrgUnits(ctx context.Context, units []planwatch.OrgUnit, trans
 	}
 	now := db.now()
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		// One statement per table: the national list has tens of thousands
+		// of unit versions. A code given twice keeps its last version.
+		seen := map[string]int{}
+		var codes, names, fulls, types, nameENs, parents []string
+		var froms []time.Time
+		var tos []*time.Time
+		var levels []int64
 		for _, u := range units {
+			key := u.Code + "\x00" + u.ValidFrom.Format(time.DateOnly)
+			to := (*time.Time)(nil)
+			if !u.ValidTo.IsZero() {
+				d := date(u.ValidTo).(time.Time)
+				to = &d
+			}
+			if i, ok := seen[key]; ok {
+				names[i], fulls[i], types[i], nameENs[i], parents[i], tos[i], levels[i] = u.Name, u.FullName, u.Type, u.NameEN, u.Parent, to, int64(u.Level)
+				continue
+			}
+			seen[key] = len(codes)
+			codes, froms, tos = append(codes, u.Code), append(froms, date(u.ValidFrom).(time.Time)), append(tos, to)
+			names, fulls, types = append(names, u.Name), append(fulls, u.FullName), append(types, u.Type)
+			nameENs, parents, levels = append(nameENs, u.NameEN), append(parents, u.Parent), append(levels, int64(u.Level))
+		}
+		if len(codes) > 0 {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO orgunits (code, valid_from, valid_to, name, full_name, type, name_en, parent, level)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+				SELECT * FROM unnest($1::text[], $2::date[], $3::date[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::integer[])
 				ON CONFLICT (code, valid_from) DO UPDATE SET valid_to = excluded.valid_to, name = excluded.name,
 				full_name = excluded.full_name, type = excluded.type, name_en = excluded.name_en,
 				parent = excluded.parent, level = excluded.level`,
-				u.Code, date(u.ValidFrom), date(u.ValidTo), u.Name, u.FullName, u.Type, u.NameEN, u.Parent, u.Level); err != nil {
+				codes, froms, tos, names, fulls, types, nameENs, parents, levels); err != nil {
 				return err
 			}
 		}
+		tseen := map[string]int{}
+		var olds, news, bases []string
+		var dates []time.Time
+		var fulls2 []bool
+		var weights []float64
 		for _, t := range transitions {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO transitions (old, new, date, "full", basis, weight) VALUES ($1, $2, $3, $4, $5, $6)
+			key := t.Old + "\x00" + t.New + "\x00" + t.Date.Format(time.DateOnly)
+			if i, ok := tseen[key]; ok {
+				fulls2[i], bases[i], weights[i] = t.Full, t.Basis, t.Weight
+				continue
+			}
+			tseen[key] = len(olds)
+			d, _ := date(t.Date).(time.Time)
+			olds, news, dates = append(olds, t.Old), append(news, t.New), append(dates, d)
+			fulls2, bases, weights = append(fulls2, t.Full), append(bases, t.Basis), append(weights, t.Weight)
+		}
+		if len(olds) > 0 {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO transitions (old, new, date, "full", basis, weight)
+				SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::boolean[], $5::text[], $6::float8[])
 				ON CONFLICT (old, new, date) DO UPDATE SET "full" = excluded."full", basis = excluded.basis, weight = excluded.weight`,
-				t.Old, t.New, date(t.Date), t.Full, t.Basis, t.Weight); err != nil {
+				olds, news, dates, fulls2, bases, weights); err != nil {
 				return err
 			}
 		}
