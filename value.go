@@ -114,6 +114,15 @@ type DataValue struct {
 	Approved bool `json:"approved,omitempty"`
 }
 
+// Normalize keys a cumulative figure by the months it covers: a lũy kế figure
+// reported for April covers January–April, so it is stored as 202201-202204
+// and never collides with April's own figure. Stores call it before keying.
+func (v *DataValue) Normalize() {
+	if v.Basis == BasisCumulative && v.Period.First != 1 {
+		v.Period = v.Period.YearToDate()
+	}
+}
+
 // Float returns a pointer to f, for the optional fields.
 func Float(f float64) *float64 { return &f }
 

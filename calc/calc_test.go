@@ -223,3 +223,16 @@ func TestSeasonalPace(t *testing.T) {
 		t.Fatalf("projection %v", r.Projection)
 	}
 }
+
+func TestNormalizeCumulative(t *testing.T) {
+	v := val("cum", "C1", "202204", 40, planwatch.BasisCumulative)
+	v.Normalize()
+	if v.Period.ID() != "202201-202204" {
+		t.Fatalf("cumulative April keyed as %s", v.Period.ID())
+	}
+	p := pv("flow", "C1", "202204", 10)
+	p.Normalize()
+	if p.Period.ID() != "202204" {
+		t.Fatalf("period April keyed as %s", p.Period.ID())
+	}
+}

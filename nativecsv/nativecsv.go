@@ -238,7 +238,7 @@ func (r *rowReader) value(src planwatch.Source) (planwatch.DataValue, bool) {
 }
 
 func (r *rowReader) target(src planwatch.Source) (planwatch.Target, bool) {
-	t := planwatch.Target{Source: src, Kind: planwatch.TargetPlan, Version: 1}
+	t := planwatch.Target{Source: src, Kind: planwatch.TargetPlan} // version 0: the next version
 	t.Indicator = r.text("indicator", true)
 	t.Unit = r.text("orgunit", true)
 	if ys := r.text("year", true); ys != "" {

@@ -10,6 +10,9 @@ import (
 	"os"
 	"time"
 
+	"strings"
+
+	"planwatch"
 	"planwatch/data"
 	"planwatch/extract"
 )
@@ -22,6 +25,11 @@ func cmdExtract(ctx context.Context, env *Env, args []string) error {
 	fs.SetOutput(env.Stderr)
 	date := fs.String("date", "", "ngày đăng YYYY-MM-DD (mặc định: đọc từ văn bản) / publication date (default: read from the text)")
 	place := fs.String("place", "", "địa phương (mặc định: đọc từ văn bản) / reporting unit (default: read from the text)")
+	save := fs.Bool("save", false, "lưu các số liệu vào CSDL sau khi xác nhận / store the facts after confirmation")
+	yes := fs.Bool("yes", false, "lưu không cần hỏi / store without asking")
+	db := fs.String("db", "", "cơ sở dữ liệu (với --save) / database (with --save)")
+	unit := fs.String("unit", "", "mã đơn vị (với --save; mặc định theo địa danh) / unit code (with --save; default: from the place)")
+	by := fs.String("by", "", "người lưu / user recorded as the author")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -57,10 +65,14 @@ func cmdExtract(ctx context.Context, env *Env, args []string) error {
 	for i, ind := range inds {
 		cat[i] = extract.Entry{Code: ind.Code, NameVI: ind.NameVI, Unit: ind.Unit, Kind: string(ind.Kind)}
 	}
+	facts := extract.New(cat).Extract(string(text), opts)
 	w := bufio.NewWriter(env.Stdout)
+	if *save {
+		w = bufio.NewWriter(env.Stderr) // stdout stays for the summary; the facts go to stderr for review
+	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	for _, f := range extract.New(cat).Extract(string(text), opts) {
+	for _, f := range facts {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -68,5 +80,83 @@ func cmdExtract(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 	}
-	return w.Flush()
+	if err := w.Flush(); err != nil || !*save {
+		return err
+	}
+	ref := fs.Arg(0)
+	if ref == "-" {
+		ref = "stdin"
+	}
+	return saveFacts(ctx, env, facts, saveRequest{db: *db, unit: *unit, by: user(env, *by), ref: ref, yes: *yes})
+}
+
+type saveRequest struct {
+	db, unit, by, ref string
+	yes               bool
+}
+
+// saveFacts stores extracted facts as data values whose source is the
+// document and sentence, after the user confirms (or with --yes).
+func saveFacts(ctx context.Context, env *Env, facts []extract.Fact, req saveRequest) error {
+	s, err := openStore(ctx, env, req.db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	inds, err := s.Indicators(ctx)
+	if err != nil {
+		return err
+	}
+	byCode := map[string]planwatch.Indicator{}
+	for _, ind := range inds {
+		byCode[ind.Code] = ind
+	}
+	if req.unit == "" {
+		req.unit, err = unitOfPlace(ctx, s, facts)
+		if err != nil {
+			return err
+		}
+	}
+	cs, skipped := extract.ChangeSet(facts, extract.SaveOptions{Unit: req.unit, Ref: req.ref, By: req.by, Now: env.Now(), Indicators: byCode})
+	cs.From = "cli: " + req.ref
+	for _, sk := range skipped {
+		fmt.Fprintf(env.Stdout, "Bỏ qua / skipped: %q — %s\n", sk.Fact.Sentence, sk.Reason)
+	}
+	fmt.Fprintf(env.Stdout, "Sẽ lưu cho đơn vị %s / to store for unit %s: %d giá trị / values, %d chỉ tiêu kế hoạch / targets, %d mốc / milestones.\n",
+		req.unit, req.unit, len(cs.Values), len(cs.Targets), len(cs.Milestones))
+	if !req.yes {
+		fmt.Fprint(env.Stdout, "Lưu? / Save? [y/N] ")
+		answer, _ := bufio.NewReader(env.Stdin).ReadString('\n')
+		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" && a != "c" && a != "có" {
+			fmt.Fprintln(env.Stdout, "Không lưu / not saved.")
+			return nil
+		}
+	}
+	res, err := s.Apply(ctx, cs)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "Đã lưu / saved: %d mới / new, %d cập nhật / updated, %d không đổi / ignored\n", res.Imported, res.Updated, res.Ignored)
+	return nil
+}
+
+// unitOfPlace finds the province the facts speak of by its name.
+func unitOfPlace(ctx context.Context, s planwatch.Store, facts []extract.Fact) (string, error) {
+	place := ""
+	for _, f := range facts {
+		if f.Place != "" {
+			place = f.Place
+			break
+		}
+	}
+	units, err := s.OrgUnits(ctx)
+	if err != nil {
+		return "", err
+	}
+	for _, u := range units {
+		if u.Level == planwatch.LevelProvince && place != "" && (strings.EqualFold(u.Name, place) || strings.EqualFold(u.FullName, place)) {
+			return u.Code, nil
+		}
+	}
+	return "", fmt.Errorf("không xác định được đơn vị của %q; dùng --unit / cannot tell the unit of %q: use --unit", place, place)
 }

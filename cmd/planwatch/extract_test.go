@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -49,5 +50,40 @@ func TestCmdExtract(t *testing.T) {
 	}
 	if err := cmdExtract(context.Background(), env, nil); err == nil {
 		t.Error("no file: want a usage error")
+	}
+}
+
+// The reference article, read and saved, gives the article's figures back in the status.
+func TestExtractSaveSeed(t *testing.T) {
+	article := "../../../shared/seed/langson-2022q1.txt"
+	if _, err := os.Stat(article); err != nil {
+		t.Skipf("reference article not available (%v): it is read from ../shared/seed, not copied into the repo", err)
+	}
+	db := filepath.Join(t.TempDir(), "x.db")
+	mustRun(t, "init", "--db", db)
+	// Without --yes, a "no" answer stores nothing.
+	out := mustRun(t, "extract", "--save", "--db", db, article)
+	if !strings.Contains(out, "Không lưu") {
+		t.Fatalf("expected a refusal without confirmation:\n%s", out)
+	}
+	out = mustRun(t, "extract", "--save", "--yes", "--db", db, article)
+	if !strings.Contains(out, "13 giá trị") || !strings.Contains(out, "1 chỉ tiêu kế hoạch") || !strings.Contains(out, "1 mốc") {
+		t.Fatalf("save summary:\n%s", out)
+	}
+	status := mustRun(t, "status", "--db", db, "--unit", "20", "--period", "2022Q1", "--format", "json")
+	var got struct {
+		Rows []statusRow `json:"rows"`
+	}
+	if err := json.Unmarshal([]byte(status), &got); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range got.Rows {
+		if r.Indicator == "trade.retail_sales_services" {
+			found = r.Value != nil && *r.Value == 5953e9 && r.PlanPct != nil && *r.PlanPct == 26.3 && r.YoYPct != nil && *r.YoYPct == 7.35
+		}
+	}
+	if !found {
+		t.Errorf("retail sales not stored as in the article:\n%s", status)
 	}
 }
