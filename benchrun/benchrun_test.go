@@ -208,3 +208,55 @@ func TestProvinceChecksums(t *testing.T) {
 	}
 	checkAll(t, db.Cube(), exp, ref)
 }
+
+// benchCube loads PLANWATCH_BENCH_DATA (default: the sample) once per benchmark.
+func benchCube(b *testing.B) *cube.Cube {
+	b.Helper()
+	dir := os.Getenv("PLANWATCH_BENCH_DATA")
+	if dir == "" {
+		dir = "testdata/sample"
+	}
+	ctx := context.Background()
+	db, err := colstore.Open(ctx, filepath.Join(b.TempDir(), "planwatch.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	if _, err := Load(ctx, db, dir); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	return db.Cube()
+}
+
+func BenchmarkQ1(b *testing.B) {
+	c := benchCube(b)
+	for b.Loop() {
+		Q1(c)
+	}
+}
+
+func BenchmarkQ2(b *testing.B) {
+	c := benchCube(b)
+	for b.Loop() {
+		Q2(c)
+	}
+}
+
+func BenchmarkQ3(b *testing.B) {
+	c := benchCube(b)
+	for b.Loop() {
+		Q3(c)
+	}
+}
+
+// BenchmarkQ4 reports the time of one lookup.
+func BenchmarkQ4(b *testing.B) {
+	c := benchCube(b)
+	k := NewLookupKeys(c)
+	n := 0
+	for b.Loop() {
+		c.Value(k.Indicators[n%Lookups], k.Units[n%Lookups], k.Months[n%Lookups])
+		n++
+	}
+}

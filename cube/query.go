@@ -231,16 +231,59 @@ func (c *Cube) Drilldown(province string, p planwatch.Period) ([]DrillRow, error
 	clo, chi, cl := c.span(p)
 	plo, phi, pl := c.span(p.SamePeriodLastYear())
 	mem := c.membersByCode[g]
-	out := make([]DrillRow, 0, len(mem)*c.nInd)
-	for _, m := range mem {
+	// Read month by month, indicator by indicator: each (month, indicator)
+	// row of the province's units is one short stretch of memory, where a
+	// unit-by-unit walk would jump across the whole array for every value.
+	cur := c.aggUnits(rules, mem, clo, chi, cl)
+	prev := c.aggUnits(rules, mem, plo, phi, pl)
+	out := make([]DrillRow, len(mem)*c.nInd)
+	for k, m := range mem {
 		code := c.units[m].Code
 		for i := 0; i < c.nInd; i++ {
-			cur := c.aggUnit(rules[i], int(m), i, clo, chi, cl)
-			prev := c.aggUnit(rules[i], int(m), i, plo, phi, pl)
-			out = append(out, DrillRow{Unit: code, Indicator: c.inds[i].Code, Cur: cur, Prev: prev, YoYPct: ratioPct(cur, prev)})
+			j := k*c.nInd + i
+			out[j] = DrillRow{Unit: code, Indicator: c.inds[i].Code, Cur: cur[j], Prev: prev[j], YoYPct: ratioPct(cur[j], prev[j])}
 		}
 	}
 	return out, nil
+}
+
+// aggUnits is aggUnit for every unit of mem × every indicator, indexed
+// [unit position][indicator].
+func (c *Cube) aggUnits(rules []rule, mem []int32, lo, hi, last int) []float64 {
+	n := len(mem) * c.nInd
+	sum := make([]float64, n)
+	cnt := make([]int32, n)
+	lastV := make([]float64, n)
+	fillNaN(lastV)
+	for m := lo; m <= hi; m++ {
+		for i := 0; i < c.nInd; i++ {
+			row := c.vals[(m*c.nInd+i)*c.nUnit:][:c.nUnit]
+			for k, u := range mem {
+				if v := row[u]; v == v {
+					sum[k*c.nInd+i] += v
+					cnt[k*c.nInd+i]++
+					if m == last {
+						lastV[k*c.nInd+i] = v
+					}
+				}
+			}
+		}
+	}
+	for j := range sum {
+		switch r := rules[j%c.nInd]; {
+		case r == ruleLast || r == ruleLastAvg:
+			if last != hi || hi < lo {
+				sum[j] = Null
+			} else {
+				sum[j] = lastV[j]
+			}
+		case r == ruleNone || cnt[j] == 0:
+			sum[j] = Null
+		case r == ruleAvg || r == ruleAvgSum:
+			sum[j] /= float64(cnt[j])
+		}
+	}
+	return sum
 }
 
 // Series returns the monthly aggregate of one indicator over a unit (the
