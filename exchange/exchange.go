@@ -144,7 +144,7 @@ func (c Conflict) String() string {
 	if c.Row > 0 {
 		where = fmt.Sprintf("dòng %d", c.Row)
 		if c.Element != "" {
-			where += ", cột " + c.Element
+			where += fmt.Sprintf(", cột %q", c.Element)
 		}
 	}
 	return fmt.Sprintf("%s: %s %q: %s", where, c.Object, c.Value, c.Reason)

@@ -92,12 +92,26 @@ func (s Summary) WriteText(w io.Writer) error {
 		fmt.Fprintln(&b, s.Description)
 	}
 	for _, c := range s.Conflicts {
-		where := ""
-		if c.Row > 0 {
-			where = fmt.Sprintf("dòng %d: ", c.Row)
-		}
-		fmt.Fprintf(&b, "  %s%s %q: %s\n", where, c.Object, c.Value, c.Reason)
+		fmt.Fprintf(&b, "  %s\n", c)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// String names the line and column of the conflict, then what is wrong.
+func (c SummaryConflict) String() string {
+	where := ""
+	if c.Row > 0 {
+		where = fmt.Sprintf("dòng %d", c.Row)
+	}
+	if c.Property != "" {
+		if where != "" {
+			where += ", "
+		}
+		where += fmt.Sprintf("cột %q", c.Property)
+	}
+	if where != "" {
+		where += ": "
+	}
+	return fmt.Sprintf("%s%s %q: %s", where, c.Object, c.Value, c.Reason)
 }

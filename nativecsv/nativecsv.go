@@ -170,6 +170,14 @@ func (r *rowReader) text(col string, required bool) string {
 	if required && s == "" {
 		r.fail(col, "", "bắt buộc / required")
 	}
+	return unsafeCell(s)
+}
+
+// unsafeCell removes the guard SafeCell put before a formula-like text.
+func unsafeCell(s string) string {
+	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(s[1])) {
+		return s[1:]
+	}
 	return s
 }
 
@@ -316,10 +324,11 @@ func ParseNumber(s string) (float64, error) {
 	return f, nil
 }
 
-// groupedOnce: "5.953" (one dot, three digits after) is a thousands group.
+// groupedOnce: "5.953" (one to three digits, one dot, three digits) is a
+// thousands group, as Vietnamese reports write it; "5545412203074.058" is not.
 func groupedOnce(s string) bool {
 	i := strings.IndexByte(s, '.')
-	return i > 0 && len(s)-i-1 == 3 && strings.Count(s, ".") == 1
+	return i > 0 && i <= 3 && len(s)-i-1 == 3 && strings.Count(s, ".") == 1
 }
 
 // WriteValues writes values as a values file (base units), with text cells
@@ -335,11 +344,33 @@ func WriteValues(w io.Writer, values []planwatch.DataValue) error {
 	return cw.Error()
 }
 
+// WriteTargets writes targets as a targets file (base units).
+func WriteTargets(w io.Writer, targets []planwatch.Target) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"indicator", "orgunit", "year", "value", "kind", "version", "adjusted", "adopted", "source"})
+	for _, t := range targets {
+		adopted := ""
+		if !t.Adopted.IsZero() {
+			adopted = t.Adopted.Format("2006-01-02")
+		}
+		cw.Write([]string{SafeCell(t.Indicator), SafeCell(t.Unit), strconv.Itoa(t.Year), num(&t.Value), string(t.Kind),
+			strconv.Itoa(t.Version), strconv.FormatBool(t.Adjusted), adopted, SafeCell(t.Source.Sentence)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// num writes a number the machine way, never in the one shape ParseNumber
+// reads as a thousands group ("1.125" is written "1.1250").
 func num(f *float64) string {
 	if f == nil {
 		return ""
 	}
-	return strconv.FormatFloat(*f, 'f', -1, 64)
+	s := strconv.FormatFloat(*f, 'f', -1, 64)
+	if groupedOnce(strings.TrimPrefix(s, "-")) {
+		s += "0"
+	}
+	return s
 }
 
 // SafeCell defuses text a spreadsheet would run as a formula.

@@ -15,7 +15,7 @@ func TestParseNumber(t *testing.T) {
 		ok   bool
 	}{
 		{"5953", 5953, true}, {"5.953", 5953, true}, {"2.498,3", 2498.3, true}, {"12.5", 12.5, true},
-		{"1.234.567", 1234567, true}, {"-3,2", -3.2, true}, {"14,03", 14.03, true}, {" 7 ", 7, true},
+		{"1.234.567", 1234567, true}, {"5545412203074.058", 5545412203074.058, true}, {"1.1250", 1.125, true}, {"-3,2", -3.2, true}, {"14,03", 14.03, true}, {" 7 ", 7, true},
 		{"1e9", 0, false}, {"abc", 0, false}, {"", 0, false}, {"1,2,3", 0, false}, {"NaN", 0, false},
 		{"Inf", 0, false}, {"0x10", 0, false}, {".5", 0, false}, {"5.", 0, false}, {"--1", 0, false},
 	}
@@ -136,4 +136,13 @@ func FuzzParseNumber(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		_, _ = ParseNumber(s)
 	})
+}
+
+func TestNumberRoundTrip(t *testing.T) {
+	for _, x := range []float64{1.125, -1.125, 5953, 5545412203074.058, 0.001, 123.456, 14.03} {
+		got, err := ParseNumber(num(&x))
+		if err != nil || got != x {
+			t.Errorf("ParseNumber(num(%v)) = %v, %v (written %q)", x, got, err, num(&x))
+		}
+	}
 }

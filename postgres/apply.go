@@ -147,6 +147,7 @@ func (a *applier) fill() {
 	for i := range a.values {
 		v := &a.values[i]
 		v.By, v.At, v.Revision, v.Approved = by(v.By), at(v.At), 0, false
+		v.Normalize()
 	}
 	a.targets = append([]planwatch.Target(nil), a.cs.Targets...)
 	for i := range a.targets {

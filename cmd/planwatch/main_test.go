@@ -210,7 +210,7 @@ func TestImportAllOrNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	out = mustRun(t, "import", "--db", db, file)
-	if !strings.Contains(out, "10000 mới") {
+	if !strings.Contains(out, "imported 10000") {
 		t.Errorf("import summary: %s", out)
 	}
 }
