@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"time"
 
 	_ "github.com/duckdb/duckdb-go/v2" // DuckDB (cgo, static library from the bindings module)
 	"github.com/jackc/pgx/v5"
@@ -234,12 +233,14 @@ func (e *pg) close() {
 	}
 }
 
-func (e *pg) load(ctx context.Context, d *dataset) (*sql.DB, error) {
+func (e *pg) prepare() error {
 	if e.start {
-		if err := e.startServer(); err != nil {
-			return nil, err
-		}
+		return e.startServer()
 	}
+	return nil
+}
+
+func (e *pg) load(ctx context.Context, d *dataset) (*sql.DB, error) {
 	db, err := sql.Open("pgx", e.dsn)
 	if err != nil {
 		return nil, err
@@ -296,11 +297,9 @@ func (e *pg) load(ctx context.Context, d *dataset) (*sql.DB, error) {
 		"VACUUM ANALYZE",
 		"CHECKPOINT",
 	} {
-		t := time.Now()
 		if _, err := conn.Exec(ctx, s); err != nil {
 			return nil, fmt.Errorf("%s: %w", s, err)
 		}
-		_ = t
 	}
 	return db, nil
 }

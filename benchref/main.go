@@ -54,7 +54,9 @@ type result struct {
 	Checksums      string  `json:"checksums"`
 }
 
-func main() {
+func main() { os.Exit(run()) }
+
+func run() int {
 	data := flag.String("data", "", "benchmark data directory")
 	engines := flag.String("engines", "duckdb,sqlite,postgres", "engines to run, comma separated")
 	pgDSN := flag.String("pg", "", "PostgreSQL DSN (default: --pg-start)")
@@ -65,20 +67,20 @@ func main() {
 	flag.Parse()
 	if *data == "" {
 		fmt.Fprintln(os.Stderr, "benchref: --data DIR required")
-		os.Exit(2)
+		return 2
 	}
 	ctx := context.Background()
 	d, err := readDataset(*data)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "benchref:", err)
-		os.Exit(1)
+		return 1
 	}
 	dir := *work
 	if dir == "" {
 		dir, err = os.MkdirTemp("", "benchref-")
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "benchref:", err)
-			os.Exit(1)
+			return 1
 		}
 		defer os.RemoveAll(dir)
 	}
@@ -94,7 +96,7 @@ func main() {
 			e = &pg{dsn: *pgDSN, start: *pgStart && *pgDSN == "", dir: dir}
 		default:
 			fmt.Fprintln(os.Stderr, "benchref: unknown engine", name)
-			os.Exit(2)
+			return 2
 		}
 		r, err := measure(ctx, e, d, *runs)
 		e.close()
@@ -112,12 +114,19 @@ func main() {
 		}
 	}
 	if failed {
-		os.Exit(1)
+		return 1
 	}
+	return 0
 }
 
 func measure(ctx context.Context, e engine, d *dataset, runs int) (result, error) {
 	r := result{Engine: e.name(), Scale: d.exp.scale}
+	// Starting a server is not part of the load.
+	if p, ok := e.(interface{ prepare() error }); ok {
+		if err := p.prepare(); err != nil {
+			return r, err
+		}
+	}
 	t0 := time.Now()
 	db, err := e.load(ctx, d)
 	if err != nil {
