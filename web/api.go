@@ -330,12 +330,13 @@ func (s *Server) apiStatus(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	rows := []statusJSON{}
-	for _, row := range snap.ds.Status(sel.Unit, sel.Period, calc.DefaultOptions()) {
+	st := snap.statusOf(sel.Unit, sel.Period)
+	for _, row := range st.rows {
 		if sel.Sector == "" || row.Indicator.Sector == sel.Sector {
 			rows = append(rows, rowJSON(row))
 		}
 	}
-	rep, exp := snap.ds.Completeness(sel.Unit, sel.Period)
+	rep, exp := st.reported, st.expected
 	writeJSON(w, http.StatusOK, map[string]any{
 		"orgunit": sel.Unit, "period": sel.Period.ID(), "rows": rows,
 		"completeness": map[string]int{"reported": rep, "expected": exp},

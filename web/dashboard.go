@@ -29,14 +29,15 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) error {
 	p := s.newPage(w, r, "dashboard")
 	s.fillPickers(p, snap, sel)
 	d := dashboardData{UnitName: unitName(snap, sel.Unit, sel.Period), Counts: map[string]int{}}
-	for _, row := range snap.ds.Status(sel.Unit, sel.Period, calc.DefaultOptions()) {
+	st := snap.statusOf(sel.Unit, sel.Period)
+	for _, row := range st.rows {
 		if sel.Sector != "" && row.Indicator.Sector != sel.Sector {
 			continue
 		}
 		d.Rows = append(d.Rows, row)
 		d.Counts[string(row.Status)]++
 	}
-	d.Reported, d.Expected = snap.ds.Completeness(sel.Unit, sel.Period)
+	d.Reported, d.Expected = st.reported, st.expected
 	d.HasChildUnits = d.Expected > 0
 	if d.Expected > 0 {
 		d.CompletePct = float64(d.Reported) * 100 / float64(d.Expected)

@@ -35,6 +35,39 @@ type snapshot struct {
 
 	extractOnce sync.Once
 	extractor   *extract.Extractor
+
+	// statusMu guards status: the dashboard rows of a unit and period,
+	// computed once per snapshot (calc rolls up from the communes on every
+	// call, which costs seconds at province scale).
+	statusMu sync.Mutex
+	status   map[string]*statusResult
+}
+
+// statusResult is where every indicator of a unit stands in a period.
+type statusResult struct {
+	once               sync.Once
+	rows               []calc.Row
+	reported, expected int
+}
+
+// statusOf returns the (cached) status rows and completeness of a unit and period.
+func (snap *snapshot) statusOf(unit string, p planwatch.Period) *statusResult {
+	key := unit + "|" + p.ID()
+	snap.statusMu.Lock()
+	if snap.status == nil {
+		snap.status = map[string]*statusResult{}
+	}
+	r, ok := snap.status[key]
+	if !ok {
+		r = &statusResult{}
+		snap.status[key] = r
+	}
+	snap.statusMu.Unlock()
+	r.once.Do(func() {
+		r.rows = snap.ds.Status(unit, p, calc.DefaultOptions())
+		r.reported, r.expected = snap.ds.Completeness(unit, p)
+	})
+	return r
 }
 
 func (s *Server) invalidate() {

@@ -210,3 +210,23 @@ func TestReportAndPlans(t *testing.T) {
 		t.Fatalf("bad targets file: %d %s", rec.Code, body(rec))
 	}
 }
+
+func TestUploadStreamsProgressForBigFiles(t *testing.T) {
+	old := streamRows
+	streamRows = 1
+	defer func() { streamRows = old }()
+	s := newTestServer(t, Config{})
+	c := newClient(t, s)
+	c.get("/upload")
+	good := "indicator,orgunit,period,value\nagri.planted_area,20,2022Q2,31000\ntrade.retail_sales_services,178,2022Q2,3300000000000\n"
+	b := body(c.postFile("/upload", "file", "<i>big</i>.csv", good, nil))
+	id := regexpFind(b, `name="id" value="([0-9a-f]+)"`)
+	rec := c.postForm("/upload/commit?lang=en", url.Values{"id": {id}})
+	b = body(rec)
+	if !strings.Contains(b, `id="progress"`) || !strings.Contains(b, "Writing 2 rows") || !strings.Contains(b, "2 new") {
+		t.Fatalf("streamed commit:\n%s", b)
+	}
+	if strings.Contains(b, "<i>") || strings.Contains(b, "</i>") {
+		t.Error("file name not escaped")
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"encoding/csv"
 	"encoding/hex"
+	"fmt"
+	"html/template"
 	"io"
 	"net/http"
 	"path/filepath"
@@ -231,6 +233,9 @@ func (s *Server) postUploadCommit(w http.ResponseWriter, r *http.Request) error 
 	}
 	p := s.newPage(w, r, "upload")
 	s.fillPickers(p, snap, sel)
+	if bytes.Count(pu.csv, []byte("\n")) > streamRows {
+		return s.commitStreamed(w, r, p, pu)
+	}
 	d := uploadData{FileName: pu.name}
 	cs, err := nativecsv.Read(bytes.NewReader(pu.csv), pu.name)
 	if err == nil {
@@ -247,5 +252,43 @@ func (s *Server) postUploadCommit(w http.ResponseWriter, r *http.Request) error 
 	p.Flash = append(p.Flash, i18n.T(p.Lang, "upload.saved", pu.name, d.Result.Imported, d.Result.Updated, d.Result.Ignored))
 	p.D = d
 	s.render(w, r, http.StatusOK, "upload", p)
+	return nil
+}
+
+// streamRows is the size above which a commit streams its progress.
+var streamRows = 2000
+
+// commitStreamed stores a big file while telling the browser what it is
+// doing, stage by stage, so a long import is not a blank wait.
+func (s *Server) commitStreamed(w http.ResponseWriter, r *http.Request, p *page, pu *pendingUpload) error {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	fl, _ := w.(http.Flusher)
+	step := func(key string, args ...any) {
+		fmt.Fprintf(w, "<li>%s</li>\n", template.HTMLEscapeString(i18n.T(p.Lang, key, args...)))
+		if fl != nil {
+			fl.Flush()
+		}
+	}
+	fmt.Fprintf(w, `<!doctype html><html lang="%s"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>%s</title><link rel="stylesheet" href="/static/style.css"></head><body><main><h1>%s</h1><ol class="progress" id="progress">`+"\n",
+		p.Lang, template.HTMLEscapeString(i18n.T(p.Lang, "page.upload")), template.HTMLEscapeString(pu.name))
+	step("upload.step_read")
+	cs, err := nativecsv.Read(bytes.NewReader(pu.csv), pu.name)
+	var res planwatch.ApplyResult
+	if err == nil {
+		step("upload.step_write", len(cs.Values)+len(cs.Targets))
+		res, err = s.apply(r, cs)
+	}
+	fmt.Fprint(w, "</ol>\n")
+	if err != nil {
+		fmt.Fprintf(w, `<div class="flash bad" role="alert" id="problems"><p>%s</p><ul>`, template.HTMLEscapeString(planwatch.ErrorMessage(err)))
+		for _, pr := range problemsOf(err) {
+			fmt.Fprintf(w, "<li>%s</li>", template.HTMLEscapeString(pr.String()))
+		}
+		fmt.Fprint(w, "</ul></div>")
+	} else {
+		fmt.Fprintf(w, `<p class="flash ok" role="status">%s</p>`, template.HTMLEscapeString(i18n.T(p.Lang, "upload.saved", pu.name, res.Imported, res.Updated, res.Ignored)))
+	}
+	fmt.Fprintf(w, `<p><a href="%s">%s</a></p></main></body></html>`, template.HTMLEscapeString(string(link("/", "unit", p.Unit, "period", p.Period))), template.HTMLEscapeString(i18n.T(p.Lang, "error.home")))
 	return nil
 }
