@@ -133,12 +133,21 @@ func (s *Server) load(ctx context.Context) (*snapshot, error) {
 	}
 	years := map[int]bool{}
 	var latest planwatch.Period
+	// The default period is the latest one the chosen unit itself reported
+	// (a province's own figures, not its districts' illustrative series).
+	latestOwn := map[string]planwatch.Period{}
+	later := func(a, b planwatch.Period) bool {
+		return a.Year > b.Year || (a.Year == b.Year && a.Last > b.Last)
+	}
 	for _, v := range vals {
+		if later(v.Period, latestOwn[v.Unit]) {
+			latestOwn[v.Unit] = v.Period
+		}
 		years[v.Period.Year] = true
 		if prov, ok := h.ProvinceOf(v.Unit, v.Period.End()); ok {
 			snap.provinces[prov]++
 		}
-		if v.Period.Year > latest.Year || (v.Period.Year == latest.Year && v.Period.Last > latest.Last) {
+		if later(v.Period, latest) {
 			latest = v.Period
 		}
 	}
@@ -163,6 +172,9 @@ func (s *Server) load(ctx context.Context) (*snapshot, error) {
 				snap.defUnit, best = code, n
 			}
 		}
+	}
+	if own, ok := latestOwn[snap.defUnit]; ok {
+		latest = own
 	}
 	if p, err := planwatch.ParsePeriod(s.cfg.DefaultPeriod); err == nil && s.cfg.DefaultPeriod != "" {
 		snap.defPeriod = p
