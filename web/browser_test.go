@@ -87,6 +87,14 @@ func TestBrowser(t *testing.T) {
 			t.Error("no expected-pace marker on the plan bars")
 		}
 		t.Logf("screenshot %s", b.screenshot(art, "dashboard.png"))
+		// The same page on a phone.
+		b.call("Emulation.setDeviceMetricsOverride", map[string]any{"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": true})
+		b.navigate(q("/", "unit", "20", "period", "2022Q1"))
+		if w := b.eval("document.documentElement.scrollWidth").(float64); w > 400 {
+			t.Errorf("the dashboard is %vpx wide on a 390px phone", w)
+		}
+		t.Logf("screenshot %s", b.screenshot(art, "dashboard-mobile.png"))
+		b.call("Emulation.setDeviceMetricsOverride", map[string]any{"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": false})
 		b.navigate(q("/", "unit", "20", "period", "2022Q1", "lang", "en"))
 		if txt := b.evalString("document.querySelector('h1').innerText"); txt != "Plan implementation" {
 			t.Errorf("English title %q", txt)

@@ -1,17 +1,20 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"planwatch"
+	"planwatch/chart"
 	"planwatch/report"
 	"planwatch/web/i18n"
 )
 
 type reportData struct {
 	Report   *report.Report
+	Charts   []template.HTML
 	Sections []sectionNote
 	Tasks    []planwatch.Task
 	Next     string
@@ -42,6 +45,10 @@ func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := reportData{Report: rep, Next: rep.Next.ID()}
+	for _, c := range rep.Charts {
+		d.Charts = append(d.Charts, chart.Line(c.Series, chart.Options{Title: c.Title, Unit: c.Unit, Labels: c.Labels,
+			Format: func(v float64) string { return formatNumber(p.Lang, v, 1) }}))
+	}
 	notes, err := s.store.Notes(r.Context(), sel.Unit, sel.Period)
 	if err != nil {
 		return err
