@@ -230,3 +230,22 @@ func TestUploadStreamsProgressForBigFiles(t *testing.T) {
 		t.Error("file name not escaped")
 	}
 }
+
+// TestEveryTemplateIsRendered makes sure no template file escapes the
+// rendering tests (which execute every page in every language).
+func TestEveryTemplateIsRendered(t *testing.T) {
+	files, err := templateFiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := map[string]bool{"layout": true}
+	for _, n := range pageNames {
+		known[n] = true
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(strings.TrimPrefix(f, "templates/"), ".html")
+		if !known[name] {
+			t.Errorf("template %s is not in pageNames", f)
+		}
+	}
+}
