@@ -197,6 +197,15 @@ func TestReportAndPlans(t *testing.T) {
 	if !strings.Contains(b, "Đẩy nhanh giải ngân") || strings.Contains(b, "<script>x") {
 		t.Error("task not shown or note not escaped")
 	}
+	noMissing(t, b)
+	taskID := regexpFind(b, `name="id" value="([1-9][0-9]*)"><input type="hidden" name="due"`)
+	rec = c.postForm("/report/tasks", url.Values{"id": {taskID}, "unit": {"20"}, "period": {"2022Q1"}, "due": {"2022Q2"}, "text": {"Đẩy nhanh giải ngân"}, "owner": {"Sở Tài chính"}, "status": {"done"}})
+	if rec.Code != 303 {
+		t.Fatalf("task status: %d %s", rec.Code, body(rec))
+	}
+	if b := body(c.get("/report?unit=20&period=2022Q1")); !strings.Contains(b, `<option value="done" selected>`) {
+		t.Error("task status not updated")
+	}
 	rec = c.postForm("/plans/targets?unit=20&period=2022Q1", url.Values{"indicator": {"bank.deposits"}, "kind": {"KH"}, "value": {"46.000"}})
 	if rec.Code != 200 || !strings.Contains(body(rec), "46.000 tỷ đồng") {
 		t.Fatalf("target: %d %s", rec.Code, body(rec))
