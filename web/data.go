@@ -41,6 +41,29 @@ type snapshot struct {
 	// call, which costs seconds at province scale).
 	statusMu sync.Mutex
 	status   map[string]*statusResult
+	memos    map[string]*memoEntry
+}
+
+// memo computes a value once per snapshot under a key: analytics that are
+// costly (roll-ups from the communes) and asked for again and again.
+func (snap *snapshot) memo(key string, compute func() any) any {
+	snap.statusMu.Lock()
+	if snap.memos == nil {
+		snap.memos = map[string]*memoEntry{}
+	}
+	e, ok := snap.memos[key]
+	if !ok {
+		e = &memoEntry{}
+		snap.memos[key] = e
+	}
+	snap.statusMu.Unlock()
+	e.once.Do(func() { e.val = compute() })
+	return e.val
+}
+
+type memoEntry struct {
+	once sync.Once
+	val  any
 }
 
 // statusResult is where every indicator of a unit stands in a period.

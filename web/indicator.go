@@ -56,10 +56,11 @@ func (s *Server) handleIndicator(w http.ResponseWriter, r *http.Request) error {
 	s.fillPickers(p, snap, sel)
 	p.Title = indicatorName(p.Lang, ind)
 	d := indicatorData{Ind: ind, UnitName: unitName(snap, sel.Unit, sel.Period)}
-	d.Row = snap.ds.Row(code, sel.Unit, sel.Period, calc.DefaultOptions())
-	d.Trend = s.trendSVG(p.Lang, snap, ind, sel)
-
-	for _, rk := range snap.ds.Rank(code, sel.Unit, sel.Period, calc.DefaultOptions()) {
+	key := code + "|" + sel.Unit + "|" + sel.Period.ID()
+	d.Row = snap.memo("row|"+key, func() any { return snap.ds.Row(code, sel.Unit, sel.Period, calc.DefaultOptions()) }).(calc.Row)
+	d.Trend = snap.memo("trend|"+p.Lang+"|"+key, func() any { return s.trendSVG(p.Lang, snap, ind, sel) }).(template.HTML)
+	ranked := snap.memo("rank|"+key, func() any { return snap.ds.Rank(code, sel.Unit, sel.Period, calc.DefaultOptions()) }).([]calc.Ranked)
+	for _, rk := range ranked {
 		d.Breakdown = append(d.Breakdown, breakdownRow{rk, unitName(snap, rk.Unit, sel.Period)})
 	}
 	if len(d.Breakdown) > 0 {

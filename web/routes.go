@@ -18,6 +18,10 @@ func (s *Server) routeTable(static http.Handler) []route {
 	return []route{
 		{"GET /static/", AccessPublic, static},
 		{"GET /healthz", AccessPublic, h(s.handleHealth)},
+		// Anything else: a page (or a JSON error under /api/) saying so, never a bare 404.
+		{"/", AccessPublic, h(func(w http.ResponseWriter, r *http.Request) error {
+			return notFound("không có trang %s / no page %s", r.URL.Path, r.URL.Path)
+		})},
 
 		{"GET /{$}", AccessRead, h(s.handleDashboard)},
 		{"GET /indicators/{code}", AccessRead, h(s.handleIndicator)},
