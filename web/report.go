@@ -10,13 +10,31 @@ import (
 )
 
 // buildReport writes the period report of a unit with the report package,
-// from the same store the pages read.
+// on the server's analytics snapshot (so the report and the dashboard agree
+// and nothing is loaded twice) with the notes and tasks read fresh.
 func (s *Server) buildReport(r *http.Request, unit string, p planwatch.Period) (*report.Report, error) {
-	in, err := report.Load(r.Context(), s.store, unit, p)
+	ctx := r.Context()
+	snap, err := s.snapshot(ctx)
 	if err != nil {
 		return nil, err
 	}
-	in.Date = s.now()
+	in := report.Input{Data: snap.ds, Unit: unit, Period: p, Date: s.now()}
+	if in.Notes, err = s.store.Notes(ctx, unit, p); err != nil {
+		return nil, err
+	}
+	// Tasks are kept by the year they are due in; the next period may fall
+	// in the following year (as report.Load does).
+	periods := []planwatch.Period{p}
+	if next := report.NextPeriod(p); next.Year != p.Year {
+		periods = append(periods, next)
+	}
+	for _, y := range periods {
+		ts, err := s.store.Tasks(ctx, unit, y)
+		if err != nil {
+			return nil, err
+		}
+		in.Tasks = append(in.Tasks, ts...)
+	}
 	return report.Build(in), nil
 }
 
