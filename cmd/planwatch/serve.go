@@ -50,6 +50,11 @@ func serve(ctx context.Context, env *Env, store planwatch.Store, addr string, pu
 		url = fmt.Sprintf("http://localhost:%d/", tcp.Port)
 	}
 	fmt.Fprintf(env.Stdout, "planwatch đang chạy tại / is running at %s\n", url)
+	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() {
+		// Until accounts arrive (issue 6) every visitor acts as the administrator.
+		fmt.Fprintln(env.Stderr, "Cảnh báo: chưa có tài khoản, mọi người truy cập đều có quyền ghi; chỉ nên mở trong mạng tin cậy. / "+
+			"Warning: no accounts yet, every visitor can write; listen on a trusted network only (e.g. --addr 127.0.0.1:8080).")
+	}
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
