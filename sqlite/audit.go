@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"planwatch"
+	"planwatch/internal/engine"
 )
 
 // The audit table is written only by auditWriter.add (INSERT) and read only by
@@ -35,14 +36,8 @@ func (a *auditWriter) Close() error { return a.stmt.Close() }
 // changes). An entry without a time gets the store's Now. EINVALID if an entry
 // has no action.
 func (db *DB) RecordAudit(ctx context.Context, entries ...planwatch.AuditEntry) error {
-	var problems []planwatch.Problem
-	for i, e := range entries {
-		if strings.TrimSpace(e.Action) == "" {
-			problems = append(problems, planwatch.Problem{Row: i + 1, Column: "action", Reason: "thiếu hành động (action required)"})
-		}
-	}
-	if len(problems) > 0 {
-		return invalid(problems)
+	if problems := engine.CheckAudit(entries); len(problems) > 0 {
+		return engine.Invalid(problems)
 	}
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
@@ -88,7 +83,7 @@ func (db *DB) Audit(ctx context.Context, q planwatch.AuditQuery) ([]planwatch.Au
 	if !q.To.IsZero() {
 		where, args = append(where, "at < ?"), append(args, formatTime(q.To))
 	}
-	query := `SELECT id, at, who, src, action, entity, old, new, detail FROM audit`
+	query := `SELECT ` + auditColumns + ` FROM audit`
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -97,20 +92,16 @@ func (db *DB) Audit(ctx context.Context, q planwatch.AuditQuery) ([]planwatch.Au
 		query += " LIMIT ?"
 		args = append(args, q.Limit)
 	}
-	rows, err := db.r.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, internal("Audit", err)
-	}
-	defer rows.Close()
-	var out []planwatch.AuditEntry
-	for rows.Next() {
-		var e planwatch.AuditEntry
-		var at string
-		if err := rows.Scan(&e.ID, &at, &e.By, &e.From, &e.Action, &e.Entity, &e.Old, &e.New, &e.Detail); err != nil {
-			return nil, internal("Audit", err)
-		}
-		e.At = parseTime(at)
-		out = append(out, e)
-	}
-	return out, internal("Audit", rows.Err())
+	out, err := engine.Query(ctx, db.r, scanAudit, query, args...)
+	return out, internal("Audit", err)
+}
+
+const auditColumns = `id, at, who, src, action, entity, old, new, detail`
+
+func scanAudit(s scanner) (planwatch.AuditEntry, error) {
+	var e planwatch.AuditEntry
+	var at string
+	err := s.Scan(&e.ID, &at, &e.By, &e.From, &e.Action, &e.Entity, &e.Old, &e.New, &e.Detail)
+	e.At = parseTime(at)
+	return e, err
 }

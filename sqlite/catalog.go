@@ -3,37 +3,26 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
-	"fmt"
 
 	"planwatch"
+	"planwatch/internal/engine"
 )
 
 // SaveIndicators inserts or replaces indicators by code, in one transaction,
 // recording an indicator.set audit entry for each one that is new or changed.
 // EINVALID, listing every invalid indicator, if one fails Validate.
 func (db *DB) SaveIndicators(ctx context.Context, inds []planwatch.Indicator, by string) error {
-	var problems []planwatch.Problem
-	for i := range inds {
-		if err := inds[i].Validate(); err != nil {
-			problems = append(problems, planwatch.Problem{Row: i + 1, Column: "code", Value: inds[i].Code, Reason: planwatch.ErrorMessage(err)})
-		}
-	}
-	if len(problems) > 0 {
-		return invalid(problems)
+	if problems := engine.CheckIndicators(inds); len(problems) > 0 {
+		return engine.Invalid(problems)
 	}
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return internal("SaveIndicators", err)
 	}
 	defer tx.Rollback()
-	old := map[string]planwatch.Indicator{}
 	existing, err := indicators(ctx, tx)
 	if err != nil {
 		return internal("SaveIndicators", err)
-	}
-	for _, ind := range existing {
-		old[ind.Code] = ind
 	}
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO indicators
 		(code, name_vi, name_en, unit, sector, kind, time_agg, unit_agg, direction, decimals, numerator, denominator, periodicity)
@@ -51,25 +40,16 @@ func (db *DB) SaveIndicators(ctx context.Context, inds []planwatch.Indicator, by
 		return internal("SaveIndicators", err)
 	}
 	defer aw.Close()
-	now := db.now()
-	for _, ind := range inds {
-		prev, had := old[ind.Code]
-		if had && prev == ind {
-			continue
-		}
+	for _, c := range engine.IndicatorChanges(existing, inds, db.now(), by) {
+		ind := &c.Indicator
 		if _, err := stmt.ExecContext(ctx, ind.Code, ind.NameVI, ind.NameEN, ind.Unit, ind.Sector, string(ind.Kind),
 			string(ind.TimeAgg), string(ind.UnitAgg), int(ind.Direction), ind.Decimals, ind.Numerator, ind.Denominator,
 			ind.Periodicity); err != nil {
 			return internal("SaveIndicators", err)
 		}
-		e := planwatch.AuditEntry{At: now, By: by, Action: "indicator.set", Entity: ind.Code, New: jsonText(ind)}
-		if had {
-			e.Old = jsonText(prev)
-		}
-		if err := aw.add(ctx, e); err != nil {
+		if err := aw.add(ctx, c.Audit); err != nil {
 			return internal("SaveIndicators", err)
 		}
-		old[ind.Code] = ind
 	}
 	return internal("SaveIndicators", tx.Commit())
 }
@@ -86,26 +66,7 @@ type queryer interface {
 }
 
 func indicators(ctx context.Context, q queryer) ([]planwatch.Indicator, error) {
-	rows, err := q.QueryContext(ctx, `SELECT code, name_vi, name_en, unit, sector, kind, time_agg, unit_agg,
-		direction, decimals, numerator, denominator, periodicity FROM indicators ORDER BY code`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []planwatch.Indicator
-	for rows.Next() {
-		var ind planwatch.Indicator
-		var kind, timeAgg, unitAgg string
-		var dir int
-		if err := rows.Scan(&ind.Code, &ind.NameVI, &ind.NameEN, &ind.Unit, &ind.Sector, &kind, &timeAgg, &unitAgg,
-			&dir, &ind.Decimals, &ind.Numerator, &ind.Denominator, &ind.Periodicity); err != nil {
-			return nil, err
-		}
-		ind.Kind, ind.TimeAgg, ind.UnitAgg = planwatch.Kind(kind), planwatch.TimeAgg(timeAgg), planwatch.UnitAgg(unitAgg)
-		ind.Direction = planwatch.Direction(dir)
-		out = append(out, ind)
-	}
-	return out, rows.Err()
+	return engine.Query(ctx, q, engine.ScanIndicator, `SELECT `+engine.IndicatorColumns+` FROM indicators ORDER BY code`)
 }
 
 // SaveOrgUnits inserts or replaces unit versions (by code and valid-from) and
@@ -113,25 +74,8 @@ func indicators(ctx context.Context, q queryer) ([]planwatch.Indicator, error) {
 // orgunits.save audit entry. EINVALID, listing every bad row, if a unit has no
 // code or name or a transition no old or new code.
 func (db *DB) SaveOrgUnits(ctx context.Context, units []planwatch.OrgUnit, transitions []planwatch.Transition, by string) error {
-	var problems []planwatch.Problem
-	for i, u := range units {
-		if u.Code == "" {
-			problems = append(problems, planwatch.Problem{Row: i + 1, Column: "code", Reason: "thiếu mã đơn vị (unit code required)"})
-		}
-		if u.Name == "" {
-			problems = append(problems, planwatch.Problem{Row: i + 1, Column: "name", Value: u.Code, Reason: "thiếu tên đơn vị (unit name required)"})
-		}
-		if !u.ValidTo.IsZero() && !u.ValidTo.After(u.ValidFrom) {
-			problems = append(problems, planwatch.Problem{Row: i + 1, Column: "valid_to", Value: formatDate(u.ValidTo), Reason: "phải sau ngày bắt đầu hiệu lực (must be after valid_from)"})
-		}
-	}
-	for i, t := range transitions {
-		if t.Old == "" || t.New == "" {
-			problems = append(problems, planwatch.Problem{Row: i + 1, Column: "transition", Value: t.Old + "→" + t.New, Reason: "thiếu mã cũ hoặc mới (old and new codes required)"})
-		}
-	}
-	if len(problems) > 0 {
-		return invalid(problems)
+	if problems := engine.CheckOrgUnits(units, transitions); len(problems) > 0 {
+		return engine.Invalid(problems)
 	}
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
@@ -169,8 +113,7 @@ func (db *DB) SaveOrgUnits(ctx context.Context, units []planwatch.OrgUnit, trans
 		return internal("SaveOrgUnits", err)
 	}
 	defer aw.Close()
-	if err := aw.add(ctx, planwatch.AuditEntry{At: db.now(), By: by, Action: "orgunits.save",
-		Detail: fmt.Sprintf("%d unit versions, %d transitions", len(units), len(transitions))}); err != nil {
+	if err := aw.add(ctx, engine.OrgUnitsEntry(db.now(), by, units, transitions)); err != nil {
 		return internal("SaveOrgUnits", err)
 	}
 	return internal("SaveOrgUnits", tx.Commit())
@@ -178,60 +121,31 @@ func (db *DB) SaveOrgUnits(ctx context.Context, units []planwatch.OrgUnit, trans
 
 // OrgUnits lists every version of every unit, by code and valid-from.
 func (db *DB) OrgUnits(ctx context.Context) ([]planwatch.OrgUnit, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT code, valid_from, valid_to, name, full_name, type, name_en, parent, level
-		FROM orgunits ORDER BY code, valid_from`)
-	if err != nil {
-		return nil, internal("OrgUnits", err)
-	}
-	defer rows.Close()
-	var out []planwatch.OrgUnit
-	for rows.Next() {
-		var u planwatch.OrgUnit
-		var from, to string
-		if err := rows.Scan(&u.Code, &from, &to, &u.Name, &u.FullName, &u.Type, &u.NameEN, &u.Parent, &u.Level); err != nil {
-			return nil, internal("OrgUnits", err)
-		}
-		u.ValidFrom, u.ValidTo = parseDate(from), parseDate(to)
-		out = append(out, u)
-	}
-	return out, internal("OrgUnits", rows.Err())
+	out, err := engine.Query(ctx, db.r, scanOrgUnit, `SELECT `+orgUnitColumns+` FROM orgunits ORDER BY code, valid_from`)
+	return out, internal("OrgUnits", err)
+}
+
+const orgUnitColumns = `code, valid_from, valid_to, name, full_name, type, name_en, parent, level`
+
+func scanOrgUnit(s scanner) (planwatch.OrgUnit, error) {
+	var u planwatch.OrgUnit
+	var from, to string
+	err := s.Scan(&u.Code, &from, &to, &u.Name, &u.FullName, &u.Type, &u.NameEN, &u.Parent, &u.Level)
+	u.ValidFrom, u.ValidTo = parseDate(from), parseDate(to)
+	return u, err
 }
 
 // Transitions lists every transition, by date, old and new code.
 func (db *DB) Transitions(ctx context.Context) ([]planwatch.Transition, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT old, new, date, full, basis, weight FROM transitions ORDER BY date, old, new`)
-	if err != nil {
-		return nil, internal("Transitions", err)
-	}
-	defer rows.Close()
-	var out []planwatch.Transition
-	for rows.Next() {
-		var t planwatch.Transition
-		var date string
-		var full int
-		if err := rows.Scan(&t.Old, &t.New, &date, &full, &t.Basis, &t.Weight); err != nil {
-			return nil, internal("Transitions", err)
-		}
-		t.Date, t.Full = parseDate(date), full != 0
-		out = append(out, t)
-	}
-	return out, internal("Transitions", rows.Err())
+	out, err := engine.Query(ctx, db.r, scanTransition, `SELECT old, new, date, full, basis, weight FROM transitions ORDER BY date, old, new`)
+	return out, internal("Transitions", err)
 }
 
-// jsonText renders a value for the Old and New fields of the audit trail.
-func jsonText(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprint(v)
-	}
-	return string(b)
-}
-
-// invalid is the error of a rejected input, listing every problem.
-func invalid(problems []planwatch.Problem) error {
-	return &planwatch.Error{
-		Code:     planwatch.EINVALID,
-		Message:  fmt.Sprintf("%d lỗi, không có gì được lưu (%d problems, nothing was stored)", len(problems), len(problems)),
-		Problems: problems,
-	}
+func scanTransition(s scanner) (planwatch.Transition, error) {
+	var t planwatch.Transition
+	var date string
+	var full int
+	err := s.Scan(&t.Old, &t.New, &date, &full, &t.Basis, &t.Weight)
+	t.Date, t.Full = parseDate(date), full != 0
+	return t, err
 }

@@ -10,6 +10,7 @@ import (
 	"iter"
 
 	"planwatch"
+	"planwatch/internal/engine"
 )
 
 var (
@@ -27,73 +28,33 @@ func (db *DB) Dump(ctx context.Context) iter.Seq2[planwatch.Record, error] {
 			return
 		}
 		defer tx.Rollback()
-		each := func(query string, scan func(*sql.Rows) (planwatch.Record, error)) bool {
-			rows, err := tx.QueryContext(ctx, query)
-			if err != nil {
-				yield(planwatch.Record{}, internal("Dump", err))
-				return false
-			}
-			defer rows.Close()
-			for rows.Next() {
-				r, err := scan(rows)
-				if err != nil {
-					yield(planwatch.Record{}, internal("Dump", err))
-					return false
-				}
-				if !yield(r, nil) {
-					return false
-				}
-			}
-			if err := rows.Err(); err != nil {
-				yield(planwatch.Record{}, internal("Dump", err))
-				return false
-			}
-			return true
-		}
+		d := &engine.Dump{Ctx: ctx, Q: tx, Yield: yield, Wrap: func(err error) error { return internal("Dump", err) }}
 		inds, err := indicators(ctx, tx)
-		if err != nil {
-			yield(planwatch.Record{}, internal("Dump", err))
-			return
-		}
-		for i := range inds {
-			if !yield(planwatch.Record{Indicator: &inds[i]}, nil) {
-				return
-			}
-		}
-		_ = each(`SELECT code, valid_from, valid_to, name, full_name, type, name_en, parent, level
-			FROM orgunits ORDER BY code, valid_from`, func(r *sql.Rows) (planwatch.Record, error) {
-			var u planwatch.OrgUnit
-			var from, to string
-			err := r.Scan(&u.Code, &from, &to, &u.Name, &u.FullName, &u.Type, &u.NameEN, &u.Parent, &u.Level)
-			u.ValidFrom, u.ValidTo = parseDate(from), parseDate(to)
+		_ = engine.DumpAll(d, inds, err, func(ind *planwatch.Indicator) planwatch.Record {
+			return planwatch.Record{Indicator: ind}
+		}) && d.Rows(`SELECT `+orgUnitColumns+` FROM orgunits ORDER BY code, valid_from`, func(s engine.Scanner) (planwatch.Record, error) {
+			u, err := scanOrgUnit(s)
 			return planwatch.Record{OrgUnit: &u}, err
-		}) && each(`SELECT old, new, date, full, basis, weight FROM transitions ORDER BY date, old, new`, func(r *sql.Rows) (planwatch.Record, error) {
-			var t planwatch.Transition
-			var d string
-			var full int
-			err := r.Scan(&t.Old, &t.New, &d, &full, &t.Basis, &t.Weight)
-			t.Date, t.Full = parseDate(d), full != 0
+		}) && d.Rows(`SELECT old, new, date, full, basis, weight FROM transitions ORDER BY date, old, new`, func(s engine.Scanner) (planwatch.Record, error) {
+			t, err := scanTransition(s)
 			return planwatch.Record{Transition: &t}, err
-		}) && each(`SELECT `+valueColumns+` FROM datavalues d ORDER BY d.id`, func(r *sql.Rows) (planwatch.Record, error) {
-			_, v, err := scanValue(r)
+		}) && d.Rows(`SELECT `+valueColumns+` FROM datavalues d ORDER BY d.id`, func(s engine.Scanner) (planwatch.Record, error) {
+			_, v, err := scanValue(s)
 			return planwatch.Record{Value: &v}, err
-		}) && each(`SELECT `+targetColumns+` FROM targets ORDER BY tk, version`, func(r *sql.Rows) (planwatch.Record, error) {
-			t, err := scanTarget(r)
+		}) && d.Rows(`SELECT `+targetColumns+` FROM targets ORDER BY tk, version`, func(s engine.Scanner) (planwatch.Record, error) {
+			t, err := scanTarget(s)
 			return planwatch.Record{Target: &t}, err
-		}) && each(`SELECT `+milestoneColumns+` FROM milestones ORDER BY mk`, func(r *sql.Rows) (planwatch.Record, error) {
-			m, err := scanMilestone(r)
+		}) && d.Rows(`SELECT `+milestoneColumns+` FROM milestones ORDER BY mk`, func(s engine.Scanner) (planwatch.Record, error) {
+			m, err := scanMilestone(s)
 			return planwatch.Record{Milestone: &m}, err
-		}) && each(`SELECT `+noteColumns+` FROM notes ORDER BY id`, func(r *sql.Rows) (planwatch.Record, error) {
-			n, err := scanNote(r)
+		}) && d.Rows(`SELECT `+noteColumns+` FROM notes ORDER BY id`, func(s engine.Scanner) (planwatch.Record, error) {
+			n, err := scanNote(s)
 			return planwatch.Record{Note: &n}, err
-		}) && each(`SELECT `+taskColumns+` FROM tasks ORDER BY id`, func(r *sql.Rows) (planwatch.Record, error) {
-			t, err := scanTask(r)
+		}) && d.Rows(`SELECT `+taskColumns+` FROM tasks ORDER BY id`, func(s engine.Scanner) (planwatch.Record, error) {
+			t, err := scanTask(s)
 			return planwatch.Record{Task: &t}, err
-		}) && each(`SELECT id, at, who, src, action, entity, old, new, detail FROM audit ORDER BY id`, func(r *sql.Rows) (planwatch.Record, error) {
-			var e planwatch.AuditEntry
-			var at string
-			err := r.Scan(&e.ID, &at, &e.By, &e.From, &e.Action, &e.Entity, &e.Old, &e.New, &e.Detail)
-			e.At = parseTime(at)
+		}) && d.Rows(`SELECT `+auditColumns+` FROM audit ORDER BY id`, func(s engine.Scanner) (planwatch.Record, error) {
+			e, err := scanAudit(s)
 			return planwatch.Record{Audit: &e}, err
 		})
 	}
@@ -116,31 +77,30 @@ func (db *DB) Restore(ctx context.Context, records iter.Seq2[planwatch.Record, e
 	if used {
 		return planwatch.Errorf(planwatch.ECONFLICT, "cơ sở dữ liệu đích không trống (the target database is not empty)")
 	}
-	heads := map[string]*[4]*head{}
-	var keys []string
+	var heads engine.Heads
 	for r, err := range records {
 		if err != nil {
 			return err
 		}
-		if err := restoreOne(ctx, tx, r, heads, &keys); err != nil {
+		if err := restoreOne(ctx, tx, r, &heads); err != nil {
 			return internal("Restore", err)
 		}
 	}
-	for _, k := range keys {
-		h, ok := current(heads[k])
+	for _, k := range heads.Keys() {
+		h, ok := heads.Current(k)
 		if !ok {
 			continue
 		}
-		p := h.v.Period
+		p := h.Rev.Period
 		if _, err := tx.ExecContext(ctx, `INSERT INTO current_values (k, value_id, indicator, orgunit, start_month, end_month)
-			VALUES (?, ?, ?, ?, ?, ?)`, k, h.id, h.v.Indicator, h.v.Unit, p.Year*100+p.First, p.Year*100+p.Last); err != nil {
+			VALUES (?, ?, ?, ?, ?, ?)`, k, h.ID, h.Rev.Indicator, h.Rev.Unit, p.Year*100+p.First, p.Year*100+p.Last); err != nil {
 			return internal("Restore", err)
 		}
 	}
 	return internal("Restore", tx.Commit())
 }
 
-func restoreOne(ctx context.Context, tx *sql.Tx, r planwatch.Record, heads map[string]*[4]*head, keys *[]string) error {
+func restoreOne(ctx context.Context, tx *sql.Tx, r planwatch.Record, heads *engine.Heads) error {
 	var err error
 	switch {
 	case r.Indicator != nil:
@@ -175,23 +135,12 @@ func restoreOne(ctx context.Context, tx *sql.Tx, r planwatch.Record, heads map[s
 		if err != nil {
 			return err
 		}
-		k := v.Key.String()
-		hs := heads[k]
-		if hs == nil {
-			hs = new([4]*head)
-			heads[k] = hs
-			*keys = append(*keys, k)
-		}
-		if v.Vintage >= planwatch.Estimate && v.Vintage <= planwatch.Official {
-			if h := hs[v.Vintage]; h == nil || v.Revision > h.v.Revision {
-				hs[v.Vintage] = &head{id: id, v: *v}
-			}
-		}
+		heads.Add(id, v)
 	case r.Target != nil:
 		t := r.Target
 		_, err = tx.ExecContext(ctx, `INSERT INTO targets (tk, indicator, orgunit, year, kind, version, value,
 			adjusted, adopted, source_kind, source_ref, source_row, source_sentence, source_formula, who, at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, targetKey(t), t.Indicator, t.Unit, t.Year,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, engine.TargetKey(t), t.Indicator, t.Unit, t.Year,
 			string(t.Kind), t.Version, t.Value, boolInt(t.Adjusted), formatDate(t.Adopted), string(t.Source.Kind),
 			t.Source.Ref, t.Source.Row, t.Source.Sentence, t.Source.Formula, t.By, formatTime(t.At))
 	case r.Milestone != nil:
@@ -199,7 +148,7 @@ func restoreOne(ctx context.Context, tx *sql.Tx, r planwatch.Record, heads map[s
 		_, err = tx.ExecContext(ctx, `INSERT INTO milestones (mk, indicator, orgunit, period, year, first_month,
 			last_month, period_type, share, bound, target_kind, source_kind, source_ref, source_row, source_sentence,
 			source_formula, who, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			milestoneKey(m), m.Indicator, m.Unit, m.Period.ID(), m.Period.Year, m.Period.First, m.Period.Last,
+			engine.MilestoneKey(m), m.Indicator, m.Unit, m.Period.ID(), m.Period.Year, m.Period.First, m.Period.Last,
 			int(m.Period.Type), m.Share, string(m.Bound), string(m.TargetKind), string(m.Source.Kind), m.Source.Ref,
 			m.Source.Row, m.Source.Sentence, m.Source.Formula, m.By, formatTime(m.At))
 	case r.Note != nil:

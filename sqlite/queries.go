@@ -7,10 +7,11 @@ import (
 	"strings"
 
 	"planwatch"
+	"planwatch/internal/engine"
 )
 
 // scanner is a *sql.Rows or *sql.Row.
-type scanner interface{ Scan(dest ...any) error }
+type scanner = engine.Scanner
 
 const valueColumns = `d.id, d.indicator, d.orgunit, d.year, d.first_month, d.last_month, d.period_type, d.basis,
 	d.vintage, d.revision, d.value, d.yoy, d.plan_pct, d.vs_ref, d.comment, d.deleted, d.source_kind, d.source_ref,
@@ -75,20 +76,10 @@ func (db *DB) Revisions(ctx context.Context, k planwatch.Key) ([]planwatch.DataV
 }
 
 func (db *DB) values(ctx context.Context, query string, args ...any) ([]planwatch.DataValue, error) {
-	rows, err := db.r.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []planwatch.DataValue
-	for rows.Next() {
-		_, v, err := scanValue(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return engine.Query(ctx, db.r, func(s scanner) (planwatch.DataValue, error) {
+		_, v, err := scanValue(s)
+		return v, err
+	}, query, args...)
 }
 
 const targetColumns = `indicator, orgunit, year, kind, version, value, adjusted, adopted, source_kind, source_ref,
@@ -131,20 +122,7 @@ func (db *DB) TargetHistory(ctx context.Context, indicator, unit string) ([]plan
 }
 
 func (db *DB) targets(ctx context.Context, query string, args ...any) ([]planwatch.Target, error) {
-	rows, err := db.r.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []planwatch.Target
-	for rows.Next() {
-		t, err := scanTarget(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return engine.Query(ctx, db.r, scanTarget, query, args...)
 }
 
 const milestoneColumns = `indicator, orgunit, year, first_month, last_month, period_type, share, bound, target_kind,
@@ -164,22 +142,10 @@ func scanMilestone(s scanner) (planwatch.Milestone, error) {
 // Milestones returns the milestones of a unit ("" = every unit) and year
 // (0 = every year), by indicator, unit and period.
 func (db *DB) Milestones(ctx context.Context, unit string, year int) ([]planwatch.Milestone, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+milestoneColumns+` FROM milestones
+	out, err := engine.Query(ctx, db.r, scanMilestone, `SELECT `+milestoneColumns+` FROM milestones
 		WHERE (? = '' OR orgunit = ?) AND (? = 0 OR year = ?)
 		ORDER BY indicator, orgunit, year, last_month, first_month, target_kind`, unit, unit, year, year)
-	if err != nil {
-		return nil, internal("Milestones", err)
-	}
-	defer rows.Close()
-	var out []planwatch.Milestone
-	for rows.Next() {
-		m, err := scanMilestone(rows)
-		if err != nil {
-			return nil, internal("Milestones", err)
-		}
-		out = append(out, m)
-	}
-	return out, internal("Milestones", rows.Err())
+	return out, internal("Milestones", err)
 }
 
 const noteColumns = `id, sector, orgunit, year, first_month, last_month, period_type, text, who, at`
@@ -196,21 +162,9 @@ func scanNote(s scanner) (planwatch.Note, error) {
 // Notes returns the notes of a unit for periods within p's year that end by
 // p's end, by period and then in the order they were added.
 func (db *DB) Notes(ctx context.Context, unit string, p planwatch.Period) ([]planwatch.Note, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+noteColumns+` FROM notes
+	out, err := engine.Query(ctx, db.r, scanNote, `SELECT `+noteColumns+` FROM notes
 		WHERE orgunit = ? AND year = ? AND last_month <= ? ORDER BY first_month, last_month, id`, unit, p.Year, p.Last)
-	if err != nil {
-		return nil, internal("Notes", err)
-	}
-	defer rows.Close()
-	var out []planwatch.Note
-	for rows.Next() {
-		n, err := scanNote(rows)
-		if err != nil {
-			return nil, internal("Notes", err)
-		}
-		out = append(out, n)
-	}
-	return out, internal("Notes", rows.Err())
+	return out, internal("Notes", err)
 }
 
 const taskColumns = `id, orgunit, sector, text, owner, year, first_month, last_month, period_type, status,
@@ -237,19 +191,7 @@ func scanTask(s scanner) (planwatch.Task, error) {
 // Tasks returns the tasks of a unit due in the year of p, by due period and
 // then in the order they were added.
 func (db *DB) Tasks(ctx context.Context, unit string, p planwatch.Period) ([]planwatch.Task, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+taskColumns+` FROM tasks
+	out, err := engine.Query(ctx, db.r, scanTask, `SELECT `+taskColumns+` FROM tasks
 		WHERE orgunit = ? AND year = ? ORDER BY last_month, first_month, id`, unit, p.Year)
-	if err != nil {
-		return nil, internal("Tasks", err)
-	}
-	defer rows.Close()
-	var out []planwatch.Task
-	for rows.Next() {
-		t, err := scanTask(rows)
-		if err != nil {
-			return nil, internal("Tasks", err)
-		}
-		out = append(out, t)
-	}
-	return out, internal("Tasks", rows.Err())
+	return out, internal("Tasks", err)
 }
