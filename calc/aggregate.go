@@ -1,6 +1,7 @@
 package calc
 
 import (
+	"sort"
 	"time"
 
 	"planwatch"
@@ -36,9 +37,24 @@ func (d *Dataset) Value(indicator, unit string, p planwatch.Period) Figure {
 }
 
 func (d *Dataset) value(ind *planwatch.Indicator, unit string, p planwatch.Period, depth int) Figure {
-	if depth > 6 {
+	if depth > 6 || (!d.years[ind.Code][p.Year] && ind.UnitAgg != planwatch.UnitRatio) {
 		return missing()
 	}
+	k := figureKey{ind.Code, unit, p}
+	d.mu.Lock()
+	f, ok := d.figures[k]
+	d.mu.Unlock()
+	if ok {
+		return f
+	}
+	f = d.compute(ind, unit, p, depth)
+	d.mu.Lock()
+	d.figures[k] = f
+	d.mu.Unlock()
+	return f
+}
+
+func (d *Dataset) compute(ind *planwatch.Indicator, unit string, p planwatch.Period, depth int) Figure {
 	if f := d.timeValue(ind, unit, p); f.OK {
 		return f
 	}
@@ -53,6 +69,11 @@ func (d *Dataset) value(ind *planwatch.Indicator, unit string, p planwatch.Perio
 	}
 	if f := d.rollUp(ind, unit, p, depth); f.OK {
 		return f
+	}
+	if d.Units != nil {
+		if _, existed := d.Units.At(unit, p.End()); existed {
+			return missing() // the code named a unit then: its own figures are all there is
+		}
 	}
 	return d.rebase(ind, unit, p, depth)
 }
@@ -232,21 +253,48 @@ func (d *Dataset) childOnPath(anc, unit string, t time.Time) (string, bool) {
 	return "", false
 }
 
+// childrenWithData lists the children of unit on day t through which units
+// holding figures of the indicator descend from it. The index for an
+// indicator and day is built once, walking up from every unit with data.
+func (d *Dataset) childrenWithData(indicator, unit string, t time.Time) []string {
+	k := childrenKey{indicator, t}
+	d.mu.Lock()
+	idx, ok := d.children[k]
+	d.mu.Unlock()
+	if !ok {
+		idx = map[string][]string{}
+		seen := map[[2]string]bool{}
+		for u := range d.values[indicator] {
+			child := u
+			for range 5 {
+				parent := d.parentAt(child, t)
+				if parent == "" {
+					break
+				}
+				if pc := [2]string{parent, child}; !seen[pc] {
+					seen[pc] = true
+					idx[parent] = append(idx[parent], child)
+				}
+				child = parent
+			}
+		}
+		for _, cs := range idx {
+			sort.Strings(cs) // a fixed order: sums come out the same every time
+		}
+		d.mu.Lock()
+		d.children[k] = idx
+		d.mu.Unlock()
+	}
+	return idx[unit]
+}
+
 // rollUp combines the figures of the unit's children by the aggregation over units.
 func (d *Dataset) rollUp(ind *planwatch.Indicator, unit string, p planwatch.Period, depth int) Figure {
 	if ind.UnitAgg != planwatch.UnitSum && ind.UnitAgg != planwatch.UnitAvg {
 		return missing() // rates, indices: never summed or averaged over units
 	}
 	t := p.End()
-	children := map[string]bool{}
-	for u := range d.values[ind.Code] {
-		if u == unit {
-			continue
-		}
-		if c, ok := d.childOnPath(unit, u, t); ok {
-			children[c] = true
-		}
-	}
+	children := d.childrenWithData(ind.Code, unit, t)
 	if len(children) == 0 {
 		return missing()
 	}
@@ -256,12 +304,12 @@ func (d *Dataset) rollUp(ind *planwatch.Indicator, unit string, p planwatch.Peri
 			expected[c] = true
 		}
 	}
-	for c := range children {
+	for _, c := range children {
 		expected[c] = true
 	}
 	f := Figure{OK: false, Vintage: planwatch.Official, Expected: len(expected)}
 	sum := 0.0
-	for c := range children {
+	for _, c := range children {
 		cf := d.value(ind, c, p, depth+1)
 		if !cf.OK {
 			continue
@@ -312,7 +360,10 @@ func (d *Dataset) rebase(ind *planwatch.Indicator, unit string, p planwatch.Peri
 			}
 			continue
 		}
-		of := d.value(ind, tr.Old, p, depth+1)
+		of := d.timeValue(ind, tr.Old, p)
+		if !of.OK {
+			of = d.rollUp(ind, tr.Old, p, depth+1) // one reform at a time: no rebasing of predecessors
+		}
 		if !of.OK {
 			continue
 		}

@@ -9,6 +9,8 @@ package calc
 
 import (
 	"context"
+	"sync"
+	"time"
 
 	"planwatch"
 )
@@ -22,6 +24,32 @@ type Dataset struct {
 	values     map[string]map[string][]planwatch.DataValue // indicator → unit → current values
 	targets    map[targetKey]planwatch.Target
 	milestones []planwatch.Milestone
+
+	// Memos of computed figures and of the children through which an
+	// indicator's data reach a unit at a date; cleared by AddValue. A Dataset
+	// is safe for concurrent readers.
+	mu       sync.Mutex
+	figures  map[figureKey]Figure
+	children map[childrenKey]map[string][]string // per indicator and day: unit → children with data
+	years    map[string]map[int]bool             // indicator → years with any value
+}
+
+type figureKey struct {
+	indicator, unit string
+	period          planwatch.Period
+}
+
+type childrenKey struct {
+	indicator string
+	at        time.Time
+}
+
+// reset forgets every memo.
+func (d *Dataset) reset() {
+	d.mu.Lock()
+	d.figures = map[figureKey]Figure{}
+	d.children = map[childrenKey]map[string][]string{}
+	d.mu.Unlock()
 }
 
 type targetKey struct {
@@ -36,9 +64,11 @@ func NewDataset(inds []planwatch.Indicator, units *planwatch.Hierarchy, values [
 		Indicators: make(map[string]planwatch.Indicator, len(inds)),
 		Units:      units,
 		values:     map[string]map[string][]planwatch.DataValue{},
+		years:      map[string]map[int]bool{},
 		targets:    map[targetKey]planwatch.Target{},
 		milestones: milestones,
 	}
+	d.reset()
 	for _, ind := range inds {
 		d.Indicators[ind.Code] = ind
 	}
@@ -55,7 +85,15 @@ func NewDataset(inds []planwatch.Indicator, units *planwatch.Hierarchy, values [
 }
 
 // AddValue adds a current value (replacing the value of the same key and basis).
+// It is not safe to call while other goroutines read the dataset.
 func (d *Dataset) AddValue(v planwatch.DataValue) {
+	if len(d.figures) > 0 {
+		d.reset()
+	}
+	if d.years[v.Indicator] == nil {
+		d.years[v.Indicator] = map[int]bool{}
+	}
+	d.years[v.Indicator][v.Period.Year] = true
 	byUnit := d.values[v.Indicator]
 	if byUnit == nil {
 		byUnit = map[string][]planwatch.DataValue{}
