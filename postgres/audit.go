@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"planwatch"
+	"planwatch/internal/engine"
 )
 
 // The audit table is written only by addAudit (INSERT) and Restore, and read
@@ -24,14 +25,8 @@ func addAudit(ctx context.Context, tx *sql.Tx, e planwatch.AuditEntry) error {
 // changes). An entry without a time gets the store's Now. EINVALID if an entry
 // has no action.
 func (db *DB) RecordAudit(ctx context.Context, entries ...planwatch.AuditEntry) error {
-	var problems []planwatch.Problem
-	for i, e := range entries {
-		if strings.TrimSpace(e.Action) == "" {
-			problems = append(problems, planwatch.Problem{Row: i + 1, Column: "action", Reason: "thiếu hành động (action required)"})
-		}
-	}
-	if len(problems) > 0 {
-		return invalid(problems)
+	if problems := engine.CheckAudit(entries); len(problems) > 0 {
+		return engine.Invalid(problems)
 	}
 	now := db.now()
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
@@ -87,20 +82,7 @@ func (db *DB) Audit(ctx context.Context, q planwatch.AuditQuery) ([]planwatch.Au
 }
 
 func auditRows(ctx context.Context, q queryer, query string, args ...any) ([]planwatch.AuditEntry, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []planwatch.AuditEntry
-	for rows.Next() {
-		e, err := scanAudit(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return engine.Query(ctx, q, scanAudit, query, args...)
 }
 
 func scanAudit(s scanner) (planwatch.AuditEntry, error) {

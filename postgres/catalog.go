@@ -3,25 +3,18 @@ package postgres
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
-	"fmt"
 	"time"
 
 	"planwatch"
+	"planwatch/internal/engine"
 )
 
 // SaveIndicators inserts or replaces indicators by code, in one transaction,
 // recording an indicator.set audit entry for each one that is new or changed.
 // EINVALID, listing every invalid indicator, if one fails Validate.
 func (db *DB) SaveIndicators(ctx context.Context, inds []planwatch.Indicator, by string) error {
-	var problems []planwatch.Problem
-	for i := range inds {
-		if err := inds[i].Validate(); err != nil {
-			problems = append(problems, planwatch.Problem{Row: i + 1, Column: "code", Value: inds[i].Code, Reason: planwatch.ErrorMessage(err)})
-		}
-	}
-	if len(problems) > 0 {
-		return invalid(problems)
+	if problems := engine.CheckIndicators(inds); len(problems) > 0 {
+		return engine.Invalid(problems)
 	}
 	now := db.now()
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
@@ -34,15 +27,8 @@ func (db *DB) SaveIndicators(ctx context.Context, inds []planwatch.Indicator, by
 		if err != nil {
 			return err
 		}
-		old := map[string]planwatch.Indicator{}
-		for _, ind := range existing {
-			old[ind.Code] = ind
-		}
-		for _, ind := range inds {
-			prev, had := old[ind.Code]
-			if had && prev == ind {
-				continue
-			}
+		for _, c := range engine.IndicatorChanges(existing, inds, now, by) {
+			ind := &c.Indicator
 			if _, err := tx.ExecContext(ctx, `INSERT INTO indicators
 				(code, name_vi, name_en, unit, sector, kind, time_agg, unit_agg, direction, decimals, numerator, denominator, periodicity)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
@@ -54,14 +40,9 @@ func (db *DB) SaveIndicators(ctx context.Context, inds []planwatch.Indicator, by
 				string(ind.UnitAgg), int(ind.Direction), ind.Decimals, ind.Numerator, ind.Denominator, ind.Periodicity); err != nil {
 				return err
 			}
-			e := planwatch.AuditEntry{At: now, By: by, Action: "indicator.set", Entity: ind.Code, New: jsonText(ind)}
-			if had {
-				e.Old = jsonText(prev)
-			}
-			if err := addAudit(ctx, tx, e); err != nil {
+			if err := addAudit(ctx, tx, c.Audit); err != nil {
 				return err
 			}
-			old[ind.Code] = ind
 		}
 		return nil
 	})
@@ -81,26 +62,7 @@ type queryer interface {
 }
 
 func indicators(ctx context.Context, q queryer) ([]planwatch.Indicator, error) {
-	rows, err := q.QueryContext(ctx, `SELECT code, name_vi, name_en, unit, sector, kind, time_agg, unit_agg,
-		direction, decimals, numerator, denominator, periodicity FROM indicators ORDER BY code`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []planwatch.Indicator
-	for rows.Next() {
-		var ind planwatch.Indicator
-		var kind, timeAgg, unitAgg string
-		var dir int
-		if err := rows.Scan(&ind.Code, &ind.NameVI, &ind.NameEN, &ind.Unit, &ind.Sector, &kind, &timeAgg, &unitAgg,
-			&dir, &ind.Decimals, &ind.Numerator, &ind.Denominator, &ind.Periodicity); err != nil {
-			return nil, err
-		}
-		ind.Kind, ind.TimeAgg, ind.UnitAgg = planwatch.Kind(kind), planwatch.TimeAgg(timeAgg), planwatch.UnitAgg(unitAgg)
-		ind.Direction = planwatch.Direction(dir)
-		out = append(out, ind)
-	}
-	return out, rows.Err()
+	return engine.Query(ctx, q, engine.ScanIndicator, `SELECT `+engine.IndicatorColumns+` FROM indicators ORDER BY code`)
 }
 
 // SaveOrgUnits inserts or replaces unit versions (by code and valid-from) and
@@ -108,25 +70,8 @@ func indicators(ctx context.Context, q queryer) ([]planwatch.Indicator, error) {
 // orgunits.save audit entry. EINVALID, listing every bad row, if a unit has no
 // code or name or a transition no old or new code.
 func (db *DB) SaveOrgUnits(ctx context.Context, units []planwatch.OrgUnit, transitions []planwatch.Transition, by string) error {
-	var problems []planwatch.Problem
-	for i, u := range units {
-		if u.Code == "" {
-			problems = append(problems, planwatch.Problem{Row: i + 1, Column: "code", Reason: "thiếu mã đơn vị (unit code required)"})
-		}
-		if u.Name == "" {
-			problems = append(problems, planwatch.Problem{Row: i + 1, Column: "name", Value: u.Code, Reason: "thiếu tên đơn vị (unit name required)"})
-		}
-		if !u.ValidTo.IsZero() && !u.ValidTo.After(u.ValidFrom) {
-			problems = append(problems, planwatch.Problem{Row: i + 1, Column: "valid_to", Value: u.ValidTo.Format("2006-01-02"), Reason: "phải sau ngày bắt đầu hiệu lực (must be after valid_from)"})
-		}
-	}
-	for i, t := range transitions {
-		if t.Old == "" || t.New == "" {
-			problems = append(problems, planwatch.Problem{Row: i + 1, Column: "transition", Value: t.Old + "→" + t.New, Reason: "thiếu mã cũ hoặc mới (old and new codes required)"})
-		}
-	}
-	if len(problems) > 0 {
-		return invalid(problems)
+	if problems := engine.CheckOrgUnits(units, transitions); len(problems) > 0 {
+		return engine.Invalid(problems)
 	}
 	now := db.now()
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
@@ -187,8 +132,7 @@ func (db *DB) SaveOrgUnits(ctx context.Context, units []planwatch.OrgUnit, trans
 				return err
 			}
 		}
-		return addAudit(ctx, tx, planwatch.AuditEntry{At: now, By: by, Action: "orgunits.save",
-			Detail: fmt.Sprintf("%d unit versions, %d transitions", len(units), len(transitions))})
+		return addAudit(ctx, tx, engine.OrgUnitsEntry(now, by, units, transitions))
 	})
 	return internal("SaveOrgUnits", err)
 }
@@ -200,23 +144,14 @@ func (db *DB) OrgUnits(ctx context.Context) ([]planwatch.OrgUnit, error) {
 }
 
 func orgUnits(ctx context.Context, q queryer) ([]planwatch.OrgUnit, error) {
-	rows, err := q.QueryContext(ctx, `SELECT code, valid_from, valid_to, name, full_name, type, name_en, parent, level
-		FROM orgunits ORDER BY code, valid_from`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []planwatch.OrgUnit
-	for rows.Next() {
+	return engine.Query(ctx, q, func(s engine.Scanner) (planwatch.OrgUnit, error) {
 		var u planwatch.OrgUnit
 		var from, to sql.NullTime
-		if err := rows.Scan(&u.Code, &from, &to, &u.Name, &u.FullName, &u.Type, &u.NameEN, &u.Parent, &u.Level); err != nil {
-			return nil, err
-		}
+		err := s.Scan(&u.Code, &from, &to, &u.Name, &u.FullName, &u.Type, &u.NameEN, &u.Parent, &u.Level)
 		u.ValidFrom, u.ValidTo = fromDate(from), fromDate(to)
-		out = append(out, u)
-	}
-	return out, rows.Err()
+		return u, err
+	}, `SELECT code, valid_from, valid_to, name, full_name, type, name_en, parent, level
+		FROM orgunits ORDER BY code, valid_from`)
 }
 
 // Transitions lists every transition, by date, old and new code.
@@ -226,38 +161,11 @@ func (db *DB) Transitions(ctx context.Context) ([]planwatch.Transition, error) {
 }
 
 func transitions(ctx context.Context, q queryer) ([]planwatch.Transition, error) {
-	rows, err := q.QueryContext(ctx, `SELECT old, new, date, "full", basis, weight FROM transitions ORDER BY date, old, new`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []planwatch.Transition
-	for rows.Next() {
+	return engine.Query(ctx, q, func(s engine.Scanner) (planwatch.Transition, error) {
 		var t planwatch.Transition
 		var d sql.NullTime
-		if err := rows.Scan(&t.Old, &t.New, &d, &t.Full, &t.Basis, &t.Weight); err != nil {
-			return nil, err
-		}
+		err := s.Scan(&t.Old, &t.New, &d, &t.Full, &t.Basis, &t.Weight)
 		t.Date = fromDate(d)
-		out = append(out, t)
-	}
-	return out, rows.Err()
-}
-
-// jsonText renders a value for the Old and New fields of the audit trail.
-func jsonText(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprint(v)
-	}
-	return string(b)
-}
-
-// invalid is the error of a rejected input, listing every problem.
-func invalid(problems []planwatch.Problem) error {
-	return &planwatch.Error{
-		Code:     planwatch.EINVALID,
-		Message:  fmt.Sprintf("%d lỗi, không có gì được lưu (%d problems, nothing was stored)", len(problems), len(problems)),
-		Problems: problems,
-	}
+		return t, err
+	}, `SELECT old, new, date, "full", basis, weight FROM transitions ORDER BY date, old, new`)
 }

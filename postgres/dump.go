@@ -6,6 +6,7 @@ import (
 	"iter"
 
 	"planwatch"
+	"planwatch/internal/engine"
 )
 
 var (
@@ -23,87 +24,38 @@ func (db *DB) Dump(ctx context.Context) iter.Seq2[planwatch.Record, error] {
 			return
 		}
 		defer tx.Rollback()
-		each := func(query string, scan func(*sql.Rows) (planwatch.Record, error)) bool {
-			rows, err := tx.QueryContext(ctx, query)
-			if err != nil {
-				yield(planwatch.Record{}, internal("Dump", err))
-				return false
-			}
-			defer rows.Close()
-			for rows.Next() {
-				r, err := scan(rows)
-				if err != nil {
-					yield(planwatch.Record{}, internal("Dump", err))
-					return false
-				}
-				if !yield(r, nil) {
-					return false
-				}
-			}
-			if err := rows.Err(); err != nil {
-				yield(planwatch.Record{}, internal("Dump", err))
-				return false
-			}
-			return true
-		}
+		d := &engine.Dump{Ctx: ctx, Q: tx, Yield: yield, Wrap: func(err error) error { return internal("Dump", err) }}
 		inds, err := indicators(ctx, tx)
-		if err != nil {
-			yield(planwatch.Record{}, internal("Dump", err))
+		if !engine.DumpAll(d, inds, err, func(ind *planwatch.Indicator) planwatch.Record { return planwatch.Record{Indicator: ind} }) {
 			return
-		}
-		for i := range inds {
-			if !yield(planwatch.Record{Indicator: &inds[i]}, nil) {
-				return
-			}
 		}
 		units, err := orgUnits(ctx, tx)
-		if err != nil {
-			yield(planwatch.Record{}, internal("Dump", err))
+		if !engine.DumpAll(d, units, err, func(u *planwatch.OrgUnit) planwatch.Record { return planwatch.Record{OrgUnit: u} }) {
 			return
-		}
-		for i := range units {
-			if !yield(planwatch.Record{OrgUnit: &units[i]}, nil) {
-				return
-			}
 		}
 		trans, err := transitions(ctx, tx)
-		if err != nil {
-			yield(planwatch.Record{}, internal("Dump", err))
-			return
-		}
-		for i := range trans {
-			if !yield(planwatch.Record{Transition: &trans[i]}, nil) {
-				return
-			}
-		}
-		_ = each(`SELECT `+valueColumns+` FROM datavalues d ORDER BY d.id`, func(r *sql.Rows) (planwatch.Record, error) {
-			_, v, err := scanValue(r)
+		_ = engine.DumpAll(d, trans, err, func(t *planwatch.Transition) planwatch.Record {
+			return planwatch.Record{Transition: t}
+		}) && d.Rows(`SELECT `+valueColumns+` FROM datavalues d ORDER BY d.id`, func(s engine.Scanner) (planwatch.Record, error) {
+			_, v, err := scanValue(s)
 			return planwatch.Record{Value: &v}, err
-		}) && each(`SELECT `+targetColumns+` FROM targets ORDER BY tk, version`, func(r *sql.Rows) (planwatch.Record, error) {
-			t, err := scanTarget(r)
+		}) && d.Rows(`SELECT `+targetColumns+` FROM targets ORDER BY tk, version`, func(s engine.Scanner) (planwatch.Record, error) {
+			t, err := scanTarget(s)
 			return planwatch.Record{Target: &t}, err
-		}) && each(`SELECT `+milestoneColumns+` FROM milestones ORDER BY mk`, func(r *sql.Rows) (planwatch.Record, error) {
-			m, err := scanMilestone(r)
+		}) && d.Rows(`SELECT `+milestoneColumns+` FROM milestones ORDER BY mk`, func(s engine.Scanner) (planwatch.Record, error) {
+			m, err := scanMilestone(s)
 			return planwatch.Record{Milestone: &m}, err
-		}) && each(`SELECT `+noteColumns+` FROM notes ORDER BY id`, func(r *sql.Rows) (planwatch.Record, error) {
-			n, err := scanNote(r)
+		}) && d.Rows(`SELECT `+noteColumns+` FROM notes ORDER BY id`, func(s engine.Scanner) (planwatch.Record, error) {
+			n, err := scanNote(s)
 			return planwatch.Record{Note: &n}, err
-		}) && each(`SELECT `+taskColumns+` FROM tasks ORDER BY id`, func(r *sql.Rows) (planwatch.Record, error) {
-			t, err := scanTask(r)
+		}) && d.Rows(`SELECT `+taskColumns+` FROM tasks ORDER BY id`, func(s engine.Scanner) (planwatch.Record, error) {
+			t, err := scanTask(s)
 			return planwatch.Record{Task: &t}, err
-		}) && each(`SELECT id, at, at_ns, who, src, action, entity, old, new, detail FROM audit ORDER BY id`, func(r *sql.Rows) (planwatch.Record, error) {
-			e, err := scanAudit(r)
+		}) && d.Rows(`SELECT id, at, at_ns, who, src, action, entity, old, new, detail FROM audit ORDER BY id`, func(s engine.Scanner) (planwatch.Record, error) {
+			e, err := scanAudit(s)
 			return planwatch.Record{Audit: &e}, err
 		})
 	}
-}
-
-// restoredHead is what Restore keeps of the latest revision of each key and
-// vintage, to set the current values at the end.
-type restoredHead struct {
-	id       int64
-	v        planwatch.DataValue
-	revision int
 }
 
 // Restore stores records as they are, in one transaction on the primary:
@@ -119,32 +71,24 @@ func (db *DB) Restore(ctx context.Context, records iter.Seq2[planwatch.Record, e
 		if used {
 			return planwatch.Errorf(planwatch.ECONFLICT, "cơ sở dữ liệu đích không trống (the target database is not empty)")
 		}
-		heads := map[string]*[4]*restoredHead{}
-		var keys []string
+		var heads engine.Heads
 		for r, err := range records {
 			if err != nil {
 				return err
 			}
-			if err := restoreOne(ctx, tx, r, heads, &keys); err != nil {
+			if err := restoreOne(ctx, tx, r, &heads); err != nil {
 				return err
 			}
 		}
-		for _, k := range keys {
-			hs := heads[k]
-			var revs []planwatch.DataValue
-			var some *restoredHead
-			for _, h := range hs {
-				if h != nil {
-					revs, some = append(revs, h.v), h
-				}
-			}
+		for _, k := range heads.Keys() {
 			var cur *int64
-			if c, ok := planwatch.Current(revs); ok {
-				cur = &hs[c.Vintage].id
+			if h, ok := heads.Current(k); ok {
+				cur = &h.ID
 			}
-			p := some.v.Period
+			key := heads.Key(k)
+			p := key.Period
 			if _, err := tx.ExecContext(ctx, `INSERT INTO value_heads (k, current_id, indicator, orgunit, start_month, end_month)
-				VALUES ($1, $2, $3, $4, $5, $6)`, k, cur, some.v.Indicator, some.v.Unit, p.Year*100+p.First, p.Year*100+p.Last); err != nil {
+				VALUES ($1, $2, $3, $4, $5, $6)`, k, cur, key.Indicator, key.Unit, p.Year*100+p.First, p.Year*100+p.Last); err != nil {
 				return err
 			}
 		}
@@ -159,7 +103,7 @@ func (db *DB) Restore(ctx context.Context, records iter.Seq2[planwatch.Record, e
 	return internal("Restore", err)
 }
 
-func restoreOne(ctx context.Context, tx *sql.Tx, r planwatch.Record, heads map[string]*[4]*restoredHead, keys *[]string) error {
+func restoreOne(ctx context.Context, tx *sql.Tx, r planwatch.Record, heads *engine.Heads) error {
 	var err error
 	switch {
 	case r.Indicator != nil:
@@ -189,18 +133,7 @@ func restoreOne(ctx context.Context, tx *sql.Tx, r planwatch.Record, heads map[s
 		if err := c.insert(ctx, tx); err != nil {
 			return err
 		}
-		k := v.Key.String()
-		hs := heads[k]
-		if hs == nil {
-			hs = new([4]*restoredHead)
-			heads[k] = hs
-			*keys = append(*keys, k)
-		}
-		if v.Vintage >= planwatch.Estimate && v.Vintage <= planwatch.Official {
-			if h := hs[v.Vintage]; h == nil || v.Revision > h.revision {
-				hs[v.Vintage] = &restoredHead{id: id, v: *v, revision: v.Revision}
-			}
-		}
+		heads.Add(id, v)
 	case r.Target != nil:
 		err = insertTarget(ctx, tx, r.Target)
 	case r.Milestone != nil:

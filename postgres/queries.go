@@ -10,10 +10,11 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"planwatch"
+	"planwatch/internal/engine"
 )
 
 // scanner is a *sql.Rows or *sql.Row.
-type scanner interface{ Scan(dest ...any) error }
+type scanner = engine.Scanner
 
 const valueColumns = `d.id, d.indicator, d.orgunit, d.year, d.first_month, d.last_month, d.period_type, d.basis,
 	d.vintage, d.revision, d.value, d.yoy, d.plan_pct, d.vs_ref, d.comment, d.deleted, d.source_kind, d.source_ref,
@@ -96,20 +97,10 @@ func (db *DB) Revisions(ctx context.Context, k planwatch.Key) ([]planwatch.DataV
 }
 
 func values(ctx context.Context, q queryer, query string, args ...any) ([]planwatch.DataValue, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []planwatch.DataValue
-	for rows.Next() {
-		_, v, err := scanValue(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return engine.Query(ctx, q, func(s scanner) (planwatch.DataValue, error) {
+		_, v, err := scanValue(s)
+		return v, err
+	}, query, args...)
 }
 
 const targetColumns = `indicator, orgunit, year, kind, version, value, adjusted, adopted, source_kind, source_ref,
@@ -152,20 +143,7 @@ func (db *DB) TargetHistory(ctx context.Context, indicator, unit string) ([]plan
 }
 
 func targets(ctx context.Context, q queryer, query string, args ...any) ([]planwatch.Target, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []planwatch.Target
-	for rows.Next() {
-		t, err := scanTarget(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return engine.Query(ctx, q, scanTarget, query, args...)
 }
 
 const milestoneColumns = `indicator, orgunit, year, first_month, last_month, period_type, share, bound, target_kind,
@@ -193,20 +171,7 @@ func (db *DB) Milestones(ctx context.Context, unit string, year int) ([]planwatc
 }
 
 func milestones(ctx context.Context, q queryer, query string, args ...any) ([]planwatch.Milestone, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []planwatch.Milestone
-	for rows.Next() {
-		m, err := scanMilestone(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return engine.Query(ctx, q, scanMilestone, query, args...)
 }
 
 const noteColumns = `id, sector, orgunit, year, first_month, last_month, period_type, text, who, at, at_ns`
@@ -229,20 +194,7 @@ func (db *DB) Notes(ctx context.Context, unit string, p planwatch.Period) ([]pla
 }
 
 func notes(ctx context.Context, q queryer, query string, args ...any) ([]planwatch.Note, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []planwatch.Note
-	for rows.Next() {
-		n, err := scanNote(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+	return engine.Query(ctx, q, scanNote, query, args...)
 }
 
 const taskColumns = `id, orgunit, sector, text, owner, year, first_month, last_month, period_type, status,
@@ -277,18 +229,5 @@ func (db *DB) Tasks(ctx context.Context, unit string, p planwatch.Period) ([]pla
 }
 
 func tasks(ctx context.Context, q queryer, query string, args ...any) ([]planwatch.Task, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []planwatch.Task
-	for rows.Next() {
-		t, err := scanTask(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return engine.Query(ctx, q, scanTask, query, args...)
 }
