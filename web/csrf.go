@@ -64,7 +64,7 @@ func (k *csrfKeys) token(w http.ResponseWriter, r *http.Request) string {
 func (k *csrfKeys) check(w http.ResponseWriter, r *http.Request) error {
 	c, err := r.Cookie(csrfCookie)
 	if err != nil {
-		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "application/json" {
+		if !simpleContentType(r.Header.Get("Content-Type")) {
 			return nil
 		}
 		return planwatch.Errorf(planwatch.EFORBIDDEN, "phiên làm việc đã hết hạn, hãy tải lại trang / session expired: reload the page and try again")
@@ -82,3 +82,14 @@ func (k *csrfKeys) check(w http.ResponseWriter, r *http.Request) error {
 
 // maxUpload bounds request bodies (uploads included).
 const maxUpload = 64 << 20
+
+// simpleContentType reports whether a cross-site page could send a body of
+// this type without a CORS preflight (a form post or text/plain).
+func simpleContentType(ct string) bool {
+	mt, _, _ := mime.ParseMediaType(ct)
+	switch mt {
+	case "", "application/x-www-form-urlencoded", "multipart/form-data", "text/plain":
+		return true
+	}
+	return false
+}

@@ -54,6 +54,8 @@ func (s *Server) routeTable(static http.Handler) []route {
 		{"GET /api/analytics/indicators/{code}", AccessRead, h(s.apiIndicatorAnalytics)},
 		{"POST /api/extract", AccessRead, h(s.apiExtract)},
 		{"GET /api/reports/{unit}/{period}", AccessRead, h(s.apiReport)},
+		{"GET /api/dataValueSets", AccessRead, h(s.getDataValueSets)},
+		{"POST /api/dataValueSets", AccessWrite, h(s.postDataValueSets)},
 	}
 }
 

@@ -1,0 +1,152 @@
+package web
+
+import (
+	"bytes"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+
+	"planwatch"
+	"planwatch/dhis2"
+	"planwatch/exchange"
+)
+
+// maxDataValueSetBytes bounds a pushed data value set.
+const maxDataValueSetBytes = 64 << 20
+
+// postDataValueSets accepts the payloads DHIS2 clients push to
+// /api/dataValueSets (JSON, CSV, DXF2 XML, ADX), with the id scheme by code,
+// and answers with an import summary shaped like DHIS2's. The whole set is
+// checked and authorised value by value, then stored or not at all; dryRun=true
+// only checks.
+func (s *Server) postDataValueSets(w http.ResponseWriter, r *http.Request) error {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxDataValueSetBytes))
+	if err != nil {
+		return planwatch.Errorf(planwatch.EINVALID, "nội dung quá lớn hoặc không đọc được / body too large or unreadable: %v", err)
+	}
+	f := dataValueSetFormat(r, body)
+	if f == exchange.Unknown {
+		return planwatch.Errorf(planwatch.EINVALID, "định dạng không hỗ trợ / unsupported Content-Type %q: use application/json, application/csv, application/xml or application/adx+xml", r.Header.Get("Content-Type"))
+	}
+	snap, err := s.snapshot(r.Context())
+	if err != nil {
+		return err
+	}
+	opts := exchange.Options{Ref: "api/dataValueSets", By: userName(r.Context()), Now: s.now(),
+		Indicators: snap.ds.Indicators, Units: map[string]bool{}, DryRun: r.URL.Query().Get("dryRun") == "true"}
+	for _, code := range snap.ds.Units.Codes() {
+		opts.Units[code] = true
+	}
+	cs, conflicts, err := exchange.Read(f, bytes.NewReader(body), opts)
+	if err != nil && planwatch.ErrorCode(err) != planwatch.EINVALID {
+		return err
+	}
+	if err != nil || len(conflicts) > 0 {
+		writeJSON(w, http.StatusConflict, exchange.Summarize(planwatch.ApplyResult{}, conflicts, err, opts.DryRun))
+		return nil
+	}
+	for _, v := range cs.Values {
+		if err := s.allowWrite(r.Context(), AccessWrite, Scope{Unit: v.Unit, Indicator: v.Indicator, Sector: snap.ds.Indicators[v.Indicator].Sector}); err != nil {
+			return err
+		}
+	}
+	cs.DryRun = opts.DryRun
+	res, err := s.apply(r, cs)
+	if err != nil && planwatch.ErrorCode(err) != planwatch.EINVALID {
+		return err
+	}
+	status := http.StatusOK
+	if err != nil {
+		status = http.StatusConflict
+	}
+	writeJSON(w, status, exchange.Summarize(res, nil, err, opts.DryRun))
+	return nil
+}
+
+func dataValueSetFormat(r *http.Request, body []byte) exchange.Format {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	switch mt {
+	case "application/json":
+		return exchange.DHIS2JSON
+	case "application/csv", "text/csv":
+		return exchange.DHIS2CSV
+	case "application/adx+xml":
+		return exchange.ADX
+	case "application/xml", "text/xml":
+		if bytes.Contains(body[:min(len(body), 4096)], []byte("urn:ihe:qrph:adx")) {
+			return exchange.ADX
+		}
+		return exchange.DHIS2XML
+	}
+	return exchange.Detect("", body[:min(len(body), 4096)])
+}
+
+// getDataValueSets exports current values as a DHIS2 data value set (JSON by
+// default; CSV with format=csv or Accept: application/csv), filtered like
+// DHIS2's: dataElement, orgUnit, period (repeatable), startDate/endDate as
+// YYYY-MM-DD.
+func (s *Server) getDataValueSets(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	vq := planwatch.ValueQuery{Indicators: q["dataElement"], Units: q["orgUnit"]}
+	var periods []planwatch.Period
+	for _, id := range q["period"] {
+		p, err := dhis2.ParsePeriod(id)
+		if err != nil {
+			return planwatch.Errorf(planwatch.EINVALID, "period %q: %v", id, err)
+		}
+		periods = append(periods, p)
+	}
+	if d := q.Get("startDate"); d != "" {
+		vq.FromMonth = monthOf(d)
+	}
+	if d := q.Get("endDate"); d != "" {
+		vq.ToMonth = monthOf(d)
+	}
+	values, err := s.store.Values(r.Context(), vq)
+	if err != nil {
+		return err
+	}
+	if len(periods) > 0 {
+		kept := values[:0]
+		for _, v := range values {
+			for _, p := range periods {
+				if v.Period.SameMonths(p) {
+					kept = append(kept, v)
+					break
+				}
+			}
+		}
+		values = kept
+	}
+	snap, err := s.snapshot(r.Context())
+	if err != nil {
+		return err
+	}
+	f, ctype := exchange.DHIS2JSON, "application/json; charset=utf-8"
+	if q.Get("format") == "csv" || strings.Contains(r.Header.Get("Accept"), "csv") {
+		f, ctype = exchange.DHIS2CSV, "application/csv; charset=utf-8"
+	}
+	var b bytes.Buffer
+	if err := exchange.Write(f, &b, values, snap.ds.Indicators, dhis2.Mapping{}); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", ctype)
+	_, err = w.Write(b.Bytes())
+	return err
+}
+
+// monthOf turns YYYY-MM-DD (or YYYY-MM) into YYYYMM; 0 when malformed.
+func monthOf(d string) int {
+	if len(d) < 7 || d[4] != '-' {
+		return 0
+	}
+	n := 0
+	for _, c := range d[:4] + d[5:7] {
+		if c < '0' || c > '9' {
+			return 0
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
