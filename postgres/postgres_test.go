@@ -58,6 +58,13 @@ func TestConformance(t *testing.T) {
 	})
 }
 
+func TestAccounts(t *testing.T) {
+	storetest.RunAccounts(t, func(t *testing.T) planwatch.Store {
+		db, _ := open(t)
+		return db
+	})
+}
+
 // TestAuditTruncate: TRUNCATE skips row triggers; a statement trigger refuses it.
 func TestAuditTruncate(t *testing.T) {
 	db, dsn := open(t)

@@ -55,6 +55,10 @@ func TestStore(t *testing.T) {
 	})
 }
 
+func TestAccounts(t *testing.T) {
+	storetest.RunAccounts(t, func(t *testing.T) planwatch.Store { return openTemp(t) })
+}
+
 func TestMemory(t *testing.T) {
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, ":memory:")

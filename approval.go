@@ -1,0 +1,123 @@
+package planwatch
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// ApprovalState is where a unit's figures for a period stand in the approval
+// workflow (phê duyệt: approval). Without any record a unit-period is open.
+type ApprovalState string
+
+const (
+	ApprovalOpen      ApprovalState = "open"      // being entered (also after a planner unlocks)
+	ApprovalSubmitted ApprovalState = "submitted" // the reporter says it is complete
+	ApprovalReturned  ApprovalState = "returned"  // a planner sent it back with a comment
+	ApprovalApproved  ApprovalState = "approved"  // a planner approved it: entry is locked
+)
+
+// Approval is the current state of one unit and period, with who set it,
+// when and why.
+type Approval struct {
+	Unit    string        `json:"orgunit"`
+	Period  Period        `json:"period"`
+	State   ApprovalState `json:"state"`
+	By      string        `json:"by"`
+	At      time.Time     `json:"at"`
+	Comment string        `json:"comment,omitempty"`
+}
+
+// Covers reports whether a value of unit for period v falls under this
+// approval: same unit, and v's months within the approved period.
+func (a Approval) Covers(unit string, v Period) bool {
+	return a.Unit == unit && a.Period.Contains(v)
+}
+
+// Locked reports whether the approval forbids entry.
+func (a Approval) Locked() bool { return a.State == ApprovalApproved }
+
+// ApprovalQuery selects approvals; zero fields mean "any".
+type ApprovalQuery struct {
+	Units []string
+	Year  int
+	State ApprovalState
+}
+
+// ApprovalStore keeps the current approval state of each unit and period;
+// the history of changes is the audit trail, written by the caller with
+// RecordAudit.
+type ApprovalStore interface {
+	// SetApproval records the new state of a unit and period, replacing the
+	// previous one. EINVALID if the unit, period or state is missing or unknown.
+	SetApproval(ctx context.Context, a Approval) error
+	// Approvals lists approvals matching q, ordered by unit and period.
+	Approvals(ctx context.Context, q ApprovalQuery) ([]Approval, error)
+}
+
+// ValidApprovalState reports whether s is a known state.
+func ValidApprovalState(s ApprovalState) bool {
+	switch s {
+	case ApprovalOpen, ApprovalSubmitted, ApprovalReturned, ApprovalApproved:
+		return true
+	}
+	return false
+}
+
+// Validate checks an approval before it is stored.
+func (a *Approval) Validate() error {
+	if a.Unit == "" || a.Period.IsZero() {
+		return Errorf(EINVALID, "phê duyệt cần đơn vị và kỳ / an approval needs a unit and a period")
+	}
+	if !ValidApprovalState(a.State) {
+		return Errorf(EINVALID, "trạng thái phê duyệt không hợp lệ %q / unknown approval state %q", a.State, a.State)
+	}
+	return nil
+}
+
+// CheckLocked returns ECONFLICT, naming every unit and period concerned, when
+// a change set writes values under an approved (locked) unit-period. Callers
+// consult it before Apply; it does not depend on the storage engine.
+func CheckLocked(ctx context.Context, as ApprovalStore, cs *ChangeSet) error {
+	if as == nil || len(cs.Values) == 0 {
+		return nil
+	}
+	units := map[string]bool{}
+	var list []string
+	for _, v := range cs.Values {
+		if !units[v.Unit] {
+			units[v.Unit] = true
+			list = append(list, v.Unit)
+		}
+	}
+	approvals, err := as.Approvals(ctx, ApprovalQuery{Units: list, State: ApprovalApproved})
+	if err != nil {
+		return err
+	}
+	if len(approvals) == 0 {
+		return nil
+	}
+	e := &Error{Code: ECONFLICT}
+	seen := map[string]bool{}
+	for i, v := range cs.Values {
+		for _, a := range approvals {
+			if !a.Locked() || !a.Covers(v.Unit, v.Period) {
+				continue
+			}
+			if k := a.Unit + "/" + a.Period.ID(); !seen[k] {
+				seen[k] = true
+				if e.Message == "" {
+					e.Message = fmt.Sprintf("số liệu của đơn vị %s kỳ %s đã được phê duyệt và khóa; cần người lập kế hoạch mở khóa / figures of unit %s for %s are approved and locked: a planner must unlock them first",
+						a.Unit, a.Period.ID(), a.Unit, a.Period.ID())
+				}
+			}
+			e.Problems = append(e.Problems, Problem{Row: i + 1, Column: v.Indicator, Value: v.Unit + " " + v.Period.ID(),
+				Reason: fmt.Sprintf("đã phê duyệt, bị khóa / approved and locked (%s %s)", a.Unit, a.Period.ID())})
+			break
+		}
+	}
+	if len(e.Problems) == 0 {
+		return nil
+	}
+	return e
+}

@@ -1,0 +1,235 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+
+	"planwatch"
+	"planwatch/internal/engine"
+)
+
+// Accounts, sessions, login attempts and approvals (migration 010).
+
+var (
+	_ planwatch.AccountStore  = (*DB)(nil)
+	_ planwatch.ApprovalStore = (*DB)(nil)
+)
+
+// loginAttemptsKept is how long login attempts are kept for rate limiting.
+const loginAttemptsKept = 24 * time.Hour
+
+func codesJSON(ss []string) string {
+	if ss == nil {
+		ss = []string{}
+	}
+	b, _ := json.Marshal(ss)
+	return string(b)
+}
+
+func codesOf(s string) []string {
+	var out []string
+	_ = json.Unmarshal([]byte(s), &out)
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// CreateAccount adds an account. EINVALID if it fails Validate, ECONFLICT if
+// the name is taken.
+func (db *DB) CreateAccount(ctx context.Context, a planwatch.Account) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	if a.Created.IsZero() {
+		a.Created = db.now()
+	}
+	res, err := db.w.ExecContext(ctx, `INSERT INTO accounts (name, password_hash, role, units, sectors, indicators, disabled, created)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING`,
+		a.Name, a.PasswordHash, a.Role, codesJSON(a.Units), codesJSON(a.Sectors), codesJSON(a.Indicators), boolInt(a.Disabled), formatTime(a.Created))
+	if err != nil {
+		return internal("CreateAccount", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return planwatch.Errorf(planwatch.ECONFLICT, "tài khoản %q đã có / account %q exists", a.Name, a.Name)
+	}
+	return nil
+}
+
+// UpdateAccount replaces the role, scopes, hash and disabled flag of an
+// account. EINVALID if it fails Validate, ENOTFOUND if there is none.
+func (db *DB) UpdateAccount(ctx context.Context, a planwatch.Account) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	res, err := db.w.ExecContext(ctx, `UPDATE accounts SET password_hash = ?, role = ?, units = ?, sectors = ?, indicators = ?, disabled = ?
+		WHERE name = ?`,
+		a.PasswordHash, a.Role, codesJSON(a.Units), codesJSON(a.Sectors), codesJSON(a.Indicators), boolInt(a.Disabled), a.Name)
+	if err != nil {
+		return internal("UpdateAccount", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return planwatch.Errorf(planwatch.ENOTFOUND, "không có tài khoản %q / no account %q", a.Name, a.Name)
+	}
+	return nil
+}
+
+const accountColumns = `name, password_hash, role, units, sectors, indicators, disabled, created`
+
+func scanAccount(s scanner) (planwatch.Account, error) {
+	var a planwatch.Account
+	var units, sectors, inds, created string
+	var disabled int
+	err := s.Scan(&a.Name, &a.PasswordHash, &a.Role, &units, &sectors, &inds, &disabled, &created)
+	a.Units, a.Sectors, a.Indicators = codesOf(units), codesOf(sectors), codesOf(inds)
+	a.Disabled, a.Created = disabled != 0, parseTime(created)
+	return a, err
+}
+
+// Account returns one account. ENOTFOUND if there is none of that name. It
+// reads through the writer, so that a sign-in sees a change made just before.
+func (db *DB) Account(ctx context.Context, name string) (planwatch.Account, error) {
+	a, err := scanAccount(db.w.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE name = ?`, name))
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, planwatch.Errorf(planwatch.ENOTFOUND, "không có tài khoản %q / no account %q", name, name)
+	}
+	return a, internal("Account", err)
+}
+
+// Accounts lists every account ordered by name.
+func (db *DB) Accounts(ctx context.Context) ([]planwatch.Account, error) {
+	out, err := engine.Query(ctx, db.r, scanAccount, `SELECT `+accountColumns+` FROM accounts ORDER BY name`)
+	return out, internal("Accounts", err)
+}
+
+// CreateSession stores a new session. ECONFLICT if the id hash exists,
+// ENOTFOUND if the user does not.
+func (db *DB) CreateSession(ctx context.Context, s planwatch.Session) error {
+	_, err := db.w.ExecContext(ctx, `INSERT INTO sessions (id_hash, username, created, expires, last_seen) VALUES (?, ?, ?, ?, ?)`,
+		s.IDHash, s.User, formatTime(s.Created), formatTime(s.Expires), formatTime(s.LastSeen))
+	if err != nil {
+		msg := err.Error()
+		switch {
+		case strings.Contains(msg, "FOREIGN KEY"):
+			return planwatch.Errorf(planwatch.ENOTFOUND, "không có tài khoản %q / no account %q", s.User, s.User)
+		case strings.Contains(msg, "UNIQUE") || strings.Contains(msg, "PRIMARY KEY"):
+			return planwatch.Errorf(planwatch.ECONFLICT, "phiên đã có / session exists")
+		}
+	}
+	return internal("CreateSession", err)
+}
+
+// Session returns a session by the hash of its id. ENOTFOUND if there is none.
+// It reads through the writer: a session is used right after it is made,
+// possibly by another instance.
+func (db *DB) Session(ctx context.Context, idHash string) (planwatch.Session, error) {
+	var s planwatch.Session
+	var created, expires, seen string
+	err := db.w.QueryRowContext(ctx, `SELECT id_hash, username, created, expires, last_seen FROM sessions WHERE id_hash = ?`, idHash).
+		Scan(&s.IDHash, &s.User, &created, &expires, &seen)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, planwatch.Errorf(planwatch.ENOTFOUND, "không có phiên / no such session")
+	}
+	s.Created, s.Expires, s.LastSeen = parseTime(created), parseTime(expires), parseTime(seen)
+	return s, internal("Session", err)
+}
+
+// TouchSession records a use of a session and moves its expiry.
+func (db *DB) TouchSession(ctx context.Context, idHash string, lastSeen, expires time.Time) error {
+	_, err := db.w.ExecContext(ctx, `UPDATE sessions SET last_seen = ?, expires = ? WHERE id_hash = ?`, formatTime(lastSeen), formatTime(expires), idHash)
+	return internal("TouchSession", err)
+}
+
+// DeleteSession ends one session.
+func (db *DB) DeleteSession(ctx context.Context, idHash string) error {
+	_, err := db.w.ExecContext(ctx, `DELETE FROM sessions WHERE id_hash = ?`, idHash)
+	return internal("DeleteSession", err)
+}
+
+// DeleteSessions ends every session of user and every session expired before now.
+func (db *DB) DeleteSessions(ctx context.Context, user string, now time.Time) error {
+	_, err := db.w.ExecContext(ctx, `DELETE FROM sessions WHERE username = ? OR expires < ?`, user, formatTime(now))
+	return internal("DeleteSessions", err)
+}
+
+// RecordLoginAttempt stores an attempt and forgets attempts older than a day.
+func (db *DB) RecordLoginAttempt(ctx context.Context, a planwatch.LoginAttempt) error {
+	if a.At.IsZero() {
+		a.At = db.now()
+	}
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return internal("RecordLoginAttempt", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM login_attempts WHERE at < ?`, formatTime(a.At.Add(-loginAttemptsKept))); err != nil {
+		return internal("RecordLoginAttempt", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO login_attempts (username, ip, at, ok) VALUES (?, ?, ?, ?)`,
+		a.User, a.IP, formatTime(a.At), boolInt(a.OK)); err != nil {
+		return internal("RecordLoginAttempt", err)
+	}
+	return internal("RecordLoginAttempt", tx.Commit())
+}
+
+// FailedLogins counts failed attempts since a time by user and by IP address.
+func (db *DB) FailedLogins(ctx context.Context, user, ip string, since time.Time) (byUser, byIP int, err error) {
+	err = db.w.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM login_attempts WHERE username = ? AND at >= ? AND ok = 0),
+		(SELECT count(*) FROM login_attempts WHERE ip = ? AND at >= ? AND ok = 0)`,
+		user, formatTime(since), ip, formatTime(since)).Scan(&byUser, &byIP)
+	return byUser, byIP, internal("FailedLogins", err)
+}
+
+// SetApproval records the new state of a unit and period. EINVALID if the
+// unit, period or state is missing or unknown.
+func (db *DB) SetApproval(ctx context.Context, a planwatch.Approval) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	if a.At.IsZero() {
+		a.At = db.now()
+	}
+	p := a.Period
+	_, err := db.w.ExecContext(ctx, `INSERT INTO approvals (orgunit, period, year, first_month, last_month, period_type, state, who, at, comment)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (orgunit, period) DO UPDATE SET state = excluded.state, who = excluded.who, at = excluded.at, comment = excluded.comment`,
+		a.Unit, p.ID(), p.Year, p.First, p.Last, int(p.Type), string(a.State), a.By, formatTime(a.At), a.Comment)
+	return internal("SetApproval", err)
+}
+
+// Approvals lists approvals matching q, ordered by unit and period. It reads
+// through the writer: the lock check must see an approval made a moment ago.
+func (db *DB) Approvals(ctx context.Context, q planwatch.ApprovalQuery) ([]planwatch.Approval, error) {
+	var where []string
+	var args []any
+	if len(q.Units) > 0 {
+		where, args = append(where, `orgunit IN (SELECT value FROM json_each(?))`), append(args, codesJSON(q.Units))
+	}
+	if q.Year != 0 {
+		where, args = append(where, `year = ?`), append(args, q.Year)
+	}
+	if q.State != "" {
+		where, args = append(where, `state = ?`), append(args, string(q.State))
+	}
+	query := `SELECT orgunit, year, first_month, last_month, period_type, state, who, at, comment FROM approvals`
+	if len(where) > 0 {
+		query += ` WHERE ` + strings.Join(where, ` AND `)
+	}
+	query += ` ORDER BY orgunit, year, first_month, last_month`
+	out, err := engine.Query(ctx, db.w, scanApproval, query, args...)
+	return out, internal("Approvals", err)
+}
+
+func scanApproval(s scanner) (planwatch.Approval, error) {
+	var a planwatch.Approval
+	var year, first, last, typ int
+	var state, at string
+	err := s.Scan(&a.Unit, &year, &first, &last, &typ, &state, &a.By, &at, &a.Comment)
+	a.Period, a.State, a.At = period(year, first, last, typ), planwatch.ApprovalState(state), parseTime(at)
+	return a, err
+}

@@ -1,0 +1,277 @@
+package storetest
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"planwatch"
+)
+
+// AccountsAndApprovals is what RunAccounts needs of a store.
+type AccountsAndApprovals interface {
+	planwatch.Store
+	planwatch.AccountStore
+	planwatch.ApprovalStore
+}
+
+// RunAccounts runs the conformance suite of planwatch.AccountStore and
+// planwatch.ApprovalStore. open must return a new, empty store that
+// implements both; RunAccounts closes it.
+func RunAccounts(t *testing.T, open func(t *testing.T) planwatch.Store) {
+	tests := []struct {
+		name string
+		fn   func(t *testing.T, ctx context.Context, s AccountsAndApprovals)
+	}{
+		{"Accounts", testAccounts},
+		{"AccountErrors", testAccountErrors},
+		{"Sessions", testSessions},
+		{"LoginAttempts", testLoginAttempts},
+		{"Approvals", testApprovals},
+		{"CheckLocked", testCheckLocked},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := open(t)
+			t.Cleanup(func() {
+				if err := st.Close(); err != nil {
+					t.Errorf("Close: %v", err)
+				}
+			})
+			s, ok := st.(AccountsAndApprovals)
+			if !ok {
+				t.Fatalf("%T does not implement AccountStore and ApprovalStore", st)
+			}
+			tt.fn(t, t.Context(), s)
+		})
+	}
+}
+
+// at is a time with whole microseconds, which every engine keeps exactly.
+var at = time.Date(2022, 4, 20, 9, 30, 15, 123456000, time.UTC)
+
+func testAccounts(t *testing.T, ctx context.Context, s AccountsAndApprovals) {
+	a := planwatch.Account{Name: "lan", PasswordHash: "$argon2id$x", Role: planwatch.RoleReporter,
+		Units: []string{"178", "180"}, Sectors: []string{"Thương mại"}, Created: at}
+	if err := s.CreateAccount(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateAccount(ctx, planwatch.Account{Name: "an", Role: planwatch.RoleAdmin}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Account(ctx, "lan")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Name != "lan" || got.Role != planwatch.RoleReporter || got.PasswordHash != a.PasswordHash ||
+		len(got.Units) != 2 || got.Units[1] != "180" || len(got.Sectors) != 1 || got.Sectors[0] != "Thương mại" ||
+		got.Indicators != nil || got.Disabled || !got.Created.Equal(at) {
+		t.Errorf("Account = %+v, want %+v", got, a)
+	}
+	got.Role, got.Units, got.Disabled, got.PasswordHash = planwatch.RolePlanner, nil, true, "$argon2id$y"
+	if err := s.UpdateAccount(ctx, got); err != nil {
+		t.Fatal(err)
+	}
+	list, err := s.Accounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 2 || list[0].Name != "an" || list[1].Name != "lan" {
+		t.Fatalf("Accounts = %+v", list)
+	}
+	if l := list[1]; l.Role != planwatch.RolePlanner || l.Units != nil || !l.Disabled || l.PasswordHash != "$argon2id$y" || !l.Created.Equal(at) {
+		t.Errorf("after update: %+v", l)
+	}
+	if list[0].Created.IsZero() {
+		t.Error("Created not set by the store")
+	}
+}
+
+func testAccountErrors(t *testing.T, ctx context.Context, s AccountsAndApprovals) {
+	if err := s.CreateAccount(ctx, planwatch.Account{Name: "x", Role: "king"}); planwatch.ErrorCode(err) != planwatch.EINVALID {
+		t.Errorf("bad role: %v", err)
+	}
+	if err := s.CreateAccount(ctx, planwatch.Account{Role: planwatch.RoleViewer}); planwatch.ErrorCode(err) != planwatch.EINVALID {
+		t.Errorf("no name: %v", err)
+	}
+	evil := planwatch.Account{Name: "x'; DROP TABLE accounts;--", Role: planwatch.RoleViewer}
+	if err := s.CreateAccount(ctx, evil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateAccount(ctx, evil); planwatch.ErrorCode(err) != planwatch.ECONFLICT {
+		t.Errorf("duplicate: %v", err)
+	}
+	if got, err := s.Account(ctx, evil.Name); err != nil || got.Name != evil.Name {
+		t.Errorf("Account(%q) = %+v, %v", evil.Name, got, err)
+	}
+	if _, err := s.Account(ctx, "nobody"); planwatch.ErrorCode(err) != planwatch.ENOTFOUND {
+		t.Errorf("missing: %v", err)
+	}
+	if err := s.UpdateAccount(ctx, planwatch.Account{Name: "nobody", Role: planwatch.RoleViewer}); planwatch.ErrorCode(err) != planwatch.ENOTFOUND {
+		t.Errorf("update missing: %v", err)
+	}
+}
+
+func testSessions(t *testing.T, ctx context.Context, s AccountsAndApprovals) {
+	if err := s.CreateAccount(ctx, planwatch.Account{Name: "lan", Role: planwatch.RolePlanner}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateAccount(ctx, planwatch.Account{Name: "binh", Role: planwatch.RoleViewer}); err != nil {
+		t.Fatal(err)
+	}
+	sess := planwatch.Session{IDHash: "h1", User: "lan", Created: at, LastSeen: at, Expires: at.Add(time.Hour)}
+	if err := s.CreateSession(ctx, sess); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateSession(ctx, sess); planwatch.ErrorCode(err) != planwatch.ECONFLICT {
+		t.Errorf("duplicate session: %v", err)
+	}
+	if err := s.CreateSession(ctx, planwatch.Session{IDHash: "h9", User: "nobody", Created: at, LastSeen: at, Expires: at}); planwatch.ErrorCode(err) != planwatch.ENOTFOUND {
+		t.Errorf("session of a missing user: %v", err)
+	}
+	for _, x := range []planwatch.Session{
+		{IDHash: "h2", User: "lan", Created: at, LastSeen: at, Expires: at.Add(time.Hour)},
+		{IDHash: "h3", User: "binh", Created: at, LastSeen: at, Expires: at.Add(time.Hour)},
+		{IDHash: "h4", User: "binh", Created: at, LastSeen: at, Expires: at.Add(-time.Minute)},
+	} {
+		if err := s.CreateSession(ctx, x); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.Session(ctx, "h1")
+	if err != nil || got.User != "lan" || !got.Expires.Equal(at.Add(time.Hour)) || !got.Created.Equal(at) {
+		t.Fatalf("Session = %+v, %v", got, err)
+	}
+	later := at.Add(30 * time.Minute)
+	if err := s.TouchSession(ctx, "h1", later, later.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Session(ctx, "h1"); !got.LastSeen.Equal(later) || !got.Expires.Equal(later.Add(time.Hour)) {
+		t.Errorf("after touch: %+v", got)
+	}
+	if err := s.TouchSession(ctx, "gone", later, later); err != nil {
+		t.Errorf("touching a missing session: %v", err)
+	}
+	if err := s.DeleteSession(ctx, "h2"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Session(ctx, "h2"); planwatch.ErrorCode(err) != planwatch.ENOTFOUND {
+		t.Errorf("deleted session: %v", err)
+	}
+	if err := s.DeleteSession(ctx, "h2"); err != nil {
+		t.Errorf("deleting twice: %v", err)
+	}
+	// Ending lan's sessions also sweeps binh's expired one, not his live one.
+	if err := s.DeleteSessions(ctx, "lan", at); err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]bool{"h1": false, "h3": true, "h4": false} {
+		_, err := s.Session(ctx, id)
+		if (err == nil) != want {
+			t.Errorf("session %s present = %v, want %v (%v)", id, err == nil, want, err)
+		}
+	}
+}
+
+func testLoginAttempts(t *testing.T, ctx context.Context, s AccountsAndApprovals) {
+	for i, a := range []planwatch.LoginAttempt{
+		{User: "lan", IP: "10.0.0.1", OK: false},
+		{User: "lan", IP: "10.0.0.2", OK: false},
+		{User: "binh", IP: "10.0.0.1", OK: false},
+		{User: "lan", IP: "10.0.0.1", OK: true},
+		{User: "lan", IP: "10.0.0.1", OK: false, At: at.Add(-2 * time.Hour)},
+	} {
+		if a.At.IsZero() {
+			a.At = at.Add(time.Duration(i) * time.Second)
+		}
+		if err := s.RecordLoginAttempt(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	byUser, byIP, err := s.FailedLogins(ctx, "lan", "10.0.0.1", at.Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if byUser != 2 || byIP != 2 {
+		t.Errorf("FailedLogins = %d by user, %d by IP; want 2, 2", byUser, byIP)
+	}
+	byUser, byIP, _ = s.FailedLogins(ctx, "x'; DROP TABLE login_attempts;--", "10.0.0.9", at.Add(-time.Hour))
+	if byUser != 0 || byIP != 0 {
+		t.Errorf("unknown user and IP: %d, %d", byUser, byIP)
+	}
+}
+
+func testApprovals(t *testing.T, ctx context.Context, s AccountsAndApprovals) {
+	q1 := planwatch.MustPeriod("2022Q1")
+	for _, a := range []planwatch.Approval{
+		{Unit: "20", Period: q1, State: planwatch.ApprovalSubmitted, By: "lan", At: at},
+		{Unit: "178", Period: q1, State: planwatch.ApprovalApproved, By: "an", At: at},
+		{Unit: "20", Period: planwatch.MustPeriod("2021"), State: planwatch.ApprovalApproved, By: "an", At: at},
+		{Unit: "20", Period: q1, State: planwatch.ApprovalReturned, By: "an", At: at.Add(time.Minute), Comment: "thiếu số liệu"},
+	} {
+		if err := s.SetApproval(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.SetApproval(ctx, planwatch.Approval{Unit: "20", Period: q1, State: "done"}); planwatch.ErrorCode(err) != planwatch.EINVALID {
+		t.Errorf("bad state: %v", err)
+	}
+	all, err := s.Approvals(ctx, planwatch.ApprovalQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 3 {
+		t.Fatalf("Approvals = %+v", all)
+	}
+	if a := all[0]; a.Unit != "178" || a.Period != q1 || a.State != planwatch.ApprovalApproved || !a.At.Equal(at) {
+		t.Errorf("first = %+v", a)
+	}
+	if a := all[2]; a.Unit != "20" || a.Period != q1 || a.State != planwatch.ApprovalReturned || a.Comment != "thiếu số liệu" || a.By != "an" {
+		t.Errorf("replaced = %+v", a)
+	}
+	got, err := s.Approvals(ctx, planwatch.ApprovalQuery{Units: []string{"20"}, Year: 2022})
+	if err != nil || len(got) != 1 || got[0].Period != q1 {
+		t.Errorf("by unit and year: %+v, %v", got, err)
+	}
+	got, err = s.Approvals(ctx, planwatch.ApprovalQuery{State: planwatch.ApprovalApproved})
+	if err != nil || len(got) != 2 {
+		t.Errorf("approved: %+v, %v", got, err)
+	}
+}
+
+func testCheckLocked(t *testing.T, ctx context.Context, s AccountsAndApprovals) {
+	if err := s.SetApproval(ctx, planwatch.Approval{Unit: "178", Period: planwatch.MustPeriod("2022Q1"), State: planwatch.ApprovalApproved, By: "an"}); err != nil {
+		t.Fatal(err)
+	}
+	v := func(unit, p string) planwatch.DataValue {
+		return planwatch.DataValue{Key: planwatch.Key{Indicator: "trade.retail", Unit: unit, Period: planwatch.MustPeriod(p)}}
+	}
+	cases := []struct {
+		values []planwatch.DataValue
+		locked bool
+	}{
+		{[]planwatch.DataValue{v("178", "2022Q1")}, true},
+		{[]planwatch.DataValue{v("180", "2022Q1"), v("178", "202202")}, true},
+		{[]planwatch.DataValue{v("178", "2022Q2"), v("180", "2022Q1")}, false},
+		{[]planwatch.DataValue{v("178", "2022")}, false}, // a year is wider than the approved quarter
+	}
+	for i, c := range cases {
+		err := planwatch.CheckLocked(ctx, s, &planwatch.ChangeSet{Values: c.values})
+		if locked := planwatch.ErrorCode(err) == planwatch.ECONFLICT; locked != c.locked {
+			t.Errorf("case %d: %v, want locked=%v", i, err, c.locked)
+		}
+		if c.locked && err != nil && !containsAll(planwatch.ErrorMessage(err), "178", "2022Q1") {
+			t.Errorf("case %d: message %q does not name the unit and period", i, planwatch.ErrorMessage(err))
+		}
+	}
+}
+
+func containsAll(s string, subs ...string) bool {
+	for _, x := range subs {
+		if !strings.Contains(s, x) {
+			return false
+		}
+	}
+	return true
+}
