@@ -173,6 +173,9 @@ func Load(ctx context.Context, s Source, approvedOnly bool) (*Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
+	if vals, err = approved(ctx, s, vals, approvedOnly); err != nil {
+		return nil, err
+	}
 	targets, err := s.Targets(ctx, planwatch.TargetQuery{})
 	if err != nil {
 		return nil, err

@@ -111,6 +111,9 @@ func (s *Server) apiValues(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if vals, err = s.markApproved(r.Context(), vals, vq.ApprovedOnly); err != nil {
+		return err
+	}
 	if vals == nil {
 		vals = []planwatch.DataValue{}
 	}
@@ -181,7 +184,12 @@ func (s *Server) apiPostValues(w http.ResponseWriter, r *http.Request) error {
 // apply stores a change set as the requesting user and refreshes analytics.
 func (s *Server) apply(r *http.Request, cs *planwatch.ChangeSet) (planwatch.ApplyResult, error) {
 	cs.By = userName(r.Context())
-	cs.From = r.RemoteAddr
+	cs.From = clientIP(r)
+	// An approved unit-period is locked: checked here, before Apply, for
+	// every write path of the web application and API.
+	if err := planwatch.CheckLocked(r.Context(), s.approvals, cs); err != nil {
+		return planwatch.ApplyResult{}, err
+	}
 	res, err := s.store.Apply(r.Context(), cs)
 	if err == nil && !cs.DryRun {
 		s.invalidate()

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"planwatch"
 	"planwatch/calc"
 )
 
@@ -14,6 +15,8 @@ type dashboardData struct {
 	Expected      int
 	CompletePct   float64
 	HasChildUnits bool
+	// Approval is the approval state of the unit and period shown.
+	Approval planwatch.ApprovalState
 }
 
 // handleDashboard shows every indicator of a unit and period, lagging first.
@@ -42,6 +45,11 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) error {
 	if d.Expected > 0 {
 		d.CompletePct = float64(d.Reported) * 100 / float64(d.Expected)
 	}
+	a, err := s.approvalOf(r.Context(), sel.Unit, sel.Period)
+	if err != nil {
+		return err
+	}
+	d.Approval = a.State
 	p.D = d
 	s.render(w, r, http.StatusOK, "dashboard", p)
 	return nil

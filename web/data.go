@@ -132,6 +132,9 @@ func (s *Server) load(ctx context.Context) (*snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
+	if vals, err = s.markApproved(ctx, vals, s.cfg.ApprovedOnly); err != nil {
+		return nil, err
+	}
 	targets, err := st.Targets(ctx, planwatch.TargetQuery{})
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"slices"
 
 	"planwatch"
@@ -109,10 +110,18 @@ func (s *Server) guard(rt route) http.Handler {
 			}
 		}
 		if err := authorize(u, s.cfg.PublicRead, rt.access, Scope{}); err != nil {
+			// A person opening a page is sent to sign in, and back afterwards.
+			if u == nil && r.Method == http.MethodGet && !wantsJSON(r) && s.sessions != nil {
+				http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
 			s.fail(w, r, err)
 			return
 		}
-		if r.Method != http.MethodGet && r.Method != http.MethodHead && rt.access != AccessPublic {
+		// Every state-changing request carries a form token, signing in and
+		// out included (login CSRF); only the catch-all, which changes
+		// nothing, is exempt.
+		if r.Method != http.MethodGet && r.Method != http.MethodHead && rt.pattern != "/" {
 			if err := s.csrf.check(w, r); err != nil {
 				s.fail(w, r, err)
 				return

@@ -24,6 +24,8 @@ type page struct {
 	Title    string
 	CSRF     string
 	User     *User
+	SignIn   bool // accounts are on: show who is signed in, or a sign-in link
+	CanAudit bool
 	Status   int
 	Err      apiError
 	LangURLs map[string]template.URL // language switch links, keeping the query
@@ -48,7 +50,8 @@ type option struct {
 }
 
 // pageNames lists every page template; the tests render each in every language.
-var pageNames = []string{"dashboard", "indicator", "entry", "upload", "read", "report", "plans", "error"}
+var pageNames = []string{"dashboard", "indicator", "entry", "upload", "read", "report", "plans", "error",
+	"login", "approvals", "completeness", "audit"}
 
 // parseTemplates parses every page with the layout once per language, with
 // the translation and formatting functions bound to that language.
@@ -90,6 +93,8 @@ func (s *Server) newPage(w http.ResponseWriter, r *http.Request, name string) *p
 		CSRF: s.csrf.token(w, r),
 		User: userOf(r.Context()),
 	}
+	p.SignIn = s.cfg.Authenticate != nil
+	p.CanAudit = authorize(p.User, s.cfg.PublicRead, AccessPlan, Scope{}) == nil
 	p.LangURLs = map[string]template.URL{}
 	for _, l := range languages {
 		q := r.URL.Query()

@@ -41,6 +41,17 @@ type Config struct {
 	// request acts as the local administrator "web" (accounts arrive with
 	// issue 6 and plug in here).
 	Authenticate func(r *http.Request) (*User, error)
+	// Accounts turns on sign-in: users, sessions and login attempts are kept
+	// there, and Authenticate (when nil) reads the session cookie. Without
+	// Accounts and Authenticate the server runs in single-user mode.
+	Accounts planwatch.AccountStore
+	// Approvals keeps the approval state of unit-periods; when nil it is the
+	// Store if the Store keeps approvals. Writes to approved unit-periods are
+	// refused.
+	Approvals planwatch.ApprovalStore
+	// DueDays overrides, per sector (reporting form), the day of the period's
+	// last month on which its report is due (see dueDate).
+	DueDays map[string]int
 	// DefaultUnit and DefaultPeriod are shown when a page is opened without
 	// a choice; when empty they are taken from the data (the unit and the
 	// latest quarter with the most values).
@@ -67,6 +78,10 @@ type Server struct {
 	pages map[string]map[string]*template.Template // lang → page → template
 	csrf  *csrfKeys
 
+	sessions  *Sessions // nil without Config.Accounts
+	accounts  planwatch.AccountStore
+	approvals planwatch.ApprovalStore
+
 	data    dataCache
 	uploads uploads
 	routes  []route
@@ -86,6 +101,17 @@ func NewServer(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, now: cfg.Now, store: cfg.Store, mux: http.NewServeMux()}
 	s.csrf = newCSRFKeys(cfg.Secret)
+	if cfg.Accounts != nil {
+		s.accounts = cfg.Accounts
+		s.sessions = NewSessions(cfg.Accounts, 0, cfg.Now)
+		if cfg.Authenticate == nil {
+			s.cfg.Authenticate = s.sessions.Authenticate
+		}
+	}
+	s.approvals = cfg.Approvals
+	if s.approvals == nil {
+		s.approvals, _ = cfg.Store.(planwatch.ApprovalStore)
+	}
 	s.data.ttl = cfg.DataTTL
 	s.uploads.items = map[string]*pendingUpload{}
 	var err error
@@ -93,7 +119,7 @@ func NewServer(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	static, _ := fs.Sub(assets, "static")
-	s.routes = s.routeTable(http.StripPrefix("/static/", http.FileServerFS(static)))
+	s.routes = append(s.routeTable(http.StripPrefix("/static/", http.FileServerFS(static))), s.accountRoutes()...)
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.pattern, s.guard(rt))
 	}

@@ -1,22 +1,26 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/crypto/argon2"
+
+	"planwatch"
 )
 
-// Sessions and password hashes: the pieces issue 6's accounts build on.
-// Config.Authenticate can be set to (*Sessions).Authenticate; a login
-// handler checks the password with CheckPassword and calls Start, which
-// always issues a new session id (no session fixation).
+// Sessions and password hashes. Sessions live in the store (accounts of
+// issue 6), so that several instances behind one address share them; the
+// browser holds a random id and the store only its SHA-256. A sign-in always
+// issues a new id (no session fixation).
 
 // argon2id parameters (RFC 9106's second recommended option, with 64 MiB).
 const (
@@ -53,81 +57,133 @@ func CheckPassword(hash, password string) bool {
 	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &mem, &t, &threads); err != nil {
 		return false
 	}
+	// Refuse parameters that would let a stored hash exhaust the server.
+	if mem == 0 || mem > 1<<20 || t == 0 || t > 16 || threads == 0 {
+		return false
+	}
 	b64 := base64.RawStdEncoding
 	salt, err1 := b64.DecodeString(parts[4])
 	want, err2 := b64.DecodeString(parts[5])
-	if err1 != nil || err2 != nil || len(want) == 0 {
+	if err1 != nil || err2 != nil || len(want) == 0 || len(want) > 128 {
 		return false
 	}
 	got := argon2.IDKey([]byte(password), salt, t, mem, threads, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
 
+// dummyHash is checked against when the account does not exist, so that the
+// answer takes as long as for a wrong password.
+var dummyHash, _ = HashPassword("planwatch: no such account")
+
 // sessionCookie names the session cookie.
 const sessionCookie = "pw_session"
 
-// Sessions keeps signed-in users in memory. (A deployment with several
-// instances would keep them in the store; issue 6 decides.)
+// Session lifetimes: idle is how long a session lasts without use; a session
+// never lasts longer than absolute, however busy.
+const (
+	sessionIdle     = 8 * time.Hour
+	sessionAbsolute = 7 * 24 * time.Hour
+	// touchEvery limits writes: a session's last use is recorded at most this often.
+	touchEvery = time.Minute
+)
+
+// Sessions signs users in and out against an AccountStore.
 type Sessions struct {
-	mu   sync.Mutex
-	byID map[string]session
-	ttl  time.Duration
-	now  func() time.Time
+	store planwatch.AccountStore
+	ttl   time.Duration
+	now   func() time.Time
 }
 
-type session struct {
-	user    User
-	expires time.Time
-}
-
-// NewSessions makes a session store whose sessions last ttl from their last use.
-func NewSessions(ttl time.Duration, now func() time.Time) *Sessions {
+// NewSessions makes a session manager whose sessions last ttl from their
+// last use (sessionIdle when 0).
+func NewSessions(store planwatch.AccountStore, ttl time.Duration, now func() time.Time) *Sessions {
 	if now == nil {
 		now = time.Now
 	}
-	return &Sessions{byID: map[string]session{}, ttl: ttl, now: now}
+	if ttl == 0 {
+		ttl = sessionIdle
+	}
+	return &Sessions{store: store, ttl: ttl, now: now}
 }
 
-// Start signs u in: any session the browser had is ended and a new id is
-// set in a secure, HttpOnly, SameSite cookie.
-func (s *Sessions) Start(w http.ResponseWriter, r *http.Request, u User) {
-	s.End(w, r)
+func hashID(id string) string {
+	h := sha256.Sum256([]byte(id))
+	return hex.EncodeToString(h[:])
+}
+
+// secure reports whether cookies must be marked Secure: on TLS, directly or
+// behind a proxy that says so.
+func secure(r *http.Request) bool {
+	return r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
+}
+
+// Start signs user in: any session the browser had is ended and a new id is
+// set in a Secure (on HTTPS), HttpOnly, SameSite=Lax cookie.
+func (s *Sessions) Start(ctx context.Context, w http.ResponseWriter, r *http.Request, user string) error {
+	// The old session ends; its cookie is replaced below.
+	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+		if err := s.store.DeleteSession(ctx, hashID(c.Value)); err != nil {
+			return err
+		}
+	}
 	b := make([]byte, 32)
-	rand.Read(b)
+	if _, err := rand.Read(b); err != nil {
+		return err
+	}
 	id := base64.RawURLEncoding.EncodeToString(b)
-	s.mu.Lock()
-	s.byID[id] = session{user: u, expires: s.now().Add(s.ttl)}
-	s.mu.Unlock()
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+	now := s.now()
+	if err := s.store.CreateSession(ctx, planwatch.Session{IDHash: hashID(id), User: user, Created: now, LastSeen: now, Expires: now.Add(s.ttl)}); err != nil {
+		return err
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", HttpOnly: true, Secure: secure(r), SameSite: http.SameSiteLaxMode})
+	return nil
 }
 
 // End signs the browser out.
-func (s *Sessions) End(w http.ResponseWriter, r *http.Request) {
-	if c, err := r.Cookie(sessionCookie); err == nil {
-		s.mu.Lock()
-		delete(s.byID, c.Value)
-		s.mu.Unlock()
+func (s *Sessions) End(ctx context.Context, w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+		_ = s.store.DeleteSession(ctx, hashID(c.Value))
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: secure(r), SameSite: http.SameSiteLaxMode})
 }
 
-// Authenticate returns the user of the request's session, or nil; it fits
+// Authenticate returns the user of the request's session, or nil when there
+// is none, it has expired or the account is disabled; it fits
 // Config.Authenticate.
 func (s *Sessions) Authenticate(r *http.Request) (*User, error) {
 	c, err := r.Cookie(sessionCookie)
-	if err != nil {
+	if err != nil || c.Value == "" || len(c.Value) > 128 {
 		return nil, nil
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ss, ok := s.byID[c.Value]
+	ctx := r.Context()
+	h := hashID(c.Value)
+	ss, err := s.store.Session(ctx, h)
+	if planwatch.ErrorCode(err) == planwatch.ENOTFOUND {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
 	now := s.now()
-	if !ok || now.After(ss.expires) {
-		delete(s.byID, c.Value)
+	if !now.Before(ss.Expires) || !now.Before(ss.Created.Add(sessionAbsolute)) {
+		_ = s.store.DeleteSession(ctx, h)
 		return nil, nil
 	}
-	ss.expires = now.Add(s.ttl)
-	s.byID[c.Value] = ss
-	u := ss.user
-	return &u, nil
+	a, err := s.store.Account(ctx, ss.User)
+	if planwatch.ErrorCode(err) == planwatch.ENOTFOUND || (err == nil && a.Disabled) {
+		_ = s.store.DeleteSession(ctx, h)
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	if now.Sub(ss.LastSeen) >= touchEvery {
+		if err := s.store.TouchSession(ctx, h, now, now.Add(s.ttl)); err != nil {
+			return nil, err
+		}
+	}
+	return userOfAccount(a), nil
+}
+
+// userOfAccount is the request user of an account.
+func userOfAccount(a planwatch.Account) *User {
+	return &User{Name: a.Name, Role: Role(a.Role), Units: a.Units, Sectors: a.Sectors, Indicators: a.Indicators}
 }

@@ -1,0 +1,53 @@
+package calc
+
+import (
+	"context"
+
+	"planwatch"
+)
+
+// ApprovalSource is a store that keeps approvals (planwatch.ApprovalStore's
+// read side).
+type ApprovalSource interface {
+	Approvals(ctx context.Context, q planwatch.ApprovalQuery) ([]planwatch.Approval, error)
+}
+
+// MarkApproved sets Approved on every value whose unit-period lies within an
+// approved one and, when only is set, leaves out the others. It reuses vals'
+// backing array.
+func MarkApproved(vals []planwatch.DataValue, approvals []planwatch.Approval, only bool) []planwatch.DataValue {
+	byUnit := map[string][]planwatch.Period{}
+	for _, a := range approvals {
+		if a.Locked() {
+			byUnit[a.Unit] = append(byUnit[a.Unit], a.Period)
+		}
+	}
+	out := vals[:0]
+	for _, v := range vals {
+		v.Approved = false
+		for _, p := range byUnit[v.Unit] {
+			if p.Contains(v.Period) {
+				v.Approved = true
+				break
+			}
+		}
+		if v.Approved || !only {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// approved marks the values loaded from s with their approval and, with
+// only, keeps just the approved ones. A source without approvals has none:
+// then only leaves nothing.
+func approved(ctx context.Context, s Source, vals []planwatch.DataValue, only bool) ([]planwatch.DataValue, error) {
+	var approvals []planwatch.Approval
+	if as, ok := s.(ApprovalSource); ok {
+		var err error
+		if approvals, err = as.Approvals(ctx, planwatch.ApprovalQuery{State: planwatch.ApprovalApproved}); err != nil {
+			return nil, err
+		}
+	}
+	return MarkApproved(vals, approvals, only), nil
+}
