@@ -84,13 +84,9 @@ func cmdExport(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	inds, err := s.Indicators(ctx)
+	byCode, err := catalogue(ctx, s)
 	if err != nil {
 		return err
-	}
-	byCode := map[string]planwatch.Indicator{}
-	for _, ind := range inds {
-		byCode[ind.Code] = ind
 	}
 	if err := exchange.Write(f, w, values, byCode, dhis2.Mapping{}); err != nil {
 		return err

@@ -103,13 +103,9 @@ func saveFacts(ctx context.Context, env *Env, facts []extract.Fact, req saveRequ
 		return err
 	}
 	defer s.Close()
-	inds, err := s.Indicators(ctx)
+	byCode, err := catalogue(ctx, s)
 	if err != nil {
 		return err
-	}
-	byCode := map[string]planwatch.Indicator{}
-	for _, ind := range inds {
-		byCode[ind.Code] = ind
 	}
 	if req.unit == "" {
 		req.unit, err = unitOfPlace(ctx, s, facts)

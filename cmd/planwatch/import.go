@@ -100,13 +100,9 @@ func readBounded(name string, limit int64) ([]byte, error) {
 // naming the row, and the current values for SDMX merges.
 func exchangeOptions(ctx context.Context, s planwatch.Store) (exchange.Options, error) {
 	var opts exchange.Options
-	inds, err := s.Indicators(ctx)
-	if err != nil {
+	var err error
+	if opts.Indicators, err = catalogue(ctx, s); err != nil {
 		return opts, err
-	}
-	opts.Indicators = map[string]planwatch.Indicator{}
-	for _, ind := range inds {
-		opts.Indicators[ind.Code] = ind
 	}
 	units, err := s.OrgUnits(ctx)
 	if err != nil {

@@ -60,6 +60,19 @@ func seed(ctx context.Context, s planwatch.Store, by string) error {
 	return s.SaveOrgUnits(ctx, units, trans, by)
 }
 
+// catalogue returns the store's indicators by code.
+func catalogue(ctx context.Context, s planwatch.Store) (map[string]planwatch.Indicator, error) {
+	inds, err := s.Indicators(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byCode := make(map[string]planwatch.Indicator, len(inds))
+	for _, ind := range inds {
+		byCode[ind.Code] = ind
+	}
+	return byCode, nil
+}
+
 // user is who the command acts as: --by, else $USER, else "cli".
 func user(env *Env, by string) string {
 	if by != "" {
