@@ -44,6 +44,7 @@ func commands() map[string]command {
 		"bench":      {cmdBench, "đo hiệu năng / benchmark"},
 		"copy-store": {cmdCopyStore, "chép dữ liệu giữa hai CSDL / copy a store between engines"},
 		"extract":    {cmdExtract, "đọc số liệu từ văn bản tiếng Việt / read facts out of Vietnamese text"},
+		"user":       {cmdUser, "tài khoản: add|set|set-password|list|disable / manage accounts"},
 	}
 }
 

@@ -37,7 +37,26 @@ func cmdServe(ctx context.Context, env *Env, args []string) error {
 // address it listens on. The demo calls it with public read access.
 func serve(ctx context.Context, env *Env, store planwatch.Store, addr string, public bool) error {
 	logger := slog.New(slog.NewTextHandler(env.Stderr, nil))
-	h, err := web.NewServer(web.Config{Store: store, Logger: logger, Now: env.Now, PublicRead: public})
+	cfg := web.Config{Store: store, Logger: logger, Now: env.Now, PublicRead: public}
+	// Accounts (issue 6): sign-in against the store. A fresh install has no
+	// account and no default password; say how to create the first one.
+	as, ok := store.(planwatch.AccountStore)
+	if !ok {
+		return errors.New("kho dữ liệu không hỗ trợ tài khoản / this store keeps no accounts")
+	}
+	cfg.Accounts = as
+	accounts, err := as.Accounts(ctx)
+	if err != nil {
+		return err
+	}
+	if len(accounts) == 0 {
+		fmt.Fprintln(env.Stdout, "Chưa có tài khoản nào; tạo tài khoản quản trị bằng / no accounts yet; create the administrator with:\n"+
+			"  planwatch user add --role admin NAME\n(mật khẩu đọc từ đầu vào chuẩn / the password is read from standard input)")
+		if public {
+			fmt.Fprintln(env.Stdout, "Đến lúc đó chỉ xem công khai được / until then the site is public and read-only.")
+		}
+	}
+	h, err := web.NewServer(cfg)
 	if err != nil {
 		return err
 	}
@@ -51,9 +70,9 @@ func serve(ctx context.Context, env *Env, store planwatch.Store, addr string, pu
 	}
 	fmt.Fprintf(env.Stdout, "planwatch đang chạy tại / is running at %s\n", url)
 	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() {
-		// Until accounts arrive (issue 6) every visitor acts as the administrator.
-		fmt.Fprintln(env.Stderr, "Cảnh báo: chưa có tài khoản, mọi người truy cập đều có quyền ghi; chỉ nên mở trong mạng tin cậy. / "+
-			"Warning: no accounts yet, every visitor can write; listen on a trusted network only (e.g. --addr 127.0.0.1:8080).")
+		// Passwords and session cookies must not cross a network in clear.
+		fmt.Fprintln(env.Stderr, "Lưu ý: hãy đặt máy chủ sau HTTPS (reverse proxy gửi X-Forwarded-Proto: https) / "+
+			"Note: serve this behind HTTPS (a reverse proxy sending X-Forwarded-Proto: https) so that passwords and session cookies are protected.")
 	}
 	srv := &http.Server{
 		Handler:           h,
