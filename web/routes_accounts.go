@@ -12,7 +12,8 @@ func (s *Server) handle(f func(http.ResponseWriter, *http.Request) error) http.H
 }
 
 // accountRoutes are the routes of issue 6: signing in and out, approval,
-// completeness and timeliness, and the audit trail. There is deliberately no
+// completeness and timeliness, the audit trail, and the CSV/XLSX download
+// whose formula guard issue 6 tests. There is deliberately no
 // route that changes or deletes audit entries.
 func (s *Server) accountRoutes() []route {
 	h := s.handle
@@ -28,6 +29,7 @@ func (s *Server) accountRoutes() []route {
 		{"POST /approvals/unlock", AccessPlan, h(s.postApproval("unlock"))},
 		{"GET /completeness", AccessRead, h(s.handleCompleteness)},
 		{"GET /audit", AccessPlan, h(s.handleAudit)},
+		{"GET /export", AccessRead, h(s.handleExport)},
 
 		{"GET /api/approvals", AccessRead, h(s.apiApprovals)},
 		{"GET /api/completeness", AccessRead, h(s.apiCompleteness)},

@@ -252,6 +252,8 @@ var vi = map[string]string{
 	"audit.help":               "Nhật ký chỉ được ghi thêm; không ai sửa hay xóa được.",
 	"audit.empty":              "Không có mục nào.",
 	"audit.more":               "Chỉ hiện %d mục mới nhất; hãy lọc thêm.",
+	"export.csv":               "Tải số liệu (CSV)",
+	"export.xlsx":              "Tải số liệu (Excel)",
 }
 
 // en is the English catalogue.
@@ -506,6 +508,8 @@ var en = map[string]string{
 	"audit.help":               "The audit trail is append-only: nobody can edit or delete it.",
 	"audit.empty":              "No entries.",
 	"audit.more":               "Only the newest %d entries are shown; narrow the filters.",
+	"export.csv":               "Download figures (CSV)",
+	"export.xlsx":              "Download figures (Excel)",
 }
 
 // unitsEN translates the printed units of the catalogue.
