@@ -133,6 +133,12 @@ func nearPtr(a, b *float64) bool {
 
 func valueMatches(g goldFact, p Fact) bool {
 	if g.Value == nil {
+		if g.YoYPct == nil && g.PlanPct == nil && g.VsRef != nil {
+			// A second reference of the same index ("…, tăng 2,15% so
+			// với tháng 12 năm trước và …"): only the change is there.
+			return p.Value == nil && p.YoYPct == nil && p.PlanPct == nil && p.VsRef != nil &&
+				near(p.VsRef.Pct, g.VsRef.Pct) && p.VsRef.Ref == g.VsRef.Ref
+		}
 		return p.Value == nil && ((g.YoYPct != nil && nearPtr(p.YoYPct, g.YoYPct)) || (g.PlanPct != nil && nearPtr(p.PlanPct, g.PlanPct)))
 	}
 	return p.Value != nil && near(*p.Value, *g.Value) && unitsCompatible(g.Unit, p.Unit)
