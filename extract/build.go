@@ -15,6 +15,7 @@ type periodVal struct {
 	p     planwatch.Period
 	multi string
 	null  bool
+	point bool // a date ("đến ngày 25/3/2024"), not a period
 }
 
 func (v periodVal) id() string {
@@ -33,6 +34,7 @@ type sentenceState struct {
 	parent     int   // the total of a "Trong đó" breakdown, or -1
 	paraLast   int   // the paragraph's last fact before this sentence, or -1
 	chain      []int // growth-only facts split off the same figure ("…, tăng X% so với tháng 12 năm trước và tăng Y%")
+	first      int   // index of the sentence's first fact
 }
 
 // build turns the mentions into facts, sentence by sentence.
@@ -41,6 +43,7 @@ func (d *doc) build() []Fact {
 	para := -1
 	carry := periodVal{p: d.defaultP}
 	var lastPoint *periodRef
+	d.lastPoint = nil
 	paraLast := -1 // last fact of the paragraph
 	listParent := -1
 	mi := 0
@@ -50,7 +53,7 @@ func (d *doc) build() []Fact {
 			carry = periodVal{p: d.defaultP}
 			paraLast = -1
 		}
-		st := sentenceState{start: sp[0], end: sp[1], last: -1, anchorEnd: sp[0], parent: -1, paraLast: paraLast}
+		st := sentenceState{start: sp[0], end: sp[1], last: -1, anchorEnd: sp[0], parent: -1, paraLast: paraLast, first: len(facts)}
 		sl := d.lo[sp[0]:sp[1]]
 		bullet := strings.IndexAny(sl[:1], "-–•*+") == 0
 		switch {
@@ -94,16 +97,21 @@ func (d *doc) build() []Fact {
 				if r.end > m.qualStart {
 					break
 				}
+				if r.of {
+					// "mức tăng 6,08% của năm 2023": the figure's own.
+					continue
+				}
 				switch {
 				case r.recall && lastPoint != nil:
-					cur = periodVal{p: lastPoint.p}
+					cur = periodVal{p: lastPoint.p, point: true}
 				case r.multi != "":
 					cur = periodVal{multi: r.multi}
 				case !r.p.IsZero():
-					cur = periodVal{p: r.p}
+					cur = periodVal{p: r.p, point: r.point}
 					if r.point {
 						rr := r
 						lastPoint = &rr
+						d.lastPoint = &rr
 					}
 				default:
 					continue
@@ -113,7 +121,11 @@ func (d *doc) build() []Fact {
 					fresh = true
 				}
 			}
+			n := len(facts)
 			d.addMention(&facts, &st, m, cur, fresh, explicit, refs)
+			if len(facts) > n {
+				d.ownPeriod(&facts[len(facts)-1], m, refs)
+			}
 		}
 		if len(facts) > firstFact {
 			paraLast = len(facts) - 1
@@ -152,8 +164,29 @@ func isPointPeriod(refs []periodRef, f *Fact) bool {
 	return false
 }
 
-// Words that put a figure in a target context: "phấn đấu", "mục tiêu".
-var targetWords = []string{"phấn đấu", "mục tiêu", "chỉ tiêu", "định hướng"}
+// Words that put a figure in a target context: "phấn đấu", "mục tiêu",
+// a forecast.
+var targetWords = []string{"phấn đấu", "mục tiêu", "chỉ tiêu", "định hướng", "dự báo"}
+
+// hasTargetWord reports a target word that is not the base of a comparison
+// ("vượt 0,7 điểm phần trăm so với chỉ tiêu").
+func hasTargetWord(lo string) bool {
+	for _, w := range targetWords {
+		off := 0
+		for {
+			k := indexWord(lo[off:], w)
+			if k < 0 {
+				break
+			}
+			k += off
+			if endsWithWords(lo, k, "so với") < 0 && endsWithWords(lo, k, "so") < 0 {
+				return true
+			}
+			off = k + len(w)
+		}
+	}
+	return false
+}
 
 // addMention adds the fact a figure makes, or attaches it to the fact before.
 func (d *doc) addMention(facts *[]Fact, st *sentenceState, m mention, cur periodVal, fresh, explicit bool, refs []periodRef) {
@@ -173,12 +206,7 @@ func (d *doc) addMention(facts *[]Fact, st *sentenceState, m mention, cur period
 	}
 	seg := lo[segStart:m.qualStart]
 	before := lo[st.start:m.qualStart]
-	target := false
-	for _, w := range targetWords {
-		if hasWord(before, w) {
-			target = true
-		}
-	}
+	target := hasTargetWord(before)
 	// "(trong đó cà phê nhân đạt …)": a breakdown of the fact before.
 	if st.last >= 0 && hasWord(lo[segStart:m.qualStart], "trong đó") {
 		st.parent = st.last
@@ -201,6 +229,9 @@ func (d *doc) addMention(facts *[]Fact, st *sentenceState, m mention, cur period
 		if prev := d.previousIndicator(*facts, st, f.Indicator); prev != "" {
 			f.Indicator = prev
 		}
+		if !cur.null && cur.multi == "" {
+			d.pointPeriod(&f, cur, explicit)
+		}
 		*facts = append(*facts, f)
 		return &(*facts)[len(*facts)-1]
 	}
@@ -210,6 +241,26 @@ func (d *doc) addMention(facts *[]Fact, st *sentenceState, m mention, cur period
 		}
 	}
 
+	if m.unit == "%/năm" {
+		// "lãi suất … giảm 0,6%/năm, hiện ở mức 6,5 - 9%/năm": an interest
+		// rate, whose change is in points; elsewhere "tăng 6,9%/năm" is an
+		// average yearly growth.
+		if !hasWord(before, "lãi suất") {
+			m.unit = "%"
+		} else {
+			switch precedingVerb(lo, m.qualStart) {
+			case "tăng", "giảm", "cao hơn", "thấp hơn":
+				st.anchorEnd = max(m.end, readFollowing(lo, m.end, d.bodyEnd).end)
+				return
+			}
+			f := newFact(Actual)
+			f.Value, f.Unit, f.Qualifier, f.Range = ptr(m.q.Number.Value), "%/năm", m.qual, m.rng
+			setEnd(f, m.end)
+			st.last, st.lastClause, st.anchorEnd = len(*facts)-1, clause, m.end
+			st.chain = []int{st.last}
+			return
+		}
+	}
 	switch m.unit {
 	case "%", "điểm %", "lần":
 	default:
@@ -218,7 +269,7 @@ func (d *doc) addMention(facts *[]Fact, st *sentenceState, m mention, cur period
 		f.Value = ptr(m.q.Value)
 		f.Unit = m.unit
 		f.Qualifier = m.qual
-		if target || planSubject(seg) {
+		if target || planSubject(seg) || planHead(f.Indicator) {
 			f.Kind = Plan
 			y := d.pc.year
 			if !cur.p.IsZero() {
@@ -562,6 +613,13 @@ func planSubject(seg string) bool {
 	return verbs && (hasWord(s, "kế hoạch") || hasWord(s, "dự toán"))
 }
 
+// planHead reports a subject that names a target: "kế hoạch gieo trồng
+// 221.500 ha", "dự toán chi … 5.000 tỷ đồng".
+func planHead(ind string) bool {
+	l := strings.ToLower(ind)
+	return startsWithWord(l, "kế hoạch") || startsWithWord(l, "dự toán")
+}
+
 // staticSubject reports a figure with no period of its own: natural area,
 // population.
 func staticSubject(seg string) bool {
@@ -844,4 +902,63 @@ func trimLeftPunct(t string, i, limit int) int {
 		i += n
 	}
 	return i
+}
+
+// ownPeriod gives a figure the period written right after it with "của"
+// ("cao hơn mức tăng 6,08% của năm 2023").
+func (d *doc) ownPeriod(f *Fact, m mention, refs []periodRef) {
+	for _, r := range refs {
+		if !r.of || r.p.IsZero() || r.start < m.end {
+			continue
+		}
+		gap := strings.TrimSpace(d.lo[m.end:r.start])
+		if gap == "của" {
+			p := r.p
+			f.Span, f.Period = &p, p.ID()
+		}
+		return
+	}
+}
+
+// Subjects that are stocks, read at a date: a balance, a herd, a count in
+// force.
+var stockWords = []string{"dư nợ", "nợ xấu", "huy động", "tiền gửi", "số dư", "tổng đàn", "đàn", "nợ thuế",
+	"còn hiệu lực", "tồn kho", "lãi suất"}
+
+// Subjects that are flows summed from 1 January: at a date they run from the
+// start of the year.
+var flowWords = []string{"giải ngân", "thu ngân sách", "tổng thu", "chi ngân sách", "tổng chi", "kim ngạch",
+	"doanh thu", "xuất khẩu", "nhập khẩu", "vốn đầu tư thực hiện", "tổng mức bán lẻ"}
+
+func hasAnyWord(lo string, ws []string) bool {
+	for _, w := range ws {
+		if hasWord(lo, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// pointPeriod settles the period of a figure whose sentence gives a date or
+// none. A flow up to a date in the report's last month is the report's
+// running total ("Giải ngân … đến ngày 25/3/2024" in a Q1 report: Q1). A
+// stock with no date of its own, in a report whose running period ends where
+// a date stated earlier falls ("đến 30/9/2024, tổng nguồn vốn huy động …";
+// later "Tổng dư nợ cho vay …" in a 9-month report), is read at that date.
+func (d *doc) pointPeriod(f *Fact, cur periodVal, explicit bool) {
+	rp := d.defaultP
+	if rp.IsZero() || f.Kind != Actual {
+		return
+	}
+	subj := strings.ToLower(f.Indicator)
+	switch {
+	case cur.point && !cur.p.IsZero() && cur.p.Year == rp.Year && cur.p.First == cur.p.Last && cur.p.Last == rp.Last &&
+		hasAnyWord(subj, flowWords) && !hasAnyWord(subj, stockWords):
+		p := milestoneSpan(cur.p)
+		f.Span, f.Period = &p, p.ID()
+	case !explicit && d.lastPoint != nil && rp.First < rp.Last && d.lastPoint.p.Year == rp.Year && d.lastPoint.p.Last == rp.Last &&
+		hasAnyWord(subj, stockWords) && !hasAnyWord(subj, flowWords):
+		p := d.lastPoint.p
+		f.Span, f.Period = &p, p.ID()
+	}
 }

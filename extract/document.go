@@ -16,7 +16,8 @@ type doc struct {
 	text string // NFC text
 	lo   string // text lower-cased, same byte offsets
 
-	bodyEnd              int // where a trailing related-news block starts
+	lastPoint            *periodRef // the last date a stock was read at, while building
+	bodyEnd              int        // where a trailing related-news block starts
 	titleStart, titleEnd int // the headline, whose figures the body restates
 	skip                 [][2]int
 
@@ -45,6 +46,13 @@ type mention struct {
 // Trailing blocks of a web page that are not part of the article.
 var reTrailer = regexp.MustCompile(`(?m)^[ \t]*(?:\(\d+\)\s*)?(?:Tin liên quan|Tin nổi bật|Tin cùng chuyên mục|Tin khác|Tin mới|Bài viết liên quan|Bài liên quan|Xem thêm|Đọc thêm|Bình luận|Ý kiến bạn đọc)\b`)
 
+// A page header or footer of a converted PDF: a line ending in its page
+// number ("UBND tỉnh … - Báo cáo KT-XH quý I/2024   Trang 2", "- 3 -").
+var rePageLine = regexp.MustCompile(`(?m)^(?:[^\n]{0,150}?[ \t](?:Trang|trang|Page)[ \t]+\d{1,4}(?:[ \t]*/[ \t]*\d{1,4})?|[ \t]*-[ \t]*\d{1,4}[ \t]*-)[ \t]*$`)
+
+// Letterhead lines of an administrative document, above its title.
+var reLetterhead = regexp.MustCompile(`^(?:(?:ỦY BAN NHÂN DÂN|UBND|HỘI ĐỒNG NHÂN DÂN|SỞ|CỤC|TỈNH|THÀNH PHỐ|NGÂN HÀNG|BAN|CHI CỤC|VĂN PHÒNG)(?:[ \t]|$)[^\p{Ll}]*|(?:BÁO CÁO|TỜ TRÌNH|THÔNG BÁO|KẾ HOẠCH|PHỤ LỤC|BIỂU)[ \t]*(?:[:.]|$)|Số[ \t]*:.*|.*CỘNG HÒA XÃ HỘI CHỦ NGHĨA.*|.*Độc lập - Tự do - Hạnh phúc.*)$`)
+
 // File names of images left in copied pages.
 var reFileLine = regexp.MustCompile(`(?m)^[ \t]*[\p{L}\p{N}_\-.]+\.(?:png|jpe?g|gif|webp|svg)[ \t]*$`)
 
@@ -64,6 +72,10 @@ func newDoc(text string, opts Options) *doc {
 		d.bodyEnd = loc[0]
 	}
 	for _, loc := range reFileLine.FindAllStringIndex(text[:d.bodyEnd], -1) {
+		d.skip = append(d.skip, [2]int{loc[0], loc[1]})
+	}
+	// Page headers and footers left by a PDF conversion ("… Trang 2").
+	for _, loc := range rePageLine.FindAllStringIndex(text[:d.bodyEnd], -1) {
 		d.skip = append(d.skip, [2]int{loc[0], loc[1]})
 	}
 	d.findTitle()
@@ -90,6 +102,15 @@ func newDoc(text string, opts Options) *doc {
 	}
 	d.pc.report = d.defaultP
 	d.periods = scanPeriods(d.lo[:d.bodyEnd], d.pc)
+	if len(d.skip) > 0 {
+		kept := d.periods[:0]
+		for _, r := range d.periods {
+			if !d.inSkip(r.start) {
+				kept = append(kept, r)
+			}
+		}
+		d.periods = kept
+	}
 	d.periodEnd = make(map[int]int, len(d.periods))
 	for _, r := range d.periods {
 		d.periodEnd[r.start] = r.end
@@ -109,7 +130,7 @@ func (d *doc) findTitle() {
 	off := 0
 	for _, line := range strings.SplitAfter(d.text[:d.bodyEnd], "\n") {
 		t := strings.TrimSpace(line)
-		if t != "" && !strings.HasPrefix(t, "#") {
+		if t != "" && !strings.HasPrefix(t, "#") && !reLetterhead.MatchString(t) {
 			d.titleStart, d.titleEnd = off, off+len(strings.TrimRight(line, "\r\n"))
 			// A headline has no full stop inside; a first line that is a
 			// paragraph is not one.
@@ -190,6 +211,12 @@ func (d *doc) skipped(i int) bool {
 	if i >= d.titleStart && i < d.titleEnd {
 		return true
 	}
+	return d.inSkip(i)
+}
+
+// inSkip reports whether byte i is in page furniture (an image name, a
+// page header).
+func (d *doc) inSkip(i int) bool {
 	for _, s := range d.skip {
 		if i >= s[0] && i < s[1] {
 			return true
@@ -202,8 +229,11 @@ func (d *doc) skipped(i int) bool {
 var notQuantityBefore = []string{
 	"ngày", "thứ", "km", "lúc", "điện thoại", "đường dây nóng", "hotline", "số điện thoại",
 	"quý", "tháng", "năm", "đường tỉnh", "quốc lộ", "tỉnh lộ", "đt", "ql", "khoản", "điều", "mục",
-	"phòng", "lô", "tổ", "khu", "phường", "ấp", "thôn", "bản", "xóm", "cụm",
+	"lô", "tổ", "khu", "phường", "ấp", "thôn", "bản", "xóm", "cụm",
 }
+
+// Words that make "phòng" part of another word than "room".
+var roomCompound = map[string]bool{"tiêm": true, "dự": true, "đề": true, "quốc": true}
 
 // Qualifiers of a number; they do not change it.
 var qualifiers = []string{"khoảng trên", "khoảng gần", "khoảng hơn", "khoảng", "xấp xỉ", "trên", "hơn", "gần", "ít nhất", "tối thiểu", "dưới", "không quá", "gần như"}
@@ -214,7 +244,7 @@ var reRangeTail = regexp.MustCompile(`^[ \t]*[-–][ \t]*(\d[\d.,]*)[ \t]*%`)
 
 // measureUnits are units that are not counting nouns.
 var measureUnits = map[string]bool{"VND": true, "USD": true, "ha": true, "km": true, "km2": true,
-	"m2": true, "m3": true, "tấn": true, "kWh": true, "MW": true, "lít": true, "%": true, "điểm %": true, "lần": true}
+	"m2": true, "m3": true, "tấn": true, "tạ": true, "tạ/ha": true, "tấn/ha": true, "%/năm": true, "kWh": true, "MW": true, "lít": true, "%": true, "điểm %": true, "lần": true}
 
 func (d *doc) scanMentions() {
 	t, lo := d.text, d.lo
@@ -272,6 +302,12 @@ func (d *doc) readMention(i, j int) (mention, bool) {
 			return mention{}, false
 		}
 	}
+	// "phòng 305" is a room; "tiêm phòng 1.256.000 liều", "dự phòng 50 tỷ" are not.
+	if k := endsWithWords(lo, i, "phòng"); k >= 0 {
+		if ws := wordsBefore(lo, k, 1); len(ws) == 0 || !roomCompound[ws[0]] {
+			return mention{}, false
+		}
+	}
 	m := mention{start: i, qualStart: i}
 	for _, w := range qualifiers {
 		if k := endsWithWords(lo, i, w); k >= 0 {
@@ -285,6 +321,9 @@ func (d *doc) readMention(i, j int) (mention, bool) {
 	if loc := reRangeTail.FindStringIndex(after); loc != nil {
 		m.q = vi.Quantity{Number: num, Value: num.Value, Unit: "%", UnitStart: -1}
 		m.unit, m.end = "%", j+loc[1]
+		if strings.HasPrefix(t[m.end:d.bodyEnd], "/năm") {
+			m.unit, m.end = "%/năm", m.end+len("/năm")
+		}
 		m.rng = strings.Join(strings.Fields(t[i:m.end]), "")
 		return m, true
 	}
@@ -292,10 +331,22 @@ func (d *doc) readMention(i, j int) (mention, bool) {
 		return mention{}, false
 	}
 	q, size, ok := vi.ParseQuantity(t[i:d.bodyEnd])
+	if ok && q.Unit == "" {
+		// "286 doanh nghi-\nệp": a word hyphenated across a line break.
+		q, size, ok = parseDehyphenated(t[i:min(d.bodyEnd, i+80)])
+	}
 	if !ok || q.Unit == "" {
 		return mention{}, false
 	}
 	m.q, m.unit, m.end = q, q.Unit, i+size
+	if q.Unit == "%" && strings.HasPrefix(t[m.end:d.bodyEnd], "/năm") {
+		// "6,5%/năm": an interest rate.
+		m.unit, m.end = "%/năm", m.end+len("/năm")
+	}
+	// "nhanh hơn cùng kỳ 3.420 ha": a difference from last year, not a level.
+	if !strings.HasPrefix(m.unit, "%") && (endsWithWords(lo, m.qualStart, "cùng kỳ") >= 0 || endsWithWords(lo, m.qualStart, "cùng vụ") >= 0) {
+		return mention{}, false
+	}
 	// "đạt 5.000 tỷ đồng, tăng 500 tỷ đồng so với cùng kỳ": an absolute
 	// change, not a level.
 	if q.Unit != "%" && q.Unit != "lần" && q.Unit != "điểm %" {
@@ -308,7 +359,7 @@ func (d *doc) readMention(i, j int) (mention, bool) {
 	if !measureUnits[q.Unit] {
 		// "2 xã Minh Sơn", "10 Hợp tác xã ABC": a name, not a count.
 		rest := strings.TrimLeft(t[m.end:d.bodyEnd], " \t")
-		if rest != "" && isUpperStart(rest) && !strings.HasPrefix(t[m.end:d.bodyEnd], "\n") {
+		if rest != "" && isUpperStart(rest) && !isAcronym(rest) && !strings.HasPrefix(t[m.end:d.bodyEnd], "\n") {
 			return mention{}, false
 		}
 		// "bình quân 01 xã", "mỗi 1 hộ": per one, not a count.
@@ -361,6 +412,13 @@ func (d *doc) splitSentences() {
 			if inMention(i) {
 				continue
 			}
+			if next, ok := d.wrapped(i); ok {
+				// A paragraph wrapped at a fixed width (text taken from a
+				// PDF) goes on: the line break, and any page header in
+				// between, are inside the sentence.
+				i = next - 1
+				continue
+			}
 			emit(i)
 			start = i + 1
 			// A blank line ends the paragraph.
@@ -401,6 +459,59 @@ func (d *doc) splitSentences() {
 	emit(len(t))
 }
 
+// wrapped reports whether the line break at byte i only wraps a sentence:
+// the line does not end a clause (no stop, colon or semicolon) and the next
+// line, past blank lines only when page furniture sits between, goes on in
+// lower case or with a figure. Table rows, bullets and enumerations ("b)")
+// are lines of their own. It returns where the text goes on.
+func (d *doc) wrapped(i int) (int, bool) {
+	t := d.text[:d.bodyEnd]
+	ls := strings.LastIndexByte(t[:i], '\n') + 1
+	line := strings.TrimRight(t[ls:i], " \t\r")
+	if line == "" || strings.ContainsAny(line, "|\t") || strings.ContainsAny(line[len(line)-1:], ".:;!?") {
+		return 0, false
+	}
+	k := i + 1
+	blank, furniture := false, false
+	for k < len(t) {
+		for k < len(t) && (t[k] == ' ' || t[k] == '\t' || t[k] == '\r') {
+			k++
+		}
+		if k < len(t) && t[k] == '\n' {
+			blank = true
+			k++
+			continue
+		}
+		if k < len(t) && d.inSkip(k) {
+			furniture = true
+			for k < len(t) && t[k] != '\n' {
+				k++
+			}
+			continue
+		}
+		break
+	}
+	if k >= len(t) || blank && !furniture {
+		return 0, false
+	}
+	le := strings.IndexByte(t[k:], '\n')
+	if le < 0 {
+		le = len(t) - k
+	}
+	if strings.ContainsAny(t[k:k+le], "|\t") {
+		return 0, false
+	}
+	r, n := utf8.DecodeRuneInString(t[k:])
+	if !unicode.IsLower(r) && !isDigitRune(r) {
+		return 0, false
+	}
+	// "b) …", "2. …": an enumeration.
+	if k+n < len(t) && (t[k+n] == ')' || isDigitRune(r) && t[k+n] == '.' && k+n+1 < len(t) && t[k+n+1] == ' ') {
+		return 0, false
+	}
+	return k, true
+}
+
 // sentenceOf returns the sentence holding byte offset i.
 func (d *doc) sentenceOf(i int) string {
 	for _, s := range d.sents {
@@ -430,4 +541,36 @@ func (d *doc) readShareOfCount(i, j int, after string) (mention, bool) {
 	end := j + loc[1] + size
 	return mention{start: i, qualStart: i, end: end, unit: u,
 		q: vi.Quantity{Number: num, Value: num.Value, Unit: u, UnitStart: j + loc[1]}}, true
+}
+
+// isAcronym reports whether s starts with a word of two or more capitals
+// ("FDI", "ODA", "OCOP"): a qualifier of the counted noun, not a name.
+func isAcronym(s string) bool {
+	n := 0
+	for _, r := range s {
+		if !unicode.IsUpper(r) {
+			return n >= 2 && !isLetter(r)
+		}
+		n++
+	}
+	return n >= 2
+}
+
+// parseDehyphenated reads a quantity whose unit is hyphenated across a line
+// break ("286 doanh nghi-\nệp"), returning the bytes read in s.
+func parseDehyphenated(s string) (vi.Quantity, int, bool) {
+	k := strings.Index(s, "-\n")
+	if k < 0 {
+		return vi.Quantity{}, 0, false
+	}
+	cut := 2
+	if k > 0 && !isLetter(runeBefore(s, k)) {
+		return vi.Quantity{}, 0, false
+	}
+	clean := s[:k] + s[k+cut:]
+	q, size, ok := vi.ParseQuantity(clean)
+	if !ok || q.Unit == "" || size <= k {
+		return vi.Quantity{}, 0, false
+	}
+	return q, size + cut, true
 }

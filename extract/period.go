@@ -20,6 +20,7 @@ type periodRef struct {
 	point      bool   // a point in time ("đến ngày 30/6/2023", "đến cuối tháng 10"): does not carry to the next sentence
 	recall     bool   // "tại thời điểm này": the last point in time
 	explicitY  bool   // the year was written
+	of         bool   // "của năm 2023": the period of the figure before, not of what follows
 }
 
 // periodContext is what a period phrase needs to be resolved: the year of
@@ -215,7 +216,12 @@ func scanPeriods(lo string, pc periodContext) []periodRef {
 			continue
 		}
 		y := atoi(lo[m[2]:m[3]])
-		add(periodRef{start: m[0], end: end, p: planwatch.YearOf(y), explicitY: true})
+		// "Đến hết năm 2024, số người tham gia …": a point in time.
+		if k, ok := yearEndWord(lo, m[0]); ok {
+			add(periodRef{start: k, end: end, p: planwatch.MonthOf(y, 12), point: true, explicitY: true})
+			continue
+		}
+		add(periodRef{start: m[0], end: end, p: planwatch.YearOf(y), explicitY: true, of: endsWithWords(lo, m[0], "của") >= 0})
 	}
 	for _, m := range findNear(reThisPeriod, lo, []string{"tháng", "quý", "năm"}, 12, 8) {
 		end := m[1]
@@ -252,6 +258,16 @@ func scanPeriods(lo string, pc periodContext) []periodRef {
 	}
 	sortPeriods(out)
 	return out
+}
+
+// yearEndWord reports "đến hết", "đến cuối", "tính đến hết" before byte s.
+func yearEndWord(lo string, s int) (int, bool) {
+	for _, w := range []string{"tính đến hết", "tính đến cuối", "đến hết", "đến cuối"} {
+		if k := endsWithWords(lo, s, w); k >= 0 {
+			return k, true
+		}
+	}
+	return s, false
 }
 
 var reSpanTail = regexp.MustCompile(`^\s*[-–]\s*\d{4}`)

@@ -137,8 +137,8 @@ var unitWords = []struct{ written, unit string }{
 	{"đô la mỹ", "USD"}, {"đô la", "USD"}, {"usd", "USD"},
 	{"héc-ta", "ha"}, {"héc ta", "ha"}, {"hecta", "ha"}, {"ha", "ha"},
 	{"km²", "km2"}, {"km2", "km2"}, {"km", "km"}, {"m²", "m2"}, {"m2", "m2"}, {"m3", "m3"}, {"m³", "m3"},
-	{"tấn", "tấn"}, {"kwh", "kWh"}, {"mw", "MW"}, {"lít", "lít"},
-	{"lượt hành khách", "lượt khách"}, {"lượt khách", "lượt khách"}, {"lượt người", "lượt khách"},
+	{"tạ/ha", "tạ/ha"}, {"tấn/ha", "tấn/ha"}, {"tấn", "tấn"}, {"tạ", "tạ"}, {"kwh", "kWh"}, {"mw", "MW"}, {"lít", "lít"},
+	{"lượt hành khách", "lượt khách"}, {"lượt khách", "lượt khách"}, {"lượt người", "lượt người"}, {"lượt dự án", "lượt dự án"},
 	{"lyợt khách", "lượt khách"}, {"lyợt", "lượt khách"}, {"lượt", "lượt khách"},
 	{"khách hàng", "khách hàng"}, {"du khách", "lượt khách"}, {"khách", "lượt khách"},
 	{"tiêu chí/xã", "tiêu chí/xã"}, {"tiêu chí", "tiêu chí"},
@@ -151,6 +151,8 @@ var unitWords = []struct{ written, unit string }{
 	{"hợp đồng", "hợp đồng"}, {"đối tượng", "đối tượng"}, {"giáo viên", "giáo viên"}, {"sinh viên", "sinh viên"},
 	{"bệnh nhân", "bệnh nhân"}, {"gian hàng", "gian hàng"}, {"căn nhà", "căn nhà"}, {"chuyến", "chuyến"},
 	{"thẻ", "thẻ"}, {"ca", "ca"}, {"cây", "cây"}, {"kg", "kg"}, {"gwh", "GWh"},
+	{"đôi", "đôi"}, {"liều", "liều"}, {"cuộc", "cuộc"}, {"tài khoản", "tài khoản"}, {"văn bản", "văn bản"},
+	{"hội nghị", "hội nghị"}, {"hoạt động", "hoạt động"}, {"lớp", "lớp"}, {"mô hình", "mô hình"},
 	{"điểm", "điểm"}, {"lần", "lần"},
 }
 
