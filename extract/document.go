@@ -18,7 +18,7 @@ type doc struct {
 
 	lastPoint            *periodRef // the last date a stock was read at, while building
 	bodyEnd              int        // where a trailing related-news block starts
-	titleStart, titleEnd int // the headline, whose figures the body restates
+	titleStart, titleEnd int        // the headline, whose figures the body restates
 	skip                 [][2]int
 
 	pc       periodContext
