@@ -79,7 +79,7 @@ func (d *doc) build() []Fact {
 			}
 		}
 		// Table rows are read apart.
-		if strings.Count(d.text[sp[0]:sp[1]], "|") >= 2 {
+		if tableSep(d.text[sp[0]:sp[1]]) != "" {
 			for mi < len(d.mentions) && d.mentions[mi].start < sp[1] {
 				mi++
 			}
