@@ -15,7 +15,7 @@ import (
 	"planwatch/internal/engine"
 )
 
-// Accounts, sessions, login attempts and approvals (migration 010). Every
+// Accounts, sessions, login attempts and approvals (migration 002). Every
 // read here goes to the primary: a sign-in, a session check and the lock
 // check must see what another instance has just written.
 

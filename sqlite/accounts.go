@@ -12,7 +12,7 @@ import (
 	"planwatch/internal/engine"
 )
 
-// Accounts, sessions, login attempts and approvals (migration 010).
+// Accounts, sessions, login attempts and approvals (migration 002).
 
 var (
 	_ planwatch.AccountStore  = (*DB)(nil)

@@ -1,4 +1,4 @@
--- 010: accounts, sessions, login attempts and approvals (issue 6). Scopes are
+-- 002: accounts, sessions, login attempts and approvals (issue 6). Scopes are
 -- JSON arrays of codes; times are TEXT in UTC as in 001.
 
 CREATE TABLE accounts (

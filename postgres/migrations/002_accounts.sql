@@ -1,4 +1,4 @@
--- 010: accounts, sessions, login attempts and approvals (issue 6), the same
+-- 002: accounts, sessions, login attempts and approvals (issue 6), the same
 -- model as the sqlite engine's. Scopes are JSON arrays of codes in text, as on
 -- SQLite, so that both engines read them alike.
 
