@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"planwatch"
+	"planwatch/vi"
 )
 
 // A period as a fact holds it: a domain period, a span of years, or none.
@@ -396,11 +397,12 @@ func (d *doc) addMention(facts *[]Fact, st *sentenceState, m mention, cur period
 		case "giảm", "thấp hơn":
 			v = round(100-x, dec)
 		}
-	case (verb == "đạt" || verb == "bằng") && fol.kind == folNone && canAttach() != nil && canAttach().Value != nil && canAttach().Unit != "%":
+	case (verb == "đạt" || verb == "bằng") && fol.kind == folNone && canAttach() != nil && canAttach().Value != nil && canAttach().Unit != "%" && !rateSubject(seg):
 		// "thu nội địa 1.000 tỷ đồng, đạt 50%": the share of the plan, left
-		// implicit; "bằng 35% GRDP": a share of something else.
+		// implicit; "bằng 35% GRDP", "đạt tỷ lệ 98,6%": a share of
+		// something else.
 		f := canAttach()
-		if rest := strings.TrimLeft(lo[m.end:min(d.bodyEnd, m.end+8)], " "); rest == "" || strings.ContainsAny(rest[:1], ",;.)\n") {
+		if rest := strings.TrimLeft(lo[m.end:min(d.bodyEnd, m.end+8)], " "); (rest == "" || strings.ContainsAny(rest[:1], ",;.)\n")) && !rateWordBefore(lo, m.qualStart) {
 			if f.PlanPct == nil {
 				f.PlanPct = ptr(x)
 				setEnd(f, st.anchorEnd)
@@ -448,6 +450,11 @@ func (d *doc) addMention(facts *[]Fact, st *sentenceState, m mention, cur period
 		}
 	}
 	f := canAttach()
+	// "…; so với cùng kỳ, số vụ giảm 6,3%", "tăng 12,4% về số doanh
+	// nghiệp và giảm 8,2% về số vốn": the growth of the figure it names.
+	if k := d.namedFact(*facts, st, namedSubject(seg, lo[m.end:min(d.bodyEnd, max(m.end, fol.end)+60)])); k >= 0 && slotFree(&(*facts)[k], field) {
+		f = &(*facts)[k]
+	}
 	if f != nil && !slotFree(f, field) {
 		if field == "plan" && f.PlanPctAlt == nil {
 			f.PlanPctAlt = ptr(v)
@@ -687,6 +694,7 @@ var (
 	reFolYearEnd  = regexp.MustCompile(`^(?:so với|so)\s+(?:thời điểm\s+)?cuối năm\s+(\d{4})`)
 	reFolYear     = regexp.MustCompile(`^(?:so với|so)\s+(?:cùng kỳ\s+)?năm\s+(\d{4})`)
 	reFolMonth    = regexp.MustCompile(`^(?:so với|so)\s+tháng\s+(\d{1,2})`)
+	reFolSeason   = regexp.MustCompile(`^(?:so với|so)\s+(?:cùng\s+)?vụ(?:\s+[\p{L}]+){0,2}?\s+(?:năm trước|năm ngoái|năm \d{4})`)
 	reFolSameTime = regexp.MustCompile(`^(?:so với|so)\s+(?:cùng kỳ|cùng thời điểm|cùng kì)(?:\s+năm\s+(?:trước|ngoái))?`)
 )
 
@@ -704,6 +712,32 @@ func readFollowing(lo string, i, limit int) following {
 			rest = rest[:len(rest)-1]
 		}
 	}
+	if strings.IndexByte(rest, '\n') >= 0 {
+		// "đạt 25,3% kế\nhoạch năm", "kế hoạ-\nch": a wrapped line.
+		f := readFollowingClean(rest)
+		if f.kind != folNone {
+			f.end = j + min(f.end, len(rest))
+		} else {
+			f.end = i
+		}
+		return f
+	}
+	return readFollowingAt(rest, i, j)
+}
+
+// readFollowingClean reads a comparison across a wrapped line: line breaks
+// count as spaces and a hyphen at a line end joins the word.
+func readFollowingClean(rest string) following {
+	clean := strings.NewReplacer("-\r\n", "", "-\n", "", "\r\n", " ", "\n", " ").Replace(rest)
+	f := readFollowingAt(clean, 0, 0)
+	// Offsets in clean are at most len(rest) - len(clean) short.
+	f.end += len(rest) - len(clean)
+	return f
+}
+
+// readFollowingAt reads the comparison at the start of rest, which starts at
+// byte j of the text; i is returned as the end when there is none.
+func readFollowingAt(rest string, i, j int) following {
 	word := func(p string) bool { return startsWithWord(rest, p) }
 	switch {
 	case word("kế hoạch"), word("kh"), word("dự toán"), word("chỉ tiêu"), word("so với kế hoạch"), word("so với dự toán"), word("so kế hoạch"):
@@ -745,6 +779,11 @@ func readFollowing(lo string, i, limit int) following {
 		if word(p) {
 			return following{kind: folYoY, end: j + len(p)}
 		}
+	}
+	// "so với vụ mùa năm trước", "so với cùng vụ năm trước": the same
+	// season last year.
+	if m := reFolSeason.FindStringIndex(rest); m != nil {
+		return following{kind: folYoY, end: j + m[1]}
 	}
 	return following{kind: folNone, end: i}
 }
@@ -961,4 +1000,77 @@ func (d *doc) pointPeriod(f *Fact, cur periodVal, explicit bool) {
 		p := d.lastPoint.p
 		f.Span, f.Period = &p, p.ID()
 	}
+}
+
+// rateSubject reports a segment whose own subject is a rate: ", tỷ lệ bao
+// phủ bảo hiểm y tế đạt".
+func rateSubject(seg string) bool {
+	s := strings.TrimLeft(seg, " ,;:")
+	for _, w := range []string{"tỷ lệ", "tỉ lệ", "tỷ trọng", "tỉ trọng"} {
+		if startsWithWord(s, w) {
+			return len(strings.Fields(s[len(w):])) >= 3
+		}
+	}
+	return false
+}
+
+// rateWordBefore reports "tỷ lệ" right before a percentage: "đạt tỷ lệ 98,6%".
+func rateWordBefore(lo string, i int) bool {
+	return endsWithWords(lo, i, "tỷ lệ") >= 0 || endsWithWords(lo, i, "tỉ lệ") >= 0
+}
+
+var reNamedAfter = regexp.MustCompile(`^\s*về\s+(?:số\s+|tổng\s+|lượng\s+)?([\p{L} ]+?)\s*(?:$|,|;|\.|\s+và\s|\s+so\s)`)
+
+var reNamedBefore = regexp.MustCompile(`(?:^|[,;:]\s*)số\s+([\p{L} ]+?)\s+(?:tăng|giảm|bằng|gấp)(?:\s+(?:khoảng|hơn|gần|trên))?\s*$`)
+
+// namedSubject returns the noun a growth names: "số vụ giảm" → "vụ",
+// "tăng … về số doanh nghiệp" → "doanh nghiệp", or "".
+func namedSubject(seg, after string) string {
+	if m := reNamedAfter.FindStringSubmatch(after); m != nil {
+		return strings.TrimSpace(m[1])
+	}
+	if m := reNamedBefore.FindStringSubmatch(strings.TrimSpace(seg) + " "); m != nil {
+		return strings.TrimSpace(m[1])
+	}
+	return ""
+}
+
+// Nouns that name an amount of money.
+var moneyNouns = []string{"vốn", "tiền", "kinh phí", "giá trị", "doanh thu"}
+
+// namedFact returns the fact of the sentence that name designates: a count
+// whose noun it starts with ("người chết" → "201 người" in "làm chết 201
+// người", rather than the injured), or an amount of money for "vốn". -1
+// when none.
+func (d *doc) namedFact(facts []Fact, st *sentenceState, name string) int {
+	if name == "" {
+		return -1
+	}
+	best, bestScore := -1, 0
+	for k := st.first; k < len(facts); k++ {
+		f := &facts[k]
+		if f.Value == nil || f.Kind != Actual {
+			continue
+		}
+		score := 0
+		switch {
+		case vi.IsCurrency(f.Unit):
+			for _, w := range moneyNouns {
+				if startsWithWord(name, w) {
+					score = 2
+				}
+			}
+		case !measureUnits[f.Unit] && (name == f.Unit || startsWithWord(name, f.Unit)):
+			score = 2
+			for _, w := range strings.Fields(name[len(f.Unit):]) {
+				if hasWord(strings.ToLower(f.Sentence), w) {
+					score++
+				}
+			}
+		}
+		if score > bestScore {
+			best, bestScore = k, score
+		}
+	}
+	return best
 }
