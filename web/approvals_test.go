@@ -84,8 +84,11 @@ func TestApprovalWorkflow(t *testing.T) {
 	post.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	post.Header.Set("X-Test-User", "reporter-178")
 	rec = c.do(post)
-	if rec.Code != http.StatusConflict || !strings.Contains(body(rec), "178") {
-		t.Errorf("form edit of an approved period: %d", rec.Code)
+	if rec.Code != http.StatusConflict || !strings.Contains(body(rec), "đơn vị 178 kỳ 2022Q1") || !strings.Contains(body(rec), `id="entry-form"`) {
+		t.Errorf("form edit of an approved period: %d\n%s", rec.Code, bodyStart(body(rec)))
+	}
+	if b := body(c.do(get)); !strings.Contains(b, "đã được planner duyệt và khóa") {
+		t.Error("the entry form does not warn that the period is locked")
 	}
 	// Another unit and another period stay open.
 	if rec := asUser(t, s, "planner", "POST", "/api/values", "application/json", strings.Replace(value, `"178"`, `"180"`, 1)); rec.Code != http.StatusOK {

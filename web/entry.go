@@ -34,6 +34,11 @@ func (s *Server) handleEntry(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.D = s.entryRows(p, snap, sel, nil)
+	if a, err := s.approvalOf(r.Context(), sel.Unit, sel.Period); err != nil {
+		return err
+	} else if a.Locked() {
+		p.Warnings = append(p.Warnings, i18n.T(p.Lang, "approval.locked", a.By))
+	}
 	s.render(w, r, http.StatusOK, "entry", p)
 	return nil
 }
@@ -157,13 +162,19 @@ func (s *Server) postEntry(w http.ResponseWriter, r *http.Request) error {
 	res, err := s.apply(r, &planwatch.ChangeSet{Values: values})
 	if err != nil {
 		var pe *planwatch.Error
-		if asError(err, &pe) && pe.Code == planwatch.EINVALID {
-			p.Problems = append(p.Problems, pe.Problems...)
-			if len(pe.Problems) == 0 {
+		if asError(err, &pe) && (pe.Code == planwatch.EINVALID || pe.Code == planwatch.ECONFLICT) {
+			status := http.StatusUnprocessableEntity
+			if pe.Code == planwatch.ECONFLICT { // an approved, locked period
+				status = http.StatusConflict
 				p.Problems = append(p.Problems, planwatch.Problem{Reason: pe.Message})
+			} else {
+				p.Problems = append(p.Problems, pe.Problems...)
+				if len(pe.Problems) == 0 {
+					p.Problems = append(p.Problems, planwatch.Problem{Reason: pe.Message})
+				}
 			}
 			p.D = s.entryRows(p, snap, sel, posted)
-			s.render(w, r, http.StatusUnprocessableEntity, "entry", p)
+			s.render(w, r, status, "entry", p)
 			return nil
 		}
 		return err
