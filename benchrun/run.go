@@ -98,8 +98,11 @@ func Run(ctx context.Context, o Options, w io.Writer) (Result, error) {
 		return res, err
 	}
 
-	// Start-up: reopen the stored data from disk into a ready cube.
+	// Start-up: reopen the stored data from disk into a ready cube, after
+	// the first cube's memory is given back (its cleanup runs after a GC).
+	db = nil
 	runtime.GC()
+	time.Sleep(100 * time.Millisecond)
 	debug.FreeOSMemory()
 	t0 := time.Now()
 	db, err = colstore.Open(ctx, path)

@@ -110,8 +110,12 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	return db, nil
 }
 
-// Close closes the database.
-func (db *DB) Close() error { return db.sql.Close() }
+// Close closes the database and lets go of the cube, whose memory is freed
+// once no query holds it.
+func (db *DB) Close() error {
+	db.cube.Store(nil)
+	return db.sql.Close()
+}
 
 // Cube returns the current cube. Keep no reference across writes that change
 // the catalogue or extend the months: those replace it.
