@@ -50,8 +50,12 @@ func serve(ctx context.Context, env *Env, store planwatch.Store, addr string, pu
 		return err
 	}
 	if len(accounts) == 0 {
-		fmt.Fprintln(env.Stdout, "Chưa có tài khoản nào; tạo tài khoản quản trị bằng / no accounts yet; create the administrator with:\n"+
-			"  planwatch user add --role admin NAME\n(mật khẩu đọc từ đầu vào chuẩn / the password is read from standard input)")
+		dbFlag := ""
+		if p, ok := store.(interface{ Path() string }); ok && p.Path() != dbPath(env, "") {
+			dbFlag = " --db " + p.Path()
+		}
+		fmt.Fprintf(env.Stdout, "Chưa có tài khoản nào; tạo tài khoản quản trị bằng / no accounts yet; create the administrator with:\n"+
+			"  planwatch user add%s --role admin NAME\n(mật khẩu đọc từ đầu vào chuẩn / the password is read from standard input)\n", dbFlag)
 		if public {
 			fmt.Fprintln(env.Stdout, "Đến lúc đó chỉ xem công khai được / until then the site is public and read-only.")
 		}

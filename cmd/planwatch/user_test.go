@@ -50,7 +50,7 @@ func TestUserCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	if text := out.String(); !strings.Contains(text, "planwatch user add --role admin NAME") {
+	if text := out.String(); !strings.Contains(text, "planwatch user add --db "+db+" --role admin NAME") {
 		t.Errorf("serve on an empty database does not explain how to create the admin:\n%s", text)
 	}
 
