@@ -9,8 +9,7 @@ import (
 	"planwatch"
 )
 
-// Role is what a user may do. Issue 6 adds accounts; the roles and the one
-// policy function are here from the start so that every route already asks.
+// Role is what a user may do: the planwatch.Role* of the user's account.
 type Role string
 
 const (

@@ -6,7 +6,10 @@
 // Every route is declared once in routes() with the access it needs; the one
 // authorisation function (authorize, in policy.go) is consulted for every
 // request before its handler runs, and again by handlers for writes scoped to
-// a unit and indicator. Vietnamese is the default language; English is
+// a unit and indicator. With Config.Accounts people sign in (sessions kept in
+// the store, so that instances share them); reporters submit a unit's period,
+// planners approve it, which locks entry, and every change, approval and
+// sign-in is in the audit trail. Vietnamese is the default language; English is
 // chosen with ?lang=en (remembered in a cookie). All UI strings live in the
 // web/i18n catalogue.
 package web
@@ -37,9 +40,9 @@ type Config struct {
 	// API (the demo runs with it on). Writes always need a user.
 	PublicRead bool
 	// Authenticate returns the user making the request, or nil for an
-	// anonymous visitor. When nil, the server runs in single-user mode: every
-	// request acts as the local administrator "web" (accounts arrive with
-	// issue 6 and plug in here).
+	// anonymous visitor. When nil and Accounts is set, it reads the session
+	// cookie; when both are nil, the server runs in single-user mode: every
+	// request acts as the local administrator "web" (tests, a desktop).
 	Authenticate func(r *http.Request) (*User, error)
 	// Accounts turns on sign-in: users, sessions and login attempts are kept
 	// there, and Authenticate (when nil) reads the session cookie. Without
