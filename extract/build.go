@@ -49,9 +49,11 @@ func (d *doc) build() []Fact {
 	listParent := -1
 	mi := 0
 	for si, sp := range d.sents {
+		// The period in force runs on across paragraphs: a sentence with no
+		// period of its own takes the nearest one before it in the body
+		// (the headline and the date line only seed it).
 		if d.para[si] != para {
 			para = d.para[si]
-			carry = periodVal{p: d.defaultP}
 			paraLast = -1
 		}
 		st := sentenceState{start: sp[0], end: sp[1], last: -1, anchorEnd: sp[0], parent: -1, paraLast: paraLast, first: len(facts)}
@@ -107,6 +109,10 @@ func (d *doc) build() []Fact {
 					cur = periodVal{p: lastPoint.p, point: true}
 				case r.multi != "":
 					cur = periodVal{multi: r.multi}
+				case r.ytd && !cur.null && cur.multi == "" && !cur.p.IsZero():
+					// "lũy kế", "tính chung": from 1 January through the
+					// month or quarter in force.
+					cur = periodVal{p: cur.p.YearToDate()}
 				case !r.p.IsZero():
 					cur = periodVal{p: r.p, point: r.point}
 					if r.point {
@@ -131,9 +137,11 @@ func (d *doc) build() []Fact {
 		if len(facts) > firstFact {
 			paraLast = len(facts) - 1
 		}
-		// What the next sentence of the paragraph inherits: the period of the
-		// last actual figure, unless it was a point in time or a span of years.
-		for k := len(facts) - 1; k >= firstFact; k-- {
+		// What the next sentence inherits: the period of the last actual
+		// figure, unless it was a point in time or a span of years. An aside
+		// ("Riêng quý III, …", "Riêng tháng 5, …") leaves it as it was.
+		aside := startsWithWord(strings.TrimLeft(sl, "(-–•*+ "), "riêng")
+		for k := len(facts) - 1; k >= firstFact && !aside; k-- {
 			f := &facts[k]
 			// A figure of another year ("PCI năm 2023" in a 2024 report)
 			// is a one-off.
@@ -962,7 +970,7 @@ func (d *doc) ownPeriod(f *Fact, m mention, refs []periodRef) {
 // Subjects that are stocks, read at a date: a balance, a herd, a count in
 // force.
 var stockWords = []string{"dư nợ", "nợ xấu", "huy động", "tiền gửi", "số dư", "tổng đàn", "đàn", "nợ thuế",
-	"còn hiệu lực", "tồn kho", "lãi suất"}
+	"còn hiệu lực", "đang hoạt động", "tồn kho", "lãi suất"}
 
 // Subjects that are flows summed from 1 January: at a date they run from the
 // start of the year.
@@ -990,12 +998,17 @@ func (d *doc) pointPeriod(f *Fact, cur periodVal, explicit bool) {
 		return
 	}
 	subj := strings.ToLower(f.Indicator)
+	// The period in force, which may have run on from an earlier paragraph.
+	in := rp
+	if !cur.point && !cur.p.IsZero() {
+		in = cur.p
+	}
 	switch {
 	case cur.point && !cur.p.IsZero() && cur.p.Year == rp.Year && cur.p.First == cur.p.Last && cur.p.Last == rp.Last &&
 		hasAnyWord(subj, flowWords) && !hasAnyWord(subj, stockWords):
 		p := milestoneSpan(cur.p)
 		f.Span, f.Period = &p, p.ID()
-	case !explicit && d.lastPoint != nil && rp.First < rp.Last && d.lastPoint.p.Year == rp.Year && d.lastPoint.p.Last == rp.Last &&
+	case !explicit && d.lastPoint != nil && d.lastPoint.p.Year == in.Year && d.lastPoint.p.Last == in.Last &&
 		hasAnyWord(subj, stockWords) && !hasAnyWord(subj, flowWords):
 		p := d.lastPoint.p
 		f.Span, f.Period = &p, p.ID()

@@ -21,6 +21,7 @@ type periodRef struct {
 	recall     bool   // "tại thời điểm này": the last point in time
 	explicitY  bool   // the year was written
 	of         bool   // "của năm 2023": the period of the figure before, not of what follows
+	ytd        bool   // "lũy kế", "tính chung", "từ đầu năm": the year to date through the period in force
 }
 
 // periodContext is what a period phrase needs to be resolved: the year of
@@ -53,6 +54,8 @@ var (
 	reMonths     = regexp.MustCompile(`(\d{1,2}|mười một|mười hai|một|hai|ba|bốn|sáu|bảy|bẩy|tám|chín|mười)\s+tháng(?:\s+(đầu năm|cuối năm|năm))?(?:\s*/?\s*(\d{4}))?`)
 	reMonth      = regexp.MustCompile(`tháng\s+(\d{1,2}|mười một|mười hai|giêng|chạp|một|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)(?:\s*(?:/|-|năm)\s*(\d{4}))?`)
 	reYTD        = regexp.MustCompile(`từ đầu năm(?:\s+đến nay)?`)
+	reBareYTD    = regexp.MustCompile(`tính chung|lũy kế|luỹ kế|cộng dồn`)
+	reDateShort  = regexp.MustCompile(`(\d{1,2})/(\d{1,2})`)
 	reYear       = regexp.MustCompile(`năm\s+(\d{4})`)
 	reYearSpan   = regexp.MustCompile(`(?:giai đoạn|thời kỳ)\s+(\d{4})\s*[-–]\s*(\d{4})`)
 	reThisPeriod = regexp.MustCompile(`(trong|cả|hết|đến hết)\s+(tháng|quý|năm)`)
@@ -117,6 +120,19 @@ func scanPeriods(lo string, pc periodContext) []periodRef {
 			r.p, r.point = planwatch.MonthOf(y, mo), true
 		}
 		add(r)
+	}
+	// "đến ngày 30/9", "Tại thời điểm 30/9": a point in time in the
+	// document's year. A day and month with no such word is an event date.
+	for _, m := range findNear(reDateShort, lo, []string{"/"}, 3, 3) {
+		if !boundary(m[0], m[1]) || strings.HasPrefix(lo[m[1]:], "/") {
+			continue
+		}
+		d, mo := atoi(lo[m[2]:m[3]]), atoi(lo[m[4]:m[5]])
+		s, point := pointWord(m[0])
+		if !point || afterCompare(s) || pc.year == 0 || !validDate(pc.year, mo, d) {
+			continue
+		}
+		add(periodRef{start: s, end: m[1], p: pc.fix(planwatch.MonthOf(pc.year, mo), false), point: true})
 	}
 	for _, m := range findNear(rePointMonth, lo, []string{"tháng"}, 30, 20) {
 		if !boundary(m[0], m[1]) || afterCompare(m[0]) {
@@ -248,9 +264,14 @@ func scanPeriods(lo string, pc periodContext) []periodRef {
 		}
 		add(periodRef{start: m[0], end: end, p: p})
 	}
-	for _, m := range reYTD.FindAllStringIndex(lo, -1) {
-		if rp := pc.report; !rp.IsZero() && boundary(m[0], m[1]) {
-			add(periodRef{start: m[0], end: m[1], p: planwatch.YearToDateOf(rp.Year, rp.Last)})
+	// "lũy kế từ đầu năm", "tính chung", "cộng dồn" with no number of months:
+	// the year to date through the period in force where they are read
+	// (build resolves it); the report's year to date stands in before that.
+	for _, re := range []*regexp.Regexp{reYTD, reBareYTD} {
+		for _, m := range re.FindAllStringIndex(lo, -1) {
+			if rp := pc.report; !rp.IsZero() && boundary(m[0], m[1]) {
+				add(periodRef{start: m[0], end: m[1], p: planwatch.YearToDateOf(rp.Year, rp.Last), ytd: true})
+			}
 		}
 	}
 	for _, m := range reRecall.FindAllStringIndex(lo, -1) {
