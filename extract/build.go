@@ -361,6 +361,16 @@ func (d *doc) addMention(facts *[]Fact, st *sentenceState, m mention, cur period
 		if hasWord(seg, "cả nước") || hasWord(seg, "toàn quốc") || hasWord(seg, "bình quân chung") {
 			return
 		}
+		// "GRDP quý II ước đạt 6,85%, cao hơn quý I (5,12%)": the growth of
+		// the period the one before is compared with.
+		if fresh && st.last >= 0 && (*facts)[st.last].Value == nil && (*facts)[st.last].YoYPct != nil && comparedPeriod(seg) {
+			ind := (*facts)[st.last].Indicator
+			f := newFact(Actual)
+			f.Indicator, f.Unit, f.YoYPct, f.Qualifier = ind, "%", ptr(x), m.qual
+			setEnd(f, st.anchorEnd)
+			st.last, st.lastClause = len(*facts)-1, clause
+			return
+		}
 		if growthSubject(seg) {
 			attachCompare(newFact(Actual), "yoy", x, fol, d)
 			f := &(*facts)[len(*facts)-1]
@@ -639,6 +649,21 @@ func planHead(ind string) bool {
 // population.
 func staticSubject(seg string) bool {
 	return hasWord(seg, "diện tích tự nhiên") || startsWithWord(strings.TrimLeft(seg, " ,"), "dân số")
+}
+
+// comparedPeriod reports a segment that names another period to compare
+// with and opens a parenthesis for its figure: ", cao hơn quý I (".
+func comparedPeriod(seg string) bool {
+	t := strings.TrimLeft(seg, " ,;")
+	if !strings.HasSuffix(strings.TrimRight(t, " "), "(") {
+		return false
+	}
+	for _, w := range []string{"cao hơn", "thấp hơn", "nhanh hơn", "chậm hơn"} {
+		if startsWithWord(t, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // growthSubject reports a growth rate stated as a level: "tốc độ tăng trưởng

@@ -132,6 +132,10 @@ func scanPeriods(lo string, pc periodContext) []periodRef {
 		if !point || afterCompare(s) || pc.year == 0 || !validDate(pc.year, mo, d) {
 			continue
 		}
+		// "từ 28/4 đến 1/5", "từ ngày 15 đến 18/6": the end of an event.
+		if endsWithWords(lo, m[0], "đến") >= 0 && strings.Contains(lo[max(0, s-24):s], "từ") {
+			continue
+		}
 		add(periodRef{start: s, end: m[1], p: pc.fix(planwatch.MonthOf(pc.year, mo), false), point: true})
 	}
 	for _, m := range findNear(rePointMonth, lo, []string{"tháng"}, 30, 20) {
