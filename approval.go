@@ -55,6 +55,12 @@ type ApprovalStore interface {
 	Approvals(ctx context.Context, q ApprovalQuery) ([]Approval, error)
 }
 
+// ApprovalReader reads approvals; an ApprovalStore is one, and so is a
+// store's reader inside a write transaction.
+type ApprovalReader interface {
+	Approvals(ctx context.Context, q ApprovalQuery) ([]Approval, error)
+}
+
 // ValidApprovalState reports whether s is a known state.
 func ValidApprovalState(s ApprovalState) bool {
 	switch s {
@@ -77,8 +83,10 @@ func (a *Approval) Validate() error {
 
 // CheckLocked returns ECONFLICT, naming every unit and period concerned, when
 // a change set writes values under an approved (locked) unit-period. Callers
-// consult it before Apply; it does not depend on the storage engine.
-func CheckLocked(ctx context.Context, as ApprovalStore, cs *ChangeSet) error {
+// consult it before Apply, and the stores check it again inside Apply's
+// transaction so that an approval made meanwhile cannot let a write through.
+// It does not depend on the storage engine.
+func CheckLocked(ctx context.Context, as ApprovalReader, cs *ChangeSet) error {
 	if as == nil || len(cs.Values) == 0 {
 		return nil
 	}

@@ -204,6 +204,11 @@ func (db *DB) SetApproval(ctx context.Context, a planwatch.Approval) error {
 
 // Approvals lists approvals matching q, ordered by unit and period.
 func (db *DB) Approvals(ctx context.Context, q planwatch.ApprovalQuery) ([]planwatch.Approval, error) {
+	return approvals(ctx, db.w, q)
+}
+
+// approvals reads approvals through q: the database, or a transaction.
+func approvals(ctx context.Context, qr engine.Queryer, q planwatch.ApprovalQuery) ([]planwatch.Approval, error) {
 	var where []string
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
@@ -221,7 +226,7 @@ func (db *DB) Approvals(ctx context.Context, q planwatch.ApprovalQuery) ([]planw
 		query += ` WHERE ` + strings.Join(where, ` AND `)
 	}
 	query += ` ORDER BY orgunit, year, first_month, last_month`
-	out, err := engine.Query(ctx, db.w, scanApproval, query, args...)
+	out, err := engine.Query(ctx, qr, scanApproval, query, args...)
 	return out, internal("Approvals", err)
 }
 
@@ -232,4 +237,9 @@ func scanApproval(s scanner) (planwatch.Approval, error) {
 	err := s.Scan(&a.Unit, &year, &first, &last, &typ, &state, &a.By, &a.At, &a.Comment)
 	a.Period, a.State, a.At = period(year, first, last, typ), planwatch.ApprovalState(state), a.At.UTC()
 	return a, err
+}
+
+// Approvals reads approvals within the Apply's transaction, for the lock check.
+func (r reader) Approvals(ctx context.Context, q planwatch.ApprovalQuery) ([]planwatch.Approval, error) {
+	return approvals(ctx, r.tx, q)
 }

@@ -33,6 +33,9 @@ func (db *DB) Apply(ctx context.Context, cs *planwatch.ChangeSet) (res planwatch
 		if len(p.Problems) > 0 {
 			return engine.Invalid(p.Problems)
 		}
+		if err := planwatch.CheckLocked(ctx, reader{tx: tx}, cs); err != nil {
+			return err
+		}
 		if cs.DryRun {
 			return errDryRun
 		}

@@ -36,6 +36,9 @@ func (db *DB) Apply(ctx context.Context, cs *planwatch.ChangeSet) (planwatch.App
 	if len(p.Problems) > 0 {
 		return planwatch.ApplyResult{}, engine.Invalid(p.Problems)
 	}
+	if err := planwatch.CheckLocked(ctx, reader{tx}, cs); err != nil {
+		return planwatch.ApplyResult{}, internal("Apply", err)
+	}
 	if cs.DryRun {
 		return p.Result, nil
 	}

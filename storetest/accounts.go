@@ -30,6 +30,7 @@ func RunAccounts(t *testing.T, open func(t *testing.T) planwatch.Store) {
 		{"LoginAttempts", testLoginAttempts},
 		{"Approvals", testApprovals},
 		{"CheckLocked", testCheckLocked},
+		{"ApplyHonoursLocks", testApplyHonoursLocks},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -264,6 +265,42 @@ func testCheckLocked(t *testing.T, ctx context.Context, s AccountsAndApprovals) 
 		if c.locked && err != nil && !containsAll(planwatch.ErrorMessage(err), "178", "2022Q1") {
 			t.Errorf("case %d: message %q does not name the unit and period", i, planwatch.ErrorMessage(err))
 		}
+	}
+}
+
+// Apply itself refuses values under an approved unit-period, inside its
+// transaction, and stores nothing of the change set; after an unlock it stores.
+func testApplyHonoursLocks(t *testing.T, ctx context.Context, s AccountsAndApprovals) {
+	st, ok := s.(planwatch.Store)
+	if !ok {
+		t.Skip("not a planwatch.Store")
+	}
+	if err := Fixture(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	q1 := planwatch.MustPeriod("2022Q1")
+	if err := s.SetApproval(ctx, planwatch.Approval{Unit: "178", Period: q1, State: planwatch.ApprovalApproved, By: "an"}); err != nil {
+		t.Fatal(err)
+	}
+	cs := &planwatch.ChangeSet{By: "bình", Values: []planwatch.DataValue{
+		value("trade.retail", "05977", "2022Q1", planwatch.Official, 1), // not locked: another unit
+		value("trade.retail", "178", "202203", planwatch.Official, 2),   // within the approved quarter
+	}}
+	for _, dry := range []bool{true, false} {
+		cs.DryRun = dry
+		if _, err := st.Apply(ctx, cs); planwatch.ErrorCode(err) != planwatch.ECONFLICT || !containsAll(planwatch.ErrorMessage(err), "178", "2022Q1") {
+			t.Fatalf("dry=%v: Apply under a lock: %v", dry, err)
+		}
+	}
+	if vals, err := st.Values(ctx, planwatch.ValueQuery{}); err != nil || len(vals) != 0 {
+		t.Fatalf("a refused change set stored %d values (%v)", len(vals), err)
+	}
+	if err := s.SetApproval(ctx, planwatch.Approval{Unit: "178", Period: q1, State: planwatch.ApprovalOpen, By: "an", Comment: "sửa số liệu"}); err != nil {
+		t.Fatal(err)
+	}
+	cs.DryRun = false
+	if res, err := st.Apply(ctx, cs); err != nil || res.Imported != 2 {
+		t.Fatalf("after unlock: %+v %v", res, err)
 	}
 }
 
