@@ -137,6 +137,18 @@ func (d *doc) build() []Fact {
 		if len(facts) > firstFact {
 			paraLast = len(facts) - 1
 		}
+		// A share of the year's plan on a single month or quarter that ran on
+		// from an earlier sentence ("Tháng 9, …. Thu ngân sách đạt 5.100 tỷ
+		// đồng, bằng 70% dự toán" in a 9-month report) is the running total
+		// through it.
+		for k := firstFact; k < len(facts); k++ {
+			f := &facts[k]
+			if f.carried && f.Kind == Actual && f.PlanPct != nil && f.Span != nil &&
+				f.Span.First > 1 && (f.Span.Type == planwatch.Month || f.Span.Type == planwatch.Quarter) {
+				p := f.Span.YearToDate()
+				f.Span, f.Period = &p, p.ID()
+			}
+		}
 		// What the next sentence inherits: the period of the last actual
 		// figure, unless it was a point in time or a span of years. An aside
 		// ("Riêng quý III, …", "Riêng tháng 5, …") leaves it as it was.
@@ -225,7 +237,7 @@ func (d *doc) addMention(facts *[]Fact, st *sentenceState, m mention, cur period
 		estimate = true
 	}
 	newFact := func(kind string) *Fact {
-		f := Fact{Kind: kind, Place: d.place, Estimate: estimate, anchor: m.start, Start: trimLeftPunct(d.text, segStart, m.start)}
+		f := Fact{Kind: kind, Place: d.place, Estimate: estimate, anchor: m.start, Start: trimLeftPunct(d.text, segStart, m.start), carried: !explicit}
 		if cur.null || cur.multi != "" || cur.p.IsZero() {
 			f.Period = cur.id()
 		} else {

@@ -98,6 +98,9 @@ type Fact struct {
 	// anchor is the byte offset of the figure the fact was built from; used
 	// to order and deduplicate.
 	anchor int
+	// carried is set when the period came from an earlier sentence, not
+	// from one written in the fact's own sentence.
+	carried bool
 }
 
 // MarshalJSON writes the fact with its fields in a fixed order, a null code
