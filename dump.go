@@ -9,20 +9,31 @@ import (
 // from one engine to another (planwatch copy-store). Exactly one field is set.
 // Unlike what Apply takes, a record keeps what the store assigned: a value's
 // Revision, By and At, a note's or task's ID, an audit entry's ID.
+//
+// Accounts are copied whole, so that everyone can sign in to the copy as
+// before: name, password hash, role, scopes, disabled flag and creation time.
+// Sessions and login attempts are not copied: they are transient (sessions
+// expire, attempts are kept a day for rate limiting), so after a copy
+// everyone signs in again and rate limits start afresh.
 type Record struct {
 	Indicator  *Indicator  `json:"indicator,omitempty"`
 	OrgUnit    *OrgUnit    `json:"orgunit,omitempty"`
 	Transition *Transition `json:"transition,omitempty"`
-	Value      *DataValue  `json:"value,omitempty"` // one revision, withdrawn ones included
-	Target     *Target     `json:"target,omitempty"`
-	Milestone  *Milestone  `json:"milestone,omitempty"`
-	Note       *Note       `json:"note,omitempty"`
-	Task       *Task       `json:"task,omitempty"`
-	Audit      *AuditEntry `json:"audit,omitempty"`
+	// User is an account, its PasswordHash included. Account's JSON leaves
+	// the hash out, so whoever serializes records must add it (as the
+	// checksums of copystore do).
+	User      *Account    `json:"user,omitempty"`
+	Value     *DataValue  `json:"value,omitempty"` // one revision, withdrawn ones included
+	Approval  *Approval   `json:"approval,omitempty"`
+	Target    *Target     `json:"target,omitempty"`
+	Milestone *Milestone  `json:"milestone,omitempty"`
+	Note      *Note       `json:"note,omitempty"`
+	Task      *Task       `json:"task,omitempty"`
+	Audit     *AuditEntry `json:"audit,omitempty"`
 }
 
 // Tables names the kinds of Record, in the order Dump yields them.
-var Tables = []string{"indicators", "orgunits", "transitions", "datavalues", "targets", "milestones", "notes", "tasks", "audit"}
+var Tables = []string{"indicators", "orgunits", "transitions", "users", "datavalues", "approvals", "targets", "milestones", "notes", "tasks", "audit"}
 
 // Table names the kind of the record, one of Tables.
 func (r *Record) Table() string {
@@ -33,8 +44,12 @@ func (r *Record) Table() string {
 		return "orgunits"
 	case r.Transition != nil:
 		return "transitions"
+	case r.User != nil:
+		return "users"
 	case r.Value != nil:
 		return "datavalues"
+	case r.Approval != nil:
+		return "approvals"
 	case r.Target != nil:
 		return "targets"
 	case r.Milestone != nil:

@@ -9,6 +9,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"planwatch"
 )
@@ -19,8 +20,33 @@ type Summary struct {
 	Rows  int
 	// Sum is the sum, modulo 2⁶⁴, of the first 8 bytes of the SHA-256 of
 	// each record's JSON: independent of row order, which engines may list
-	// differently, and changed by any difference in any field.
+	// differently, and changed by any difference in any field. See
+	// checksummed for the two ways the JSON summed differs from Record's.
 	Sum uint64
+}
+
+// checksummed is what the checksum of a record covers: the record's JSON,
+// except that
+//   - an account's password hash, which Account leaves out of JSON, is in it,
+//     so that a copy whose users could not sign in does not verify;
+//   - an account's creation time and an approval's time count to the
+//     microsecond, as PostgreSQL's timestamptz keeps them (SQLite keeps
+//     nanoseconds), so that a copy from SQLite verifies.
+func checksummed(r planwatch.Record) any {
+	switch {
+	case r.User != nil:
+		a := *r.User
+		a.Created = a.Created.Truncate(time.Microsecond)
+		return struct {
+			User         planwatch.Account `json:"user"`
+			PasswordHash string            `json:"password_hash"`
+		}{a, a.PasswordHash}
+	case r.Approval != nil:
+		a := *r.Approval
+		a.At = a.At.Truncate(time.Microsecond)
+		return planwatch.Record{Approval: &a}
+	}
+	return r
 }
 
 // Summarize dumps s and summarizes every table, in the order of planwatch.Tables.
@@ -39,7 +65,7 @@ func Summarize(ctx context.Context, s planwatch.Dumper) ([]Summary, error) {
 		if sum == nil {
 			return nil, fmt.Errorf("copystore: a record of no known table: %+v", r)
 		}
-		b, err := json.Marshal(r)
+		b, err := json.Marshal(checksummed(r))
 		if err != nil {
 			return nil, err
 		}

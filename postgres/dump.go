@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"iter"
+	"time"
 
 	"planwatch"
 	"planwatch/internal/engine"
@@ -15,7 +16,9 @@ var (
 )
 
 // Dump yields every row, table by table, from one snapshot of the primary
-// (a repeatable-read, read-only transaction).
+// (a repeatable-read, read-only transaction). Accounts and approvals are
+// included; sessions and login attempts, being transient, are not (see
+// planwatch.Record).
 func (db *DB) Dump(ctx context.Context) iter.Seq2[planwatch.Record, error] {
 	return func(yield func(planwatch.Record, error) bool) {
 		tx, err := db.w.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
@@ -36,9 +39,16 @@ func (db *DB) Dump(ctx context.Context) iter.Seq2[planwatch.Record, error] {
 		trans, err := transitions(ctx, tx)
 		_ = engine.DumpAll(d, trans, err, func(t *planwatch.Transition) planwatch.Record {
 			return planwatch.Record{Transition: t}
+		}) && d.Rows(`SELECT `+accountColumns+` FROM accounts ORDER BY name`, func(s engine.Scanner) (planwatch.Record, error) {
+			a, err := scanAccount(s)
+			return planwatch.Record{User: &a}, err
 		}) && d.Rows(`SELECT `+valueColumns+` FROM datavalues d ORDER BY d.id`, func(s engine.Scanner) (planwatch.Record, error) {
 			_, v, err := scanValue(s)
 			return planwatch.Record{Value: &v}, err
+		}) && d.Rows(`SELECT orgunit, year, first_month, last_month, period_type, state, who, at, comment
+			FROM approvals ORDER BY orgunit, year, first_month, last_month`, func(s engine.Scanner) (planwatch.Record, error) {
+			a, err := scanApproval(s)
+			return planwatch.Record{Approval: &a}, err
 		}) && d.Rows(`SELECT `+targetColumns+` FROM targets ORDER BY tk, version`, func(s engine.Scanner) (planwatch.Record, error) {
 			t, err := scanTarget(s)
 			return planwatch.Record{Target: &t}, err
@@ -60,12 +70,16 @@ func (db *DB) Dump(ctx context.Context) iter.Seq2[planwatch.Record, error] {
 
 // Restore stores records as they are, in one transaction on the primary:
 // revisions keep their numbers, authors and times, notes, tasks and audit
-// entries their ids. ECONFLICT if the database already holds data.
+// entries their ids, accounts their password hashes. ECONFLICT if the
+// database already holds data (accounts and approvals included). An
+// account's creation time and an approval's time are kept to the
+// microsecond, as timestamptz holds them.
 func (db *DB) Restore(ctx context.Context, records iter.Seq2[planwatch.Record, error]) error {
 	err := db.tryTx(ctx, func(tx *sql.Tx) error {
 		var used bool
 		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM indicators) OR EXISTS (SELECT 1 FROM orgunits)
-			OR EXISTS (SELECT 1 FROM datavalues) OR EXISTS (SELECT 1 FROM audit)`).Scan(&used); err != nil {
+			OR EXISTS (SELECT 1 FROM datavalues) OR EXISTS (SELECT 1 FROM audit)
+			OR EXISTS (SELECT 1 FROM accounts) OR EXISTS (SELECT 1 FROM approvals)`).Scan(&used); err != nil {
 			return err
 		}
 		if used {
@@ -122,6 +136,16 @@ func restoreOne(ctx context.Context, tx *sql.Tx, r planwatch.Record, heads *engi
 		t := r.Transition
 		_, err = tx.ExecContext(ctx, `INSERT INTO transitions (old, new, date, "full", basis, weight) VALUES ($1, $2, $3, $4, $5, $6)`,
 			t.Old, t.New, date(t.Date), t.Full, t.Basis, t.Weight)
+	case r.User != nil:
+		a := r.User
+		_, err = tx.ExecContext(ctx, `INSERT INTO accounts (name, password_hash, role, units, sectors, indicators, disabled, created)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, a.Name, a.PasswordHash, a.Role, codesJSON(a.Units), codesJSON(a.Sectors),
+			codesJSON(a.Indicators), a.Disabled, a.Created.UTC().Truncate(time.Microsecond))
+	case r.Approval != nil:
+		a, p := r.Approval, r.Approval.Period
+		_, err = tx.ExecContext(ctx, `INSERT INTO approvals (orgunit, period, year, first_month, last_month, period_type, state, who, at, comment)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, a.Unit, p.ID(), p.Year, p.First, p.Last, int(p.Type), string(a.State),
+			a.By, a.At.UTC().Truncate(time.Microsecond), a.Comment)
 	case r.Value != nil:
 		v := r.Value
 		var c valueCols

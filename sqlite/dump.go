@@ -19,7 +19,8 @@ var (
 )
 
 // Dump yields every row, table by table, from one read transaction (one
-// snapshot, under WAL).
+// snapshot, under WAL). Accounts and approvals are included; sessions and
+// login attempts, being transient, are not (see planwatch.Record).
 func (db *DB) Dump(ctx context.Context) iter.Seq2[planwatch.Record, error] {
 	return func(yield func(planwatch.Record, error) bool) {
 		tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
@@ -38,9 +39,16 @@ func (db *DB) Dump(ctx context.Context) iter.Seq2[planwatch.Record, error] {
 		}) && d.Rows(`SELECT old, new, date, full, basis, weight FROM transitions ORDER BY date, old, new`, func(s engine.Scanner) (planwatch.Record, error) {
 			t, err := scanTransition(s)
 			return planwatch.Record{Transition: &t}, err
+		}) && d.Rows(`SELECT `+accountColumns+` FROM accounts ORDER BY name`, func(s engine.Scanner) (planwatch.Record, error) {
+			a, err := scanAccount(s)
+			return planwatch.Record{User: &a}, err
 		}) && d.Rows(`SELECT `+valueColumns+` FROM datavalues d ORDER BY d.id`, func(s engine.Scanner) (planwatch.Record, error) {
 			_, v, err := scanValue(s)
 			return planwatch.Record{Value: &v}, err
+		}) && d.Rows(`SELECT orgunit, year, first_month, last_month, period_type, state, who, at, comment
+			FROM approvals ORDER BY orgunit, year, first_month, last_month`, func(s engine.Scanner) (planwatch.Record, error) {
+			a, err := scanApproval(s)
+			return planwatch.Record{Approval: &a}, err
 		}) && d.Rows(`SELECT `+targetColumns+` FROM targets ORDER BY tk, version`, func(s engine.Scanner) (planwatch.Record, error) {
 			t, err := scanTarget(s)
 			return planwatch.Record{Target: &t}, err
@@ -61,8 +69,9 @@ func (db *DB) Dump(ctx context.Context) iter.Seq2[planwatch.Record, error] {
 }
 
 // Restore stores records as they are, in one transaction: revisions keep
-// their numbers, authors and times, notes, tasks and audit entries their ids.
-// ECONFLICT if the database already holds data.
+// their numbers, authors and times, notes, tasks and audit entries their ids,
+// accounts their password hashes. ECONFLICT if the database already holds
+// data (accounts and approvals included).
 func (db *DB) Restore(ctx context.Context, records iter.Seq2[planwatch.Record, error]) error {
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
@@ -71,7 +80,8 @@ func (db *DB) Restore(ctx context.Context, records iter.Seq2[planwatch.Record, e
 	defer tx.Rollback()
 	var used bool
 	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM indicators) OR EXISTS (SELECT 1 FROM orgunits)
-		OR EXISTS (SELECT 1 FROM datavalues) OR EXISTS (SELECT 1 FROM audit)`).Scan(&used); err != nil {
+		OR EXISTS (SELECT 1 FROM datavalues) OR EXISTS (SELECT 1 FROM audit)
+		OR EXISTS (SELECT 1 FROM accounts) OR EXISTS (SELECT 1 FROM approvals)`).Scan(&used); err != nil {
 		return internal("Restore", err)
 	}
 	if used {
@@ -118,6 +128,16 @@ func restoreOne(ctx context.Context, tx *sql.Tx, r planwatch.Record, heads *engi
 		t := r.Transition
 		_, err = tx.ExecContext(ctx, `INSERT INTO transitions (old, new, date, full, basis, weight) VALUES (?, ?, ?, ?, ?, ?)`,
 			t.Old, t.New, formatDate(t.Date), boolInt(t.Full), t.Basis, t.Weight)
+	case r.User != nil:
+		a := r.User
+		_, err = tx.ExecContext(ctx, `INSERT INTO accounts (name, password_hash, role, units, sectors, indicators, disabled, created)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, a.Name, a.PasswordHash, a.Role, codesJSON(a.Units), codesJSON(a.Sectors),
+			codesJSON(a.Indicators), boolInt(a.Disabled), formatTime(a.Created))
+	case r.Approval != nil:
+		a, p := r.Approval, r.Approval.Period
+		_, err = tx.ExecContext(ctx, `INSERT INTO approvals (orgunit, period, year, first_month, last_month, period_type, state, who, at, comment)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, a.Unit, p.ID(), p.Year, p.First, p.Last, int(p.Type), string(a.State),
+			a.By, formatTime(a.At), a.Comment)
 	case r.Value != nil:
 		v := r.Value
 		res, err := tx.ExecContext(ctx, `INSERT INTO datavalues (k, indicator, orgunit, period, year, first_month,

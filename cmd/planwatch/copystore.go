@@ -12,6 +12,8 @@ import (
 
 // cmdCopyStore copies a whole store between engines (sqlite://PATH or a file
 // path, postgres://…), then prints and checks row counts and checksums per table.
+// Accounts (with their password hashes) and approvals are copied; sessions
+// and login attempts are not, so everyone signs in again on the copy.
 func cmdCopyStore(ctx context.Context, env *Env, args []string) error {
 	fs := flag.NewFlagSet("copy-store", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
