@@ -123,3 +123,37 @@ func TestPutRejectsNonMonthly(t *testing.T) {
 		t.Error("unknown unit: want an error")
 	}
 }
+
+// TestConcurrentReadersAndWriter runs reports while values are written and
+// the cube grows (run with -race).
+func TestConcurrentReadersAndWriter(t *testing.T) {
+	ctx := context.Background()
+	db := open(t, filepath.Join(t.TempDir(), "pw.db"))
+	defer db.Close()
+	units, inds := catalog()
+	db.SaveCatalog(ctx, units, inds)
+	done := make(chan bool)
+	for range 2 {
+		go func() {
+			for {
+				select {
+				case <-done:
+					return
+				default:
+					c := db.Cube()
+					c.Report(planwatch.QuarterOf(2025, 1))
+					c.Value("S", "P1C1", 202501)
+				}
+			}
+		}()
+	}
+	for m := 1; m <= 12; m++ {
+		if err := db.Put(ctx, value("P1C1", 202500+m, float64(m))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(done)
+	if got, _ := db.Cube().Aggregate("S", "VN", planwatch.YearOf(2025)); got != 78 {
+		t.Errorf("2025 = %v, want 78", got)
+	}
+}
