@@ -41,6 +41,13 @@
 //
 // Several processes on one database file are not kept coherent (each has its
 // own cube); that needs a change feed from the shared store.
+//
+// Not yet wired: values written through planwatch.Store.Apply (package
+// sqlite, with revisions and audit) do not reach the cube. The intended hook
+// is a commit observer on the sqlite store — called after each committed
+// Apply with the new current monthly values — that calls Put's in-memory half,
+// plus a read of those values at Open (Store.Values) replayed after the log.
+// Until then, single values for the cube are written with Put.
 package colstore
 
 import (
