@@ -56,6 +56,11 @@ func (d *doc) build() []Fact {
 			para = d.para[si]
 			paraLast = -1
 		}
+		// A numbered section heading ("2. Thương mại", "II. NHIỆM VỤ", "b)
+		// Tín dụng") opens a new subject: the report's main period again.
+		if ls, le := d.lineOf(sp[0]); ls == sp[0] && reSectionHead.MatchString(strings.TrimRight(d.text[ls:le], " \t\r")) && !d.hasMention(ls, le) && !d.mainP.IsZero() {
+			carry = periodVal{p: d.mainP}
+		}
 		st := sentenceState{start: sp[0], end: sp[1], last: -1, anchorEnd: sp[0], parent: -1, paraLast: paraLast, first: len(facts)}
 		sl := d.lo[sp[0]:sp[1]]
 		bullet := strings.IndexAny(sl[:1], "-–•*+") == 0
@@ -174,6 +179,29 @@ func (d *doc) build() []Fact {
 	}
 	d.readTables(&facts)
 	return facts
+}
+
+var reSectionHead = regexp.MustCompile(`^(?:\d{1,2}(?:\.\d{1,2})*\.|[IVX]{1,4}\.|[a-zđ]\))[ \t]+\S[^\n]{0,80}$`)
+
+// lineOf returns the bounds of the line holding byte i.
+func (d *doc) lineOf(i int) (int, int) {
+	t := d.text[:d.bodyEnd]
+	s := strings.LastIndexByte(t[:i], '\n') + 1
+	e := strings.IndexByte(t[i:], '\n')
+	if e < 0 {
+		return s, len(t)
+	}
+	return s, i + e
+}
+
+// hasMention reports a figure in text[s:e].
+func (d *doc) hasMention(s, e int) bool {
+	for _, m := range d.mentions {
+		if m.start >= s && m.start < e {
+			return true
+		}
+	}
+	return false
 }
 
 func isPointPeriod(refs []periodRef, f *Fact) bool {

@@ -23,6 +23,7 @@ type doc struct {
 
 	pc       periodContext
 	defaultP planwatch.Period
+	mainP    planwatch.Period // the broadest period of the headline and opening that ends with defaultP: what a new section reports on
 	place    string
 
 	mentions  []mention
@@ -99,6 +100,14 @@ func newDoc(text string, opts Options) *doc {
 	}
 	if d.defaultP.IsZero() && d.pc.year > 0 {
 		d.defaultP = planwatch.YearOf(d.pc.year)
+	}
+	// "quý III và 9 tháng", "tháng 10 và 10 tháng": a section of the body
+	// with no period of its own reports on the longer one.
+	d.mainP = d.defaultP
+	for _, r := range refs {
+		if !r.p.IsZero() && !r.point && r.start < d.openingEnd() && r.p.Year == d.mainP.Year && r.p.Last == d.mainP.Last && r.p.Months() > d.mainP.Months() {
+			d.mainP = r.p
+		}
 	}
 	d.pc.report = d.defaultP
 	d.periods = scanPeriods(d.lo[:d.bodyEnd], d.pc)
