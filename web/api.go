@@ -192,7 +192,7 @@ func (s *Server) apply(r *http.Request, cs *planwatch.ChangeSet) (planwatch.Appl
 	}
 	res, err := s.store.Apply(r.Context(), cs)
 	if err == nil && !cs.DryRun {
-		s.invalidate()
+		s.patch(r.Context(), cs)
 	}
 	return res, err
 }

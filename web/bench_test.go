@@ -2,10 +2,12 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -131,3 +133,30 @@ func filepathTemp() (string, error) {
 }
 
 func mkdirTemp(prefix string) (string, error) { return os.MkdirTemp("", prefix) }
+
+// BenchmarkDashboardAfterWrite is one value written through the server
+// (the API) and then the dashboard: the cached dataset is patched with the
+// touched series instead of being reloaded.
+func BenchmarkDashboardAfterWrite(b *testing.B) {
+	st, n := provinceStore(b)
+	s := newTestServer(b, Config{Store: st, DefaultUnit: "20", DefaultPeriod: "2022Q2"})
+	get := func(method, path, body string) {
+		req := httptest.NewRequest(method, path, strings.NewReader(body))
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			b.Fatalf("%s %s: %d %s", method, path, rec.Code, rec.Body.String())
+		}
+	}
+	get("GET", "/?unit=20&period=2022Q2", "")
+	b.ReportMetric(float64(n), "values")
+	i := 0
+	for b.Loop() {
+		i++
+		get("POST", "/api/values", fmt.Sprintf(`[{"indicator":"trade.retail_sales_services","orgunit":"20","period":"2022Q2","value":%d}]`, 1000+i))
+		get("GET", "/?unit=20&period=2022Q2", "")
+	}
+}

@@ -42,6 +42,19 @@ type snapshot struct {
 	statusMu sync.Mutex
 	status   map[string]*statusResult
 	memos    map[string]*memoEntry
+
+	// The material the snapshot was built from, kept so that a write of a
+	// few values patches it instead of reloading everything (see patch).
+	src source
+}
+
+// source is what a snapshot is built from.
+type source struct {
+	inds    []planwatch.Indicator
+	h       *planwatch.Hierarchy
+	vals    []planwatch.DataValue
+	targets []planwatch.Target
+	ms      []planwatch.Milestone
 }
 
 // memo computes a value once per snapshot under a key: analytics that are
@@ -114,6 +127,58 @@ func (s *Server) snapshot(ctx context.Context) (*snapshot, error) {
 	return snap, nil
 }
 
+// patch refreshes the cached snapshot after a committed write of values
+// only: the series of the (indicator, unit) pairs the write touched are read
+// again from the store (which decides the current values) and the snapshot is
+// rebuilt from memory, without reloading the catalogue, the units or the
+// other values. Anything else (targets, milestones, approvals) drops the cache.
+func (s *Server) patch(ctx context.Context, cs *planwatch.ChangeSet) {
+	s.data.mu.Lock()
+	defer s.data.mu.Unlock()
+	old := s.data.snap
+	if old == nil || len(cs.Targets) > 0 || len(cs.Milestones) > 0 || s.cfg.ApprovedOnly || len(cs.Values) == 0 {
+		s.data.snap = nil
+		return
+	}
+	type pair struct{ indicator, unit string }
+	touched := map[pair]bool{}
+	var indList, unitList []string
+	seenInd, seenUnit := map[string]bool{}, map[string]bool{}
+	for _, v := range cs.Values {
+		touched[pair{v.Indicator, v.Unit}] = true
+		if !seenInd[v.Indicator] {
+			seenInd[v.Indicator] = true
+			indList = append(indList, v.Indicator)
+		}
+		if !seenUnit[v.Unit] {
+			seenUnit[v.Unit] = true
+			unitList = append(unitList, v.Unit)
+		}
+	}
+	fresh, err := s.store.Values(ctx, planwatch.ValueQuery{Indicators: indList, Units: unitList})
+	if err == nil {
+		fresh, err = s.markApproved(ctx, fresh, false)
+	}
+	if err != nil {
+		s.data.snap = nil // the next request reloads and reports any error
+		return
+	}
+	src := old.src
+	vals := make([]planwatch.DataValue, 0, len(src.vals)+len(fresh))
+	for _, v := range src.vals {
+		if !touched[pair{v.Indicator, v.Unit}] {
+			vals = append(vals, v)
+		}
+	}
+	for _, v := range fresh {
+		if touched[pair{v.Indicator, v.Unit}] {
+			vals = append(vals, v)
+		}
+	}
+	src.vals = vals
+	s.data.snap = s.build(src)
+}
+
 func (s *Server) load(ctx context.Context) (*snapshot, error) {
 	st := s.store
 	inds, err := st.Indicators(ctx)
@@ -143,12 +208,18 @@ func (s *Server) load(ctx context.Context) (*snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := planwatch.NewHierarchy(units, trans)
+	return s.build(source{inds, planwatch.NewHierarchy(units, trans), vals, targets, ms}), nil
+}
+
+// build makes a snapshot from its material.
+func (s *Server) build(src source) *snapshot {
+	inds, h, vals, targets := src.inds, src.h, src.vals, src.targets
 	snap := &snapshot{
-		ds:         calc.NewDataset(inds, h, vals, targets, ms),
+		ds:         calc.NewDataset(inds, h, vals, targets, src.ms),
 		inds:       inds,
 		provinces:  map[string]int{},
 		valueCount: len(vals),
+		src:        src,
 	}
 	seenSector := map[string]bool{}
 	for _, ind := range inds {
@@ -214,7 +285,7 @@ func (s *Server) load(ctx context.Context) (*snapshot, error) {
 		now := s.now()
 		snap.defPeriod = planwatch.QuarterOf(now.Year(), (int(now.Month())+2)/3)
 	}
-	return snap, nil
+	return snap
 }
 
 // selection is the unit, period and sector a page shows.
