@@ -186,3 +186,73 @@ func Load(ctx context.Context, s Source, approvedOnly bool) (*Dataset, error) {
 	}
 	return NewDataset(inds, planwatch.NewHierarchy(units, trans), vals, targets, ms), nil
 }
+
+// Series names the values of one indicator for one unit.
+type Series struct{ Indicator, Unit string }
+
+// Patch returns a dataset in which the current values of the given series are
+// replaced by fresh (values of other series in fresh are ignored). The
+// receiver is not changed and stays usable. Memoised figures of indicators
+// that cannot depend on the replaced series are carried over, so the next
+// questions cost only what changed.
+func (d *Dataset) Patch(replace map[Series]bool, fresh []planwatch.DataValue) *Dataset {
+	touched := map[string]bool{}
+	for s := range replace {
+		touched[s.Indicator] = true
+	}
+	// Ratio indicators recompute from their parts: they change with them.
+	for code, ind := range d.Indicators {
+		if touched[ind.Numerator] || touched[ind.Denominator] {
+			touched[code] = true
+		}
+	}
+	nd := &Dataset{
+		Indicators: d.Indicators,
+		Units:      d.Units,
+		values:     make(map[string]map[string][]planwatch.DataValue, len(d.values)),
+		targets:    d.targets,
+		milestones: d.milestones,
+		years:      make(map[string]map[int]bool, len(d.years)),
+	}
+	for code, byUnit := range d.values {
+		nd.values[code] = byUnit
+		nd.years[code] = d.years[code]
+	}
+	for code := range touched {
+		byUnit := make(map[string][]planwatch.DataValue, len(d.values[code]))
+		for unit, vs := range d.values[code] {
+			if !replace[Series{code, unit}] {
+				byUnit[unit] = vs
+			}
+		}
+		nd.values[code] = byUnit
+	}
+	for _, v := range fresh {
+		if replace[Series{v.Indicator, v.Unit}] {
+			nd.values[v.Indicator][v.Unit] = append(nd.values[v.Indicator][v.Unit], v)
+		}
+	}
+	for code := range touched {
+		years := map[int]bool{}
+		for _, vs := range nd.values[code] {
+			for _, v := range vs {
+				years[v.Period.Year] = true
+			}
+		}
+		nd.years[code] = years
+	}
+	nd.reset()
+	d.mu.Lock()
+	for k, f := range d.figures {
+		if !touched[k.indicator] {
+			nd.figures[k] = f
+		}
+	}
+	for k, idx := range d.children {
+		if !touched[k.indicator] {
+			nd.children[k] = idx
+		}
+	}
+	d.mu.Unlock()
+	return nd
+}

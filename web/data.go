@@ -140,12 +140,12 @@ func (s *Server) patch(ctx context.Context, cs *planwatch.ChangeSet) {
 		s.data.snap = nil
 		return
 	}
-	type pair struct{ indicator, unit string }
+	type pair = calc.Series
 	touched := map[pair]bool{}
 	var indList, unitList []string
 	seenInd, seenUnit := map[string]bool{}, map[string]bool{}
 	for _, v := range cs.Values {
-		touched[pair{v.Indicator, v.Unit}] = true
+		touched[pair{Indicator: v.Indicator, Unit: v.Unit}] = true
 		if !seenInd[v.Indicator] {
 			seenInd[v.Indicator] = true
 			indList = append(indList, v.Indicator)
@@ -166,17 +166,17 @@ func (s *Server) patch(ctx context.Context, cs *planwatch.ChangeSet) {
 	src := old.src
 	vals := make([]planwatch.DataValue, 0, len(src.vals)+len(fresh))
 	for _, v := range src.vals {
-		if !touched[pair{v.Indicator, v.Unit}] {
+		if !touched[pair{Indicator: v.Indicator, Unit: v.Unit}] {
 			vals = append(vals, v)
 		}
 	}
 	for _, v := range fresh {
-		if touched[pair{v.Indicator, v.Unit}] {
+		if touched[pair{Indicator: v.Indicator, Unit: v.Unit}] {
 			vals = append(vals, v)
 		}
 	}
 	src.vals = vals
-	s.data.snap = s.build(src)
+	s.data.snap = s.build(src, old.ds.Patch(touched, fresh))
 }
 
 func (s *Server) load(ctx context.Context) (*snapshot, error) {
@@ -208,14 +208,18 @@ func (s *Server) load(ctx context.Context) (*snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.build(source{inds, planwatch.NewHierarchy(units, trans), vals, targets, ms}), nil
+	return s.build(source{inds, planwatch.NewHierarchy(units, trans), vals, targets, ms}, nil), nil
 }
 
-// build makes a snapshot from its material.
-func (s *Server) build(src source) *snapshot {
+// build makes a snapshot from its material; ds is the dataset of that
+// material when the caller has it already (a patch), else nil.
+func (s *Server) build(src source, ds *calc.Dataset) *snapshot {
 	inds, h, vals, targets := src.inds, src.h, src.vals, src.targets
+	if ds == nil {
+		ds = calc.NewDataset(inds, h, vals, targets, src.ms)
+	}
 	snap := &snapshot{
-		ds:         calc.NewDataset(inds, h, vals, targets, src.ms),
+		ds:         ds,
 		inds:       inds,
 		provinces:  map[string]int{},
 		valueCount: len(vals),
