@@ -42,12 +42,12 @@
 // Several processes on one database file are not kept coherent (each has its
 // own cube); that needs a change feed from the shared store.
 //
-// Not yet wired: values written through planwatch.Store.Apply (package
-// sqlite, with revisions and audit) do not reach the cube. The intended hook
-// is a commit observer on the sqlite store — called after each committed
-// Apply with the new current monthly values — that calls Put's in-memory half,
-// plus a read of those values at Open (Store.Values) replayed after the log.
-// Until then, single values for the cube are written with Put.
+// Values written through planwatch.Store.Apply (package sqlite, with
+// revisions and audit) reach the cube through the store's commit observer:
+// open the store with sqlite.WithCommitObserver(db.Observe), and after Open
+// call db.Replay(ctx, store) so that they survive a restart (see observe.go).
+// Several instances on PostgreSQL are not kept coherent yet: that needs the
+// same observer fed from a change feed (LISTEN/NOTIFY), see doc/scale.md.
 package colstore
 
 import (

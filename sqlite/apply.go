@@ -48,6 +48,12 @@ func (db *DB) Apply(ctx context.Context, cs *planwatch.ChangeSet) (planwatch.App
 	if err := tx.Commit(); err != nil {
 		return planwatch.ApplyResult{}, internal("Apply", err)
 	}
+	if len(db.observers) > 0 {
+		changed := p.Changed()
+		for _, f := range db.observers {
+			f(changed)
+		}
+	}
 	return p.Result, nil
 }
 

@@ -40,12 +40,22 @@ type DB struct {
 	// Now gives the time recorded on revisions and audit entries; time.Now by
 	// default. Set it before use, not while the store is in use.
 	Now func() time.Time
+	// observers are called after each committed Apply with what changed.
+	observers []func([]planwatch.DataValue)
 }
 
 var _ planwatch.Store = (*DB)(nil)
 
 // Option configures Open.
 type Option func(*DB)
+
+// WithCommitObserver registers f to be called after every committed Apply
+// with the new current value of each key whose current value changed (a key
+// left without one comes as a Deleted value). It runs after the commit, so
+// what it sees is durable; it must not call Apply.
+func WithCommitObserver(f func([]planwatch.DataValue)) Option {
+	return func(db *DB) { db.observers = append(db.observers, f) }
+}
 
 // WithNow sets the clock.
 func WithNow(now func() time.Time) Option { return func(db *DB) { db.Now = now } }

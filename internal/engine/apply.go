@@ -798,3 +798,25 @@ func (a *applier) planTasks(ctx context.Context) error {
 	}
 	return nil
 }
+
+// Changed lists, once the plan is written, the new current value of every
+// key whose current value changed; a key left with no current value (all
+// withdrawn) comes as a Deleted value of that key. Commit observers (caches,
+// the national cube) are fed with it.
+func (p *Plan) Changed() []planwatch.DataValue {
+	out := make([]planwatch.DataValue, 0, len(p.Dirty))
+	for _, k := range p.Dirty {
+		if h, ok := p.Current(k); ok {
+			out = append(out, h.Rev)
+			continue
+		}
+		ind, rest, _ := strings.Cut(k, "/")
+		unit, period, _ := strings.Cut(rest, "/")
+		per, err := planwatch.ParsePeriod(period)
+		if err != nil {
+			continue
+		}
+		out = append(out, planwatch.DataValue{Key: planwatch.Key{Indicator: ind, Unit: unit, Period: per}, Deleted: true})
+	}
+	return out
+}
