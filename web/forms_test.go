@@ -258,3 +258,33 @@ func TestEveryTemplateIsRendered(t *testing.T) {
 		}
 	}
 }
+
+// A DHIS2 data value set and an SDMX-CSV file upload like a planwatch CSV:
+// preview, every conflict named, commit.
+func TestUploadExchangeFormats(t *testing.T) {
+	s := newTestServer(t, Config{})
+	c := newClient(t, s)
+	c.get("/upload")
+	bad := `{"dataValues":[{"dataElement":"agri.planted_area","period":"202207","orgUnit":"20","value":"12"},
+		{"dataElement":"agri.planted_area","period":"202208","orgUnit":"20","value":"mười"}]}`
+	rec := c.postFile("/upload", "file", "dvs.json", bad, nil)
+	if b := body(rec); rec.Code != 422 || !strings.Contains(b, "mười") {
+		t.Fatalf("bad DHIS2 file: %d\n%s", rec.Code, b)
+	}
+	good := `{"dataValues":[{"dataElement":"agri.planted_area","period":"202207","orgUnit":"20","value":"32000"}]}`
+	rec = c.postFile("/upload", "file", "dvs.json", good, nil)
+	b := body(rec)
+	if rec.Code != 200 || !strings.Contains(b, "upload-commit") {
+		t.Fatalf("DHIS2 preview: %d\n%s", rec.Code, b)
+	}
+	id := regexpFind(b, `name="id" value="([0-9a-f]+)"`)
+	if rec := c.postForm("/upload/commit", url.Values{"id": {id}}); rec.Code != 200 || !strings.Contains(body(rec), "1 mới") {
+		t.Fatalf("DHIS2 commit: %d %s", rec.Code, body(rec))
+	}
+	sdmx := "STRUCTURE,STRUCTURE_ID,ACTION,INDICATOR,REF_AREA,TIME_PERIOD,OBS_VALUE\n" +
+		"dataflow,PLANWATCH:VALUES(1.0),I,agri.planted_area,20,2022-09,33000\n"
+	rec = c.postFile("/upload", "file", "obs.csv", sdmx, nil)
+	if b := body(rec); rec.Code != 200 || !strings.Contains(b, "upload-commit") {
+		t.Fatalf("SDMX preview: %d\n%s", rec.Code, b)
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"planwatch"
+	"planwatch/exchange"
 	"planwatch/nativecsv"
 	"planwatch/web/i18n"
 )
@@ -29,7 +30,7 @@ type uploads struct {
 
 type pendingUpload struct {
 	name string
-	csv  []byte
+	csv  []byte // the file as uploaded (any supported format)
 	by   string
 	at   time.Time
 }
@@ -127,7 +128,41 @@ func xlsxToCSV(data []byte) ([]byte, error) {
 	return buf.Bytes(), cw.Error()
 }
 
-// readUploaded reads the posted file as CSV text.
+// readChangeSet reads an uploaded file of any supported format: DHIS2 data
+// value sets (JSON, CSV, XML, ADX) and SDMX-CSV through package exchange, with
+// every conflict named by line and column; planwatch's own CSV, and XLSX
+// workbooks with its columns on the first sheet, through nativecsv.
+func (s *Server) readChangeSet(snap *snapshot, name string, data []byte, by string) (*planwatch.ChangeSet, error) {
+	if strings.EqualFold(filepath.Ext(name), ".xlsx") {
+		csvData, err := xlsxToCSV(data)
+		if err != nil {
+			return nil, err
+		}
+		return nativecsv.Read(bytes.NewReader(csvData), name)
+	}
+	switch f := exchange.Detect(name, data[:min(len(data), 4096)]); f {
+	case exchange.DHIS2JSON, exchange.DHIS2CSV, exchange.DHIS2XML, exchange.ADX, exchange.SDMXCSV:
+		opts := exchange.Options{Ref: name, By: by, Now: s.now(), Indicators: snap.ds.Indicators, Units: map[string]bool{}}
+		for _, code := range snap.ds.Units.Codes() {
+			opts.Units[code] = true
+		}
+		cs, conflicts, err := exchange.Read(f, bytes.NewReader(data), opts)
+		if err != nil {
+			return nil, err
+		}
+		if len(conflicts) > 0 {
+			e := &planwatch.Error{Code: planwatch.EINVALID, Message: fmt.Sprintf("%s: tệp có lỗi, không có dữ liệu nào được nhập / the file has errors, nothing was imported", name)}
+			for _, c := range conflicts {
+				e.Problems = append(e.Problems, planwatch.Problem{Row: c.Row, Column: c.Element, Value: c.Value, Reason: c.Object + ": " + c.Reason})
+			}
+			return nil, e
+		}
+		return cs, nil
+	}
+	return nativecsv.Read(bytes.NewReader(data), name)
+}
+
+// readUploaded reads the posted file as it is.
 func readUploaded(r *http.Request) (name string, data []byte, err error) {
 	f, hdr, err := r.FormFile("file")
 	if err != nil {
@@ -138,11 +173,7 @@ func readUploaded(r *http.Request) (name string, data []byte, err error) {
 	if err != nil {
 		return "", nil, invalid("không đọc được tệp / could not read the file: %v", err)
 	}
-	name = filepath.Base(hdr.Filename)
-	if strings.EqualFold(filepath.Ext(name), ".xlsx") {
-		data, err = xlsxToCSV(data)
-	}
-	return name, data, err
+	return filepath.Base(hdr.Filename), data, nil
 }
 
 // problemsOf returns the problems of an EINVALID error (one with the message
@@ -176,7 +207,7 @@ func (s *Server) postUpload(w http.ResponseWriter, r *http.Request) error {
 	d.FileName = name
 	var cs *planwatch.ChangeSet
 	if err == nil {
-		cs, err = nativecsv.Read(bytes.NewReader(data), name)
+		cs, err = s.readChangeSet(snap, name, data, userName(r.Context()))
 	}
 	if err == nil {
 		for _, v := range cs.Values {
@@ -237,7 +268,7 @@ func (s *Server) postUploadCommit(w http.ResponseWriter, r *http.Request) error 
 		return s.commitStreamed(w, r, p, pu)
 	}
 	d := uploadData{FileName: pu.name}
-	cs, err := nativecsv.Read(bytes.NewReader(pu.csv), pu.name)
+	cs, err := s.readChangeSet(snap, pu.name, pu.csv, pu.by)
 	if err == nil {
 		d.Result, err = s.apply(r, cs)
 	}
@@ -273,7 +304,11 @@ func (s *Server) commitStreamed(w http.ResponseWriter, r *http.Request, p *page,
 	fmt.Fprintf(w, `<!doctype html><html lang="%s"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>%s</title><link rel="stylesheet" href="/static/style.css"></head><body><main><h1>%s</h1><ol class="progress" id="progress">`+"\n",
 		p.Lang, template.HTMLEscapeString(i18n.T(p.Lang, "page.upload")), template.HTMLEscapeString(pu.name))
 	step("upload.step_read")
-	cs, err := nativecsv.Read(bytes.NewReader(pu.csv), pu.name)
+	snap, err := s.snapshot(r.Context())
+	var cs *planwatch.ChangeSet
+	if err == nil {
+		cs, err = s.readChangeSet(snap, pu.name, pu.csv, pu.by)
+	}
 	var res planwatch.ApplyResult
 	if err == nil {
 		step("upload.step_write", len(cs.Values)+len(cs.Targets))
