@@ -21,6 +21,7 @@ func (db *DB) Apply(ctx context.Context, cs *planwatch.ChangeSet) (res planwatch
 		return res, planwatch.Errorf(planwatch.EINVALID, "không có thay đổi (empty change set)")
 	}
 	now := db.now()
+	var plan *engine.Plan // of the attempt that committed
 	// One attempt plans and writes in one transaction; inTx retries it from
 	// scratch after a deadlock, so the plan is made again each time.
 	attempt := func(tx *sql.Tx) error {
@@ -29,7 +30,7 @@ func (db *DB) Apply(ctx context.Context, cs *planwatch.ChangeSet) (res planwatch
 		if err != nil {
 			return err
 		}
-		res = p.Result
+		res, plan = p.Result, p
 		if len(p.Problems) > 0 {
 			return engine.Invalid(p.Problems)
 		}
@@ -47,6 +48,12 @@ func (db *DB) Apply(ctx context.Context, cs *planwatch.ChangeSet) (res planwatch
 	}
 	if err != nil {
 		return planwatch.ApplyResult{}, internal("Apply", err)
+	}
+	if len(db.observers) > 0 {
+		changed := plan.Changed()
+		for _, f := range db.observers {
+			f(changed)
+		}
 	}
 	return res, nil
 }

@@ -55,6 +55,8 @@ type DB struct {
 	// Now gives the time recorded on revisions and audit entries; time.Now by
 	// default. Set it before use, not while the store is in use.
 	Now func() time.Time
+	// observers are called after each committed Apply with what changed.
+	observers []func([]planwatch.DataValue)
 }
 
 var _ planwatch.Store = (*DB)(nil)
@@ -64,6 +66,14 @@ type Option func(*DB)
 
 // WithNow sets the clock.
 func WithNow(now func() time.Time) Option { return func(db *DB) { db.Now = now } }
+
+// WithCommitObserver registers f to be called after every committed Apply of
+// this instance with the new current value of each key whose current value
+// changed (a key left without one comes as a Deleted value). Writes by other
+// instances are not observed here: that needs a change feed (doc/scale.md).
+func WithCommitObserver(f func([]planwatch.DataValue)) Option {
+	return func(db *DB) { db.observers = append(db.observers, f) }
+}
 
 // WithReplica sends replica-safe reads to the streaming replica at dsn. An
 // empty dsn means no replica.

@@ -81,3 +81,10 @@ func TestAuditTruncate(t *testing.T) {
 		t.Error("TRUNCATE audit succeeded")
 	}
 }
+
+func TestCommitObserver(t *testing.T) {
+	storetest.RunObserver(t, func(t *testing.T, observe func([]planwatch.DataValue)) planwatch.Store {
+		db, _ := open(t, postgres.WithCommitObserver(observe))
+		return db
+	})
+}

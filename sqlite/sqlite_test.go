@@ -195,3 +195,13 @@ func BenchmarkApply10k(b *testing.B) {
 		b.StartTimer()
 	}
 }
+
+func TestCommitObserver(t *testing.T) {
+	storetest.RunObserver(t, func(t *testing.T, observe func([]planwatch.DataValue)) planwatch.Store {
+		db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "planwatch.db"), sqlite.WithCommitObserver(observe))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return db
+	})
+}
