@@ -329,11 +329,7 @@ func rowJSON(row calc.Row) statusJSON {
 
 // apiStatus is the dashboard as JSON: ?unit=&period=&sector=.
 func (s *Server) apiStatus(w http.ResponseWriter, r *http.Request) error {
-	snap, err := s.snapshot(r.Context())
-	if err != nil {
-		return err
-	}
-	sel, err := s.selectionOf(r, snap)
+	snap, sel, err := s.selected(r)
 	if err != nil {
 		return err
 	}

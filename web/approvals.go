@@ -80,16 +80,10 @@ type approvalsData struct {
 // handleApprovals lists the state of the chosen unit and its subordinate
 // units for the period, with the actions the user may take.
 func (s *Server) handleApprovals(w http.ResponseWriter, r *http.Request) error {
-	snap, err := s.snapshot(r.Context())
+	p, snap, sel, err := s.pageWithPickers(w, r, "approvals")
 	if err != nil {
 		return err
 	}
-	sel, err := s.selectionOf(r, snap)
-	if err != nil {
-		return err
-	}
-	p := s.newPage(w, r, "approvals")
-	s.fillPickers(p, snap, sel)
 	if msg := r.URL.Query().Get("done"); msg != "" && approvalSteps[msg].to != "" {
 		p.Flash = append(p.Flash, i18n.T(p.Lang, "approval.done."+msg))
 	}

@@ -21,16 +21,10 @@ type dashboardData struct {
 
 // handleDashboard shows every indicator of a unit and period, lagging first.
 func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) error {
-	snap, err := s.snapshot(r.Context())
+	p, snap, sel, err := s.pageWithPickers(w, r, "dashboard")
 	if err != nil {
 		return err
 	}
-	sel, err := s.selectionOf(r, snap)
-	if err != nil {
-		return err
-	}
-	p := s.newPage(w, r, "dashboard")
-	s.fillPickers(p, snap, sel)
 	d := dashboardData{UnitName: unitName(snap, sel.Unit, sel.Period), Counts: map[string]int{}}
 	st := snap.statusOf(sel.Unit, sel.Period)
 	for _, row := range st.rows {

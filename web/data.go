@@ -348,6 +348,33 @@ func unitName(snap *snapshot, code string, p planwatch.Period) string {
 	return u.Name
 }
 
+// selected is the current snapshot and the unit, period and sector the
+// request asks for (selectionOf).
+func (s *Server) selected(r *http.Request) (*snapshot, selection, error) {
+	snap, err := s.snapshot(r.Context())
+	if err != nil {
+		return nil, selection{}, err
+	}
+	sel, err := s.selectionOf(r, snap)
+	if err != nil {
+		return nil, selection{}, err
+	}
+	return snap, sel, nil
+}
+
+// pageWithPickers is the common preamble of a page handler: the snapshot and
+// selection of the request, and a new page named name with its unit, period
+// and sector pickers filled.
+func (s *Server) pageWithPickers(w http.ResponseWriter, r *http.Request, name string) (*page, *snapshot, selection, error) {
+	snap, sel, err := s.selected(r)
+	if err != nil {
+		return nil, nil, selection{}, err
+	}
+	p := s.newPage(w, r, name)
+	s.fillPickers(p, snap, sel)
+	return p, snap, sel, nil
+}
+
 // fillPickers sets the unit, period and sector options of a page.
 func (s *Server) fillPickers(p *page, snap *snapshot, sel selection) {
 	p.Unit, p.Period, p.Sector = sel.Unit, sel.Period.ID(), sel.Sector

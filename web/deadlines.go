@@ -78,13 +78,9 @@ type completenessData struct {
 // subordinate units (or of the unit itself when it has none) and who is late.
 func (s *Server) completeness(r *http.Request) (selection, completenessData, error) {
 	ctx := r.Context()
-	snap, err := s.snapshot(ctx)
+	snap, sel, err := s.selected(r)
 	if err != nil {
 		return selection{}, completenessData{}, err
-	}
-	sel, err := s.selectionOf(r, snap)
-	if err != nil {
-		return sel, completenessData{}, err
 	}
 	d := completenessData{UnitName: unitName(snap, sel.Unit, sel.Period), Counts: map[string]int{}}
 	units := snap.ds.Units.ChildrenAt(sel.Unit, sel.Period.End())

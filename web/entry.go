@@ -44,13 +44,9 @@ func (s *Server) handleEntry(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) entryPage(w http.ResponseWriter, r *http.Request) (*snapshot, selection, *page, error) {
-	snap, err := s.snapshot(r.Context())
+	snap, sel, err := s.selected(r)
 	if err != nil {
 		return nil, selection{}, nil, err
-	}
-	sel, err := s.selectionOf(r, snap)
-	if err != nil {
-		return nil, sel, nil, err
 	}
 	if sel.Sector == "" && len(snap.sectors) > 0 {
 		sel.Sector = snap.sectors[0]

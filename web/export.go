@@ -15,11 +15,7 @@ import (
 // formula injection by the writers (nativecsv.SafeCell, sheet.SafeText): a
 // comment or code a reporter typed as "=HYPERLINK(…)" opens as text.
 func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) error {
-	snap, err := s.snapshot(r.Context())
-	if err != nil {
-		return err
-	}
-	sel, err := s.selectionOf(r, snap)
+	snap, sel, err := s.selected(r)
 	if err != nil {
 		return err
 	}

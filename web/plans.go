@@ -26,24 +26,10 @@ type planRow struct {
 	Target planwatch.Target
 }
 
-func (s *Server) plansPage(w http.ResponseWriter, r *http.Request) (*page, *snapshot, selection, error) {
-	snap, err := s.snapshot(r.Context())
-	if err != nil {
-		return nil, nil, selection{}, err
-	}
-	sel, err := s.selectionOf(r, snap)
-	if err != nil {
-		return nil, nil, sel, err
-	}
-	p := s.newPage(w, r, "plans")
-	s.fillPickers(p, snap, sel)
-	return p, snap, sel, nil
-}
-
 // handlePlans lists the year's targets and milestones of a unit, with forms
 // to set a target, add a milestone and import a targets file.
 func (s *Server) handlePlans(w http.ResponseWriter, r *http.Request) error {
-	p, snap, sel, err := s.plansPage(w, r)
+	p, snap, sel, err := s.pageWithPickers(w, r, "plans")
 	if err != nil {
 		return err
 	}
@@ -73,7 +59,7 @@ func (s *Server) renderPlans(w http.ResponseWriter, r *http.Request, p *page, sn
 
 // postTarget sets (or adjusts, as a new version) one annual target.
 func (s *Server) postTarget(w http.ResponseWriter, r *http.Request) error {
-	p, snap, sel, err := s.plansPage(w, r)
+	p, snap, sel, err := s.pageWithPickers(w, r, "plans")
 	if err != nil {
 		return err
 	}
@@ -126,7 +112,7 @@ func (s *Server) postTarget(w http.ResponseWriter, r *http.Request) error {
 
 // postMilestone adds a milestone: by the end of a period, a share of the plan.
 func (s *Server) postMilestone(w http.ResponseWriter, r *http.Request) error {
-	p, snap, sel, err := s.plansPage(w, r)
+	p, snap, sel, err := s.pageWithPickers(w, r, "plans")
 	if err != nil {
 		return err
 	}
@@ -164,7 +150,7 @@ func (s *Server) postMilestone(w http.ResponseWriter, r *http.Request) error {
 
 // postPlansImport imports a targets file (CSV or XLSX), all or nothing.
 func (s *Server) postPlansImport(w http.ResponseWriter, r *http.Request) error {
-	p, snap, sel, err := s.plansPage(w, r)
+	p, snap, sel, err := s.pageWithPickers(w, r, "plans")
 	if err != nil {
 		return err
 	}

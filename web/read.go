@@ -46,27 +46,13 @@ type factRow struct {
 }
 
 func (s *Server) handleRead(w http.ResponseWriter, r *http.Request) error {
-	p, _, err := s.readPage(w, r)
+	p, _, _, err := s.pageWithPickers(w, r, "read")
 	if err != nil {
 		return err
 	}
 	p.D = readData{}
 	s.render(w, r, http.StatusOK, "read", p)
 	return nil
-}
-
-func (s *Server) readPage(w http.ResponseWriter, r *http.Request) (*page, *snapshot, error) {
-	snap, err := s.snapshot(r.Context())
-	if err != nil {
-		return nil, nil, err
-	}
-	sel, err := s.selectionOf(r, snap)
-	if err != nil {
-		return nil, nil, err
-	}
-	p := s.newPage(w, r, "read")
-	s.fillPickers(p, snap, sel)
-	return p, snap, nil
 }
 
 func machineNumber(x *float64) string {
@@ -79,7 +65,7 @@ func machineNumber(x *float64) string {
 // postRead extracts the facts of a pasted or uploaded text and shows them
 // highlighted in the text, each editable before saving.
 func (s *Server) postRead(w http.ResponseWriter, r *http.Request) error {
-	p, snap, err := s.readPage(w, r)
+	p, snap, _, err := s.pageWithPickers(w, r, "read")
 	if err != nil {
 		return err
 	}
@@ -190,7 +176,7 @@ func markFacts(text string, facts []extract.Fact) ([]segment, []factRow) {
 // postReadSave stores the confirmed facts as values whose source is the
 // document and sentence they came from, all or nothing.
 func (s *Server) postReadSave(w http.ResponseWriter, r *http.Request) error {
-	p, snap, err := s.readPage(w, r)
+	p, snap, _, err := s.pageWithPickers(w, r, "read")
 	if err != nil {
 		return err
 	}

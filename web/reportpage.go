@@ -30,16 +30,10 @@ type sectionNote struct {
 // handleReport shows the generated period report with its notes and tasks
 // editable, and the download links.
 func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) error {
-	snap, err := s.snapshot(r.Context())
+	p, _, sel, err := s.pageWithPickers(w, r, "report")
 	if err != nil {
 		return err
 	}
-	sel, err := s.selectionOf(r, snap)
-	if err != nil {
-		return err
-	}
-	p := s.newPage(w, r, "report")
-	s.fillPickers(p, snap, sel)
 	rep, err := s.buildReport(r, sel.Unit, sel.Period)
 	if err != nil {
 		return err
@@ -132,11 +126,7 @@ func (s *Server) postReportTask(w http.ResponseWriter, r *http.Request) error {
 
 // handleReportDownload sends the report as md, html or docx.
 func (s *Server) handleReportDownload(w http.ResponseWriter, r *http.Request) error {
-	snap, err := s.snapshot(r.Context())
-	if err != nil {
-		return err
-	}
-	sel, err := s.selectionOf(r, snap)
+	_, sel, err := s.selected(r)
 	if err != nil {
 		return err
 	}

@@ -81,16 +81,10 @@ type uploadRow struct {
 }
 
 func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) error {
-	snap, err := s.snapshot(r.Context())
+	p, _, _, err := s.pageWithPickers(w, r, "upload")
 	if err != nil {
 		return err
 	}
-	sel, err := s.selectionOf(r, snap)
-	if err != nil {
-		return err
-	}
-	p := s.newPage(w, r, "upload")
-	s.fillPickers(p, snap, sel)
 	p.D = uploadData{}
 	s.render(w, r, http.StatusOK, "upload", p)
 	return nil
@@ -192,16 +186,10 @@ func problemsOf(err error) []planwatch.Problem {
 // postUpload checks a file completely (reader, then a dry run of the store)
 // and shows a preview with a commit button, or every bad row and column.
 func (s *Server) postUpload(w http.ResponseWriter, r *http.Request) error {
-	snap, err := s.snapshot(r.Context())
+	p, snap, _, err := s.pageWithPickers(w, r, "upload")
 	if err != nil {
 		return err
 	}
-	sel, err := s.selectionOf(r, snap)
-	if err != nil {
-		return err
-	}
-	p := s.newPage(w, r, "upload")
-	s.fillPickers(p, snap, sel)
 	d := uploadData{}
 	name, data, err := readUploaded(r)
 	d.FileName = name
@@ -254,16 +242,10 @@ func (s *Server) postUploadCommit(w http.ResponseWriter, r *http.Request) error 
 	if !ok {
 		return invalid("tệp đã hết hạn, hãy tải lên lại / the previewed file has expired: upload it again")
 	}
-	snap, err := s.snapshot(r.Context())
+	p, snap, _, err := s.pageWithPickers(w, r, "upload")
 	if err != nil {
 		return err
 	}
-	sel, err := s.selectionOf(r, snap)
-	if err != nil {
-		return err
-	}
-	p := s.newPage(w, r, "upload")
-	s.fillPickers(p, snap, sel)
 	if bytes.Count(pu.csv, []byte("\n")) > streamRows {
 		return s.commitStreamed(w, r, p, pu)
 	}
