@@ -19,13 +19,27 @@ import (
 // matches and "full" = matched with the same months, plan share, growth and
 // reference change. It fails below 0.9 F1.
 func TestEvalDev(t *testing.T) {
-	paths, _ := filepath.Glob(filepath.Join(evalDir, "*.jsonl"))
-	if len(paths) == 0 {
+	tot, ok := scoreSet(t, evalDir)
+	if !ok {
 		t.Skipf("no eval-dev set under %s", evalDir)
+	}
+	if f := tot.f1(); f < 0.9 {
+		t.Errorf("eval-dev F1 = %.3f, want ≥ 0.9", f)
+	}
+}
+
+// scoreSet scores the extractor on every NAME.jsonl (gold) and NAME.txt
+// (text) pair under dir with scoreFile, logs the per-file figures and their
+// total, and returns the total; ok is false when dir holds no gold file.
+func scoreSet(t *testing.T, dir string) (tot score, ok bool) {
+	t.Helper()
+	paths, _ := filepath.Glob(filepath.Join(dir, "*.jsonl"))
+	if len(paths) == 0 {
+		return tot, false
 	}
 	sort.Strings(paths)
 	x := New(loadCatalogue(t))
-	var tot score
+	var lines []string
 	for _, p := range paths {
 		text, err := os.ReadFile(strings.TrimSuffix(p, ".jsonl") + ".txt")
 		if err != nil {
@@ -34,13 +48,18 @@ func TestEvalDev(t *testing.T) {
 		gold := readGold(t, p)
 		pred := x.Extract(string(text), Options{})
 		s := scoreFile(t, filepath.Base(p), gold, pred)
-		t.Logf("%-40s %s", filepath.Base(p), s)
+		lines = append(lines, formatScoreLine(filepath.Base(p), s))
 		tot.add(s)
 	}
-	t.Logf("%-40s %s", "TOTAL", tot)
-	if f := tot.f1(); f < 0.9 {
-		t.Errorf("eval-dev F1 = %.3f, want ≥ 0.9", f)
+	lines = append(lines, formatScoreLine("TOTAL", tot))
+	for _, l := range lines {
+		t.Log(l)
 	}
+	return tot, true
+}
+
+func formatScoreLine(name string, s score) string {
+	return name + strings.Repeat(" ", max(1, 40-len(name))) + s.String()
 }
 
 type score struct{ gold, pred, matched, full int }

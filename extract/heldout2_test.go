@@ -1,12 +1,6 @@
 package extract
 
-import (
-	"os"
-	"path/filepath"
-	"sort"
-	"strings"
-	"testing"
-)
+import "testing"
 
 const heldout2Dir = "testdata/heldout2"
 
@@ -30,28 +24,9 @@ const (
 // rules and prints the per-file figures. Unlike TestHeldout it also holds a
 // floor on "full", since the set is about periods.
 func TestHeldout2(t *testing.T) {
-	paths, _ := filepath.Glob(filepath.Join(heldout2Dir, "*.jsonl"))
-	if len(paths) == 0 {
+	tot, ok := scoreSet(t, heldout2Dir)
+	if !ok {
 		t.Fatalf("no held-out set under %s", heldout2Dir)
-	}
-	sort.Strings(paths)
-	x := New(loadCatalogue(t))
-	var tot score
-	var lines []string
-	for _, p := range paths {
-		text, err := os.ReadFile(strings.TrimSuffix(p, ".jsonl") + ".txt")
-		if err != nil {
-			t.Fatal(err)
-		}
-		gold := readGold(t, p)
-		pred := x.Extract(string(text), Options{})
-		s := scoreFile(t, filepath.Base(p), gold, pred)
-		lines = append(lines, formatScoreLine(filepath.Base(p), s))
-		tot.add(s)
-	}
-	lines = append(lines, formatScoreLine("TOTAL", tot))
-	for _, l := range lines {
-		t.Log(l)
 	}
 	if f := tot.f1(); f < heldout2MinF1 {
 		t.Errorf("held-out 2 F1 = %.3f, want ≥ %.2f", f, heldout2MinF1)

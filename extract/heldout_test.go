@@ -1,12 +1,6 @@
 package extract
 
-import (
-	"os"
-	"path/filepath"
-	"sort"
-	"strings"
-	"testing"
-)
+import "testing"
 
 const heldoutDir = "testdata/heldout"
 
@@ -19,34 +13,11 @@ const heldoutMinF1 = 0.9
 // TestHeldout scores the extractor on testdata/heldout with the eval-dev
 // rules and prints the per-file figures.
 func TestHeldout(t *testing.T) {
-	paths, _ := filepath.Glob(filepath.Join(heldoutDir, "*.jsonl"))
-	if len(paths) == 0 {
+	tot, ok := scoreSet(t, heldoutDir)
+	if !ok {
 		t.Fatalf("no held-out set under %s", heldoutDir)
-	}
-	sort.Strings(paths)
-	x := New(loadCatalogue(t))
-	var tot score
-	var lines []string
-	for _, p := range paths {
-		text, err := os.ReadFile(strings.TrimSuffix(p, ".jsonl") + ".txt")
-		if err != nil {
-			t.Fatal(err)
-		}
-		gold := readGold(t, p)
-		pred := x.Extract(string(text), Options{})
-		s := scoreFile(t, filepath.Base(p), gold, pred)
-		lines = append(lines, formatScoreLine(filepath.Base(p), s))
-		tot.add(s)
-	}
-	lines = append(lines, formatScoreLine("TOTAL", tot))
-	for _, l := range lines {
-		t.Log(l)
 	}
 	if f := tot.f1(); f < heldoutMinF1 {
 		t.Errorf("held-out F1 = %.3f, want ≥ %.2f", f, heldoutMinF1)
 	}
-}
-
-func formatScoreLine(name string, s score) string {
-	return name + strings.Repeat(" ", max(1, 40-len(name))) + s.String()
 }
