@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -16,9 +15,7 @@ import (
 // cmdExport writes the current values (or the targets) of a unit and period
 // in an exchange format.
 func cmdExport(ctx context.Context, env *Env, args []string) error {
-	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	db := fs.String("db", "", "cơ sở dữ liệu / database")
+	fs, db := storeFlags(env, "export")
 	format := fs.String("format", "planwatch-csv", "planwatch-csv | dhis2-json | dhis2-csv | sdmx-csv | xlsx")
 	unit := fs.String("unit", "", "mã đơn vị (mặc định: tất cả) / unit code (default: all)")
 	period := fs.String("period", "", "kỳ: chỉ các giá trị trong kỳ này (mặc định: tất cả) / only values within this period (default: all)")

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -21,9 +20,7 @@ const maxImportBytes = 2 << 30
 // checked first, and either all of it is stored or none. It prints an import
 // summary in the manner of DHIS2.
 func cmdImport(ctx context.Context, env *Env, args []string) error {
-	fs := flag.NewFlagSet("import", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	db := fs.String("db", "", "cơ sở dữ liệu / database")
+	fs, db := storeFlags(env, "import")
 	by := fs.String("by", "", "người nhập / user recorded as the author")
 	dry := fs.Bool("dry-run", false, "chỉ kiểm tra, không lưu / validate only")
 	format := fs.String("format", "", "planwatch-csv | dhis2-json | dhis2-csv | dhis2-xml | adx | sdmx-csv | xlsx (mặc định: tự nhận / default: detected)")

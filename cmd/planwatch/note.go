@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -26,9 +25,7 @@ func cmdNote(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fs := flag.NewFlagSet("note "+sub, flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	db := fs.String("db", "", "cơ sở dữ liệu / database")
+	fs, db := storeFlags(env, "note "+sub)
 	by := fs.String("by", "", "người ghi / recorded by (mặc định $USER)")
 	unit := fs.String("unit", "", "mã đơn vị hành chính / GSO unit code")
 	period := fs.String("period", "", "kỳ báo cáo / period id")
@@ -52,33 +49,15 @@ func cmdNote(ctx context.Context, env *Env, args []string) error {
 		if fs.NArg() != 1 {
 			return fmt.Errorf("cần đúng một tệp CSV / exactly one CSV file is required")
 		}
-		rows, err := readNoteCSV(fs.Arg(0), []string{"unit", "period", "sector", "text"})
+		notes, err := importCSV(fs.Arg(0), []string{"unit", "period", "sector", "text"}, func(r noteCSVRow) (planwatch.Note, error) {
+			return makeNote(r.get("unit"), r.get("period"), r.get("sector"), r.get("text"))
+		})
 		if err != nil {
 			return err
-		}
-		var notes []planwatch.Note
-		var errs []error
-		for _, r := range rows {
-			n, err := makeNote(r.get("unit"), r.get("period"), r.get("sector"), r.get("text"))
-			if err != nil {
-				errs = append(errs, fmt.Errorf("%s dòng %d / line %d: %w", fs.Arg(0), r.line, r.line, err))
-				continue
-			}
-			notes = append(notes, n)
-		}
-		if err := errors.Join(errs...); err != nil {
-			return fmt.Errorf("không nhập gì / nothing imported:\n%w", err)
 		}
 		return applyNotesTasks(ctx, env, *db, *by, fs.Arg(0), notes, nil)
 	default: // list
-		if *unit == "" || *period == "" {
-			return fmt.Errorf("cần --unit và --period / --unit and --period are required")
-		}
-		p, err := planwatch.ParsePeriod(*period)
-		if err != nil {
-			return err
-		}
-		s, err := openStore(ctx, env, *db)
+		s, p, err := openForPeriod(ctx, env, *db, *unit, *period)
 		if err != nil {
 			return err
 		}
@@ -87,15 +66,9 @@ func cmdNote(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		if *format == "json" {
-			return writeNoteJSON(env.Stdout, notes)
-		}
-		tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tKỳ\tLĩnh vực\tNội dung\tNgười ghi")
-		for _, n := range notes {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", n.ID, n.Period.ID(), n.Sector, n.Text, n.By)
-		}
-		return tw.Flush()
+		return writeNoteList(env.Stdout, *format, notes, "ID\tKỳ\tLĩnh vực\tNội dung\tNgười ghi", func(n planwatch.Note) string {
+			return fmt.Sprintf("%d\t%s\t%s\t%s\t%s", n.ID, n.Period.ID(), n.Sector, n.Text, n.By)
+		})
 	}
 }
 
@@ -109,9 +82,7 @@ func cmdTask(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fs := flag.NewFlagSet("task "+sub, flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	db := fs.String("db", "", "cơ sở dữ liệu / database")
+	fs, db := storeFlags(env, "task "+sub)
 	by := fs.String("by", "", "người ghi / recorded by (mặc định $USER)")
 	unit := fs.String("unit", "", "mã đơn vị hành chính / GSO unit code")
 	due := fs.String("due", "", "kỳ thực hiện / period the task is due in (e.g. 2022Q2)")
@@ -139,37 +110,19 @@ func cmdTask(ctx context.Context, env *Env, args []string) error {
 		if fs.NArg() != 1 {
 			return fmt.Errorf("cần đúng một tệp CSV / exactly one CSV file is required")
 		}
-		rows, err := readNoteCSV(fs.Arg(0), []string{"unit", "due", "text"})
-		if err != nil {
-			return err
-		}
-		var tasks []planwatch.Task
-		var errs []error
-		for _, r := range rows {
+		tasks, err := importCSV(fs.Arg(0), []string{"unit", "due", "text"}, func(r noteCSVRow) (planwatch.Task, error) {
 			st := r.get("status")
 			if st == "" {
 				st = "open"
 			}
-			t, err := makeTask(r.get("unit"), r.get("due"), r.get("sector"), r.get("owner"), r.get("text"), r.get("indicators"), st)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("%s dòng %d / line %d: %w", fs.Arg(0), r.line, r.line, err))
-				continue
-			}
-			tasks = append(tasks, t)
-		}
-		if err := errors.Join(errs...); err != nil {
-			return fmt.Errorf("không nhập gì / nothing imported:\n%w", err)
-		}
-		return applyNotesTasks(ctx, env, *db, *by, fs.Arg(0), nil, tasks)
-	default: // list
-		if *unit == "" || *period == "" {
-			return fmt.Errorf("cần --unit và --period / --unit and --period are required")
-		}
-		p, err := planwatch.ParsePeriod(*period)
+			return makeTask(r.get("unit"), r.get("due"), r.get("sector"), r.get("owner"), r.get("text"), r.get("indicators"), st)
+		})
 		if err != nil {
 			return err
 		}
-		s, err := openStore(ctx, env, *db)
+		return applyNotesTasks(ctx, env, *db, *by, fs.Arg(0), nil, tasks)
+	default: // list
+		s, p, err := openForPeriod(ctx, env, *db, *unit, *period)
 		if err != nil {
 			return err
 		}
@@ -178,15 +131,9 @@ func cmdTask(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		if *format == "json" {
-			return writeNoteJSON(env.Stdout, tasks)
-		}
-		tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tHạn\tTrạng thái\tChủ trì\tNội dung\tChỉ tiêu")
-		for _, t := range tasks {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Due.ID(), t.Status, t.Owner, t.Text, strings.Join(t.Indicators, ","))
-		}
-		return tw.Flush()
+		return writeNoteList(env.Stdout, *format, tasks, "ID\tHạn\tTrạng thái\tChủ trì\tNội dung\tChỉ tiêu", func(t planwatch.Task) string {
+			return fmt.Sprintf("%d\t%s\t%s\t%s\t%s\t%s", t.ID, t.Due.ID(), t.Status, t.Owner, t.Text, strings.Join(t.Indicators, ","))
+		})
 	}
 }
 
@@ -347,6 +294,43 @@ func readNoteCSV(path string, required []string) ([]noteCSVRow, error) {
 		}
 	}
 	return rows, nil
+}
+
+// importCSV reads the CSV file path (see readNoteCSV) and makes an item of
+// every row with item; any bad row fails the whole file, naming each line.
+func importCSV[T any](path string, required []string, item func(noteCSVRow) (T, error)) ([]T, error) {
+	rows, err := readNoteCSV(path, required)
+	if err != nil {
+		return nil, err
+	}
+	var items []T
+	var errs []error
+	for _, r := range rows {
+		it, err := item(r)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s dòng %d / line %d: %w", path, r.line, r.line, err))
+			continue
+		}
+		items = append(items, it)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("không nhập gì / nothing imported:\n%w", err)
+	}
+	return items, nil
+}
+
+// writeNoteList writes the items of a list subcommand as JSON (--format
+// json) or as a table: the tab-separated header, then line(item) for each.
+func writeNoteList[T any](w io.Writer, format string, items []T, header string, line func(T) string) error {
+	if format == "json" {
+		return writeNoteJSON(w, items)
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, header)
+	for _, it := range items {
+		fmt.Fprintln(tw, line(it))
+	}
+	return tw.Flush()
 }
 
 func writeNoteJSON(w io.Writer, v any) error {

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,9 +14,7 @@ import (
 
 // cmdReport writes the period report: planwatch report --unit 20 --period 2022Q1 [--format md|html|docx] [-o FILE].
 func cmdReport(ctx context.Context, env *Env, args []string) error {
-	fs := flag.NewFlagSet("report", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	db := fs.String("db", "", "cơ sở dữ liệu / database")
+	fs, db := storeFlags(env, "report")
 	unit := fs.String("unit", "", "mã đơn vị hành chính / GSO unit code (e.g. 20)")
 	period := fs.String("period", "", "kỳ báo cáo / period id (2022Q1, 2022S1, 2022Q1-Q3, 2022 …)")
 	format := fs.String("format", "", "md | html | docx (mặc định theo đuôi tệp -o, nếu không: md / default from the -o extension, else md)")

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -60,9 +59,7 @@ type milestoneJSON struct {
 }
 
 func cmdStatus(ctx context.Context, env *Env, args []string) error {
-	fs := flag.NewFlagSet("status", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	db := fs.String("db", "", "cơ sở dữ liệu / database")
+	fs, db := storeFlags(env, "status")
 	unit := fs.String("unit", "", "mã đơn vị hành chính / GSO unit code (e.g. 20)")
 	period := fs.String("period", "", "kỳ báo cáo / period id (2022Q1, 202203, 2022S1, 2022Q1-Q3 …)")
 	format := fs.String("format", "table", "table | json")
@@ -71,14 +68,7 @@ func cmdStatus(ctx context.Context, env *Env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *unit == "" || *period == "" {
-		return fmt.Errorf("cần --unit và --period / --unit and --period are required")
-	}
-	p, err := planwatch.ParsePeriod(*period)
-	if err != nil {
-		return err
-	}
-	s, err := openStore(ctx, env, *db)
+	s, p, err := openForPeriod(ctx, env, *db, *unit, *period)
 	if err != nil {
 		return err
 	}

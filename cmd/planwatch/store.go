@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -27,6 +28,14 @@ func dbPath(env *Env, flagValue string) string {
 	return defaultDB
 }
 
+// storeFlags is the flag set of a command that works on a store, with its
+// --db flag; errors and usage go to env.Stderr.
+func storeFlags(env *Env, name string) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	return fs, fs.String("db", "", "cơ sở dữ liệu / database")
+}
+
 // openStore opens the store named by dsn: a file path (or sqlite://path) for
 // the embedded database; postgres:// URLs once the PostgreSQL engine is wired.
 func openStore(ctx context.Context, env *Env, dsn string) (planwatch.Store, error) {
@@ -42,6 +51,23 @@ func openStore(ctx context.Context, env *Env, dsn string) (planwatch.Store, erro
 		}
 	}
 	return sqlite.Open(ctx, path, sqlite.WithNow(env.Now))
+}
+
+// openForPeriod checks that --unit and --period are given, parses the
+// period and opens the store, for the commands that show a unit and period.
+func openForPeriod(ctx context.Context, env *Env, dsn, unit, period string) (planwatch.Store, planwatch.Period, error) {
+	if unit == "" || period == "" {
+		return nil, planwatch.Period{}, fmt.Errorf("cần --unit và --period / --unit and --period are required")
+	}
+	p, err := planwatch.ParsePeriod(period)
+	if err != nil {
+		return nil, planwatch.Period{}, err
+	}
+	s, err := openStore(ctx, env, dsn)
+	if err != nil {
+		return nil, planwatch.Period{}, err
+	}
+	return s, p, nil
 }
 
 // seed loads the embedded catalogue and administrative units into a store.
