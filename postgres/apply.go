@@ -40,7 +40,12 @@ func (db *DB) Apply(ctx context.Context, cs *planwatch.ChangeSet) (res planwatch
 		if cs.DryRun {
 			return errDryRun
 		}
-		return write(ctx, tx, p)
+		if err := write(ctx, tx, p); err != nil {
+			return err
+		}
+		// Delivered to the other instances' listeners only if this commits.
+		_, err = tx.ExecContext(ctx, `SELECT pg_notify($1, $2)`, changeChannel, db.instance)
+		return err
 	}
 	err = db.inTx(ctx, attempt)
 	if errors.Is(err, errDryRun) {

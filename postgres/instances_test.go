@@ -260,3 +260,57 @@ func dbName(t *testing.T, dsn string) string {
 	}
 	return name
 }
+
+// TestExternalChangeNotification: a commit on one instance reaches the
+// other's OnExternalChange (to drop its caches); its own commits, dry runs
+// and refused change sets do not.
+func TestExternalChangeNotification(t *testing.T) {
+	ctx := t.Context()
+	dsn := pgtest.NewDatabase(t)
+	a, err := postgres.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := postgres.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := storetest.Fixture(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	events := make(chan struct{}, 100)
+	b.OnExternalChange(func() { events <- struct{}{} })
+	// The listener signals once when it is connected.
+	wait := func(what string) {
+		t.Helper()
+		select {
+		case <-events:
+		case <-time.After(30 * time.Second):
+			t.Fatalf("no notification %s", what)
+		}
+	}
+	wait("on connecting")
+	if _, err := b.Apply(ctx, &planwatch.ChangeSet{By: "b", Values: []planwatch.DataValue{retail(planwatch.Official, 7)}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Apply(ctx, &planwatch.ChangeSet{By: "a", DryRun: true, Values: []planwatch.DataValue{retail(planwatch.Official, 8)}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Apply(ctx, &planwatch.ChangeSet{By: "a", Values: []planwatch.DataValue{retail(planwatch.Official, 9)}}); err != nil {
+		t.Fatal(err)
+	}
+	wait("for a's commit")
+	// Nothing else arrives: b's own commit and a's dry run were not announced.
+	// A marker commit by a, announced, must be the next event.
+	if _, err := a.Apply(ctx, &planwatch.ChangeSet{By: "a", Values: []planwatch.DataValue{retail(planwatch.Official, 10)}}); err != nil {
+		t.Fatal(err)
+	}
+	wait("for a's second commit")
+	select {
+	case <-events:
+		t.Fatal("an extra notification arrived (own commit or dry run announced)")
+	case <-time.After(500 * time.Millisecond):
+	}
+}

@@ -31,6 +31,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -57,6 +58,16 @@ type DB struct {
 	Now func() time.Time
 	// observers are called after each committed Apply with what changed.
 	observers []func([]planwatch.DataValue)
+	// dsn and instance identify this instance's notifications (notify.go);
+	// stops end its listeners.
+	dsn, instance string
+	listeners     *listeners
+}
+
+// listeners are the running OnExternalChange goroutines, shared with Primary views.
+type listeners struct {
+	mu    sync.Mutex
+	stops []context.CancelFunc
 }
 
 var _ planwatch.Store = (*DB)(nil)
@@ -87,7 +98,7 @@ const migrationLock = 0x706c616e77617463 // "planwatc"
 // string), brings its schema up to date and, with WithReplica, connects to
 // the replica as well.
 func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
-	db := &DB{Now: time.Now}
+	db := &DB{Now: time.Now, dsn: dsn, instance: newInstanceID(), listeners: &listeners{}}
 	for _, o := range opts {
 		o(db)
 	}
@@ -139,6 +150,12 @@ func (db *DB) Close() error {
 	if db.view {
 		return nil
 	}
+	db.listeners.mu.Lock()
+	for _, stop := range db.listeners.stops {
+		stop()
+	}
+	db.listeners.stops = nil
+	db.listeners.mu.Unlock()
 	var err error
 	if db.r != nil && db.r != db.w {
 		err = db.r.Close()

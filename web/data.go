@@ -106,6 +106,11 @@ func (snap *snapshot) statusOf(unit string, p planwatch.Period) *statusResult {
 	return r
 }
 
+// Invalidate drops the cached analytics dataset: the next request reloads it.
+// The server calls it itself after its own writes; cmd/planwatch connects it
+// to the store's notifications of other instances' commits.
+func (s *Server) Invalidate() { s.invalidate() }
+
 func (s *Server) invalidate() {
 	s.data.mu.Lock()
 	s.data.snap = nil

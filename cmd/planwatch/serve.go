@@ -64,6 +64,11 @@ func serve(ctx context.Context, env *Env, store planwatch.Store, addr string, pu
 	if err != nil {
 		return err
 	}
+	// Several instances on one PostgreSQL database: another instance's commit
+	// drops this one's cached analytics at once (LISTEN/NOTIFY), not after the TTL.
+	if n, ok := store.(interface{ OnExternalChange(func()) }); ok {
+		n.OnExternalChange(h.Invalidate)
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("mở cổng / listen %s: %w", addr, err)
