@@ -207,12 +207,7 @@ func (s *Server) postUpload(w http.ResponseWriter, r *http.Request) error {
 		d.Result, err = s.apply(r, cs)
 	}
 	if err != nil {
-		if p.Problems = problemsOf(err); p.Problems == nil {
-			return err
-		}
-		p.D = d
-		s.render(w, r, http.StatusUnprocessableEntity, "upload", p)
-		return nil
+		return s.uploadRefused(w, r, p, d, err)
 	}
 	for i, v := range cs.Values {
 		if i == 100 {
@@ -236,6 +231,17 @@ func (s *Server) postUpload(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// uploadRefused shows the upload page with the rows and columns err names
+// (422), or returns err when it names none.
+func (s *Server) uploadRefused(w http.ResponseWriter, r *http.Request, p *page, d uploadData, err error) error {
+	if p.Problems = problemsOf(err); p.Problems == nil {
+		return err
+	}
+	p.D = d
+	s.render(w, r, http.StatusUnprocessableEntity, "upload", p)
+	return nil
+}
+
 // postUploadCommit stores a previewed file, all or nothing.
 func (s *Server) postUploadCommit(w http.ResponseWriter, r *http.Request) error {
 	pu, ok := s.uploads.take(r.PostFormValue("id"), userName(r.Context()))
@@ -255,12 +261,7 @@ func (s *Server) postUploadCommit(w http.ResponseWriter, r *http.Request) error 
 		d.Result, err = s.apply(r, cs)
 	}
 	if err != nil {
-		if p.Problems = problemsOf(err); p.Problems == nil {
-			return err
-		}
-		p.D = d
-		s.render(w, r, http.StatusUnprocessableEntity, "upload", p)
-		return nil
+		return s.uploadRefused(w, r, p, d, err)
 	}
 	p.Flash = append(p.Flash, i18n.T(p.Lang, "upload.saved", pu.name, d.Result.Imported, d.Result.Updated, d.Result.Ignored))
 	p.D = d
