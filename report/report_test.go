@@ -163,6 +163,43 @@ func TestHTML(t *testing.T) {
 // BenchmarkReportProvinceQuarter builds and writes (Markdown and HTML) the
 // report of a province for a quarter from a loaded dataset: the work a
 // request for a report does once the data are in memory.
+// BenchmarkReportProvinceQuarterCold builds a fresh analytics dataset for
+// every report (the first report after a write): nothing is memoised.
+func BenchmarkReportProvinceQuarterCold(b *testing.B) {
+	inds, err := data.Indicators()
+	if err != nil {
+		b.Fatal(err)
+	}
+	units, trans, err := data.OrgUnits()
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := planwatch.NewHierarchy(units, trans)
+	byCode := map[string]planwatch.Indicator{}
+	for _, ind := range inds {
+		byCode[ind.Code] = ind
+	}
+	cs, err := demo.Build(h, byCode, demoNow)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		in := Input{Data: calc.NewDataset(inds, h, cs.Values, cs.Targets, cs.Milestones), Unit: demo.Province, Period: demo.Period, Notes: cs.Notes, Tasks: cs.Tasks}
+		r := Build(in)
+		buf.Reset()
+		if err := r.WriteMarkdown(&buf); err != nil {
+			b.Fatal(err)
+		}
+		if err := r.WriteHTML(&buf); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkReportProvinceQuarter reuses one dataset, whose figures calc
+// memoises after the first report (a report asked for again).
 func BenchmarkReportProvinceQuarter(b *testing.B) {
 	in := demoInput(b)
 	var buf bytes.Buffer
