@@ -55,10 +55,17 @@ func (d *doc) build() []Fact {
 		if d.para[si] != para {
 			para = d.para[si]
 			paraLast = -1
+			// A single month or quarter set in one paragraph of a report on
+			// a longer period ("Trong quý II, …" in a 6-month report) does
+			// not run on into the next paragraph: that reports on the main
+			// period again.
+			if c := carry.p; !carry.null && carry.multi == "" && !carry.point && (c.Type == planwatch.Month || c.Type == planwatch.Quarter) && d.within(c) {
+				carry = periodVal{p: d.mainP}
+			}
 		}
 		// A numbered section heading ("2. Thương mại", "II. NHIỆM VỤ", "b)
 		// Tín dụng") opens a new subject: the report's main period again.
-		if ls, le := d.lineOf(sp[0]); ls == sp[0] && reSectionHead.MatchString(strings.TrimRight(d.text[ls:le], " \t\r")) && !d.hasMention(ls, le) && !d.mainP.IsZero() {
+		if ls, le := d.lineOf(sp[0]); ls == sp[0] && (reSectionHead.MatchString(strings.TrimRight(d.text[ls:le], " \t\r")) || d.plainHeading(ls, le)) && !d.hasMention(ls, le) && !d.mainP.IsZero() {
 			carry = periodVal{p: d.mainP}
 		}
 		st := sentenceState{start: sp[0], end: sp[1], last: -1, anchorEnd: sp[0], parent: -1, paraLast: paraLast, first: len(facts)}
@@ -100,7 +107,7 @@ func (d *doc) build() []Fact {
 				continue
 			}
 			// The period in force at this figure.
-			cur, fresh, explicit := carry, false, false
+			cur, fresh, explicit, event := carry, false, false, false
 			for _, r := range refs {
 				if r.end > m.qualStart {
 					break
@@ -112,6 +119,8 @@ func (d *doc) build() []Fact {
 				switch {
 				case r.recall && lastPoint != nil:
 					cur = periodVal{p: lastPoint.p, point: true}
+				case r.event:
+					cur, event = periodVal{p: r.p}, true
 				case r.multi != "":
 					cur = periodVal{multi: r.multi}
 				case r.ytd && !cur.null && cur.multi == "" && !cur.p.IsZero():
@@ -137,6 +146,9 @@ func (d *doc) build() []Fact {
 			d.addMention(&facts, &st, m, cur, fresh, explicit, refs)
 			if len(facts) > n {
 				d.ownPeriod(&facts[len(facts)-1], m, refs)
+				if event {
+					facts[len(facts)-1].event = true
+				}
 			}
 		}
 		if len(facts) > firstFact {
@@ -158,8 +170,17 @@ func (d *doc) build() []Fact {
 		// figure, unless it was a point in time or a span of years. An aside
 		// ("Riêng quý III, …", "Riêng tháng 5, …") leaves it as it was.
 		aside := startsWithWord(strings.TrimLeft(sl, "(-–•*+ "), "riêng")
+		// "…, tăng 8,9%; riêng quý III đạt …": an aside inside the sentence;
+		// what comes before it carries.
+		asideAt := sp[1]
+		if k := reInnerAside.FindStringIndex(sl); k != nil {
+			asideAt = sp[0] + k[0]
+		}
 		for k := len(facts) - 1; k >= firstFact && !aside; k-- {
 			f := &facts[k]
+			if f.event || f.anchor >= asideAt {
+				continue
+			}
 			// A figure of another year ("PCI năm 2023" in a 2024 report)
 			// is a one-off.
 			if f.Kind == Actual && f.Span != nil && !isPointPeriod(refs, f) && (d.defaultP.IsZero() || f.Span.Year == d.defaultP.Year) {
@@ -179,6 +200,37 @@ func (d *doc) build() []Fact {
 	}
 	d.readTables(&facts)
 	return facts
+}
+
+var reInnerAside = regexp.MustCompile(`[;,]\s*riêng\s`)
+
+// within reports a single month or quarter strictly inside the report's
+// main period.
+func (d *doc) within(c planwatch.Period) bool {
+	m := d.mainP
+	return !m.IsZero() && m.Year == c.Year && m.Months() > c.Months() && c.First >= m.First && c.Last <= m.Last
+}
+
+// plainHeading reports an un-numbered section heading: a short line of words
+// after a blank line, directly followed by text, with no figure, no period,
+// and no sentence punctuation ("Thương mại, dịch vụ", "Tài chính, ngân hàng").
+func (d *doc) plainHeading(ls, le int) bool {
+	line := strings.TrimSpace(d.text[ls:le])
+	if ls <= d.titleEnd || line == "" || len(strings.Fields(line)) > 8 || strings.ContainsAny(line, ".:;?!\"0123456789") || !isUpperStart(line) {
+		return false
+	}
+	if ls >= 2 && d.text[ls-1] == '\n' && strings.TrimSpace(d.text[strings.LastIndexByte(d.text[:ls-1], '\n')+1:ls-1]) != "" {
+		return false // not after a blank line
+	}
+	if le >= d.bodyEnd || strings.TrimSpace(d.text[le:min(d.bodyEnd, le+2)]) == "" {
+		return false // not followed by text
+	}
+	for _, r := range d.periods {
+		if r.start >= ls && r.start < le {
+			return false
+		}
+	}
+	return true
 }
 
 var reSectionHead = regexp.MustCompile(`^(?:\d{1,2}(?:\.\d{1,2})*\.|[IVX]{1,4}\.|[a-zđ]\))[ \t]+\S[^\n]{0,80}$`)

@@ -266,6 +266,12 @@ func (d *doc) scanMentions() {
 		for j < d.bodyEnd && (isASCIIDigit(t[j]) || (t[j] == '.' || t[j] == ',') && j+1 < d.bodyEnd && isASCIIDigit(t[j+1])) {
 			j++
 		}
+		// "1 234 ha": thousands groups separated by spaces.
+		if j-i <= 3 {
+			if _, n, ok := vi.ParseNumber(t[i:d.bodyEnd]); ok && n > j-i && strings.ContainsAny(t[j:i+n], " \u00a0\u202f") && !strings.Contains(t[j:i+n], ",") {
+				j = i + n
+			}
+		}
 		if m, ok := d.readMention(i, j); ok {
 			d.mentions = append(d.mentions, m)
 			i = max(j, m.end)

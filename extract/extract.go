@@ -101,6 +101,9 @@ type Fact struct {
 	// carried is set when the period came from an earlier sentence, not
 	// from one written in the fact's own sentence.
 	carried bool
+	// event is set when the period is an event's own dates ("từ ngày 14
+	// đến 18/9"): it does not carry to the next sentence.
+	event bool
 }
 
 // MarshalJSON writes the fact with its fields in a fixed order, a null code

@@ -22,6 +22,7 @@ type periodRef struct {
 	explicitY  bool   // the year was written
 	of         bool   // "của năm 2023": the period of the figure before, not of what follows
 	ytd        bool   // "lũy kế", "tính chung", "từ đầu năm": the year to date through the period in force
+	event      bool   // "từ ngày 14 đến 18/9": an event's own dates; its figures take them, the text after does not
 }
 
 // periodContext is what a period phrase needs to be resolved: the year of
@@ -59,6 +60,7 @@ var (
 	reYear       = regexp.MustCompile(`năm\s+(\d{4})`)
 	reYearSpan   = regexp.MustCompile(`(?:giai đoạn|thời kỳ)\s+(\d{4})\s*[-–]\s*(\d{4})`)
 	reThisPeriod = regexp.MustCompile(`(trong|cả|hết|đến hết)\s+(tháng|quý|năm)`)
+	reEventFrom  = regexp.MustCompile(`từ\s+(?:ngày\s+)?(\d{1,2})(?:/(\d{1,2}))?\s+$`)
 	reRecall     = regexp.MustCompile(`tại thời điểm (này|đó|trên)`)
 	rePointMonth = regexp.MustCompile(`(?:đến|tính đến|đến hết|hết)\s+(?:cuối\s+|hết\s+)?tháng\s+(\d{1,2})(?:\s*(?:/|năm)\s*(\d{4}))?`)
 )
@@ -132,8 +134,17 @@ func scanPeriods(lo string, pc periodContext) []periodRef {
 		if !point || afterCompare(s) || pc.year == 0 || !validDate(pc.year, mo, d) {
 			continue
 		}
-		// "từ 28/4 đến 1/5", "từ ngày 15 đến 18/6": the end of an event.
+		// "từ 28/4 đến 1/5", "từ ngày 15 đến 18/6": the end of an event. An
+		// event within one month is that month's (its figures are not the
+		// running total of the report).
 		if endsWithWords(lo, m[0], "đến") >= 0 && strings.Contains(lo[max(0, s-24):s], "từ") {
+			if fm := reEventFrom.FindStringSubmatchIndex(lo[max(0, s-24):s]); fm != nil {
+				from := max(0, s-24) + fm[0]
+				same := fm[4] < 0 || atoi(lo[max(0, s-24)+fm[4]:max(0, s-24)+fm[5]]) == mo
+				if same && validDate(pc.year, mo, atoi(lo[max(0, s-24)+fm[2]:max(0, s-24)+fm[3]])) {
+					add(periodRef{start: from, end: m[1], p: pc.fix(planwatch.MonthOf(pc.year, mo), false), event: true})
+				}
+			}
 			continue
 		}
 		add(periodRef{start: s, end: m[1], p: pc.fix(planwatch.MonthOf(pc.year, mo), false), point: true})

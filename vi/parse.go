@@ -69,6 +69,15 @@ func ParseNumber(s string) (n Number, size int, ok bool) {
 			i += 4
 		}
 	}
+	// Space groups ("1 234 ha", "12 460 ha"): a lead of one to three digits,
+	// groups of exactly three, and a unit word or "%" right after, so that
+	// a row of numbers ("95 100 105") is not read as one.
+	if i <= 3 && len(digits) == i {
+		if k, g := spaceGroups(s, i); k > i {
+			digits += g
+			i = k
+		}
+	}
 	dec := 0
 	if i+1 < len(s) && s[i] == ',' && isASCIIDigit(s[i+1]) {
 		j := i + 1
@@ -116,6 +125,12 @@ var scaleWords = []struct {
 // of ten and the bytes read, or 0, 0 when there is none. "tỷ lệ" (a ratio) is
 // not a scale.
 func ParseScale(s string) (exp, size int) {
+	// "tr.đ", "tr.USD", "tr. đồng": triệu abbreviated.
+	if n := foldPrefixLen(s, "tr."); n > 0 {
+		if _, m := ParseUnit(trimSpaceLeft(s[n:])); m > 0 {
+			return 6, n
+		}
+	}
 	for _, sc := range scaleWords {
 		if n := foldPrefixLen(s, sc.word); n > 0 && atWordEnd(s[n:]) {
 			if (sc.exp == 9 || sc.exp == 12) && startsWithWordFold(trimSpaceLeft(s[n:]), "lệ") {
@@ -154,6 +169,8 @@ var unitWords = []struct{ written, unit string }{
 	{"đôi", "đôi"}, {"liều", "liều"}, {"cuộc", "cuộc"}, {"tài khoản", "tài khoản"}, {"văn bản", "văn bản"},
 	{"hội nghị", "hội nghị"}, {"hoạt động", "hoạt động"}, {"lớp", "lớp"}, {"mô hình", "mô hình"},
 	{"điểm", "điểm"}, {"lần", "lần"},
+	// Abbreviations of statistics bulletins: "9.870 tỷ đ", "8,45 tr.đ", "812 DN".
+	{"đ", "VND"}, {"dn", "doanh nghiệp"},
 }
 
 // ParseUnit reads a unit at the start of s (case-insensitive) and returns its
@@ -259,4 +276,51 @@ func atWordEnd(s string) bool {
 	}
 	r, _ := utf8.DecodeRuneInString(s)
 	return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r)
+}
+
+// spaceGroups reads thousands groups separated by one space (or a no-break
+// space) after s[:i]: " 234" in "1 234 ha". It returns the end of the last
+// group and the group digits, or i, "" when the groups are not followed by a
+// space and a letter, or by "%".
+func spaceGroups(s string, i int) (int, string) {
+	k, g := i, ""
+	for {
+		w := 0
+		switch {
+		case strings.HasPrefix(s[k:], " "):
+			w = 1
+		case strings.HasPrefix(s[k:], "\u00a0"), strings.HasPrefix(s[k:], "\u202f"):
+			w = len("\u00a0")
+			if strings.HasPrefix(s[k:], "\u202f") {
+				w = len("\u202f")
+			}
+		}
+		if w == 0 || k+w+3 > len(s) || !isASCIIDigit(s[k+w]) || !isASCIIDigit(s[k+w+1]) || !isASCIIDigit(s[k+w+2]) ||
+			(k+w+3 < len(s) && isASCIIDigit(s[k+w+3])) {
+			break
+		}
+		g += s[k+w : k+w+3]
+		k += w + 3
+	}
+	if k == i {
+		return i, ""
+	}
+	rest := s[k:]
+	if strings.HasPrefix(rest, ",") && len(rest) > 1 && isASCIIDigit(rest[1]) {
+		j := 1
+		for j < len(rest) && isASCIIDigit(rest[j]) {
+			j++
+		}
+		rest = rest[j:]
+	}
+	if strings.HasPrefix(rest, "%") || strings.HasPrefix(rest, " %") {
+		return k, g
+	}
+	if strings.HasPrefix(rest, " ") {
+		r, _ := utf8.DecodeRuneInString(rest[1:])
+		if unicode.IsLetter(r) {
+			return k, g
+		}
+	}
+	return i, ""
 }
