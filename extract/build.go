@@ -166,6 +166,16 @@ func (d *doc) build() []Fact {
 				f.Span, f.Period = &p, p.ID()
 			}
 		}
+		// A rate per year or month ("lãi suất … 0,55 - 0,7 %/tháng") with
+		// no period of its own is read at the end of a running total in
+		// force, not over it.
+		for k := firstFact; k < len(facts); k++ {
+			f := &facts[k]
+			if f.carried && strings.HasPrefix(f.Unit, "%/") && f.Span != nil && f.Span.Months() > 1 && f.Span.First == 1 {
+				p := planwatch.MonthOf(f.Span.Year, f.Span.Last)
+				f.Span, f.Period = &p, p.ID()
+			}
+		}
 		// What the next sentence inherits: the period of the last actual
 		// figure, unless it was a point in time or a span of years. An aside
 		// ("Riêng quý III, …", "Riêng tháng 5, …") leaves it as it was.
@@ -191,7 +201,9 @@ func (d *doc) build() []Fact {
 		if len(facts) == firstFact {
 			// A sentence with no figure can still set the scene: "Trong quý I/2022, …".
 			for _, r := range refs {
-				if !r.p.IsZero() && !r.point && r.start-sp[0] < 40 {
+				// A later year than the report's ("PV: Năm 2025, ngành đặt ra
+				// những mục tiêu gì?") sets the scene for targets only.
+				if !r.p.IsZero() && !r.point && r.start-sp[0] < 40 && (d.defaultP.IsZero() || r.p.Year <= d.defaultP.Year) {
 					carry = periodVal{p: r.p}
 					break
 				}

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 	"time"
 	"unicode"
@@ -104,8 +105,23 @@ func newDoc(text string, opts Options) *doc {
 	// "quý III và 9 tháng", "tháng 10 và 10 tháng": a section of the body
 	// with no period of its own reports on the longer one.
 	d.mainP = d.defaultP
+	// Only the headline and the opening prose: not the first section of a
+	// bulletin made of short lines ("1. Nông nghiệp", "- Sản lượng … 11 tháng").
+	open := d.openingEnd()
+	for off := d.titleEnd; off < open; {
+		e := strings.IndexByte(d.text[off:open], '\n')
+		if e < 0 {
+			e = open - off
+		}
+		line := strings.TrimSpace(d.text[off : off+e])
+		if reSectionHead.MatchString(line) || strings.HasPrefix(line, "- ") || strings.HasPrefix(line, "+ ") {
+			open = off
+			break
+		}
+		off += e + 1
+	}
 	for _, r := range refs {
-		if !r.p.IsZero() && !r.point && r.start < d.openingEnd() && r.p.Year == d.mainP.Year && r.p.Last == d.mainP.Last && r.p.Months() > d.mainP.Months() {
+		if !r.p.IsZero() && !r.point && r.start < open && r.p.Year == d.mainP.Year && r.p.Last == d.mainP.Last && r.p.Months() > d.mainP.Months() {
 			d.mainP = r.p
 		}
 	}
@@ -253,7 +269,7 @@ var reRangeTail = regexp.MustCompile(`^[ \t]*[-–][ \t]*(\d[\d.,]*)[ \t]*%`)
 
 // measureUnits are units that are not counting nouns.
 var measureUnits = map[string]bool{"VND": true, "USD": true, "ha": true, "km": true, "km2": true,
-	"m2": true, "m3": true, "tấn": true, "tạ": true, "tạ/ha": true, "tấn/ha": true, "%/năm": true, "kWh": true, "MW": true, "lít": true, "%": true, "điểm %": true, "lần": true}
+	"m2": true, "m3": true, "tấn": true, "tạ": true, "tạ/ha": true, "tấn/ha": true, "%/năm": true, "%/tháng": true, "kWh": true, "MW": true, "lít": true, "%": true, "điểm %": true, "lần": true}
 
 func (d *doc) scanMentions() {
 	t, lo := d.text, d.lo
@@ -338,6 +354,8 @@ func (d *doc) readMention(i, j int) (mention, bool) {
 		m.unit, m.end = "%", j+loc[1]
 		if strings.HasPrefix(t[m.end:d.bodyEnd], "/năm") {
 			m.unit, m.end = "%/năm", m.end+len("/năm")
+		} else if strings.HasPrefix(t[m.end:d.bodyEnd], "/tháng") {
+			m.unit, m.end = "%/tháng", m.end+len("/tháng")
 		}
 		m.rng = strings.Join(strings.Fields(t[i:m.end]), "")
 		return m, true
@@ -357,6 +375,8 @@ func (d *doc) readMention(i, j int) (mention, bool) {
 	if q.Unit == "%" && strings.HasPrefix(t[m.end:d.bodyEnd], "/năm") {
 		// "6,5%/năm": an interest rate.
 		m.unit, m.end = "%/năm", m.end+len("/năm")
+	} else if q.Unit == "%" && strings.HasPrefix(t[m.end:d.bodyEnd], "/tháng") {
+		m.unit, m.end = "%/tháng", m.end+len("/tháng")
 	}
 	// "nhanh hơn cùng kỳ 3.420 ha": a difference from last year, not a level.
 	if !strings.HasPrefix(m.unit, "%") && (endsWithWords(lo, m.qualStart, "cùng kỳ") >= 0 || endsWithWords(lo, m.qualStart, "cùng vụ") >= 0) {
@@ -462,7 +482,8 @@ func (d *doc) splitSentences() {
 				_, size := utf8.DecodeLastRuneInString(t[:w])
 				w -= size
 			}
-			if abbr := t[w:i]; t[i] == '.' && abbr != "" && utf8.RuneCountInString(abbr) <= 3 && strings.ToUpper(abbr) == abbr {
+			// A unit that ends a figure ("3,4 tỷ USD. Để …") is not one.
+			if abbr := t[w:i]; t[i] == '.' && abbr != "" && utf8.RuneCountInString(abbr) <= 3 && strings.ToUpper(abbr) == abbr && !d.mentionEndsAt(i) {
 				continue
 			}
 			if unicode.IsUpper(r) || r == '(' || r == '"' || r == '“' {
@@ -588,4 +609,10 @@ func parseDehyphenated(s string) (vi.Quantity, int, bool) {
 		return vi.Quantity{}, 0, false
 	}
 	return q, size + cut, true
+}
+
+// mentionEndsAt reports a figure whose unit ends at byte i.
+func (d *doc) mentionEndsAt(i int) bool {
+	k := sort.Search(len(d.mentions), func(k int) bool { return d.mentions[k].end >= i })
+	return k < len(d.mentions) && d.mentions[k].end == i
 }
