@@ -308,6 +308,11 @@ func TestExternalChangeNotification(t *testing.T) {
 		t.Fatal(err)
 	}
 	wait("for a's second commit")
+	// An approval set on a is announced too.
+	if err := a.SetApproval(ctx, planwatch.Approval{Unit: "20", Period: planwatch.MustPeriod("2022Q1"), State: planwatch.ApprovalApproved, By: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	wait("for a's approval")
 	select {
 	case <-events:
 		t.Fatal("an extra notification arrived (own commit or dry run announced)")
