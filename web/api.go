@@ -185,11 +185,8 @@ func (s *Server) apiPostValues(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) apply(r *http.Request, cs *planwatch.ChangeSet) (planwatch.ApplyResult, error) {
 	cs.By = userName(r.Context())
 	cs.From = clientIP(r)
-	// An approved unit-period is locked: checked here, before Apply, for
-	// every write path of the web application and API.
-	if err := planwatch.CheckLocked(r.Context(), s.approvals, cs); err != nil {
-		return planwatch.ApplyResult{}, err
-	}
+	// An approved unit-period is locked: the store refuses such writes inside
+	// its Apply transaction (planwatch.CheckLocked), for every write path.
 	res, err := s.store.Apply(r.Context(), cs)
 	if err == nil && !cs.DryRun {
 		s.patch(r.Context(), cs)
