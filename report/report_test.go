@@ -23,6 +23,14 @@ var demoNow = time.Date(2022, 4, 7, 9, 0, 0, 0, time.UTC)
 // stores it, without a database.
 func demoInput(t testing.TB) Input {
 	t.Helper()
+	inds, h, cs := demoMaterial(t)
+	ds := calc.NewDataset(inds, h, cs.Values, cs.Targets, cs.Milestones)
+	return Input{Data: ds, Unit: demo.Province, Period: demo.Period, Notes: cs.Notes, Tasks: cs.Tasks}
+}
+
+// demoMaterial is the catalogue, the units and the demo change set.
+func demoMaterial(t testing.TB) ([]planwatch.Indicator, *planwatch.Hierarchy, *planwatch.ChangeSet) {
+	t.Helper()
 	inds, err := data.Indicators()
 	if err != nil {
 		t.Fatal(err)
@@ -40,8 +48,7 @@ func demoInput(t testing.TB) Input {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds := calc.NewDataset(inds, h, cs.Values, cs.Targets, cs.Milestones)
-	return Input{Data: ds, Unit: demo.Province, Period: demo.Period, Notes: cs.Notes, Tasks: cs.Tasks}
+	return inds, h, cs
 }
 
 func markdown(t testing.TB, r *Report) string {
@@ -166,23 +173,7 @@ func TestHTML(t *testing.T) {
 // BenchmarkReportProvinceQuarterCold builds a fresh analytics dataset for
 // every report (the first report after a write): nothing is memoised.
 func BenchmarkReportProvinceQuarterCold(b *testing.B) {
-	inds, err := data.Indicators()
-	if err != nil {
-		b.Fatal(err)
-	}
-	units, trans, err := data.OrgUnits()
-	if err != nil {
-		b.Fatal(err)
-	}
-	h := planwatch.NewHierarchy(units, trans)
-	byCode := map[string]planwatch.Indicator{}
-	for _, ind := range inds {
-		byCode[ind.Code] = ind
-	}
-	cs, err := demo.Build(h, byCode, demoNow)
-	if err != nil {
-		b.Fatal(err)
-	}
+	inds, h, cs := demoMaterial(b)
 	var buf bytes.Buffer
 	b.ReportAllocs()
 	for b.Loop() {

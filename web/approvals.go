@@ -14,8 +14,8 @@ import (
 )
 
 // Approval (phê duyệt): a reporter submits a unit's period, a planner
-// approves it, which locks entry (planwatch.CheckLocked, consulted by
-// Server.apply), or returns it with a comment; a planner can unlock an
+// approves it, which locks entry (planwatch.CheckLocked, enforced by the
+// store inside Apply), or returns it with a comment; a planner can unlock an
 // approved period with a reason. Every step is audited.
 
 // markApproved marks values with their approval and, with only, keeps the
