@@ -88,3 +88,10 @@ func TestCommitObserver(t *testing.T) {
 		return db
 	})
 }
+
+func TestMappings(t *testing.T) {
+	storetest.RunMappings(t, func(t *testing.T) planwatch.Store {
+		db, _ := open(t)
+		return db
+	})
+}

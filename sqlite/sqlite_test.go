@@ -205,3 +205,7 @@ func TestCommitObserver(t *testing.T) {
 		return db
 	})
 }
+
+func TestMappings(t *testing.T) {
+	storetest.RunMappings(t, func(t *testing.T) planwatch.Store { return openTemp(t) })
+}

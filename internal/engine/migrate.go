@@ -18,7 +18,9 @@ type Migration struct {
 
 // Migrations lists the migrations/*.sql files of fsys in the order they
 // apply (by name). An error names a file whose name does not start with a
-// number.
+// number, or two files with the same number (a store records versions, so
+// one of them would never run: helpers adding tables in parallel must not
+// both take the next number).
 func Migrations(fsys fs.FS) ([]Migration, error) {
 	names, err := fs.Glob(fsys, "migrations/*.sql")
 	if err != nil {
@@ -26,6 +28,7 @@ func Migrations(fsys fs.FS) ([]Migration, error) {
 	}
 	sort.Strings(names)
 	out := make([]Migration, 0, len(names))
+	byVersion := map[int]string{}
 	for _, name := range names {
 		base := path.Base(name)
 		num, _, _ := strings.Cut(base, "_")
@@ -33,6 +36,10 @@ func Migrations(fsys fs.FS) ([]Migration, error) {
 		if err != nil {
 			return nil, fmt.Errorf("migration %s: name must start with a number", base)
 		}
+		if prev, dup := byVersion[version]; dup {
+			return nil, fmt.Errorf("migrations %s and %s have the same number", prev, base)
+		}
+		byVersion[version] = base
 		out = append(out, Migration{Version: version, Name: base, Path: name})
 	}
 	return out, nil

@@ -1,0 +1,120 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"planwatch"
+	"planwatch/internal/engine"
+)
+
+// Named mappings of partner identifiers (migration 003). They are read from
+// the primary: an import that names a mapping just saved must find it.
+
+var _ planwatch.MappingStore = (*DB)(nil)
+
+// SaveMapping stores m under its name, replacing the entries of a mapping of
+// that name, with an audit entry in the same transaction. EINVALID if m fails
+// Validate.
+func (db *DB) SaveMapping(ctx context.Context, m planwatch.Mapping) error {
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	if m.At.IsZero() {
+		m.At = db.now()
+	}
+	m.Entries = append([]planwatch.MappingEntry(nil), m.Entries...)
+	engine.SortMapping(m.Entries)
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		// A new name is inserted; an existing one is locked, so that two
+		// instances replacing it write one after the other.
+		var prev *planwatch.Mapping
+		var created bool
+		err := tx.QueryRowContext(ctx, `INSERT INTO mappings (name, updated_by, updated_at) VALUES ($1, $2, $3)
+			ON CONFLICT (name) DO NOTHING RETURNING true`, m.Name, m.By, m.At.UTC()).Scan(&created)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			if _, err := tx.ExecContext(ctx, `SELECT 1 FROM mappings WHERE name = $1 FOR UPDATE`, m.Name); err != nil {
+				return err
+			}
+			old, err := mapping(ctx, tx, m.Name)
+			if err != nil {
+				return err
+			}
+			prev = &old
+		case err != nil:
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM mapping_entries WHERE mapping = $1`, m.Name); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE mappings SET updated_by = $2, updated_at = $3 WHERE name = $1`,
+			m.Name, m.By, m.At.UTC()); err != nil {
+			return err
+		}
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO mapping_entries (mapping, kind, partner_id, code, value_type) VALUES ($1, $2, $3, $4, $5)`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, en := range m.Entries {
+			if _, err := stmt.ExecContext(ctx, m.Name, en.Kind, en.PartnerID, en.Code, en.ValueType); err != nil {
+				return err
+			}
+		}
+		return addAudit(ctx, tx, engine.MappingAudit(m, prev))
+	})
+	return internal("SaveMapping", err)
+}
+
+// Mapping returns one mapping. ENOTFOUND if there is none of that name.
+func (db *DB) Mapping(ctx context.Context, name string) (planwatch.Mapping, error) {
+	m, err := mapping(ctx, db.w, name)
+	return m, internal("Mapping", err)
+}
+
+type queryRower interface {
+	engine.Queryer
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func mapping(ctx context.Context, q queryRower, name string) (planwatch.Mapping, error) {
+	m := planwatch.Mapping{Name: name}
+	err := q.QueryRowContext(ctx, `SELECT updated_by, updated_at FROM mappings WHERE name = $1`, name).Scan(&m.By, &m.At)
+	if errors.Is(err, sql.ErrNoRows) {
+		return m, planwatch.Errorf(planwatch.ENOTFOUND, "không có bảng ánh xạ %q / no mapping %q", name, name)
+	} else if err != nil {
+		return m, err
+	}
+	m.At = m.At.UTC()
+	m.Entries, err = engine.Query(ctx, q, scanMappingEntry, `SELECT kind, partner_id, code, value_type FROM mapping_entries
+		WHERE mapping = $1 ORDER BY kind, partner_id`, name)
+	return m, err
+}
+
+func scanMappingEntry(s scanner) (planwatch.MappingEntry, error) {
+	var en planwatch.MappingEntry
+	err := s.Scan(&en.Kind, &en.PartnerID, &en.Code, &en.ValueType)
+	return en, err
+}
+
+// Mappings lists every mapping, with its entries, ordered by name.
+func (db *DB) Mappings(ctx context.Context) ([]planwatch.Mapping, error) {
+	names, err := engine.Query(ctx, db.w, func(s scanner) (string, error) {
+		var n string
+		return n, s.Scan(&n)
+	}, `SELECT name FROM mappings ORDER BY name`)
+	if err != nil {
+		return nil, internal("Mappings", err)
+	}
+	out := make([]planwatch.Mapping, 0, len(names))
+	for _, n := range names {
+		m, err := mapping(ctx, db.w, n)
+		if err != nil {
+			return nil, internal("Mappings", err)
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
