@@ -120,5 +120,6 @@ type Store interface {
 	CatalogStore
 	DataStore
 	AuditStore
+	ReportSettingsStore
 	Close() error
 }

@@ -56,6 +56,7 @@ func Run(t *testing.T, open func(t *testing.T) planwatch.Store) {
 		{"Concurrency", testConcurrency},
 		{"LargeApply", testLargeApply},
 		{"Seed", testSeed},
+		{"ReportSettings", testReportSettings},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,78 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"planwatch"
+	"planwatch/internal/engine"
+)
+
+// Report settings (migration 003).
+
+var _ planwatch.ReportSettingsStore = (*DB)(nil)
+
+const reportSettingsColumns = `orgunit, governing_body, issuing_body, number, symbol, place, recipients,
+	signer_authority, signer_title, signer_name, who, at`
+
+func reportSettings(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, unit string) (planwatch.ReportSettings, error) {
+	s := planwatch.ReportSettings{Unit: unit}
+	var recipients, at string
+	err := q.QueryRowContext(ctx, `SELECT `+reportSettingsColumns+` FROM report_settings WHERE orgunit = ?`, unit).Scan(
+		&s.Unit, &s.GoverningBody, &s.IssuingBody, &s.Number, &s.Symbol, &s.Place, &recipients,
+		&s.SignerAuthority, &s.SignerTitle, &s.SignerName, &s.By, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, nil
+	}
+	if err != nil {
+		return s, err
+	}
+	s.Recipients, s.At = codesOf(recipients), parseTime(at)
+	return s, nil
+}
+
+// ReportSettings returns a unit's report settings; empty ones if none are stored.
+func (db *DB) ReportSettings(ctx context.Context, unit string) (planwatch.ReportSettings, error) {
+	s, err := reportSettings(ctx, db.r, unit)
+	return s, internal("ReportSettings", err)
+}
+
+// SaveReportSettings replaces a unit's report settings and records the
+// change in audit, in one transaction. EINVALID if they fail Validate.
+func (db *DB) SaveReportSettings(ctx context.Context, s planwatch.ReportSettings, by, from string) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return internal("SaveReportSettings", err)
+	}
+	defer tx.Rollback()
+	old, err := reportSettings(ctx, tx, s.Unit)
+	if err != nil {
+		return internal("SaveReportSettings", err)
+	}
+	s, entry, changed, err := engine.PlanReportSettings(old, s, db.now(), by, from)
+	if err != nil || !changed {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO report_settings (`+reportSettingsColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (orgunit) DO UPDATE SET governing_body = excluded.governing_body, issuing_body = excluded.issuing_body,
+		number = excluded.number, symbol = excluded.symbol, place = excluded.place, recipients = excluded.recipients,
+		signer_authority = excluded.signer_authority, signer_title = excluded.signer_title, signer_name = excluded.signer_name,
+		who = excluded.who, at = excluded.at`,
+		s.Unit, s.GoverningBody, s.IssuingBody, s.Number, s.Symbol, s.Place, codesJSON(s.Recipients),
+		s.SignerAuthority, s.SignerTitle, s.SignerName, s.By, formatTime(s.At)); err != nil {
+		return internal("SaveReportSettings", err)
+	}
+	aw, err := newAuditWriter(ctx, tx)
+	if err != nil {
+		return internal("SaveReportSettings", err)
+	}
+	defer aw.Close()
+	if err := aw.add(ctx, entry); err != nil {
+		return internal("SaveReportSettings", err)
+	}
+	return internal("SaveReportSettings", tx.Commit())
+}
