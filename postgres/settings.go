@@ -9,7 +9,7 @@ import (
 	"planwatch/internal/engine"
 )
 
-// Report settings (migration 003).
+// Report settings (migration 004).
 
 var _ planwatch.ReportSettingsStore = (*DB)(nil)
 

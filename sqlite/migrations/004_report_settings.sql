@@ -1,4 +1,4 @@
--- 003: what a unit's period report prints around its text as an
+-- 004: what a unit's period report prints around its text as an
 -- administrative document (issuing body, number, recipients, signer; issue 18).
 -- One row per unit; every change is in audit (report_settings.set).
 
