@@ -154,10 +154,6 @@ func (s *Server) apiPostValues(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &body); err != nil {
 		return err
 	}
-	snap, err := s.snapshot(r.Context())
-	if err != nil {
-		return err
-	}
 	for i := range body.Values {
 		v := &body.Values[i]
 		if v.Basis == "" {
@@ -166,12 +162,7 @@ func (s *Server) apiPostValues(w http.ResponseWriter, r *http.Request) error {
 		if v.Vintage == 0 {
 			v.Vintage = planwatch.Official
 		}
-		if v.Source.Kind == "" {
-			v.Source = planwatch.Source{Kind: planwatch.SourceAPI, Row: i + 1}
-		}
-		if err := s.allowWrite(r.Context(), AccessWrite, Scope{Unit: v.Unit, Indicator: v.Indicator, Sector: snap.ds.Indicators[v.Indicator].Sector}); err != nil {
-			return err
-		}
+		v.Source = apiSource(v.Source, i)
 	}
 	res, err := s.apply(r, &planwatch.ChangeSet{Values: body.Values, DryRun: body.DryRun})
 	if err != nil {
@@ -181,17 +172,65 @@ func (s *Server) apiPostValues(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// apply stores a change set as the requesting user and refreshes analytics.
+// apiSource is the source of the i-th item posted to the API: the API says
+// so, whatever the request claims (a document's sentence or a derivation
+// would be provenance the server cannot vouch for); the client's reference
+// is kept as a label.
+func apiSource(claimed planwatch.Source, i int) planwatch.Source {
+	return planwatch.Source{Kind: planwatch.SourceAPI, Ref: truncate(claimed.Ref, 200), Row: i + 1}
+}
+
+// apply is where every web write is stored: it asks the policy about every
+// change of cs (authorizeChanges), makes who, when and from where the
+// server's (stamp), stores cs as the requesting user and refreshes analytics.
 func (s *Server) apply(r *http.Request, cs *planwatch.ChangeSet) (planwatch.ApplyResult, error) {
-	cs.By = userName(r.Context())
+	ctx := r.Context()
+	u := userOf(ctx)
+	snap, err := s.snapshot(ctx)
+	if err != nil {
+		return planwatch.ApplyResult{}, err
+	}
+	if err := authorizeChanges(u, cs, func(code string) string { return snap.ds.Indicators[code].Sector }); err != nil {
+		return planwatch.ApplyResult{}, err
+	}
+	stamp(u, cs)
+	cs.By = userName(ctx)
 	cs.From = clientIP(r)
 	// An approved unit-period is locked: the store refuses such writes inside
 	// its Apply transaction (planwatch.CheckLocked), for every write path.
-	res, err := s.store.Apply(r.Context(), cs)
+	res, err := s.store.Apply(ctx, cs)
 	if err == nil && !cs.DryRun {
-		s.patch(r.Context(), cs)
+		s.patch(ctx, cs)
 	}
 	return res, err
+}
+
+// stamp clears who and when from every change, so that the store records
+// the signed-in user (ChangeSet.By) and its own clock: a request cannot
+// backdate a figure or sign it with another name. Only an administrator's
+// import keeps a value's By from the file (a partner's storedBy, which the
+// audit records as such, naming the administrator as the one who changed it).
+func stamp(u *User, cs *planwatch.ChangeSet) {
+	keepStoredBy := u != nil && u.Role == RoleAdmin
+	for i := range cs.Values {
+		v := &cs.Values[i]
+		v.At = time.Time{}
+		if !keepStoredBy {
+			v.By = ""
+		}
+	}
+	for i := range cs.Targets {
+		cs.Targets[i].By, cs.Targets[i].At = "", time.Time{}
+	}
+	for i := range cs.Milestones {
+		cs.Milestones[i].By, cs.Milestones[i].At = "", time.Time{}
+	}
+	for i := range cs.Notes {
+		cs.Notes[i].By, cs.Notes[i].At = "", time.Time{}
+	}
+	for i := range cs.Tasks {
+		cs.Tasks[i].By, cs.Tasks[i].At = "", time.Time{}
+	}
 }
 
 func (s *Server) apiRevisions(w http.ResponseWriter, r *http.Request) error {
@@ -255,12 +294,7 @@ func (s *Server) apiPostTargets(w http.ResponseWriter, r *http.Request) error {
 		if t.Kind == "" {
 			t.Kind = planwatch.TargetPlan
 		}
-		if t.Source.Kind == "" {
-			t.Source = planwatch.Source{Kind: planwatch.SourceAPI, Row: i + 1}
-		}
-		if err := s.allowWrite(r.Context(), AccessPlan, Scope{Unit: t.Unit, Indicator: t.Indicator}); err != nil {
-			return err
-		}
+		t.Source = apiSource(t.Source, i)
 	}
 	for i := range body.Milestones {
 		m := &body.Milestones[i]
@@ -270,9 +304,7 @@ func (s *Server) apiPostTargets(w http.ResponseWriter, r *http.Request) error {
 		if m.Bound == "" {
 			m.Bound = planwatch.BoundMin
 		}
-		if m.Source.Kind == "" {
-			m.Source = planwatch.Source{Kind: planwatch.SourceAPI, Row: i + 1}
-		}
+		m.Source = apiSource(m.Source, i)
 	}
 	res, err := s.apply(r, &planwatch.ChangeSet{Targets: body.Targets, Milestones: body.Milestones, DryRun: body.DryRun})
 	if err != nil {

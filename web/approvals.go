@@ -98,7 +98,7 @@ func (s *Server) handleApprovals(w http.ResponseWriter, r *http.Request) error {
 		}
 		row := approvalRow{Approval: a, Name: unitName(snap, code, sel.Period)}
 		row.CanSubmit = slices.Contains(approvalSteps["submit"].from, a.State) && u != nil &&
-			authorize(u, false, AccessWrite, Scope{Unit: code}) == nil
+			authorizeApproval(u, "submit", code) == nil
 		row.CanDecide = planner && a.State == planwatch.ApprovalSubmitted
 		row.CanUnlock = planner && a.State == planwatch.ApprovalApproved
 		d.Rows = append(d.Rows, row)
@@ -124,8 +124,15 @@ func (s *Server) postApproval(action string) func(http.ResponseWriter, *http.Req
 		if unit == "" {
 			return invalid("thiếu đơn vị / unit missing")
 		}
-		if err := s.allowWrite(ctx, AccessWrite, Scope{Unit: unit}); err != nil {
+		snap, err := s.snapshot(ctx)
+		if err != nil {
 			return err
+		}
+		if err := authorizeApproval(userOf(ctx), action, unit); err != nil {
+			return err
+		}
+		if _, ok := snap.ds.Units.At(unit, per.End()); !ok {
+			return notFound("không có đơn vị %s trong kỳ %s / no unit %s in %s", unit, per.ID(), unit, per.ID())
 		}
 		comment := strings.TrimSpace(r.PostFormValue("comment"))
 		if step.needComment && comment == "" {

@@ -128,6 +128,8 @@ type client struct {
 	h    http.Handler
 	jar  map[string]*http.Cookie
 	csrf string
+	// user, when set, is sent as X-Test-User (servers authenticating with headerUser).
+	user string
 }
 
 func newClient(t testing.TB, h http.Handler) *client {
@@ -137,6 +139,9 @@ func newClient(t testing.TB, h http.Handler) *client {
 var csrfRe = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 
 func (c *client) do(req *http.Request) *httptest.ResponseRecorder {
+	if c.user != "" && req.Header.Get("X-Test-User") == "" {
+		req.Header.Set("X-Test-User", c.user)
+	}
 	for _, ck := range c.jar {
 		req.AddCookie(ck)
 	}

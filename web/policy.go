@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -48,8 +49,9 @@ type Scope struct {
 
 // authorize is the one authorisation policy: it decides whether u (nil for
 // an anonymous visitor) may do what access needs on scope. Every route calls
-// it before its handler (see guard) and handlers of scoped writes call it
-// again, per value, through allowWrite.
+// it before its handler (see guard); every change set is checked item by item
+// where it is applied (authorizeChanges, from Server.apply), and every
+// approval step where it is taken (authorizeApproval).
 func authorize(u *User, publicRead bool, access Access, sc Scope) error {
 	switch access {
 	case AccessPublic:
@@ -84,6 +86,92 @@ func authorize(u *User, publicRead bool, access Access, sc Scope) error {
 		return nil
 	}
 	return planwatch.Errorf(planwatch.EFORBIDDEN, "không có quyền / not allowed")
+}
+
+// authorizeChanges is the one authorisation check of a change set: every
+// value, target, milestone, note and task in it is put to the policy with the
+// scope it touches (values need write access to their unit and indicator or
+// sector; plans, notes and tasks need planning access). Server.apply calls it
+// for every write, so no handler can forget it. sectorOf gives an
+// indicator's sector. The error is EUNAUTHORIZED for an anonymous user,
+// otherwise EFORBIDDEN listing every refused item by row and column.
+func authorizeChanges(u *User, cs *planwatch.ChangeSet, sectorOf func(string) string) error {
+	e := &planwatch.Error{Code: planwatch.EFORBIDDEN}
+	check := func(row int, column, value string, access Access, sc Scope) error {
+		err := authorize(u, false, access, sc)
+		if err == nil {
+			return nil
+		}
+		if planwatch.ErrorCode(err) == planwatch.EUNAUTHORIZED {
+			return err
+		}
+		if e.Message == "" {
+			e.Message = planwatch.ErrorMessage(err)
+		}
+		e.Problems = append(e.Problems, planwatch.Problem{Row: row, Column: column, Value: value, Reason: planwatch.ErrorMessage(err)})
+		return nil
+	}
+	type item struct {
+		row           int
+		column, value string
+		access        Access
+		sc            Scope
+	}
+	var items []item
+	for i, v := range cs.Values {
+		items = append(items, item{rowOf(i, v.Source), "orgunit", v.Unit + " " + v.Indicator, AccessWrite,
+			Scope{Unit: v.Unit, Indicator: v.Indicator, Sector: sectorOf(v.Indicator)}})
+	}
+	for i, t := range cs.Targets {
+		items = append(items, item{rowOf(i, t.Source), "unit", t.Unit + " " + t.Indicator, AccessPlan, Scope{Unit: t.Unit, Indicator: t.Indicator}})
+	}
+	for i, m := range cs.Milestones {
+		items = append(items, item{rowOf(i, m.Source), "milestone.unit", m.Unit + " " + m.Indicator, AccessPlan, Scope{Unit: m.Unit, Indicator: m.Indicator}})
+	}
+	for i, n := range cs.Notes {
+		items = append(items, item{i + 1, "note.orgunit", n.Unit, AccessPlan, Scope{Unit: n.Unit}})
+	}
+	for i, t := range cs.Tasks {
+		items = append(items, item{i + 1, "task.orgunit", t.Unit, AccessPlan, Scope{Unit: t.Unit}})
+	}
+	for _, it := range items {
+		if err := check(it.row, it.column, it.value, it.access, it.sc); err != nil {
+			return err
+		}
+	}
+	if len(e.Problems) == 0 {
+		return nil
+	}
+	if len(e.Problems) > 1 {
+		e.Message = fmt.Sprintf("%d thay đổi không được phép, không có gì được lưu / %d changes not allowed, nothing was stored", len(e.Problems), len(e.Problems))
+	}
+	return e
+}
+
+// rowOf is how a change is named in problems, as the store names it: its
+// source row when it has one, otherwise its 1-based place in its list.
+func rowOf(i int, src planwatch.Source) int {
+	if src.Row > 0 {
+		return src.Row
+	}
+	return i + 1
+}
+
+// authorizeApproval decides whether u may take an approval step on a unit:
+// submitting needs the right to write all of the unit's figures (a reporter
+// scoped to some sectors or indicators cannot vouch for the rest); approving,
+// returning and unlocking need planning access.
+func authorizeApproval(u *User, action, unit string) error {
+	if action != "submit" {
+		return authorize(u, false, AccessPlan, Scope{Unit: unit})
+	}
+	if err := authorize(u, false, AccessWrite, Scope{Unit: unit}); err != nil {
+		return err
+	}
+	if u.Role == RoleReporter && (len(u.Sectors) > 0 || len(u.Indicators) > 0) {
+		return planwatch.Errorf(planwatch.EFORBIDDEN, "chỉ người nhập toàn bộ số liệu của đơn vị %s mới được gửi duyệt / only someone who reports all of unit %s's figures may submit them", unit, unit)
+	}
+	return nil
 }
 
 // route is one entry of the route table.
@@ -129,11 +217,6 @@ func (s *Server) guard(rt route) http.Handler {
 		ctx := context.WithValue(r.Context(), ctxUser, u)
 		rt.handler.ServeHTTP(w, r.WithContext(ctx))
 	})
-}
-
-// allowWrite asks the policy about one scoped write.
-func (s *Server) allowWrite(ctx context.Context, access Access, sc Scope) error {
-	return authorize(userOf(ctx), s.cfg.PublicRead, access, sc)
 }
 
 // userName is the name recorded on changes.

@@ -502,6 +502,9 @@ func (a *applier) planValues(ctx context.Context) error {
 		}
 		if e.By == "" {
 			e.By = v.By
+		} else if v.By != e.By {
+			// A partner's storedBy kept by an import: the change is still the importer's.
+			e.Detail += "; storedBy " + v.By
 		}
 		switch {
 		case v.Deleted:
