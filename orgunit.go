@@ -44,6 +44,10 @@ type Transition struct {
 	Weight float64   `json:"weight"` // share of Old that went into New, for partial transitions; 0 = unknown
 }
 
+// CountryCode is the code of the country unit (level 0): GSO numbers no
+// country, so planwatch names it by its ISO 3166 code.
+const CountryCode = "VN"
+
 // ReformDate is the day the two-level local government took effect.
 var ReformDate = time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)
 
@@ -126,6 +130,10 @@ func (h *Hierarchy) ChildrenAt(code string, d time.Time) []string {
 	}
 	return out
 }
+
+// EverChildren lists the codes of every unit that had code as its parent in
+// any version, in no particular order.
+func (h *Hierarchy) EverChildren(code string) []string { return h.children[code] }
 
 // ProvinceOf returns the province code that unit code belonged to on day d,
 // walking up the parents.

@@ -1,6 +1,7 @@
 package calc
 
 import (
+	"math"
 	"sort"
 	"time"
 
@@ -17,65 +18,57 @@ type Figure struct {
 	Units    int               // child units that contributed (roll-ups)
 	Expected int               // child units expected to report (roll-ups)
 	Partial  bool              // some part is missing or a partial transition had no weight
+	// Restated: a value reported for the unit's territory of today for a
+	// period before a reform (số liệu tính lại theo địa giới mới).
+	Restated bool
+	// DerivedFrom lists the former units whose figures make up the part of
+	// the period before a change of the unit's territory, when they were used.
+	DerivedFrom []string
 	// Detail holds the reported record when Reported is true.
 	Detail planwatch.DataValue
 }
 
 func missing() Figure { return Figure{} }
 
-// Value is the figure of an indicator for a unit and period, rolled up by the
-// indicator's rules: first from what the unit itself reported (combining
-// sub-periods by the aggregation over time, converting cumulative figures),
-// then from its child units (by the aggregation over units), then, for a unit
-// created by a reform, from the units it was formed of.
+// Value is the figure of an indicator for a unit and period, for the
+// territory the unit covers at the end of the period (for a unit formed
+// later, the territory it was formed with): from what the unit itself
+// reported (combining sub-periods by the aggregation over time, converting
+// cumulative figures), else from the units within its territory month by
+// month (by the aggregation over units), and across a change of territory
+// from the units it was formed of.
 func (d *Dataset) Value(indicator, unit string, p planwatch.Period) Figure {
+	return d.ValueAsOf(indicator, unit, p, p.End())
+}
+
+// ValueAsOf is the figure for the territory the unit covers on day asOf:
+// the base of like-for-like comparisons (the same period last year of a
+// unit formed by the 2025 reform sums the units it was formed of).
+func (d *Dataset) ValueAsOf(indicator, unit string, p planwatch.Period, asOf time.Time) Figure {
+	ind, ok := d.Indicators[indicator]
+	if !ok || p.IsZero() {
+		return missing()
+	}
+	return d.territory(&ind, unit, p, asOf, 0)
+}
+
+// RebasedValue is the figure of a unit formed by a reform for a period before
+// the reform, from the units it was formed of (the new-unit view of history).
+func (d *Dataset) RebasedValue(indicator, unit string, p planwatch.Period) Figure {
 	ind, ok := d.Indicators[indicator]
 	if !ok {
 		return missing()
 	}
-	return d.value(&ind, unit, p, 0)
-}
-
-func (d *Dataset) value(ind *planwatch.Indicator, unit string, p planwatch.Period, depth int) Figure {
-	if depth > 6 || (!d.years[ind.Code][p.Year] && ind.UnitAgg != planwatch.UnitRatio) {
+	var latest time.Time
+	for _, tr := range d.Units.Predecessors(unit) {
+		if tr.Date.After(latest) {
+			latest = tr.Date
+		}
+	}
+	if latest.IsZero() || !p.End().Before(latest) {
 		return missing()
 	}
-	k := figureKey{ind.Code, unit, p}
-	d.mu.Lock()
-	f, ok := d.figures[k]
-	d.mu.Unlock()
-	if ok {
-		return f
-	}
-	f = d.compute(ind, unit, p, depth)
-	d.mu.Lock()
-	d.figures[k] = f
-	d.mu.Unlock()
-	return f
-}
-
-func (d *Dataset) compute(ind *planwatch.Indicator, unit string, p planwatch.Period, depth int) Figure {
-	if f := d.timeValue(ind, unit, p); f.OK {
-		return f
-	}
-	if ind.UnitAgg == planwatch.UnitRatio {
-		num := d.value(d.indicator(ind.Numerator), unit, p, depth+1)
-		den := d.value(d.indicator(ind.Denominator), unit, p, depth+1)
-		if !num.OK || !den.OK || den.Value == 0 {
-			return missing()
-		}
-		return Figure{Value: num.Value / den.Value * 100, OK: true, Vintage: minVintage(num.Vintage, den.Vintage),
-			Units: num.Units, Expected: num.Expected, Partial: num.Partial || den.Partial}
-	}
-	if f := d.rollUp(ind, unit, p, depth); f.OK {
-		return f
-	}
-	if d.Units != nil {
-		if _, existed := d.Units.At(unit, p.End()); existed {
-			return missing() // the code named a unit then: its own figures are all there is
-		}
-	}
-	return d.rebase(ind, unit, p, depth)
+	return d.rebase(&ind, unit, p, latest, 0)
 }
 
 func (d *Dataset) indicator(code string) *planwatch.Indicator {
@@ -83,107 +76,305 @@ func (d *Dataset) indicator(code string) *planwatch.Indicator {
 	return &ind
 }
 
-// timeValue combines what the unit itself reported, by the aggregation over time.
-func (d *Dataset) timeValue(ind *planwatch.Indicator, unit string, p planwatch.Period) Figure {
-	vals := d.values[ind.Code][unit]
-	if len(vals) == 0 {
+func days(t time.Time) int32 { return int32(t.Unix() / 86400) }
+
+func (d *Dataset) memo(k figureKey, compute func() Figure) Figure {
+	d.memoMu.Lock()
+	f, ok := d.figures[k]
+	d.memoMu.Unlock()
+	if ok {
+		return f
+	}
+	f = compute()
+	d.memoMu.Lock()
+	d.figures[k] = f
+	d.memoMu.Unlock()
+	return f
+}
+
+func keyOf(ind *planwatch.Indicator, unit string, p planwatch.Period, asOf int32) figureKey {
+	return figureKey{ind.Code, unit, int16(p.Year), uint8(p.First), uint8(p.Last), asOf}
+}
+
+// territory is the figure of the unit's territory on day asOf over the
+// months of p. Where that territory changed within (p's start, asOf] —
+// transitions into the unit from other units — the months before the change
+// come from the units it was formed of (unless a value restated for today's
+// territory was reported), the months after from the unit itself.
+func (d *Dataset) territory(ind *planwatch.Indicator, unit string, p planwatch.Period, asOf time.Time, depth int) Figure {
+	if depth > 8 {
 		return missing()
 	}
-	if v, ok := d.Reported(ind.Code, unit, p); ok && v.Value != nil {
-		return Figure{Value: *v.Value, OK: true, Reported: true, Vintage: v.Vintage, Detail: v}
+	// A unit formed after asOf is seen with the territory it was formed with.
+	if vs := d.Units.Versions(unit); len(vs) > 0 && asOf.Before(vs[0].ValidFrom) {
+		asOf = vs[0].ValidFrom
+	}
+	change := d.territoryChange(unit, p.Start(), asOf)
+	if change.IsZero() {
+		return d.reported(ind, unit, p, depth)
+	}
+	return d.memo(keyOf(ind, unit, p, days(asOf)), func() Figure {
+		if ind.UnitAgg == planwatch.UnitRatio {
+			if f := d.ownExact(ind, unit, p, true); f.OK {
+				return f
+			}
+			return d.ratio(ind, unit, p, asOf, depth)
+		}
+		if f := d.ownExact(ind, unit, p, true); f.OK {
+			return f // restated for today's territory
+		}
+		if !p.End().Before(change) { // the change falls within p: split it
+			cut := int(change.Month())
+			before := periodOf(p.Year, p.First, cut-1)
+			after := periodOf(p.Year, cut, p.Last)
+			b := d.rebase(ind, unit, before, change, depth+1)
+			a := d.territory(ind, unit, after, asOf, depth+1)
+			return joinTime(ind, b, a, before.Months(), after.Months())
+		}
+		return d.rebase(ind, unit, p, change, depth+1)
+	})
+}
+
+// territoryChange is the latest date in (from, asOf] on which other units
+// passed into unit (a transition other than the unit simply continuing
+// itself), zero if none.
+func (d *Dataset) territoryChange(unit string, from, asOf time.Time) time.Time {
+	var at time.Time
+	for _, tr := range d.Units.Predecessors(unit) {
+		if !tr.Date.After(from) || tr.Date.After(asOf) || (tr.Old == unit && tr.Full) {
+			continue
+		}
+		if tr.Date.After(at) {
+			at = tr.Date
+		}
+	}
+	return at
+}
+
+// joinTime combines the figures of two consecutive parts of a period by the
+// indicator's aggregation over time.
+func joinTime(ind *planwatch.Indicator, b, a Figure, nb, na int) Figure {
+	switch ind.TimeAgg {
+	case planwatch.TimeLast:
+		return a // the level at the end
+	case planwatch.TimeNone:
+		return missing()
+	}
+	if !a.OK || !b.OK {
+		return missing()
+	}
+	f := Figure{OK: true, Vintage: minVintage(a.Vintage, b.Vintage), Units: a.Units + b.Units, Expected: a.Expected + b.Expected,
+		Partial: a.Partial || b.Partial, Restated: b.Restated, DerivedFrom: b.DerivedFrom}
+	f.Value = a.Value + b.Value
+	if ind.TimeAgg == planwatch.TimeAvg {
+		f.Value = (a.Value*float64(na) + b.Value*float64(nb)) / float64(na+nb)
+	}
+	return f
+}
+
+// rebase is the figure of the unit's territory just after change, over
+// months before it, from the units it was formed of on that date: whole
+// predecessors add up; a split predecessor counts with its weight, and
+// without one the figure is marked partial.
+func (d *Dataset) rebase(ind *planwatch.Indicator, unit string, p planwatch.Period, change time.Time, depth int) Figure {
+	if ind.UnitAgg == planwatch.UnitRatio {
+		return d.ratio(ind, unit, p, change, depth)
+	}
+	if f := d.ownExact(ind, unit, p, true); f.OK {
+		return f
+	}
+	if ind.UnitAgg != planwatch.UnitSum && ind.UnitAgg != planwatch.UnitAvg {
+		return missing() // rates, indices: never combined over units
+	}
+	before := change.AddDate(0, 0, -1)
+	f := Figure{Vintage: planwatch.Official}
+	sum := 0.0
+	for _, tr := range d.Units.Predecessors(unit) {
+		if !tr.Date.Equal(change) {
+			continue
+		}
+		f.Expected++
+		w := 1.0
+		if !tr.Full {
+			if tr.Weight <= 0 {
+				f.Partial = true
+				continue
+			}
+			w = tr.Weight
+		}
+		of := d.territory(ind, tr.Old, p, before, depth+1)
+		if !of.OK {
+			continue
+		}
+		sum += w * of.Value
+		f.Units++
+		f.Vintage = minVintage(f.Vintage, of.Vintage)
+		f.Partial = f.Partial || of.Partial
+		f.DerivedFrom = append(f.DerivedFrom, tr.Old)
+	}
+	if f.Units == 0 {
+		return missing()
+	}
+	sort.Strings(f.DerivedFrom)
+	f.OK, f.Value = true, sum
+	f.Partial = f.Partial || f.Units < f.Expected
+	if ind.UnitAgg == planwatch.UnitAvg {
+		f.Value = sum / float64(f.Units)
+	}
+	return f
+}
+
+// ratio recomputes a ratio indicator from its numerator and denominator for
+// the same territory.
+func (d *Dataset) ratio(ind *planwatch.Indicator, unit string, p planwatch.Period, asOf time.Time, depth int) Figure {
+	num := d.territory(d.indicator(ind.Numerator), unit, p, asOf, depth+1)
+	den := d.territory(d.indicator(ind.Denominator), unit, p, asOf, depth+1)
+	if !num.OK || !den.OK || den.Value == 0 {
+		return missing()
+	}
+	return Figure{Value: num.Value / den.Value * 100, OK: true, Vintage: minVintage(num.Vintage, den.Vintage),
+		Units: num.Units, Expected: num.Expected, Partial: num.Partial || den.Partial,
+		Restated: num.Restated, DerivedFrom: num.DerivedFrom}
+}
+
+// ownExact is the value the unit reported for exactly p's months; with
+// restatedOnly, only one restated for today's territory.
+func (d *Dataset) ownExact(ind *planwatch.Indicator, unit string, p planwatch.Period, restatedOnly bool) Figure {
+	d.mu.RLock()
+	e, ok := d.reportedEntry(d.values[ind.Code][unit], p)
+	var detail planwatch.DataValue
+	if ok && e.ok() {
+		detail = d.dataValue(ind.Code, unit, &e)
+	}
+	d.mu.RUnlock()
+	if !ok || !e.ok() || (restatedOnly && e.flags&flagRestated == 0) {
+		return missing()
+	}
+	return Figure{Value: e.value, OK: true, Reported: true, Vintage: e.vintage, Restated: e.flags&flagRestated != 0, Detail: detail}
+}
+
+// reported is the figure of what was reported within the unit's territory
+// as it was in each month of p: the unit's own figures, else the roll-up of
+// the units within it.
+func (d *Dataset) reported(ind *planwatch.Indicator, unit string, p planwatch.Period, depth int) Figure {
+	if depth > 8 || !d.hasYear(ind, p.Year) {
+		return missing()
+	}
+	return d.memo(keyOf(ind, unit, p, -1), func() Figure {
+		if f := d.ownExact(ind, unit, p, false); f.OK {
+			return f
+		}
+		if ind.UnitAgg == planwatch.UnitRatio {
+			return d.ratio(ind, unit, p, p.End(), depth)
+		}
+		if f := d.ownTime(ind, unit, p); f.OK {
+			return f
+		}
+		return d.rollUp(ind, unit, p, depth)
+	})
+}
+
+func (d *Dataset) hasYear(ind *planwatch.Indicator, year int) bool {
+	if ind.UnitAgg == planwatch.UnitRatio {
+		return true
+	}
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	return d.years[ind.Code][year]
+}
+
+// ownTime combines what the unit itself reported, by the aggregation over time.
+func (d *Dataset) ownTime(ind *planwatch.Indicator, unit string, p planwatch.Period) Figure {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	s := d.values[ind.Code][unit]
+	if len(s) == 0 {
+		return missing()
 	}
 	switch ind.TimeAgg {
 	case planwatch.TimeSum:
-		return sumOverTime(vals, p)
+		return d.sumOverTime(s, p)
 	case planwatch.TimeLast:
-		return lastOverTime(vals, p)
+		return d.lastOverTime(s, p)
 	case planwatch.TimeAvg:
-		return avgOverTime(vals, p)
+		return d.avgOverTime(s, p)
 	}
 	return missing() // TimeNone: only what was reported for exactly p
 }
 
-// span is a reported figure as an interval of months (first, last] in
-// boundary terms: from boundary first-1 to boundary last.
-type span struct {
-	from, to int
-	value    float64
-	vintage  planwatch.Vintage
-}
-
-func spans(vals []planwatch.DataValue, year int) []span {
-	var out []span
-	for _, v := range vals {
-		if v.Value == nil || v.Period.Year != year {
-			continue
-		}
-		from := v.Period.First - 1
-		if v.Basis == planwatch.BasisCumulative {
-			from = 0 // lũy kế: from 1 January
-		}
-		out = append(out, span{from, v.Period.Last, *v.Value, v.Vintage})
-	}
-	return out
+// yearEntries is the part of a series within one year.
+func yearEntries(s series, year int) series {
+	lo := sort.Search(len(s), func(i int) bool { return int(s[i].year) >= year })
+	hi := sort.Search(len(s), func(i int) bool { return int(s[i].year) > year })
+	return s[lo:hi]
 }
 
 // sumOverTime finds the shortest chain of reported figures whose sums and
 // differences give the months of p: sub-periods add up; a cumulative figure
-// minus an earlier cumulative figure gives the months between them.
-func sumOverTime(vals []planwatch.DataValue, p planwatch.Period) Figure {
-	sp := spans(vals, p.Year)
+// minus an earlier cumulative figure gives the months between. Month
+// boundaries run 0..12; a figure spans (from, to].
+func (d *Dataset) sumOverTime(s series, p planwatch.Period) Figure {
+	ys := yearEntries(s, p.Year)
 	start, end := p.First-1, p.Last
 	type step struct {
-		prev    int
+		prev    int8
 		value   float64
 		vintage planwatch.Vintage
 	}
-	// Breadth-first search over month boundaries 0..12.
-	best := map[int]step{start: {prev: -1, vintage: planwatch.Official}}
+	var best [13]step
+	var seen [13]bool
+	seen[start] = true
+	best[start] = step{prev: -1, vintage: planwatch.Official}
 	frontier := []int{start}
-	for len(frontier) > 0 {
-		if _, done := best[end]; done {
-			break
-		}
+	for len(frontier) > 0 && !seen[end] {
 		var next []int
 		for _, b := range frontier {
-			for _, s := range sp {
-				for _, dir := range []struct {
+			for i := range ys {
+				e := &ys[i]
+				if !e.ok() || !d.usable(e) {
+					continue
+				}
+				from, to := int(e.first)-1, int(e.last)
+				if e.cumulative() {
+					from = 0 // lũy kế: from 1 January
+				}
+				for _, dir := range [2]struct {
 					from, to int
 					sign     float64
-				}{{s.from, s.to, 1}, {s.to, s.from, -1}} {
-					if dir.from != b {
-						continue
-					}
-					if _, seen := best[dir.to]; seen {
+				}{{from, to, 1}, {to, from, -1}} {
+					if dir.from != b || seen[dir.to] {
 						continue
 					}
 					cur := best[b]
-					best[dir.to] = step{prev: b, value: cur.value + dir.sign*s.value, vintage: minVintage(cur.vintage, s.vintage)}
+					seen[dir.to] = true
+					best[dir.to] = step{prev: int8(b), value: cur.value + dir.sign*e.value, vintage: minVintage(cur.vintage, e.vintage)}
 					next = append(next, dir.to)
 				}
 			}
 		}
 		frontier = next
 	}
-	st, ok := best[end]
-	if !ok {
+	if !seen[end] {
 		return missing()
 	}
-	return Figure{Value: st.value, OK: true, Vintage: st.vintage}
+	return Figure{Value: best[end].value, OK: true, Vintage: best[end].vintage}
 }
 
 // lastOverTime takes the level at the end of p: a stock reported for any
-// period that ends when p ends.
-func lastOverTime(vals []planwatch.DataValue, p planwatch.Period) Figure {
+// period that ends when p ends (the shortest, then the most final).
+func (d *Dataset) lastOverTime(s series, p planwatch.Period) Figure {
 	var f Figure
 	bestLen := 13
-	for _, v := range vals {
-		if v.Value == nil || v.Period.Year != p.Year || v.Period.Last != p.Last {
+	for _, e := range yearEntries(s, p.Year) {
+		if !e.ok() || !d.usable(&e) || int(e.last) != p.Last {
 			continue
 		}
-		n := v.Period.Months()
-		if n < bestLen || (n == bestLen && v.Vintage > f.Vintage) {
-			f = Figure{Value: *v.Value, OK: true, Vintage: v.Vintage}
+		n := int(e.last) - int(e.first) + 1
+		if e.cumulative() {
+			n = int(e.last)
+		}
+		if n < bestLen || (n == bestLen && e.vintage > f.Vintage) {
+			f = Figure{Value: e.value, OK: true, Vintage: e.vintage}
 			bestLen = n
 		}
 	}
@@ -191,28 +382,27 @@ func lastOverTime(vals []planwatch.DataValue, p planwatch.Period) Figure {
 }
 
 // avgOverTime is the mean of the monthly figures of p, all months required.
-func avgOverTime(vals []planwatch.DataValue, p planwatch.Period) Figure {
+func (d *Dataset) avgOverTime(s series, p planwatch.Period) Figure {
+	ys := yearEntries(s, p.Year)
 	sum, n := 0.0, 0
 	vin := planwatch.Official
 	for m := p.First; m <= p.Last; m++ {
-		v, ok := findMonth(vals, p.Year, m)
-		if !ok {
+		found := false
+		for i := range ys {
+			e := &ys[i]
+			if e.ok() && d.usable(e) && !e.cumulative() && int(e.first) == m && int(e.last) == m {
+				sum += e.value
+				vin = minVintage(vin, e.vintage)
+				found = true
+				break
+			}
+		}
+		if !found {
 			return missing()
 		}
-		sum += *v.Value
-		vin = minVintage(vin, v.Vintage)
 		n++
 	}
 	return Figure{Value: sum / float64(n), OK: true, Vintage: vin}
-}
-
-func findMonth(vals []planwatch.DataValue, year, month int) (planwatch.DataValue, bool) {
-	for _, v := range vals {
-		if v.Value != nil && v.Period.Type == planwatch.Month && v.Period.Year == year && v.Period.First == month {
-			return v, true
-		}
-	}
-	return planwatch.DataValue{}, false
 }
 
 func minVintage(a, b planwatch.Vintage) planwatch.Vintage {
@@ -225,92 +415,103 @@ func minVintage(a, b planwatch.Vintage) planwatch.Vintage {
 	return a
 }
 
-// parentAt is the parent of a unit on day t; a unit that no longer exists is
-// judged by its last version, so that history stays attached.
-func (d *Dataset) parentAt(code string, t time.Time) string {
-	if u, ok := d.Units.At(code, t); ok {
-		return u.Parent
-	}
-	if u, ok := d.Units.Latest(code); ok {
-		return u.Parent
-	}
-	return ""
+// monthEnd is the last day of a month.
+func monthEnd(year, month int) time.Time {
+	return time.Date(year, time.Month(month)+1, 0, 0, 0, 0, 0, time.UTC)
 }
 
-// childOnPath returns the child of anc through which unit descends from it.
-func (d *Dataset) childOnPath(anc, unit string, t time.Time) (string, bool) {
-	cur := unit
-	for range 5 {
-		parent := d.parentAt(cur, t)
-		if parent == "" {
-			return "", false
-		}
-		if parent == anc {
-			return cur, true
-		}
-		cur = parent
+// parentAt is the parent of a unit on day t; a unit that no longer exists
+// is judged by its last version, so that history stays attached.
+func (d *Dataset) parentAt(code string, t time.Time) (string, bool) {
+	if u, ok := d.Units.At(code, t); ok {
+		return u.Parent, true
+	}
+	if u, ok := d.Units.Latest(code); ok && !u.ValidTo.IsZero() && !t.Before(u.ValidTo) {
+		return u.Parent, false
 	}
 	return "", false
 }
 
-// childrenWithData lists the children of unit on day t through which units
-// holding figures of the indicator descend from it. The index for an
-// indicator and day is built once, walking up from every unit with data.
-func (d *Dataset) childrenWithData(indicator, unit string, t time.Time) []string {
-	k := childrenKey{indicator, t}
-	d.mu.Lock()
-	idx, ok := d.children[k]
-	d.mu.Unlock()
-	if !ok {
-		idx = map[string][]string{}
-		seen := map[[2]string]bool{}
-		for u := range d.values[indicator] {
-			child := u
-			for range 5 {
-				parent := d.parentAt(child, t)
-				if parent == "" {
-					break
-				}
-				if pc := [2]string{parent, child}; !seen[pc] {
-					seen[pc] = true
-					idx[parent] = append(idx[parent], child)
-				}
-				child = parent
+// childPart says which months of p a child counts for under parent: the
+// months in which it was in force under parent, and the months of its own
+// figures that end while it was under parent (a quarter belongs to the
+// parent of the unit that reported it at the quarter's end). atEnd: the
+// child is under parent at the end of p, so a missing figure is a gap.
+func (d *Dataset) childPart(ind *planwatch.Indicator, child, parent string, p planwatch.Period) (first, last int, atEnd bool) {
+	first, last = 13, 0
+	add := func(a, b int) {
+		first, last = min(first, a), max(last, b)
+	}
+	for m := p.First; m <= p.Last; m++ {
+		if par, inForce := d.parentAt(child, monthEnd(p.Year, m)); par == parent && inForce {
+			add(m, m)
+			if m == p.Last {
+				atEnd = true
 			}
 		}
-		for _, cs := range idx {
-			sort.Strings(cs) // a fixed order: sums come out the same every time
-		}
-		d.mu.Lock()
-		d.children[k] = idx
-		d.mu.Unlock()
 	}
-	return idx[unit]
+	if first == p.First && last == p.Last {
+		return
+	}
+	d.mu.RLock()
+	ys := yearEntries(d.values[ind.Code][child], p.Year)
+	for i := range ys {
+		e := &ys[i]
+		a, b := int(e.first), int(e.last)
+		if e.cumulative() {
+			a = 1
+		}
+		if a < p.First || b > p.Last || !e.ok() {
+			continue
+		}
+		if par, _ := d.parentAt(child, monthEnd(p.Year, b)); par == parent {
+			add(a, b)
+		}
+	}
+	d.mu.RUnlock()
+	if last == 0 && ind.TimeAgg != planwatch.TimeLast {
+		// A unit that ceased before p, still reporting: its history stays
+		// with its last parent.
+		if u, ok := d.Units.Latest(child); ok && u.Parent == parent && !u.ValidTo.IsZero() && !p.Start().Before(u.ValidTo) {
+			return p.First, p.Last, false
+		}
+	}
+	return
 }
 
-// rollUp combines the figures of the unit's children by the aggregation over units.
+// rollUp combines the figures of the units within the unit month by month,
+// by the aggregation over units: each child counts for the months it was
+// under the unit, so a total over a span that crosses a reform adds the
+// former units' months and the new units' months.
 func (d *Dataset) rollUp(ind *planwatch.Indicator, unit string, p planwatch.Period, depth int) Figure {
 	if ind.UnitAgg != planwatch.UnitSum && ind.UnitAgg != planwatch.UnitAvg {
 		return missing() // rates, indices: never summed or averaged over units
 	}
-	t := p.End()
-	children := d.childrenWithData(ind.Code, unit, t)
-	if len(children) == 0 {
-		return missing()
-	}
-	expected := map[string]bool{}
-	if d.Units != nil {
-		for _, c := range d.Units.ChildrenAt(unit, t) {
-			expected[c] = true
-		}
-	}
-	for _, c := range children {
-		expected[c] = true
-	}
-	f := Figure{OK: false, Vintage: planwatch.Official, Expected: len(expected)}
+	children := append([]string(nil), d.Units.EverChildren(unit)...)
+	sort.Strings(children) // a fixed order: sums come out the same every time
+	f := Figure{Vintage: planwatch.Official}
 	sum := 0.0
 	for _, c := range children {
-		cf := d.value(ind, c, p, depth+1)
+		first, last, atEnd := d.childPart(ind, c, unit, p)
+		if ind.TimeAgg == planwatch.TimeLast {
+			// A level is the sum of the levels of the units under the unit at the end.
+			par, inForce := d.parentAt(c, p.End())
+			if par != unit || (!inForce && !d.hasData(ind, c, p)) {
+				continue
+			}
+			first, last, atEnd = p.First, p.Last, inForce
+		}
+		if last == 0 {
+			continue
+		}
+		part := p
+		if first != p.First || last != p.Last {
+			part = periodOf(p.Year, first, last)
+		}
+		cf := d.reported(ind, c, part, depth+1)
+		if atEnd || cf.OK {
+			f.Expected++
+		}
 		if !cf.OK {
 			continue
 		}
@@ -331,61 +532,21 @@ func (d *Dataset) rollUp(ind *planwatch.Indicator, unit string, p planwatch.Peri
 	return f
 }
 
-// rebase gives a unit created by a reform its history from the units it was
-// formed of: whole predecessors add up; a split predecessor counts with its
-// weight, and without one the figure is marked partial.
-func (d *Dataset) rebase(ind *planwatch.Indicator, unit string, p planwatch.Period, depth int) Figure {
-	if d.Units == nil {
-		return missing()
+// hasData says whether the unit or any unit that was ever under it has a
+// value of the indicator in p's year.
+func (d *Dataset) hasData(ind *planwatch.Indicator, unit string, p planwatch.Period) bool {
+	d.mu.RLock()
+	n := len(yearEntries(d.values[ind.Code][unit], p.Year))
+	d.mu.RUnlock()
+	if n > 0 {
+		return true
 	}
-	preds := d.Units.Predecessors(unit)
-	if len(preds) == 0 || !p.End().Before(preds[0].Date) {
-		return missing()
-	}
-	if ind.UnitAgg != planwatch.UnitSum && ind.UnitAgg != planwatch.UnitAvg {
-		return missing()
-	}
-	f := Figure{Vintage: planwatch.Official, Expected: len(preds)}
-	sum := 0.0
-	for _, tr := range preds {
-		if tr.Old == unit {
-			// The same code before the reform names the old unit.
-			if old := d.timeValue(ind, unit, p); old.OK {
-				sum += old.Value
-				f.Units++
-				f.Vintage = minVintage(f.Vintage, old.Vintage)
-			} else if old := d.rollUp(ind, unit, p, depth); old.OK {
-				sum += old.Value
-				f.Units++
-			}
-			continue
+	for _, c := range d.Units.EverChildren(unit) {
+		if d.hasData(ind, c, p) {
+			return true
 		}
-		of := d.timeValue(ind, tr.Old, p)
-		if !of.OK {
-			of = d.rollUp(ind, tr.Old, p, depth+1) // one reform at a time: no rebasing of predecessors
-		}
-		if !of.OK {
-			continue
-		}
-		w := 1.0
-		if !tr.Full {
-			if tr.Weight <= 0 {
-				f.Partial = true
-				continue
-			}
-			w = tr.Weight
-		}
-		sum += w * of.Value
-		f.Units++
-		f.Vintage = minVintage(f.Vintage, of.Vintage)
 	}
-	if f.Units == 0 {
-		return missing()
-	}
-	f.OK, f.Value = true, sum
-	f.Partial = f.Partial || f.Units < f.Expected
-	if ind.UnitAgg == planwatch.UnitAvg {
-		f.Value = sum / float64(f.Units)
-	}
-	return f
+	return false
 }
+
+var _ = math.NaN

@@ -37,17 +37,3 @@ func MarkApproved(vals []planwatch.DataValue, approvals []planwatch.Approval, on
 	}
 	return out
 }
-
-// approved marks the values loaded from s with their approval and, with
-// only, keeps just the approved ones. A source without approvals has none:
-// then only leaves nothing.
-func approved(ctx context.Context, s Source, vals []planwatch.DataValue, only bool) ([]planwatch.DataValue, error) {
-	var approvals []planwatch.Approval
-	if as, ok := s.(ApprovalSource); ok {
-		var err error
-		if approvals, err = as.Approvals(ctx, planwatch.ApprovalQuery{State: planwatch.ApprovalApproved}); err != nil {
-			return nil, err
-		}
-	}
-	return MarkApproved(vals, approvals, only), nil
-}

@@ -52,7 +52,7 @@ func BenchmarkStatusProvince(b *testing.B) {
 	ds := provinceDataset(b)
 	p := planwatch.MustPeriod("2022Q2")
 	for b.Loop() {
-		ds.reset()
+		ds.forget(nil)
 		if rows := ds.Status("20", p, DefaultOptions()); len(rows) == 0 {
 			b.Fatal("no rows")
 		}

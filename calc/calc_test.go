@@ -237,29 +237,27 @@ func TestNormalizeCumulative(t *testing.T) {
 	}
 }
 
-func TestPatch(t *testing.T) {
+func TestApplyIncremental(t *testing.T) {
 	d := testDataset()
 	q1 := planwatch.MustPeriod("2022Q1")
-	before := d.Value("flow", "D1", q1) // memoised: 66
-	ratio := d.Value("ratio", "D1", q1) // 50
-	stock := d.Value("stock", "P", q1)  // 75, untouched
-	nd := d.Patch(map[Series]bool{{"flow", "C2"}: true, {"num", "C2"}: true},
-		[]planwatch.DataValue{pv("flow", "C2", "2022Q1", 100), pv("num", "C2", "2022Q1", 1), pv("flow", "C9", "2022Q1", 5)})
-	if f := nd.Value("flow", "D1", q1); f.Value != 106 {
-		t.Errorf("patched flow D1 = %v, want 6 + 100", f.Value)
+	d.Value("flow", "D1", q1)          // memoised: 66
+	d.Value("ratio", "D1", q1)         // 50
+	stock := d.Value("stock", "P", q1) // 75, untouched
+	d.Apply([]planwatch.DataValue{pv("flow", "C2", "2022Q1", 100), pv("num", "C2", "2022Q1", 1)})
+	if f := d.Value("flow", "D1", q1); f.Value != 106 {
+		t.Errorf("flow D1 after a write = %v, want 6 + 100", f.Value)
 	}
-	if f := nd.Value("ratio", "D1", q1); f.Value != 25 {
+	if f := d.Value("ratio", "D1", q1); f.Value != 25 {
 		t.Errorf("ratio after its numerator changed = %v, want 25", f.Value)
 	}
-	if f := nd.Value("stock", "P", q1); f.Value != stock.Value {
+	if f := d.Value("stock", "P", q1); f.Value != stock.Value {
 		t.Errorf("untouched stock = %v", f.Value)
 	}
-	// The original is unchanged.
-	if f := d.Value("flow", "D1", q1); f.Value != before.Value || d.Value("ratio", "D1", q1).Value != ratio.Value {
-		t.Errorf("patch changed the original: %v", f.Value)
-	}
-	// A series only in fresh but not named is ignored.
-	if f := nd.Value("flow", "C9", q1); f.OK {
-		t.Errorf("unnamed series added: %v", f.Value)
+	// A withdrawal removes the value: C2's months count again.
+	gone := pv("flow", "C2", "2022Q1", 0)
+	gone.Value, gone.Deleted = nil, true
+	d.Apply([]planwatch.DataValue{gone})
+	if f := d.Value("flow", "D1", q1); f.Value != 66 {
+		t.Errorf("flow D1 after the withdrawal = %v, want 66", f.Value)
 	}
 }

@@ -1,55 +1,88 @@
-// Package calc computes where indicators stand: roll-ups over time and over the
-// administrative hierarchy by each indicator's rules, % of plan, growth against
-// the same period last year, change against 31 December, pace against the
-// expected share of the year (linear or seasonal), year-end projection, status,
-// ranking of child units and completeness. It is pure: callers load a Dataset
-// from a store and ask questions of it. Missing data is reported as missing,
-// never treated as zero.
+// Package calc is planwatch's analytics engine: the one index every page,
+// command and API answers from. It keeps the current values in a compact
+// in-memory index (a few dozen bytes a value), follows the store's commits
+// incrementally (Live), and computes where indicators stand: roll-ups over
+// time and over the administrative hierarchy by each indicator's rules, %
+// of plan, growth against the same period last year, change against 31
+// December, pace against the expected share of the year (linear or
+// seasonal), year-end projection, status, ranking of child units and
+// completeness. Missing data is reported as missing, never treated as zero.
+//
+// Across the 2025 reform (and any other change of territory) the engine
+// counts every month of a territory — the former units' months until they
+// ceased, the new units' after — and compares like with like: the base of a
+// comparison covers the territory the unit covers in the period reported
+// (see territory in aggregate.go).
 package calc
 
 import (
 	"context"
+	"math"
+	"sort"
 	"sync"
-	"time"
 
 	"planwatch"
 )
 
-// Dataset is the in-memory material for analytics: the catalogue, the units,
-// and the current values, targets and milestones.
+// entry is one current value in the index: 32 bytes, with the rare wide
+// fields (stated comparisons, comments, provenance) kept aside in details.
+type entry struct {
+	value       float64 // NaN: only comparisons were reported
+	year        int16
+	first, last uint8
+	vintage     planwatch.Vintage
+	flags       uint8
+	detail      int32 // index into Dataset.details, -1 for none
+}
+
+const (
+	flagCumulative uint8 = 1 << iota
+	flagApproved
+	flagRestated // reported for the unit's territory of today (số liệu tính lại theo địa giới mới)
+)
+
+// SourceRestated marks a value restated for the unit's current territory
+// (a statistics office's series recomputed after a reform): such a value
+// wins over one derived from the unit's predecessors.
+const SourceRestated planwatch.SourceKind = "restated"
+
+func (e *entry) ok() bool         { return e.value == e.value }
+func (e *entry) cumulative() bool { return e.flags&flagCumulative != 0 }
+
+// series holds the entries of one indicator and unit, sorted by year, first
+// and last month.
+type series []entry
+
+// Dataset is the in-memory index for analytics: the catalogue, the units,
+// and the current values, targets and milestones. It is safe for concurrent
+// readers; Apply, SetTargets and SetApprovals may run beside them.
 type Dataset struct {
 	Indicators map[string]planwatch.Indicator
 	Units      *planwatch.Hierarchy
 
-	values     map[string]map[string][]planwatch.DataValue // indicator → unit → current values
+	// ApprovedOnly leaves out values of unit-periods not yet approved.
+	ApprovedOnly bool
+
+	mu         sync.RWMutex                 // guards the fields below it; memo has its own
+	values     map[string]map[string]series // indicator → unit → entries
+	details    []planwatch.DataValue        // the wide fields of some entries
+	freeDetail []int32
+	count      int
 	targets    map[targetKey]planwatch.Target
 	milestones []planwatch.Milestone
+	approvals  map[string][]planwatch.Period // unit → approved periods
+	years      map[string]map[int]bool       // indicator → years with any value
+	seq        int64                         // the store change the index reflects
 
-	// Memos of computed figures and of the children through which an
-	// indicator's data reach a unit at a date; cleared by AddValue. A Dataset
-	// is safe for concurrent readers.
-	mu       sync.Mutex
-	figures  map[figureKey]Figure
-	children map[childrenKey]map[string][]string // per indicator and day: unit → children with data
-	years    map[string]map[int]bool             // indicator → years with any value
+	memoMu  sync.Mutex
+	figures map[figureKey]Figure
 }
 
 type figureKey struct {
 	indicator, unit string
-	period          planwatch.Period
-}
-
-type childrenKey struct {
-	indicator string
-	at        time.Time
-}
-
-// reset forgets every memo.
-func (d *Dataset) reset() {
-	d.mu.Lock()
-	d.figures = map[figureKey]Figure{}
-	d.children = map[childrenKey]map[string][]string{}
-	d.mu.Unlock()
+	year            int16
+	first, last     uint8
+	asOf            int32 // days since 1970 of the territory's date; -1: as reported
 }
 
 type targetKey struct {
@@ -63,62 +96,245 @@ func NewDataset(inds []planwatch.Indicator, units *planwatch.Hierarchy, values [
 	d := &Dataset{
 		Indicators: make(map[string]planwatch.Indicator, len(inds)),
 		Units:      units,
-		values:     map[string]map[string][]planwatch.DataValue{},
+		values:     map[string]map[string]series{},
 		years:      map[string]map[int]bool{},
 		targets:    map[targetKey]planwatch.Target{},
 		milestones: milestones,
+		figures:    map[figureKey]Figure{},
 	}
-	d.reset()
 	for _, ind := range inds {
 		d.Indicators[ind.Code] = ind
 	}
+	if d.Units == nil {
+		d.Units = planwatch.NewHierarchy(nil, nil)
+	}
 	for _, v := range values {
-		d.AddValue(v)
+		d.put(v)
 	}
-	for _, t := range targets {
-		k := targetKey{t.Indicator, t.Unit, t.Year, t.Kind}
-		if old, ok := d.targets[k]; !ok || t.Version >= old.Version {
-			d.targets[k] = t
-		}
-	}
+	d.setTargets(targets)
 	return d
 }
 
-// AddValue adds a current value (replacing the value of the same key and basis).
-// It is not safe to call while other goroutines read the dataset.
-func (d *Dataset) AddValue(v planwatch.DataValue) {
-	if len(d.figures) > 0 {
-		d.reset()
+// Len is the number of current values in the index.
+func (d *Dataset) Len() int {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	return d.count
+}
+
+// Seq is the store change sequence the index reflects (see Live).
+func (d *Dataset) Seq() int64 {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	return d.seq
+}
+
+// AddValue adds or replaces a current value (by key and basis).
+func (d *Dataset) AddValue(v planwatch.DataValue) { d.Apply([]planwatch.DataValue{v}) }
+
+// Apply brings committed changes into the index: each value replaces the
+// current value of its key and basis, a Deleted one removes it. Figures of
+// the indicators touched (and of ratios built on them) are recomputed at the
+// next question; the others keep their memos.
+func (d *Dataset) Apply(values []planwatch.DataValue) {
+	if len(values) == 0 {
+		return
 	}
+	touched := map[string]bool{}
+	d.mu.Lock()
+	for _, v := range values {
+		d.put(v)
+		touched[v.Indicator] = true
+	}
+	d.mu.Unlock()
+	d.forget(touched)
+}
+
+// forget drops the memoised figures of the touched indicators and of the
+// indicators computed from them; nil forgets everything.
+func (d *Dataset) forget(touched map[string]bool) {
+	d.memoMu.Lock()
+	defer d.memoMu.Unlock()
+	if touched == nil || len(d.figures) == 0 {
+		d.figures = map[figureKey]Figure{}
+		return
+	}
+	for code, ind := range d.Indicators {
+		if touched[ind.Numerator] || touched[ind.Denominator] {
+			touched[code] = true
+		}
+	}
+	for k := range d.figures {
+		if touched[k.indicator] {
+			delete(d.figures, k)
+		}
+	}
+}
+
+// put stores v in the index; the caller holds mu (or owns d).
+func (d *Dataset) put(v planwatch.DataValue) {
+	v.Normalize()
+	e := entry{value: math.NaN(), year: int16(v.Period.Year), first: uint8(v.Period.First), last: uint8(v.Period.Last), vintage: v.Vintage, detail: -1}
+	if v.Value != nil {
+		e.value = *v.Value
+	}
+	if v.Basis == planwatch.BasisCumulative {
+		e.flags |= flagCumulative
+	}
+	if v.Source.Kind == SourceRestated {
+		e.flags |= flagRestated
+	}
+	if d.approved(v.Unit, v.Period) {
+		e.flags |= flagApproved
+	}
+	byUnit := d.values[v.Indicator]
+	if byUnit == nil {
+		byUnit = map[string]series{}
+		d.values[v.Indicator] = byUnit
+	}
+	s := byUnit[v.Unit]
+	i := sort.Search(len(s), func(i int) bool { return !s[i].before(&e) })
+	found := i < len(s) && s[i].year == e.year && s[i].first == e.first && s[i].last == e.last && s[i].cumulative() == e.cumulative()
+	if v.Deleted {
+		if found {
+			d.dropDetail(s[i].detail)
+			byUnit[v.Unit] = append(s[:i], s[i+1:]...)
+			d.count--
+		}
+		return
+	}
+	if needsDetail(&v) {
+		e.detail = d.keepDetail(v)
+	}
+	if found {
+		d.dropDetail(s[i].detail)
+		s[i] = e
+		return
+	}
+	s = append(s, entry{})
+	copy(s[i+1:], s[i:])
+	s[i] = e
+	byUnit[v.Unit] = s
+	d.count++
 	if d.years[v.Indicator] == nil {
 		d.years[v.Indicator] = map[int]bool{}
 	}
 	d.years[v.Indicator][v.Period.Year] = true
-	byUnit := d.values[v.Indicator]
-	if byUnit == nil {
-		byUnit = map[string][]planwatch.DataValue{}
-		d.values[v.Indicator] = byUnit
+}
+
+func (e *entry) before(o *entry) bool {
+	if e.year != o.year {
+		return e.year < o.year
 	}
-	vs := byUnit[v.Unit]
-	for i := range vs {
-		if vs[i].Period == v.Period && vs[i].Basis == v.Basis {
-			vs[i] = v
-			return
-		}
+	if e.first != o.first {
+		return e.first < o.first
 	}
-	byUnit[v.Unit] = append(vs, v)
+	if e.last != o.last {
+		return e.last < o.last
+	}
+	return !e.cumulative() && o.cumulative()
+}
+
+// needsDetail says whether a value carries more than the index's columns.
+func needsDetail(v *planwatch.DataValue) bool {
+	return v.YoY != nil || v.PlanPct != nil || v.VsRef != nil || v.Comment != "" || v.Source.Kind != "" || v.By != ""
+}
+
+func (d *Dataset) keepDetail(v planwatch.DataValue) int32 {
+	v.Value = nil // the entry holds it
+	if n := len(d.freeDetail); n > 0 {
+		i := d.freeDetail[n-1]
+		d.freeDetail = d.freeDetail[:n-1]
+		d.details[i] = v
+		return i
+	}
+	d.details = append(d.details, v)
+	return int32(len(d.details) - 1)
+}
+
+func (d *Dataset) dropDetail(i int32) {
+	if i >= 0 {
+		d.details[i] = planwatch.DataValue{}
+		d.freeDetail = append(d.freeDetail, i)
+	}
+}
+
+// dataValue rebuilds the full value of an entry.
+func (d *Dataset) dataValue(indicator, unit string, e *entry) planwatch.DataValue {
+	var v planwatch.DataValue
+	if e.detail >= 0 {
+		v = d.details[e.detail]
+	}
+	v.Indicator, v.Unit = indicator, unit
+	v.Period = periodOf(int(e.year), int(e.first), int(e.last))
+	v.Basis = planwatch.BasisPeriod
+	if e.cumulative() {
+		v.Basis = planwatch.BasisCumulative
+	}
+	v.Vintage = e.vintage
+	v.Approved = e.flags&flagApproved != 0
+	if e.ok() {
+		v.Value = planwatch.Float(e.value)
+	}
+	return v
+}
+
+// periodOf names the months first..last of a year by their usual period.
+func periodOf(year, first, last int) planwatch.Period {
+	switch {
+	case first == 1 && last == 12:
+		return planwatch.YearOf(year)
+	case first == last:
+		return planwatch.MonthOf(year, first)
+	case last-first == 2 && first%3 == 1:
+		return planwatch.QuarterOf(year, (first+2)/3)
+	case last-first == 5 && first%6 == 1:
+		return planwatch.HalfOf(year, (first+5)/6)
+	case first == 1:
+		return planwatch.YearToDateOf(year, last)
+	}
+	p := planwatch.YearToDateOf(year, last)
+	p.First = first
+	return p
+}
+
+// entries returns the series of an indicator and unit (read-only).
+func (d *Dataset) entries(indicator, unit string) series {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	return d.values[indicator][unit]
+}
+
+// usable says whether an entry counts for analytics.
+func (d *Dataset) usable(e *entry) bool {
+	return !d.ApprovedOnly || e.flags&flagApproved != 0
 }
 
 // Reported returns the value reported for exactly these months (period basis,
 // or cumulative basis when p starts in January), if any.
 func (d *Dataset) Reported(indicator, unit string, p planwatch.Period) (planwatch.DataValue, bool) {
-	var found planwatch.DataValue
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	e, ok := d.reportedEntry(d.values[indicator][unit], p)
+	if !ok {
+		return planwatch.DataValue{}, false
+	}
+	return d.dataValue(indicator, unit, &e), true
+}
+
+// reportedEntry finds the entry covering exactly p's months; the caller holds mu.
+func (d *Dataset) reportedEntry(s series, p planwatch.Period) (entry, bool) {
+	var found entry
 	ok := false
-	for _, v := range d.values[indicator][unit] {
-		covers := v.Period.SameMonths(p) && v.Basis == planwatch.BasisPeriod
-		covers = covers || (v.Basis == planwatch.BasisCumulative && p.First == 1 && v.Period.Year == p.Year && v.Period.Last == p.Last)
-		if covers && (!ok || v.Vintage > found.Vintage) {
-			found, ok = v, true
+	for i := range s {
+		e := &s[i]
+		if int(e.year) != p.Year || int(e.last) != p.Last || !d.usable(e) {
+			continue
+		}
+		covers := !e.cumulative() && int(e.first) == p.First
+		covers = covers || (e.cumulative() && p.First == 1)
+		if covers && (!ok || e.vintage > found.vintage) {
+			found, ok = *e, true
 		}
 	}
 	return found, ok
@@ -126,12 +342,46 @@ func (d *Dataset) Reported(indicator, unit string, p planwatch.Period) (planwatc
 
 // Target returns the current target of an indicator for a unit and year.
 func (d *Dataset) Target(indicator, unit string, year int, kind planwatch.TargetKind) (planwatch.Target, bool) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
 	t, ok := d.targets[targetKey{indicator, unit, year, kind}]
 	return t, ok
 }
 
+// Targets lists the current targets, in no particular order.
+func (d *Dataset) Targets() []planwatch.Target {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	out := make([]planwatch.Target, 0, len(d.targets))
+	for _, t := range d.targets {
+		out = append(out, t)
+	}
+	return out
+}
+
+// SetTargets replaces the targets and milestones.
+func (d *Dataset) SetTargets(targets []planwatch.Target, milestones []planwatch.Milestone) {
+	d.mu.Lock()
+	d.targets = map[targetKey]planwatch.Target{}
+	d.setTargets(targets)
+	d.milestones = milestones
+	d.mu.Unlock()
+	d.forget(nil)
+}
+
+func (d *Dataset) setTargets(targets []planwatch.Target) {
+	for _, t := range targets {
+		k := targetKey{t.Indicator, t.Unit, t.Year, t.Kind}
+		if old, ok := d.targets[k]; !ok || t.Version >= old.Version {
+			d.targets[k] = t
+		}
+	}
+}
+
 // Milestones returns the milestones of a unit and year.
 func (d *Dataset) Milestones(indicator, unit string, year int) []planwatch.Milestone {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
 	var out []planwatch.Milestone
 	for _, m := range d.milestones {
 		if m.Indicator == indicator && m.Unit == unit && m.Period.Year == year {
@@ -141,9 +391,142 @@ func (d *Dataset) Milestones(indicator, unit string, year int) []planwatch.Miles
 	return out
 }
 
-// unitsWithData lists the units that have any value of the indicator.
-func (d *Dataset) unitsWithData(indicator string) map[string][]planwatch.DataValue {
-	return d.values[indicator]
+// SetApprovals marks the values of approved (locked) unit-periods.
+func (d *Dataset) SetApprovals(approvals []planwatch.Approval) {
+	d.mu.Lock()
+	d.approvals = map[string][]planwatch.Period{}
+	for _, a := range approvals {
+		if a.Locked() {
+			d.approvals[a.Unit] = append(d.approvals[a.Unit], a.Period)
+		}
+	}
+	for _, byUnit := range d.values {
+		for unit, s := range byUnit {
+			for i := range s {
+				e := &s[i]
+				e.flags &^= flagApproved
+				if d.approved(unit, periodOf(int(e.year), int(e.first), int(e.last))) {
+					e.flags |= flagApproved
+				}
+			}
+		}
+	}
+	d.mu.Unlock()
+	d.forget(nil)
+}
+
+func (d *Dataset) approved(unit string, p planwatch.Period) bool {
+	for _, a := range d.approvals[unit] {
+		if a.Contains(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// Values lists the current values matching q (indicators, units, months;
+// ApprovedOnly), ordered by indicator, unit and period.
+func (d *Dataset) Values(q planwatch.ValueQuery) []planwatch.DataValue {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	want := func(list []string) map[string]bool {
+		if len(list) == 0 {
+			return nil
+		}
+		m := map[string]bool{}
+		for _, s := range list {
+			m[s] = true
+		}
+		return m
+	}
+	inds, units := want(q.Indicators), want(q.Units)
+	var codes []string
+	for code := range d.values {
+		if inds == nil || inds[code] {
+			codes = append(codes, code)
+		}
+	}
+	sort.Strings(codes)
+	var out []planwatch.DataValue
+	for _, code := range codes {
+		byUnit := d.values[code]
+		us := make([]string, 0, len(byUnit))
+		for u := range byUnit {
+			if units == nil || units[u] {
+				us = append(us, u)
+			}
+		}
+		sort.Strings(us)
+		for _, u := range us {
+			s := byUnit[u]
+			for i := range s {
+				e := &s[i]
+				start, end := int(e.year)*100+int(e.first), int(e.year)*100+int(e.last)
+				if (q.FromMonth != 0 && start < q.FromMonth) || (q.ToMonth != 0 && end > q.ToMonth) {
+					continue
+				}
+				if q.ApprovedOnly && e.flags&flagApproved == 0 {
+					continue
+				}
+				out = append(out, d.dataValue(code, u, e))
+			}
+		}
+	}
+	return out
+}
+
+// Span is the first and last period with any value, zero when empty.
+func (d *Dataset) Span() (first, last planwatch.Period) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	for _, byUnit := range d.values {
+		for _, s := range byUnit {
+			if len(s) == 0 {
+				continue
+			}
+			a, b := &s[0], &s[len(s)-1]
+			if first.IsZero() || int(a.year) < first.Year || (int(a.year) == first.Year && int(a.first) < first.First) {
+				first = periodOf(int(a.year), int(a.first), int(a.last))
+			}
+			for i := len(s) - 1; i >= 0 && s[i].year == b.year; i-- {
+				e := &s[i]
+				if last.IsZero() || int(e.year) > last.Year || (int(e.year) == last.Year && int(e.last) > last.Last) {
+					last = periodOf(int(e.year), int(e.first), int(e.last))
+				}
+			}
+		}
+	}
+	return first, last
+}
+
+// UnitsWithValues counts, for every unit, its current values.
+func (d *Dataset) UnitsWithValues() map[string]int {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	out := map[string]int{}
+	for _, byUnit := range d.values {
+		for u, s := range byUnit {
+			out[u] += len(s)
+		}
+	}
+	return out
+}
+
+// LatestOwnPeriod is the latest period a unit itself reported (any indicator).
+func (d *Dataset) LatestOwnPeriod(unit string) (planwatch.Period, bool) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	var best planwatch.Period
+	for _, byUnit := range d.values {
+		s := byUnit[unit]
+		for i := range s {
+			e := &s[i]
+			if best.IsZero() || int(e.year) > best.Year || (int(e.year) == best.Year && int(e.last) > best.Last) {
+				best = periodOf(int(e.year), int(e.first), int(e.last))
+			}
+		}
+	}
+	return best, !best.IsZero()
 }
 
 // Source is what Load needs of a store.
@@ -155,8 +538,31 @@ type Source interface {
 }
 
 // Load reads the catalogue, units, current values, targets and milestones
-// from a store. approvedOnly leaves out values not yet approved.
+// from a store into a new index. approvedOnly leaves out values not yet
+// approved. Prefer Open, which follows the store afterwards.
 func Load(ctx context.Context, s Source, approvedOnly bool) (*Dataset, error) {
+	d, err := loadCatalogue(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	d.ApprovedOnly = approvedOnly
+	if err := d.reloadPlans(ctx, s); err != nil {
+		return nil, err
+	}
+	vals, err := s.Values(ctx, planwatch.ValueQuery{})
+	if err != nil {
+		return nil, err
+	}
+	d.mu.Lock()
+	for _, v := range vals {
+		d.put(v)
+	}
+	d.mu.Unlock()
+	return d, nil
+}
+
+// loadCatalogue makes an empty index over the store's catalogue and units.
+func loadCatalogue(ctx context.Context, s planwatch.CatalogStore) (*Dataset, error) {
 	inds, err := s.Indicators(ctx)
 	if err != nil {
 		return nil, err
@@ -169,90 +575,79 @@ func Load(ctx context.Context, s Source, approvedOnly bool) (*Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	vals, err := s.Values(ctx, planwatch.ValueQuery{ApprovedOnly: approvedOnly})
-	if err != nil {
-		return nil, err
-	}
-	if vals, err = approved(ctx, s, vals, approvedOnly); err != nil {
-		return nil, err
-	}
+	return NewDataset(inds, planwatch.NewHierarchy(units, trans), nil, nil, nil), nil
+}
+
+// reloadPlans reads targets, milestones and approvals again.
+func (d *Dataset) reloadPlans(ctx context.Context, s Source) error {
 	targets, err := s.Targets(ctx, planwatch.TargetQuery{})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	ms, err := s.Milestones(ctx, "", 0)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return NewDataset(inds, planwatch.NewHierarchy(units, trans), vals, targets, ms), nil
+	d.SetTargets(targets, ms)
+	if as, ok := s.(ApprovalSource); ok {
+		approvals, err := as.Approvals(ctx, planwatch.ApprovalQuery{State: planwatch.ApprovalApproved})
+		if err != nil {
+			return err
+		}
+		d.SetApprovals(approvals)
+	}
+	return nil
 }
 
-// Series names the values of one indicator for one unit.
-type Series struct{ Indicator, Unit string }
+// PlanFigure is the target a unit is measured against, and where it came from.
+type PlanFigure struct {
+	Value float64
+	// From lists the former units whose targets were added up, when the
+	// unit's territory changed during the year and its own target was set
+	// before the change (or it had none).
+	From []string
+	// Partial: some former unit had no target or was split without a weight.
+	Partial bool
+}
 
-// Patch returns a dataset in which the current values of the given series are
-// replaced by fresh (values of other series in fresh are ignored). The
-// receiver is not changed and stays usable. Memoised figures of indicators
-// that cannot depend on the replaced series are carried over, so the next
-// questions cost only what changed.
-func (d *Dataset) Patch(replace map[Series]bool, fresh []planwatch.DataValue) *Dataset {
-	touched := map[string]bool{}
-	for s := range replace {
-		touched[s.Indicator] = true
+// PlanTarget is the target of a unit for a year, for the territory it covers
+// at the end of that year: its own target, unless the unit's territory
+// changed during the year and its own target was adopted before the change
+// (or there is none), in which case the targets of the units it was formed
+// of add up (aggregations that cannot add up give no target).
+func (d *Dataset) PlanTarget(indicator, unit string, year int, kind planwatch.TargetKind) (PlanFigure, bool) {
+	own, hasOwn := d.Target(indicator, unit, year, kind)
+	ind := d.Indicators[indicator]
+	yearEnd := planwatch.YearOf(year).End()
+	change := d.territoryChange(unit, planwatch.YearOf(year).Start().AddDate(0, 0, -1), yearEnd)
+	if change.IsZero() || (hasOwn && (own.Adopted.IsZero() || !own.Adopted.Before(change))) {
+		return PlanFigure{Value: own.Value}, hasOwn
 	}
-	// Ratio indicators recompute from their parts: they change with them.
-	for code, ind := range d.Indicators {
-		if touched[ind.Numerator] || touched[ind.Denominator] {
-			touched[code] = true
+	if ind.UnitAgg != planwatch.UnitSum {
+		return PlanFigure{Value: own.Value}, hasOwn
+	}
+	var f PlanFigure
+	n := 0
+	for _, tr := range d.Units.Predecessors(unit) {
+		if !tr.Date.Equal(change) {
+			continue
 		}
-	}
-	nd := &Dataset{
-		Indicators: d.Indicators,
-		Units:      d.Units,
-		values:     make(map[string]map[string][]planwatch.DataValue, len(d.values)),
-		targets:    d.targets,
-		milestones: d.milestones,
-		years:      make(map[string]map[int]bool, len(d.years)),
-	}
-	for code, byUnit := range d.values {
-		nd.values[code] = byUnit
-		nd.years[code] = d.years[code]
-	}
-	for code := range touched {
-		byUnit := make(map[string][]planwatch.DataValue, len(d.values[code]))
-		for unit, vs := range d.values[code] {
-			if !replace[Series{code, unit}] {
-				byUnit[unit] = vs
-			}
+		t, ok := d.Target(indicator, tr.Old, year, kind)
+		w := 1.0
+		if !tr.Full {
+			w = tr.Weight
 		}
-		nd.values[code] = byUnit
-	}
-	for _, v := range fresh {
-		if replace[Series{v.Indicator, v.Unit}] {
-			nd.values[v.Indicator][v.Unit] = append(nd.values[v.Indicator][v.Unit], v)
+		if !ok || w <= 0 {
+			f.Partial = true
+			continue
 		}
+		f.Value += w * t.Value
+		f.From = append(f.From, tr.Old)
+		n++
 	}
-	for code := range touched {
-		years := map[int]bool{}
-		for _, vs := range nd.values[code] {
-			for _, v := range vs {
-				years[v.Period.Year] = true
-			}
-		}
-		nd.years[code] = years
+	if n == 0 {
+		return PlanFigure{Value: own.Value}, hasOwn
 	}
-	nd.reset()
-	d.mu.Lock()
-	for k, f := range d.figures {
-		if !touched[k.indicator] {
-			nd.figures[k] = f
-		}
-	}
-	for k, idx := range d.children {
-		if !touched[k.indicator] {
-			nd.children[k] = idx
-		}
-	}
-	d.mu.Unlock()
-	return nd
+	sort.Strings(f.From)
+	return f, true
 }

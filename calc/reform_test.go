@@ -1,6 +1,7 @@
 package calc
 
 import (
+	"math"
 	"testing"
 
 	"planwatch"
@@ -63,5 +64,143 @@ func TestReformRollUpWithRealUnits(t *testing.T) {
 	}
 	if n := len(h.ChildrenAt("20", planwatch.MustPeriod("2022Q1").End())); n != 11 {
 		t.Errorf("Lạng Sơn has %d children in 2022, want 11", n)
+	}
+}
+
+func realDataset(t *testing.T, vals []planwatch.DataValue, targets []planwatch.Target) *Dataset {
+	t.Helper()
+	inds, err := data.Indicators()
+	if err != nil {
+		t.Fatal(err)
+	}
+	units, trans, err := data.OrgUnits()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return NewDataset(inds, planwatch.NewHierarchy(units, trans), vals, targets, nil)
+}
+
+// Issue 16's example: new Tuyên Quang (08) = old Tuyên Quang (08) + Hà Giang (02).
+func TestReformGrowthComparesTheSameTerritory(t *testing.T) {
+	const code = "trade.retail_sales_services"
+	q3 := planwatch.MustPeriod("2025Q3")
+	vals := []planwatch.DataValue{pv(code, "02", "2024Q3", 1000), pv(code, "08", "2024Q3", 2000), pv(code, "08", "2025Q3", 3150)}
+	d := realDataset(t, vals, nil)
+	r := d.Row(code, "08", q3, DefaultOptions())
+	if r.YoY == nil || *r.YoY != 5 {
+		t.Fatalf("growth of new 08 = %v, want +5 (3150 against 1000 + 2000)", r.YoY)
+	}
+	if got := r.LastYear.DerivedFrom; len(got) != 2 || got[0] != "02" || got[1] != "08" {
+		t.Errorf("last year derived from %v, want [02 08]", got)
+	}
+	// Old Tuyên Quang's own 2024 figure is still what 08 reported in 2024.
+	if f := d.Value(code, "08", planwatch.MustPeriod("2024Q3")); f.Value != 2000 || len(f.DerivedFrom) != 0 {
+		t.Errorf("08 in 2024Q3 = %v from %v, want 2000 as reported", f.Value, f.DerivedFrom)
+	}
+	// A value restated for the new territory wins over the derived one.
+	re := pv(code, "08", "2024Q3", 3100)
+	re.Source.Kind = SourceRestated
+	d.Apply([]planwatch.DataValue{re})
+	r = d.Row(code, "08", q3, DefaultOptions())
+	if r.YoY == nil || *r.YoY != 1.61 || !r.LastYear.Restated {
+		t.Fatalf("growth against the restated figure = %v (restated %v), want +1.61", r.YoY, r.LastYear.Restated)
+	}
+	// The country counts each province once: 02 and 08 in 2024, new 08 in 2025.
+	if f := d.Value(code, planwatch.CountryCode, planwatch.MustPeriod("2024Q3")); f.Value != 3100+1000 {
+		// 08 restated its 2024Q3 (3100) — that replaces old 08's own figure of the same key.
+		t.Errorf("country 2024Q3 = %v, want 4100", f.Value)
+	}
+	if f := d.Value(code, planwatch.CountryCode, q3); f.Value != 3150 {
+		t.Errorf("country 2025Q3 = %v, want 3150", f.Value)
+	}
+}
+
+// Totals over a span that crosses the reform add the former units' months
+// and the new unit's months; so does the country.
+func TestReformSpanCountsEveryMonth(t *testing.T) {
+	const code = "trade.retail_sales_services"
+	var vals []planwatch.DataValue
+	for m := 1; m <= 9; m++ {
+		p := planwatch.MonthOf(2025, m).ID()
+		if m <= 6 {
+			vals = append(vals, pv(code, "02", p, 10), pv(code, "08", p, 20))
+		} else {
+			vals = append(vals, pv(code, "08", p, 31))
+		}
+	}
+	d := realDataset(t, vals, nil)
+	nine := planwatch.YearToDateOf(2025, 9)
+	if f := d.Value(code, "08", nine); !f.OK || f.Value != 6*30+3*31 {
+		t.Errorf("new 08, 9 months 2025 = %v (ok %v), want %v", f.Value, f.OK, 6*30+3*31)
+	}
+	if f := d.Value(code, planwatch.CountryCode, nine); !f.OK || f.Value != 6*30+3*31 {
+		t.Errorf("country, 9 months 2025 = %v (ok %v), want %v", f.Value, f.OK, 6*30+3*31)
+	}
+	// Hà Giang's own figure for the first half is still its own.
+	if f := d.Value(code, "02", planwatch.HalfOf(2025, 1)); f.Value != 60 {
+		t.Errorf("02, 2025S1 = %v, want 60", f.Value)
+	}
+}
+
+// Table test over the kinds of transition and aggregation, on the small
+// hierarchy of calc_test (N1 = C1 + 0.5 × C2; C3 kept its code and moved
+// under P): the figure of the new unit for a pre-reform period and for a
+// span that crosses the reform.
+func TestReformTable(t *testing.T) {
+	inds := []planwatch.Indicator{
+		ind("flow", planwatch.KindFlow, planwatch.TimeSum, planwatch.UnitSum),
+		ind("stock", planwatch.KindStock, planwatch.TimeLast, planwatch.UnitSum),
+		ind("avg", planwatch.KindAverage, planwatch.TimeAvg, planwatch.UnitAvg),
+		ind("rate", planwatch.KindRate, planwatch.TimeLast, planwatch.UnitNone),
+		ind("num", planwatch.KindCount, planwatch.TimeSum, planwatch.UnitSum),
+		ind("den", planwatch.KindCount, planwatch.TimeSum, planwatch.UnitSum),
+		{Code: "ratio", NameVI: "ratio", Unit: "%", Kind: planwatch.KindRate, TimeAgg: planwatch.TimeNone, UnitAgg: planwatch.UnitRatio, Numerator: "num", Denominator: "den", Direction: 1},
+	}
+	var vals []planwatch.DataValue
+	for m := 1; m <= 12; m++ {
+		p := planwatch.MonthOf(2025, m).ID()
+		if m <= 6 {
+			vals = append(vals, pv("flow", "C1", p, 1), pv("flow", "C2", p, 10), pv("flow", "C3", p, 100),
+				pv("avg", "C1", p, 2), pv("avg", "C2", p, 4), pv("avg", "C3", p, 6),
+				pv("num", "C1", p, 1), pv("den", "C1", p, 4), pv("num", "C2", p, 2), pv("den", "C2", p, 4))
+		} else {
+			vals = append(vals, pv("flow", "N1", p, 7), pv("flow", "C3", p, 101), pv("avg", "N1", p, 5), pv("avg", "C3", p, 7),
+				pv("num", "N1", p, 2), pv("den", "N1", p, 6))
+		}
+	}
+	vals = append(vals, pv("stock", "C1", "202406", 50), pv("stock", "C2", "202406", 80), pv("stock", "N1", "202509", 95),
+		pv("rate", "C1", "202406", 12), pv("rate", "N1", "202509", 13))
+	h := testUnits()
+	d := NewDataset(inds, h, vals, nil, nil)
+	tests := []struct {
+		name, indicator, unit, period string
+		want                          float64 // NaN: missing
+		partial                       bool
+	}{
+		{"full + weighted split, flow, before", "flow", "N1", "2025Q2", 3*1 + 0.5*3*10, false},
+		{"flow across the reform", "flow", "N1", "202501-202509", 6*1 + 0.5*6*10 + 3*7, false},
+		{"kept its code, flow across", "flow", "C3", "202501-202509", 6*100 + 3*101, false},
+		{"province counts every month", "flow", "P", "202501-202509", 6*(1+10+100) + 3*(7+101), false},
+		{"stock: the level at the end, before", "stock", "N1", "202406", 50 + 0.5*80, false},
+		{"stock across: the level at the end", "stock", "N1", "202509", 95, false},
+		{"average over units, before", "avg", "N1", "2025Q2", (2 + 0.5*4) / 2, false},
+		{"monthly average across", "avg", "N1", "202501-202509", (6*((2+0.5*4)/2) + 3*5) / 9, false},
+		{"rate never rebased over units", "rate", "N1", "202406", math.NaN(), false},
+		{"ratio from rebased parts", "ratio", "N1", "2025Q2", (3*1 + 0.5*3*2) / (3*4 + 0.5*3*4) * 100, false},
+		{"province is untouched by the mapping before", "flow", "P", "2025Q2", 3 * (1 + 10 + 100), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := d.Value(tt.indicator, tt.unit, planwatch.MustPeriod(tt.period))
+			if math.IsNaN(tt.want) {
+				if f.OK {
+					t.Fatalf("got %v, want missing", f.Value)
+				}
+				return
+			}
+			if !f.OK || math.Abs(f.Value-tt.want) > 1e-9 || f.Partial != tt.partial {
+				t.Fatalf("got %v (ok %v, partial %v), want %v (partial %v)", f.Value, f.OK, f.Partial, tt.want, tt.partial)
+			}
+		})
 	}
 }

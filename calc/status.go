@@ -56,6 +56,10 @@ type Row struct {
 	YTD      Figure // cumulative since 1 January (flows); equals Current for stocks
 	LastYear Figure // same period last year
 	Target   *float64
+	// TargetFrom lists the former units whose plans make up the target,
+	// when the unit's own plan was set for its territory before a reform.
+	TargetFrom    []string
+	TargetPartial bool
 	// PlanPct is the share of the annual target reached (flows: year-to-date;
 	// stocks and rates: the latest level). Reported when the source stated it.
 	PlanPct         *float64
@@ -97,12 +101,13 @@ func (d *Dataset) Row(indicator, unit string, p planwatch.Period, opt Options) R
 		opt = DefaultOptions()
 	}
 	r := Row{Indicator: ind, Unit: unit, Period: p}
-	r.Current = d.value(&ind, unit, p, 0)
+	asOf := p.End() // every figure of the row is for the territory the unit covers now
+	r.Current = d.territory(&ind, unit, p, asOf, 0)
 	r.YTD = r.Current
 	if d.isFlow(&ind) && !p.SameMonths(p.YearToDate()) {
-		r.YTD = d.value(&ind, unit, p.YearToDate(), 0)
+		r.YTD = d.territory(&ind, unit, p.YearToDate(), asOf, 0)
 	}
-	r.LastYear = d.value(&ind, unit, p.SamePeriodLastYear(), 0)
+	r.LastYear = d.territory(&ind, unit, p.SamePeriodLastYear(), asOf, 0)
 	r.Estimate = r.Current.OK && r.Current.Vintage == planwatch.Estimate
 	reported, hasReported := d.Reported(indicator, unit, p)
 	if hasReported && reported.Value == nil {
@@ -120,8 +125,9 @@ func (d *Dataset) Row(indicator, unit string, p planwatch.Period, opt Options) R
 	}
 
 	// Target and % of plan.
-	if t, ok := d.Target(indicator, unit, p.Year, opt.TargetKind); ok {
+	if t, ok := d.PlanTarget(indicator, unit, p.Year, opt.TargetKind); ok {
 		r.Target = ptr(t.Value)
+		r.TargetFrom, r.TargetPartial = t.From, t.Partial
 	}
 	switch {
 	case hasReported && reported.PlanPct != nil:
@@ -135,7 +141,7 @@ func (d *Dataset) Row(indicator, unit string, p planwatch.Period, opt Options) R
 		r.RefDate = p.EndOfPreviousYear()
 		if hasReported && reported.VsRef != nil {
 			r.VsRef, r.VsRefReported = ptr(*reported.VsRef), true
-		} else if ref := d.value(&ind, unit, planwatch.YearOf(p.Year-1), 0); ref.OK && ref.Value != 0 && r.Current.OK && ind.Kind != planwatch.KindRate {
+		} else if ref := d.territory(&ind, unit, planwatch.YearOf(p.Year-1), asOf, 0); ref.OK && ref.Value != 0 && r.Current.OK && ind.Kind != planwatch.KindRate {
 			r.VsRef = ptr(round((r.Current.Value/ref.Value-1)*100, 2))
 		}
 	}
@@ -163,8 +169,8 @@ func (d *Dataset) Row(indicator, unit string, p planwatch.Period, opt Options) R
 
 	for _, m := range d.Milestones(indicator, unit, p.Year) {
 		mc := MilestoneCheck{Milestone: m, Due: m.Period.Last <= p.Last}
-		if t, ok := d.Target(indicator, unit, p.Year, m.TargetKind); ok && t.Value != 0 {
-			if f := d.value(&ind, unit, m.Period.YearToDate(), 0); f.OK && mc.Due {
+		if t, ok := d.PlanTarget(indicator, unit, p.Year, m.TargetKind); ok && t.Value != 0 {
+			if f := d.territory(&ind, unit, m.Period.YearToDate(), asOf, 0); f.OK && mc.Due {
 				reached := round(f.Value/t.Value*100, 2)
 				mc.Reached = &reached
 				met := reached >= m.Share
@@ -201,8 +207,8 @@ func (d *Dataset) expectedShare(ind *planwatch.Indicator, unit string, p planwat
 	}
 	sum, years := 0.0, 0
 	for y := p.Year - 1; y >= p.Year-n; y-- {
-		ytd := d.value(ind, unit, planwatch.YearToDateOf(y, p.Last), 0)
-		full := d.value(ind, unit, planwatch.YearOf(y), 0)
+		ytd := d.territory(ind, unit, planwatch.YearToDateOf(y, p.Last), p.End(), 0)
+		full := d.territory(ind, unit, planwatch.YearOf(y), p.End(), 0)
 		if ytd.OK && full.OK && full.Value > 0 {
 			sum += ytd.Value / full.Value
 			years++
@@ -225,7 +231,7 @@ func (d *Dataset) Status(unit string, p planwatch.Period, opt Options) []Row {
 	sort.Strings(codes)
 	for _, c := range codes {
 		r := d.Row(c, unit, p, opt)
-		_, hasTarget := d.Target(c, unit, p.Year, planwatch.TargetPlan)
+		_, hasTarget := d.PlanTarget(c, unit, p.Year, planwatch.TargetPlan)
 		_, hasReported := d.Reported(c, unit, p)
 		if !r.Current.OK && !hasReported && !hasTarget && len(r.Milestones) == 0 {
 			continue
@@ -289,22 +295,35 @@ func (d *Dataset) Rank(indicator, parent string, p planwatch.Period, opt Options
 }
 
 // Completeness counts, for a unit and period, the child units that reported
-// any value and the child units expected to.
+// any value and the child units expected to: every unit under it in any
+// month of the period (across a reform, the former units and the new ones).
 func (d *Dataset) Completeness(unit string, p planwatch.Period) (reported, expected int) {
-	children := d.Units.ChildrenAt(unit, p.End())
-	for _, c := range children {
-		found := false
-		for code := range d.Indicators {
-			if f := d.Value(code, c, p); f.OK {
-				found = true
+	codes := make([]string, 0, len(d.Indicators))
+	for code := range d.Indicators {
+		codes = append(codes, code)
+	}
+	sort.Strings(codes)
+	for _, c := range d.Units.EverChildren(unit) {
+		first, last := 13, 0
+		for m := p.First; m <= p.Last; m++ {
+			if par, inForce := d.parentAt(c, monthEnd(p.Year, m)); inForce && par == unit {
+				first, last = min(first, m), max(last, m)
+			}
+		}
+		if last == 0 {
+			continue
+		}
+		expected++
+		part := periodOf(p.Year, first, last)
+		for _, code := range codes {
+			ind := d.Indicators[code]
+			if f := d.reported(&ind, c, part, 0); f.OK {
+				reported++
 				break
 			}
 		}
-		if found {
-			reported++
-		}
 	}
-	return reported, len(children)
+	return reported, expected
 }
 
 // Point is one period of a series.
@@ -317,34 +336,30 @@ type Point struct {
 // year to the last year (Month, Quarter, Year), for charts.
 func (d *Dataset) Series(indicator, unit string, typ planwatch.PeriodType, fromYear, toYear int) []Point {
 	var out []Point
+	// The whole series is for the territory the unit covers at its end, so
+	// that a series crossing a reform compares like with like.
+	asOf := planwatch.YearOf(toYear).End()
+	if u, ok := d.Units.Latest(unit); ok && !u.ValidTo.IsZero() && u.ValidTo.Before(asOf) {
+		asOf = u.ValidTo.AddDate(0, 0, -1)
+	}
 	for y := fromYear; y <= toYear; y++ {
 		switch typ {
 		case planwatch.Month:
 			for m := 1; m <= 12; m++ {
 				p := planwatch.MonthOf(y, m)
-				out = append(out, Point{p, d.Value(indicator, unit, p)})
+				out = append(out, Point{p, d.ValueAsOf(indicator, unit, p, asOf)})
 			}
 		case planwatch.Quarter:
 			for q := 1; q <= 4; q++ {
 				p := planwatch.QuarterOf(y, q)
-				out = append(out, Point{p, d.Value(indicator, unit, p)})
+				out = append(out, Point{p, d.ValueAsOf(indicator, unit, p, asOf)})
 			}
 		default:
 			p := planwatch.YearOf(y)
-			out = append(out, Point{p, d.Value(indicator, unit, p)})
+			out = append(out, Point{p, d.ValueAsOf(indicator, unit, p, asOf)})
 		}
 	}
 	return out
-}
-
-// RebasedValue is the figure of a unit formed by a reform for a period before
-// the reform, from the units it was formed of (the new-unit view of history).
-func (d *Dataset) RebasedValue(indicator, unit string, p planwatch.Period) Figure {
-	ind, ok := d.Indicators[indicator]
-	if !ok {
-		return missing()
-	}
-	return d.rebase(&ind, unit, p, 0)
 }
 
 func ptr(f float64) *float64 { return &f }

@@ -142,7 +142,11 @@ func OrgUnits() ([]planwatch.OrgUnit, []planwatch.Transition, error) {
 		{Date202503, Date202507, []string{"provinces_2025-03-01", "districts_2025-03-01", "communes_2025-03-01"}},
 		{Date202507, time.Time{}, []string{"provinces_2025-07-01", "communes_2025-07-01"}},
 	}
-	var units []planwatch.OrgUnit
+	// The country: level 0, above the provinces, in force across the reform.
+	units := []planwatch.OrgUnit{{
+		Code: planwatch.CountryCode, Name: "Việt Nam", FullName: "Cả nước", Type: "Quốc gia", NameEN: "Viet Nam",
+		Level: planwatch.LevelCountry, ValidFrom: sets[0].from,
+	}}
 	open := map[string]int{} // code → index in units of its latest version
 	for _, set := range sets {
 		for _, name := range set.files {
@@ -158,6 +162,9 @@ func OrgUnits() ([]planwatch.OrgUnit, []planwatch.Transition, error) {
 				level = planwatch.LevelDistrict
 			}
 			for _, r := range rows {
+				if level == planwatch.LevelProvince && r["parent_code"] == "" {
+					r["parent_code"] = planwatch.CountryCode
+				}
 				u := planwatch.OrgUnit{
 					Code: r["code"], Name: r["name"], FullName: r["full_name"], Type: r["type"],
 					NameEN: r["name_en"], Parent: r["parent_code"], Level: level, ValidFrom: set.from, ValidTo: set.to,
