@@ -651,3 +651,20 @@ func (d *Dataset) PlanTarget(indicator, unit string, year int, kind planwatch.Ta
 	sort.Strings(f.From)
 	return f, true
 }
+
+// Years lists the years with any value, in no particular order.
+func (d *Dataset) Years() []int {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	seen := map[int]bool{}
+	var out []int
+	for _, ys := range d.years {
+		for y := range ys {
+			if !seen[y] {
+				seen[y] = true
+				out = append(out, y)
+			}
+		}
+	}
+	return out
+}

@@ -13,18 +13,19 @@ import (
 	"planwatch/extract"
 )
 
-// dataCache keeps the analytics dataset between requests. Writes through the
-// server drop it at once; the TTL covers writes by other processes.
+// dataCache holds the snapshot of the analytics index the pages read: the
+// index itself (calc.Live, kept up to date change by change) and what the
+// pickers need, rebuilt whenever the index has taken in a change.
 type dataCache struct {
-	mu     sync.Mutex
-	ttl    time.Duration
-	loaded time.Time
-	snap   *snapshot
+	mu   sync.Mutex
+	live *calc.Live
+	snap *snapshot
 }
 
-// snapshot is the dataset and what the pickers need, loaded together.
+// snapshot is the index and what the pickers need, at one version of it.
 type snapshot struct {
 	ds         *calc.Dataset
+	version    int64
 	inds       []planwatch.Indicator // catalogue order (by code)
 	sectors    []string              // in catalogue order of first appearance
 	provinces  map[string]int        // province code → number of values
@@ -36,25 +37,11 @@ type snapshot struct {
 	extractOnce sync.Once
 	extractor   *extract.Extractor
 
-	// statusMu guards status: the dashboard rows of a unit and period,
-	// computed once per snapshot (calc rolls up from the communes on every
-	// call, which costs seconds at province scale).
+	// statusMu guards status and memos: page-level results (status rows of
+	// a unit and period, rankings) computed once per version of the index.
 	statusMu sync.Mutex
 	status   map[string]*statusResult
 	memos    map[string]*memoEntry
-
-	// The material the snapshot was built from, kept so that a write of a
-	// few values patches it instead of reloading everything (see patch).
-	src source
-}
-
-// source is what a snapshot is built from.
-type source struct {
-	inds    []planwatch.Indicator
-	h       *planwatch.Hierarchy
-	vals    []planwatch.DataValue
-	targets []planwatch.Target
-	ms      []planwatch.Milestone
 }
 
 // memo computes a value once per snapshot under a key: analytics that are
@@ -106,158 +93,107 @@ func (snap *snapshot) statusOf(unit string, p planwatch.Period) *statusResult {
 	return r
 }
 
-// Invalidate drops the cached analytics dataset: the next request reloads it.
-// The server calls it itself after its own writes; cmd/planwatch connects it
-// to the store's notifications of other instances' commits.
-func (s *Server) Invalidate() { s.invalidate() }
-
-func (s *Server) invalidate() {
-	s.data.mu.Lock()
-	s.data.snap = nil
-	s.data.mu.Unlock()
+// Invalidate brings in changes committed elsewhere (another instance's
+// commit announced by PostgreSQL's NOTIFY): the index reads what changed.
+func (s *Server) Invalidate() {
+	if live, err := s.liveIndex(context.Background()); err == nil {
+		if err := live.Sync(context.Background()); err != nil {
+			s.log.Warn("analytics index: sync", "err", err)
+		}
+	}
 }
 
-// snapshot returns the current dataset, loading it when stale.
-func (s *Server) snapshot(ctx context.Context) (*snapshot, error) {
+// invalidate brings in a change of plans or approvals made by this server.
+func (s *Server) invalidate() {
+	if live, err := s.liveIndex(context.Background()); err == nil {
+		if err := live.Reload(context.Background()); err != nil {
+			s.log.Warn("analytics index: reload", "err", err)
+		}
+	}
+}
+
+// patch brings this server's committed change set into the index.
+func (s *Server) patch(ctx context.Context, cs *planwatch.ChangeSet) {
+	if live, err := s.liveIndex(ctx); err == nil {
+		if err := live.Refresh(ctx, cs); err != nil {
+			s.log.Warn("analytics index: refresh", "err", err)
+		}
+	}
+}
+
+// liveIndex is the analytics index, opened from the store at first use
+// unless the configuration brought one.
+func (s *Server) liveIndex(ctx context.Context) (*calc.Live, error) {
 	s.data.mu.Lock()
 	defer s.data.mu.Unlock()
-	if s.data.snap != nil && s.now().Sub(s.data.loaded) < s.data.ttl {
+	if s.data.live != nil {
+		return s.data.live, nil
+	}
+	live := s.cfg.Index
+	if live == nil {
+		var err error
+		if live, err = calc.Open(ctx, s.store, s.cfg.ApprovedOnly); err != nil {
+			return nil, err
+		}
+	}
+	s.data.live = live
+	return live, nil
+}
+
+// snapshot returns the index at its latest version, having first looked
+// for changes committed by other processes (a cheap check).
+func (s *Server) snapshot(ctx context.Context) (*snapshot, error) {
+	live, err := s.liveIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := live.Sync(ctx); err != nil {
+		return nil, err
+	}
+	s.data.mu.Lock()
+	defer s.data.mu.Unlock()
+	v := live.Version()
+	if s.data.snap != nil && s.data.snap.version == v {
 		return s.data.snap, nil
 	}
-	snap, err := s.load(ctx)
-	if err != nil {
-		return nil, err
-	}
-	s.data.snap, s.data.loaded = snap, s.now()
-	return snap, nil
+	s.data.snap = s.build(live.Dataset(), v)
+	return s.data.snap, nil
 }
 
-// patch refreshes the cached snapshot after a committed write of values
-// only: the series of the (indicator, unit) pairs the write touched are read
-// again from the store (which decides the current values) and the snapshot is
-// rebuilt from memory, without reloading the catalogue, the units or the
-// other values. Anything else (targets, milestones, approvals) drops the cache.
-func (s *Server) patch(ctx context.Context, cs *planwatch.ChangeSet) {
-	s.data.mu.Lock()
-	defer s.data.mu.Unlock()
-	old := s.data.snap
-	if old == nil || len(cs.Targets) > 0 || len(cs.Milestones) > 0 || s.cfg.ApprovedOnly || len(cs.Values) == 0 {
-		s.data.snap = nil
-		return
-	}
-	type pair = calc.Series
-	touched := map[pair]bool{}
-	var indList, unitList []string
-	seenInd, seenUnit := map[string]bool{}, map[string]bool{}
-	for _, v := range cs.Values {
-		touched[pair{Indicator: v.Indicator, Unit: v.Unit}] = true
-		if !seenInd[v.Indicator] {
-			seenInd[v.Indicator] = true
-			indList = append(indList, v.Indicator)
-		}
-		if !seenUnit[v.Unit] {
-			seenUnit[v.Unit] = true
-			unitList = append(unitList, v.Unit)
-		}
-	}
-	fresh, err := s.store.Values(ctx, planwatch.ValueQuery{Indicators: indList, Units: unitList})
-	if err == nil {
-		fresh, err = s.markApproved(ctx, fresh, false)
-	}
-	if err != nil {
-		s.data.snap = nil // the next request reloads and reports any error
-		return
-	}
-	src := old.src
-	vals := make([]planwatch.DataValue, 0, len(src.vals)+len(fresh))
-	for _, v := range src.vals {
-		if !touched[pair{Indicator: v.Indicator, Unit: v.Unit}] {
-			vals = append(vals, v)
-		}
-	}
-	for _, v := range fresh {
-		if touched[pair{Indicator: v.Indicator, Unit: v.Unit}] {
-			vals = append(vals, v)
-		}
-	}
-	src.vals = vals
-	s.data.snap = s.build(src, old.ds.Patch(touched, fresh))
-}
-
-func (s *Server) load(ctx context.Context) (*snapshot, error) {
-	st := s.store
-	inds, err := st.Indicators(ctx)
-	if err != nil {
-		return nil, err
-	}
-	units, err := st.OrgUnits(ctx)
-	if err != nil {
-		return nil, err
-	}
-	trans, err := st.Transitions(ctx)
-	if err != nil {
-		return nil, err
-	}
-	vals, err := st.Values(ctx, planwatch.ValueQuery{ApprovedOnly: s.cfg.ApprovedOnly})
-	if err != nil {
-		return nil, err
-	}
-	if vals, err = s.markApproved(ctx, vals, s.cfg.ApprovedOnly); err != nil {
-		return nil, err
-	}
-	targets, err := st.Targets(ctx, planwatch.TargetQuery{})
-	if err != nil {
-		return nil, err
-	}
-	ms, err := st.Milestones(ctx, "", 0)
-	if err != nil {
-		return nil, err
-	}
-	return s.build(source{inds, planwatch.NewHierarchy(units, trans), vals, targets, ms}, nil), nil
-}
-
-// build makes a snapshot from its material; ds is the dataset of that
-// material when the caller has it already (a patch), else nil.
-func (s *Server) build(src source, ds *calc.Dataset) *snapshot {
-	inds, h, vals, targets := src.inds, src.h, src.vals, src.targets
-	if ds == nil {
-		ds = calc.NewDataset(inds, h, vals, targets, src.ms)
-	}
+// build makes the snapshot of one version of the index.
+func (s *Server) build(ds *calc.Dataset, version int64) *snapshot {
+	h := ds.Units
 	snap := &snapshot{
 		ds:         ds,
-		inds:       inds,
+		version:    version,
 		provinces:  map[string]int{},
-		valueCount: len(vals),
-		src:        src,
+		valueCount: ds.Len(),
 	}
+	codes := make([]string, 0, len(ds.Indicators))
+	for c := range ds.Indicators {
+		codes = append(codes, c)
+	}
+	sort.Strings(codes)
 	seenSector := map[string]bool{}
-	for _, ind := range inds {
+	for _, c := range codes {
+		ind := ds.Indicators[c]
+		snap.inds = append(snap.inds, ind)
 		if !seenSector[ind.Sector] {
 			seenSector[ind.Sector] = true
 			snap.sectors = append(snap.sectors, ind.Sector)
 		}
 	}
 	years := map[int]bool{}
-	var latest planwatch.Period
-	// The default period is the latest one the chosen unit itself reported
-	// (a province's own figures, not its districts' illustrative series).
-	latestOwn := map[string]planwatch.Period{}
-	later := func(a, b planwatch.Period) bool {
-		return a.Year > b.Year || (a.Year == b.Year && a.Last > b.Last)
+	for _, y := range ds.Years() {
+		years[y] = true
 	}
-	for _, v := range vals {
-		if later(v.Period, latestOwn[v.Unit]) {
-			latestOwn[v.Unit] = v.Period
-		}
-		years[v.Period.Year] = true
-		if prov, ok := h.ProvinceOf(v.Unit, v.Period.End()); ok {
-			snap.provinces[prov]++
-		}
-		if later(v.Period, latest) {
-			latest = v.Period
+	far := time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+	for unit, n := range ds.UnitsWithValues() {
+		if prov, ok := h.ProvinceOf(unit, far); ok {
+			snap.provinces[prov] += n
 		}
 	}
-	for _, t := range targets {
+	for _, t := range ds.Targets() {
 		years[t.Year] = true
 		if prov, ok := h.ProvinceOf(t.Unit, planwatch.YearOf(t.Year).End()); ok {
 			if _, seen := snap.provinces[prov]; !seen {
@@ -279,8 +215,11 @@ func (s *Server) build(src source, ds *calc.Dataset) *snapshot {
 			}
 		}
 	}
-	if own, ok := latestOwn[snap.defUnit]; ok {
-		latest = own
+	// The default period is the latest one the chosen unit itself reported
+	// (a province's own figures, not its districts' illustrative series).
+	latest, ok := ds.LatestOwnPeriod(snap.defUnit)
+	if !ok {
+		_, latest = ds.Span()
 	}
 	if p, err := planwatch.ParsePeriod(s.cfg.DefaultPeriod); err == nil && s.cfg.DefaultPeriod != "" {
 		snap.defPeriod = p

@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"planwatch"
+	"planwatch/calc"
 	"planwatch/web/i18n"
 )
 
@@ -65,10 +66,10 @@ type Config struct {
 	// Secret keys the CSRF tokens; random when empty (tokens then do not
 	// survive a restart, which only means a form must be reloaded).
 	Secret []byte
-	// DataTTL bounds how long the analytics dataset is reused when another
-	// process may write to the store; writes through this server refresh it
-	// at once. Default 10 seconds.
-	DataTTL time.Duration
+	// Index is the analytics index the pages answer from; when nil the
+	// server opens one from the Store at first use. Either way it follows
+	// the store's commits (calc.Live), never reloading everything.
+	Index *calc.Live
 }
 
 // Server is the web application. It is an http.Handler.
@@ -99,9 +100,6 @@ func NewServer(cfg Config) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	if cfg.DataTTL == 0 {
-		cfg.DataTTL = 10 * time.Second
-	}
 	s := &Server{cfg: cfg, log: cfg.Logger, now: cfg.Now, store: cfg.Store, mux: http.NewServeMux()}
 	s.csrf = newCSRFKeys(cfg.Secret)
 	if cfg.Accounts != nil {
@@ -115,7 +113,6 @@ func NewServer(cfg Config) (*Server, error) {
 	if s.approvals == nil {
 		s.approvals, _ = cfg.Store.(planwatch.ApprovalStore)
 	}
-	s.data.ttl = cfg.DataTTL
 	s.uploads.items = map[string]*pendingUpload{}
 	var err error
 	if s.pages, err = parseTemplates(); err != nil {

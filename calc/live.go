@@ -1,0 +1,185 @@
+package calc
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+
+	"planwatch"
+)
+
+// ChangeFeed is what a store offers so that an index follows it without
+// reloading: a number for the last committed change, and the current state
+// of the keys changed since a number (planwatch.ChangeFeed).
+type ChangeFeed interface {
+	ChangeSeq(ctx context.Context) (int64, error)
+	CurrentSince(ctx context.Context, seq int64, fn func(planwatch.DataValue) error) (int64, error)
+}
+
+// Live keeps one index in step with a store: loaded once, then brought up
+// to date change by change — this process's commits (Refresh), another
+// process's on the same database (Sync, a cheap check of the store's change
+// number and a read of what changed since), another instance's on
+// PostgreSQL (Sync, called on its notification). Never a whole reload.
+type Live struct {
+	src  Source
+	feed ChangeFeed // nil when the store numbers no changes
+
+	mu      sync.Mutex // serialises updates; readers use the Dataset's own locks
+	ds      *Dataset
+	seq     int64
+	version atomic.Int64
+}
+
+// Open loads an index from a store and keeps it live. approvedOnly leaves
+// out values not yet approved.
+func Open(ctx context.Context, src Source, approvedOnly bool) (*Live, error) {
+	l := &Live{src: src}
+	l.feed, _ = src.(ChangeFeed)
+	if l.feed == nil {
+		ds, err := Load(ctx, src, approvedOnly)
+		if err != nil {
+			return nil, err
+		}
+		l.ds = ds
+		return l, nil
+	}
+	ds, err := loadCatalogue(ctx, src)
+	if err != nil {
+		return nil, err
+	}
+	ds.ApprovedOnly = approvedOnly
+	if err := ds.reloadPlans(ctx, src); err != nil {
+		return nil, err
+	}
+	ds.mu.Lock()
+	seq, err := l.feed.CurrentSince(ctx, 0, func(v planwatch.DataValue) error {
+		if !v.Deleted {
+			ds.put(v)
+		}
+		return nil
+	})
+	ds.seq = seq
+	ds.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	l.ds, l.seq = ds, seq
+	return l, nil
+}
+
+// NewLive wraps an index that follows nothing (tests, fixed data sets).
+func NewLive(ds *Dataset) *Live { return &Live{ds: ds} }
+
+// Dataset is the index; it changes in place as changes come in.
+func (l *Live) Dataset() *Dataset { return l.ds }
+
+// Version counts the changes brought into the index: caches of figures
+// derived from it are valid while it stays the same.
+func (l *Live) Version() int64 { return l.version.Load() }
+
+// Sync brings in what other processes committed since the last look: with
+// a change feed, one cheap read of the store's change number and, when it
+// moved, the keys changed since, the targets, milestones and approvals.
+func (l *Live) Sync(ctx context.Context) error {
+	if l.feed == nil {
+		return nil
+	}
+	seq, err := l.feed.ChangeSeq(ctx)
+	if err != nil {
+		return err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if seq == l.seq {
+		return nil
+	}
+	return l.catchUp(ctx)
+}
+
+// catchUp reads the changes after l.seq; the caller holds l.mu.
+func (l *Live) catchUp(ctx context.Context) error {
+	var batch []planwatch.DataValue
+	seq, err := l.feed.CurrentSince(ctx, l.seq, func(v planwatch.DataValue) error {
+		batch = append(batch, v)
+		if len(batch) >= 65536 {
+			l.ds.Apply(batch)
+			batch = batch[:0]
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	l.ds.Apply(batch)
+	if err := l.ds.reloadPlans(ctx, l.src); err != nil {
+		return err
+	}
+	l.ds.mu.Lock()
+	l.ds.seq = seq
+	l.ds.mu.Unlock()
+	l.seq = seq
+	l.version.Add(1)
+	return nil
+}
+
+// Refresh brings in this process's own committed change set: through the
+// change feed when there is one; otherwise by reading again the series the
+// change set touched (values) and the plans (targets, milestones, approvals).
+func (l *Live) Refresh(ctx context.Context, cs *planwatch.ChangeSet) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.feed != nil {
+		return l.catchUp(ctx)
+	}
+	defer l.version.Add(1)
+	if cs == nil || len(cs.Targets)+len(cs.Milestones) > 0 || len(cs.Values) == 0 {
+		if err := l.ds.reloadPlans(ctx, l.src); err != nil {
+			return err
+		}
+	}
+	if cs == nil || len(cs.Values) == 0 {
+		return nil
+	}
+	type series struct{ ind, unit string }
+	touched := map[series]bool{}
+	var inds, units []string
+	seenInd, seenUnit := map[string]bool{}, map[string]bool{}
+	for _, v := range cs.Values {
+		touched[series{v.Indicator, v.Unit}] = true
+		if !seenInd[v.Indicator] {
+			seenInd[v.Indicator] = true
+			inds = append(inds, v.Indicator)
+		}
+		if !seenUnit[v.Unit] {
+			seenUnit[v.Unit] = true
+			units = append(units, v.Unit)
+		}
+	}
+	fresh, err := l.src.Values(ctx, planwatch.ValueQuery{Indicators: inds, Units: units})
+	if err != nil {
+		return err
+	}
+	// Withdraw every current value of the touched series, then put back
+	// what the store holds now.
+	var changes []planwatch.DataValue
+	for s := range touched {
+		for _, v := range l.ds.Values(planwatch.ValueQuery{Indicators: []string{s.ind}, Units: []string{s.unit}}) {
+			v.Deleted = true
+			changes = append(changes, v)
+		}
+	}
+	for _, v := range fresh {
+		if touched[series{v.Indicator, v.Unit}] {
+			changes = append(changes, v)
+		}
+	}
+	l.ds.Apply(changes)
+	return nil
+}
+
+// Reload reads the plans (targets, milestones, approvals) again, after a
+// change that is not a value.
+func (l *Live) Reload(ctx context.Context) error {
+	return l.Refresh(ctx, nil)
+}
