@@ -123,3 +123,36 @@ type Store interface {
 	ReportSettingsStore
 	Close() error
 }
+
+// ChangeFeed numbers committed writes so that an analytics index can follow a store.
+type ChangeFeed interface {
+	// ChangeSeq returns the sequence number of the last committed change (0 for none).
+	// Every committed Apply that changed anything, and every approval change, advances it. Cheap: one indexed read.
+	ChangeSeq(ctx context.Context) (int64, error)
+	// CurrentSince calls fn, in one consistent read, with the current value of every value key changed
+	// by a change numbered after seq (every current value when seq is 0, and then no Deleted ones);
+	// a key with no current value left comes with Deleted set. It returns the sequence it read up to.
+	CurrentSince(ctx context.Context, seq int64, fn func(DataValue) error) (int64, error)
+}
+
+// ChangeKind says what a numbered change touched.
+type ChangeKind string
+
+const (
+	ChangeData     ChangeKind = "data"     // an Apply: values, targets, milestones, notes or tasks
+	ChangeApproval ChangeKind = "approval" // an approval state (SetApproval)
+	ChangeCatalog  ChangeKind = "catalog"  // indicators, units or transitions
+)
+
+// Change is one committed change as a store's change observer receives it,
+// right after the commit.
+type Change struct {
+	// Seq is the change's number in the store's ChangeFeed. A follower that
+	// last saw Seq-1 is up to date after this change; one that sees a gap
+	// (another process wrote in between) reads CurrentSince its last seq.
+	Seq  int64
+	Kind ChangeKind
+	// Values (ChangeData only) is the new current value of each key whose
+	// current value changed; a key left without one comes as a Deleted value.
+	Values []DataValue
+}

@@ -195,16 +195,25 @@ func (db *DB) SetApproval(ctx context.Context, a planwatch.Approval) error {
 		a.At = db.now()
 	}
 	p := a.Period
-	// The statement announces itself to other instances (notify.go): an
-	// approval changes what their dashboards show.
-	_, err := db.w.ExecContext(ctx, `WITH up AS (
-		INSERT INTO approvals (orgunit, period, year, first_month, last_month, period_type, state, who, at, comment)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-		ON CONFLICT (orgunit, period) DO UPDATE SET state = excluded.state, who = excluded.who, at = excluded.at, comment = excluded.comment
-		RETURNING 1)
-		SELECT pg_notify($11, $12) FROM up`,
-		a.Unit, p.ID(), p.Year, p.First, p.Last, int(p.Type), string(a.State), a.By, a.At.UTC(), a.Comment, changeChannel, db.instance)
-	return internal("SetApproval", err)
+	// An approval changes what approved-only figures show: it is numbered,
+	// and so announced to other instances (notify.go).
+	var seq int64
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO approvals (orgunit, period, year, first_month, last_month, period_type, state, who, at, comment)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+			ON CONFLICT (orgunit, period) DO UPDATE SET state = excluded.state, who = excluded.who, at = excluded.at, comment = excluded.comment`,
+			a.Unit, p.ID(), p.Year, p.First, p.Last, int(p.Type), string(a.State), a.By, a.At.UTC(), a.Comment); err != nil {
+			return err
+		}
+		var err error
+		seq, err = db.newChangeSet(ctx, tx, planwatch.ChangeApproval, db.now(), a.By, "", planwatch.ApplyResult{})
+		return err
+	})
+	if err != nil {
+		return internal("SetApproval", err)
+	}
+	db.observers.Notify(planwatch.Change{Seq: seq, Kind: planwatch.ChangeApproval})
+	return nil
 }
 
 // Approvals lists approvals matching q, ordered by unit and period.

@@ -22,6 +22,7 @@ func (db *DB) Apply(ctx context.Context, cs *planwatch.ChangeSet) (res planwatch
 	}
 	now := db.now()
 	var plan *engine.Plan // of the attempt that committed
+	var seq int64
 	// One attempt plans and writes in one transaction; inTx retries it from
 	// scratch after a deadlock, so the plan is made again each time.
 	attempt := func(tx *sql.Tx) error {
@@ -40,12 +41,14 @@ func (db *DB) Apply(ctx context.Context, cs *planwatch.ChangeSet) (res planwatch
 		if cs.DryRun {
 			return errDryRun
 		}
-		if err := write(ctx, tx, p); err != nil {
+		if p.Empty() {
+			seq = 0
+			return nil
+		}
+		if seq, err = db.newChangeSet(ctx, tx, planwatch.ChangeData, now, cs.By, cs.From, p.Result); err != nil {
 			return err
 		}
-		// Delivered to the other instances' listeners only if this commits.
-		_, err = tx.ExecContext(ctx, `SELECT pg_notify($1, $2)`, changeChannel, db.instance)
-		return err
+		return write(ctx, tx, p, seq)
 	}
 	err = db.inTx(ctx, attempt)
 	if errors.Is(err, errDryRun) {
@@ -54,11 +57,8 @@ func (db *DB) Apply(ctx context.Context, cs *planwatch.ChangeSet) (res planwatch
 	if err != nil {
 		return planwatch.ApplyResult{}, internal("Apply", err)
 	}
-	if len(db.observers) > 0 {
-		changed := plan.Changed()
-		for _, f := range db.observers {
-			f(changed)
-		}
+	if seq > 0 && db.observers.Any() {
+		db.observers.Notify(planwatch.Change{Seq: seq, Kind: planwatch.ChangeData, Values: plan.Changed()})
 	}
 	return res, nil
 }
@@ -152,9 +152,9 @@ func (r reader) lockKeys(ctx context.Context, keys []planwatch.Key, ks []string)
 }
 
 // write executes the plan within the transaction.
-func write(ctx context.Context, tx *sql.Tx, p *engine.Plan) error {
+func write(ctx context.Context, tx *sql.Tx, p *engine.Plan, seq int64) error {
 	var audits []planwatch.AuditEntry
-	if err := writeValues(ctx, tx, p, &audits); err != nil {
+	if err := writeValues(ctx, tx, p, seq, &audits); err != nil {
 		return err
 	}
 	if err := writeTargets(ctx, tx, p, &audits); err != nil {
@@ -197,7 +197,7 @@ func insertAudit(ctx context.Context, tx *sql.Tx, es []planwatch.AuditEntry) err
 // writeValues inserts the new revisions in one statement, with ids taken
 // from the sequence beforehand so that each plan entry knows its row, and
 // points each touched key's head at its current revision.
-func writeValues(ctx context.Context, tx *sql.Tx, p *engine.Plan, audits *[]planwatch.AuditEntry) error {
+func writeValues(ctx context.Context, tx *sql.Tx, p *engine.Plan, seq int64, audits *[]planwatch.AuditEntry) error {
 	if len(p.Values) == 0 {
 		return nil
 	}
@@ -218,7 +218,7 @@ func writeValues(ctx context.Context, tx *sql.Tx, p *engine.Plan, audits *[]plan
 	if err := rows.Close(); err != nil {
 		return err
 	}
-	var c valueCols
+	c := valueCols{seq: seq}
 	for i, op := range p.Values {
 		op.Head.ID = ids[i]
 		c.add(op.Head.ID, &op.Head.Rev)
@@ -245,6 +245,7 @@ func writeValues(ctx context.Context, tx *sql.Tx, p *engine.Plan, audits *[]plan
 
 // valueCols holds revisions column by column, for one INSERT … unnest.
 type valueCols struct {
+	seq                                                    int64 // the change set of every revision
 	id, year, first, last, typ, vintage, revision, row, ns []int64
 	k, indicator, orgunit, period, basis, comment          []string
 	kind, ref, sentence, formula, who                      []string
@@ -273,14 +274,14 @@ func (c *valueCols) insert(ctx context.Context, tx *sql.Tx) error {
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO datavalues (id, k, indicator, orgunit, period, year, first_month,
 		last_month, period_type, basis, vintage, revision, value, yoy, plan_pct, vs_ref, comment, deleted,
-		source_kind, source_ref, source_row, source_sentence, source_formula, who, at, at_ns)
-		SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::integer[],
+		source_kind, source_ref, source_row, source_sentence, source_formula, who, at, at_ns, cs)
+		SELECT *, $27::bigint FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::integer[],
 		$7::integer[], $8::integer[], $9::integer[], $10::text[], $11::integer[], $12::integer[],
 		$13::float8[], $14::float8[], $15::float8[], $16::float8[], $17::text[], $18::boolean[],
 		$19::text[], $20::text[], $21::integer[], $22::text[], $23::text[], $24::text[], $25::timestamptz[], $26::integer[])`,
 		c.id, c.k, c.indicator, c.orgunit, c.period, c.year, c.first, c.last, c.typ, c.basis, c.vintage, c.revision,
 		c.value, c.yoy, c.planPct, c.vsRef, c.comment, c.deleted, c.kind, c.ref, c.row, c.sentence, c.formula, c.who,
-		c.at, c.ns)
+		c.at, c.ns, c.seq)
 	return err
 }
 

@@ -17,6 +17,7 @@ func (db *DB) SaveIndicators(ctx context.Context, inds []planwatch.Indicator, by
 		return engine.Invalid(problems)
 	}
 	now := db.now()
+	var seq int64
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		// Lock the catalogue against a concurrent save, so that the old
 		// values recorded in the audit trail are the ones replaced.
@@ -27,7 +28,8 @@ func (db *DB) SaveIndicators(ctx context.Context, inds []planwatch.Indicator, by
 		if err != nil {
 			return err
 		}
-		for _, c := range engine.IndicatorChanges(existing, inds, now, by) {
+		changes := engine.IndicatorChanges(existing, inds, now, by)
+		for _, c := range changes {
 			ind := &c.Indicator
 			if _, err := tx.ExecContext(ctx, `INSERT INTO indicators
 				(code, name_vi, name_en, unit, sector, kind, time_agg, unit_agg, direction, decimals, numerator, denominator, periodicity)
@@ -44,9 +46,25 @@ func (db *DB) SaveIndicators(ctx context.Context, inds []planwatch.Indicator, by
 				return err
 			}
 		}
-		return nil
+		if len(changes) == 0 {
+			seq = 0
+			return nil
+		}
+		seq, err = db.newChangeSet(ctx, tx, planwatch.ChangeCatalog, now, by, "", planwatch.ApplyResult{})
+		return err
 	})
-	return internal("SaveIndicators", err)
+	return db.catalogChanged("SaveIndicators", seq, err)
+}
+
+// catalogChanged tells the change observers of a committed catalogue change.
+func (db *DB) catalogChanged(op string, seq int64, err error) error {
+	if err != nil {
+		return internal(op, err)
+	}
+	if seq > 0 {
+		db.observers.Notify(planwatch.Change{Seq: seq, Kind: planwatch.ChangeCatalog})
+	}
+	return nil
 }
 
 // Indicators lists the catalogue ordered by code.
@@ -74,6 +92,7 @@ func (db *DB) SaveOrgUnits(ctx context.Context, units []planwatch.OrgUnit, trans
 		return engine.Invalid(problems)
 	}
 	now := db.now()
+	var seq int64
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		// One statement per table: the national list has tens of thousands
 		// of unit versions. A code given twice keeps its last version.
@@ -132,9 +151,14 @@ func (db *DB) SaveOrgUnits(ctx context.Context, units []planwatch.OrgUnit, trans
 				return err
 			}
 		}
-		return addAudit(ctx, tx, engine.OrgUnitsEntry(now, by, units, transitions))
+		if err := addAudit(ctx, tx, engine.OrgUnitsEntry(now, by, units, transitions)); err != nil {
+			return err
+		}
+		var err error
+		seq, err = db.newChangeSet(ctx, tx, planwatch.ChangeCatalog, now, by, "", planwatch.ApplyResult{})
+		return err
 	})
-	return internal("SaveOrgUnits", err)
+	return db.catalogChanged("SaveOrgUnits", seq, err)
 }
 
 // OrgUnits lists every version of every unit, by code and valid-from.

@@ -85,12 +85,17 @@ func (db *DB) Restore(ctx context.Context, records iter.Seq2[planwatch.Record, e
 		if used {
 			return planwatch.Errorf(planwatch.ECONFLICT, "cơ sở dữ liệu đích không trống (the target database is not empty)")
 		}
+		// The whole copy is one numbered change.
+		seq, err := db.newChangeSet(ctx, tx, "restore", db.now(), "", "", planwatch.ApplyResult{})
+		if err != nil {
+			return err
+		}
 		var heads engine.Heads
 		for r, err := range records {
 			if err != nil {
 				return err
 			}
-			if err := restoreOne(ctx, tx, r, &heads); err != nil {
+			if err := restoreOne(ctx, tx, r, seq, &heads); err != nil {
 				return err
 			}
 		}
@@ -117,7 +122,7 @@ func (db *DB) Restore(ctx context.Context, records iter.Seq2[planwatch.Record, e
 	return internal("Restore", err)
 }
 
-func restoreOne(ctx context.Context, tx *sql.Tx, r planwatch.Record, heads *engine.Heads) error {
+func restoreOne(ctx context.Context, tx *sql.Tx, r planwatch.Record, seq int64, heads *engine.Heads) error {
 	var err error
 	switch {
 	case r.Indicator != nil:
@@ -148,7 +153,7 @@ func restoreOne(ctx context.Context, tx *sql.Tx, r planwatch.Record, heads *engi
 			a.By, a.At.UTC().Truncate(time.Microsecond), a.Comment)
 	case r.Value != nil:
 		v := r.Value
-		var c valueCols
+		c := valueCols{seq: seq}
 		var id int64
 		if err := tx.QueryRowContext(ctx, `SELECT nextval(pg_get_serial_sequence('datavalues', 'id'))`).Scan(&id); err != nil {
 			return err

@@ -4,13 +4,15 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 )
 
-// changeChannel is the LISTEN/NOTIFY channel on which every committed Apply
-// announces itself, so that other application instances drop their caches
+// changeChannel is the LISTEN/NOTIFY channel on which every numbered change
+// (an Apply, an approval, a catalogue change) announces itself, with the
+// payload "INSTANCE SEQ" (the writing instance and the change's number), so that other application instances drop their caches
 // (issue 7: instances hold no state the others cannot see).
 const changeChannel = "planwatch_changes"
 
@@ -59,7 +61,8 @@ func (db *DB) listen(ctx context.Context, f func()) {
 			if err != nil {
 				break
 			}
-			if n.Payload != db.instance {
+			// The payload is "instance seq" (changes.go).
+			if from, _, _ := strings.Cut(n.Payload, " "); from != db.instance {
 				f()
 			}
 		}

@@ -56,8 +56,9 @@ type DB struct {
 	// Now gives the time recorded on revisions and audit entries; time.Now by
 	// default. Set it before use, not while the store is in use.
 	Now func() time.Time
-	// observers are called after each committed Apply with what changed.
-	observers []func([]planwatch.DataValue)
+	// observers are called after each commit (WithCommitObserver,
+	// WithChangeObserver).
+	observers engine.Observers
 	// dsn and instance identify this instance's notifications (notify.go);
 	// stops end its listeners.
 	dsn, instance string
@@ -81,9 +82,19 @@ func WithNow(now func() time.Time) Option { return func(db *DB) { db.Now = now }
 // WithCommitObserver registers f to be called after every committed Apply of
 // this instance with the new current value of each key whose current value
 // changed (a key left without one comes as a Deleted value). Writes by other
-// instances are not observed here: that needs a change feed (doc/scale.md).
+// instances are not observed here: OnExternalChange announces them, and
+// CurrentSince reads what they changed.
 func WithCommitObserver(f func([]planwatch.DataValue)) Option {
-	return func(db *DB) { db.observers = append(db.observers, f) }
+	return func(db *DB) { db.observers.Commit = append(db.observers.Commit, f) }
+}
+
+// WithChangeObserver registers f to be called after every change of this
+// instance that the ChangeFeed numbers (an Apply that changed something, an
+// approval, a catalogue change) with its number and, for an Apply, what it
+// changed as WithCommitObserver gives it. Other instances' changes arrive
+// through OnExternalChange. f must not write to the store.
+func WithChangeObserver(f func(planwatch.Change)) Option {
+	return func(db *DB) { db.observers.Change = append(db.observers.Change, f) }
 }
 
 // WithReplica sends replica-safe reads to the streaming replica at dsn. An

@@ -95,3 +95,10 @@ func TestMappings(t *testing.T) {
 		return db
 	})
 }
+
+func TestChangeFeed(t *testing.T) {
+	storetest.RunChangeFeed(t, func(t *testing.T, observe func(planwatch.Change)) storetest.FeedStore {
+		db, _ := open(t, postgres.WithChangeObserver(observe))
+		return db
+	})
+}

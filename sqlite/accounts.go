@@ -195,11 +195,27 @@ func (db *DB) SetApproval(ctx context.Context, a planwatch.Approval) error {
 		a.At = db.now()
 	}
 	p := a.Period
-	_, err := db.w.ExecContext(ctx, `INSERT INTO approvals (orgunit, period, year, first_month, last_month, period_type, state, who, at, comment)
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return internal("SetApproval", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO approvals (orgunit, period, year, first_month, last_month, period_type, state, who, at, comment)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (orgunit, period) DO UPDATE SET state = excluded.state, who = excluded.who, at = excluded.at, comment = excluded.comment`,
-		a.Unit, p.ID(), p.Year, p.First, p.Last, int(p.Type), string(a.State), a.By, formatTime(a.At), a.Comment)
-	return internal("SetApproval", err)
+		a.Unit, p.ID(), p.Year, p.First, p.Last, int(p.Type), string(a.State), a.By, formatTime(a.At), a.Comment); err != nil {
+		return internal("SetApproval", err)
+	}
+	// An approval changes what approved-only figures show: it is numbered.
+	seq, err := newChangeSet(ctx, tx, planwatch.ChangeApproval, db.now(), a.By, "", planwatch.ApplyResult{})
+	if err != nil {
+		return internal("SetApproval", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return internal("SetApproval", err)
+	}
+	db.observers.Notify(planwatch.Change{Seq: seq, Kind: planwatch.ChangeApproval})
+	return nil
 }
 
 // Approvals lists approvals matching q, ordered by unit and period. It reads

@@ -42,17 +42,21 @@ func (db *DB) Apply(ctx context.Context, cs *planwatch.ChangeSet) (planwatch.App
 	if cs.DryRun {
 		return p.Result, nil
 	}
-	if err := write(ctx, tx, p); err != nil {
+	if p.Empty() {
+		return p.Result, nil
+	}
+	seq, err := newChangeSet(ctx, tx, planwatch.ChangeData, db.now(), cs.By, cs.From, p.Result)
+	if err != nil {
+		return planwatch.ApplyResult{}, internal("Apply", err)
+	}
+	if err := write(ctx, tx, p, seq); err != nil {
 		return planwatch.ApplyResult{}, internal("Apply", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return planwatch.ApplyResult{}, internal("Apply", err)
 	}
-	if len(db.observers) > 0 {
-		changed := p.Changed()
-		for _, f := range db.observers {
-			f(changed)
-		}
+	if db.observers.Any() {
+		db.observers.Notify(planwatch.Change{Seq: seq, Kind: planwatch.ChangeData, Values: p.Changed()})
 	}
 	return p.Result, nil
 }
@@ -119,13 +123,13 @@ func jsonIDs(ids []int64) string {
 }
 
 // write executes the plan within the transaction.
-func write(ctx context.Context, tx *sql.Tx, p *engine.Plan) error {
+func write(ctx context.Context, tx *sql.Tx, p *engine.Plan, seq int64) error {
 	aw, err := newAuditWriter(ctx, tx)
 	if err != nil {
 		return err
 	}
 	defer aw.Close()
-	if err := writeValues(ctx, tx, p, aw); err != nil {
+	if err := writeValues(ctx, tx, p, seq, aw); err != nil {
 		return err
 	}
 	if err := writeTargets(ctx, tx, p, aw); err != nil {
@@ -140,14 +144,14 @@ func write(ctx context.Context, tx *sql.Tx, p *engine.Plan) error {
 	return writeTasks(ctx, tx, p, aw)
 }
 
-func writeValues(ctx context.Context, tx *sql.Tx, p *engine.Plan, aw *auditWriter) error {
+func writeValues(ctx context.Context, tx *sql.Tx, p *engine.Plan, seq int64, aw *auditWriter) error {
 	if len(p.Values) == 0 {
 		return nil
 	}
 	ins, err := tx.PrepareContext(ctx, `INSERT INTO datavalues (k, indicator, orgunit, period, year, first_month,
 		last_month, period_type, basis, vintage, revision, value, yoy, plan_pct, vs_ref, comment, deleted,
-		source_kind, source_ref, source_row, source_sentence, source_formula, who, at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		source_kind, source_ref, source_row, source_sentence, source_formula, who, at, cs)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return err
 	}
@@ -157,7 +161,7 @@ func writeValues(ctx context.Context, tx *sql.Tx, p *engine.Plan, aw *auditWrite
 		r, err := ins.ExecContext(ctx, v.Key.String(), v.Indicator, v.Unit, v.Period.ID(), v.Period.Year, v.Period.First,
 			v.Period.Last, int(v.Period.Type), string(v.Basis), int(v.Vintage), v.Revision, nullFloat(v.Value),
 			nullFloat(v.YoY), nullFloat(v.PlanPct), nullFloat(v.VsRef), v.Comment, boolInt(v.Deleted),
-			string(v.Source.Kind), v.Source.Ref, v.Source.Row, v.Source.Sentence, v.Source.Formula, v.By, formatTime(v.At))
+			string(v.Source.Kind), v.Source.Ref, v.Source.Row, v.Source.Sentence, v.Source.Formula, v.By, formatTime(v.At), seq)
 		if err != nil {
 			return err
 		}

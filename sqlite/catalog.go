@@ -40,7 +40,8 @@ func (db *DB) SaveIndicators(ctx context.Context, inds []planwatch.Indicator, by
 		return internal("SaveIndicators", err)
 	}
 	defer aw.Close()
-	for _, c := range engine.IndicatorChanges(existing, inds, db.now(), by) {
+	changes := engine.IndicatorChanges(existing, inds, db.now(), by)
+	for _, c := range changes {
 		ind := &c.Indicator
 		if _, err := stmt.ExecContext(ctx, ind.Code, ind.NameVI, ind.NameEN, ind.Unit, ind.Sector, string(ind.Kind),
 			string(ind.TimeAgg), string(ind.UnitAgg), int(ind.Direction), ind.Decimals, ind.Numerator, ind.Denominator,
@@ -51,7 +52,23 @@ func (db *DB) SaveIndicators(ctx context.Context, inds []planwatch.Indicator, by
 			return internal("SaveIndicators", err)
 		}
 	}
-	return internal("SaveIndicators", tx.Commit())
+	if len(changes) == 0 {
+		return nil
+	}
+	return db.commitCatalog(ctx, tx, by, "SaveIndicators")
+}
+
+// commitCatalog numbers a catalogue change and commits it.
+func (db *DB) commitCatalog(ctx context.Context, tx *sql.Tx, by, op string) error {
+	seq, err := newChangeSet(ctx, tx, planwatch.ChangeCatalog, db.now(), by, "", planwatch.ApplyResult{})
+	if err != nil {
+		return internal(op, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return internal(op, err)
+	}
+	db.observers.Notify(planwatch.Change{Seq: seq, Kind: planwatch.ChangeCatalog})
+	return nil
 }
 
 // Indicators lists the catalogue ordered by code.
@@ -116,7 +133,7 @@ func (db *DB) SaveOrgUnits(ctx context.Context, units []planwatch.OrgUnit, trans
 	if err := aw.add(ctx, engine.OrgUnitsEntry(db.now(), by, units, transitions)); err != nil {
 		return internal("SaveOrgUnits", err)
 	}
-	return internal("SaveOrgUnits", tx.Commit())
+	return db.commitCatalog(ctx, tx, by, "SaveOrgUnits")
 }
 
 // OrgUnits lists every version of every unit, by code and valid-from.

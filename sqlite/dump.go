@@ -87,12 +87,17 @@ func (db *DB) Restore(ctx context.Context, records iter.Seq2[planwatch.Record, e
 	if used {
 		return planwatch.Errorf(planwatch.ECONFLICT, "cơ sở dữ liệu đích không trống (the target database is not empty)")
 	}
+	// The whole copy is one numbered change.
+	seq, err := newChangeSet(ctx, tx, "restore", db.now(), "", "", planwatch.ApplyResult{})
+	if err != nil {
+		return internal("Restore", err)
+	}
 	var heads engine.Heads
 	for r, err := range records {
 		if err != nil {
 			return err
 		}
-		if err := restoreOne(ctx, tx, r, &heads); err != nil {
+		if err := restoreOne(ctx, tx, r, seq, &heads); err != nil {
 			return internal("Restore", err)
 		}
 	}
@@ -110,7 +115,7 @@ func (db *DB) Restore(ctx context.Context, records iter.Seq2[planwatch.Record, e
 	return internal("Restore", tx.Commit())
 }
 
-func restoreOne(ctx context.Context, tx *sql.Tx, r planwatch.Record, heads *engine.Heads) error {
+func restoreOne(ctx context.Context, tx *sql.Tx, r planwatch.Record, seq int64, heads *engine.Heads) error {
 	var err error
 	switch {
 	case r.Indicator != nil:
@@ -142,12 +147,12 @@ func restoreOne(ctx context.Context, tx *sql.Tx, r planwatch.Record, heads *engi
 		v := r.Value
 		res, err := tx.ExecContext(ctx, `INSERT INTO datavalues (k, indicator, orgunit, period, year, first_month,
 			last_month, period_type, basis, vintage, revision, value, yoy, plan_pct, vs_ref, comment, deleted,
-			source_kind, source_ref, source_row, source_sentence, source_formula, who, at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			source_kind, source_ref, source_row, source_sentence, source_formula, who, at, cs)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			v.Key.String(), v.Indicator, v.Unit, v.Period.ID(), v.Period.Year, v.Period.First, v.Period.Last,
 			int(v.Period.Type), string(v.Basis), int(v.Vintage), v.Revision, nullFloat(v.Value), nullFloat(v.YoY),
 			nullFloat(v.PlanPct), nullFloat(v.VsRef), v.Comment, boolInt(v.Deleted), string(v.Source.Kind),
-			v.Source.Ref, v.Source.Row, v.Source.Sentence, v.Source.Formula, v.By, formatTime(v.At))
+			v.Source.Ref, v.Source.Row, v.Source.Sentence, v.Source.Formula, v.By, formatTime(v.At), seq)
 		if err != nil {
 			return err
 		}

@@ -40,8 +40,9 @@ type DB struct {
 	// Now gives the time recorded on revisions and audit entries; time.Now by
 	// default. Set it before use, not while the store is in use.
 	Now func() time.Time
-	// observers are called after each committed Apply with what changed.
-	observers []func([]planwatch.DataValue)
+	// observers are called after each commit (WithCommitObserver,
+	// WithChangeObserver).
+	observers engine.Observers
 }
 
 var _ planwatch.Store = (*DB)(nil)
@@ -54,7 +55,15 @@ type Option func(*DB)
 // left without one comes as a Deleted value). It runs after the commit, so
 // what it sees is durable; it must not call Apply.
 func WithCommitObserver(f func([]planwatch.DataValue)) Option {
-	return func(db *DB) { db.observers = append(db.observers, f) }
+	return func(db *DB) { db.observers.Commit = append(db.observers.Commit, f) }
+}
+
+// WithChangeObserver registers f to be called after every committed change
+// that the ChangeFeed numbers (an Apply that changed something, an approval,
+// a catalogue change) with its number and, for an Apply, what it changed as
+// WithCommitObserver gives it. It must not write to the store.
+func WithChangeObserver(f func(planwatch.Change)) Option {
+	return func(db *DB) { db.observers.Change = append(db.observers.Change, f) }
 }
 
 // WithNow sets the clock.

@@ -209,3 +209,13 @@ func TestCommitObserver(t *testing.T) {
 func TestMappings(t *testing.T) {
 	storetest.RunMappings(t, func(t *testing.T) planwatch.Store { return openTemp(t) })
 }
+
+func TestChangeFeed(t *testing.T) {
+	storetest.RunChangeFeed(t, func(t *testing.T, observe func(planwatch.Change)) storetest.FeedStore {
+		db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "feed.db"), sqlite.WithChangeObserver(observe))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return db
+	})
+}

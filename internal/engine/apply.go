@@ -54,6 +54,11 @@ type Plan struct {
 	heads Heads
 }
 
+// Empty reports whether the plan changes nothing (everything Ignored).
+func (p *Plan) Empty() bool {
+	return len(p.Values)+len(p.Targets)+len(p.Milestones)+len(p.Notes)+len(p.Tasks) == 0
+}
+
 // Current returns the revision that is the current value of the key k of
 // Dirty, once the plan is written; false when it has none.
 func (p *Plan) Current(k string) (*Head, bool) { return p.heads.Current(k) }
@@ -813,13 +818,9 @@ func (p *Plan) Changed() []planwatch.DataValue {
 			out = append(out, h.Rev)
 			continue
 		}
-		ind, rest, _ := strings.Cut(k, "/")
-		unit, period, _ := strings.Cut(rest, "/")
-		per, err := planwatch.ParsePeriod(period)
-		if err != nil {
-			continue
+		if v, err := Withdrawn(k); err == nil {
+			out = append(out, v)
 		}
-		out = append(out, planwatch.DataValue{Key: planwatch.Key{Indicator: ind, Unit: unit, Period: per}, Deleted: true})
 	}
 	return out
 }

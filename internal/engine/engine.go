@@ -80,3 +80,19 @@ func ScanString(s Scanner) (string, error) {
 	err := s.Scan(&v)
 	return v, err
 }
+
+// Each scans every row of rows with scan and calls fn with it, stopping at
+// the first error; it closes rows.
+func Each[T any](rows *sql.Rows, scan func(Scanner) (T, error), fn func(T) error) error {
+	defer rows.Close()
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(v); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

@@ -1,6 +1,10 @@
 package engine
 
-import "planwatch"
+import (
+	"strings"
+
+	"planwatch"
+)
 
 // Head is the latest revision of a key and vintage, with the id of its row
 // (0 until written).
@@ -80,4 +84,19 @@ func (kh *keyHeads) current() (*Head, bool) {
 		return nil, false
 	}
 	return kh.v[cur.Vintage], true
+}
+
+// ParseKey reads a key string (planwatch.Key.String: indicator/unit/period).
+func ParseKey(k string) (planwatch.Key, error) {
+	ind, rest, _ := strings.Cut(k, "/")
+	unit, per, _ := strings.Cut(rest, "/")
+	p, err := planwatch.ParsePeriod(per)
+	return planwatch.Key{Indicator: ind, Unit: unit, Period: p}, err
+}
+
+// Withdrawn is the Deleted value that stands for a key string left with no
+// current value.
+func Withdrawn(k string) (planwatch.DataValue, error) {
+	key, err := ParseKey(k)
+	return planwatch.DataValue{Key: key, Deleted: true}, err
 }
