@@ -39,6 +39,16 @@ type sentenceState struct {
 }
 
 // build turns the mentions into facts, sentence by sentence.
+// stopped reports whether the caller has given up (ExtractContext).
+func (d *doc) stopped() bool {
+	select {
+	case <-d.done:
+		return true
+	default:
+		return false
+	}
+}
+
 func (d *doc) build() []Fact {
 	var facts []Fact
 	para := -1
@@ -49,6 +59,9 @@ func (d *doc) build() []Fact {
 	listParent := -1
 	mi := 0
 	for si, sp := range d.sents {
+		if si%64 == 0 && d.stopped() {
+			return nil
+		}
 		// The period in force runs on across paragraphs: a sentence with no
 		// period of its own takes the nearest one before it in the body
 		// (the headline and the date line only seed it).

@@ -14,8 +14,9 @@ import (
 
 // doc is one document being read.
 type doc struct {
-	text string // NFC text
-	lo   string // text lower-cased, same byte offsets
+	text string          // NFC text
+	lo   string          // text lower-cased, same byte offsets
+	done <-chan struct{} // closed when the caller no longer wants the facts
 
 	lastPoint            *periodRef // the last date a stock was read at, while building
 	bodyEnd              int        // where a trailing related-news block starts

@@ -20,6 +20,7 @@
 package extract
 
 import (
+	"context"
 	"encoding/json"
 	"math"
 	"sort"
@@ -158,19 +159,42 @@ func New(catalogue []Entry) *Extractor {
 // Extract returns the facts in text, in document order. The text is
 // normalised to NFC first, so offsets refer to the normalised text.
 func (x *Extractor) Extract(text string, opts Options) []Fact {
+	facts, _ := x.ExtractContext(context.Background(), text, opts)
+	return facts
+}
+
+// ExtractContext is Extract that stops when ctx is done (a client that has
+// gone, a deadline), returning ctx's error and no facts.
+func (x *Extractor) ExtractContext(ctx context.Context, text string, opts Options) ([]Fact, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	text = norm.NFC.String(text)
 	d := newDoc(text, opts)
+	d.done = ctx.Done()
 	facts := d.build()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	facts = dedupe(facts)
-	for i := range facts {
+	// Byte offsets become rune offsets in one pass over the text, in order.
+	order := make([]int, len(facts))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(a, b int) bool { return facts[order[a]].Start < facts[order[b]].Start })
+	pos, runes := 0, 0
+	for _, i := range order {
 		f := &facts[i]
 		if x.matcher != nil {
 			f.Code, f.Confidence = x.matcher.match(f, d.sentenceOf(f.anchor))
 		}
-		f.Start = utf8.RuneCountInString(text[:f.Start])
+		runes += utf8.RuneCountInString(text[pos:f.Start])
+		pos = f.Start
+		f.Start = runes
 		f.End = f.Start + utf8.RuneCountInString(f.Sentence)
 	}
-	return facts
+	return facts, nil
 }
 
 // dedupe drops a fact that repeats an earlier one word for word (a summary

@@ -121,14 +121,16 @@ func (s *Server) apiValues(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// decodeJSON reads a request body of at most maxUpload bytes into v,
-// answering a malformed body as EINVALID.
+// decodeJSON reads a request body (bounded by its route, see guard) into
+// v, answering a malformed body as EINVALID and one over the limit as 413.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
 	dec := json.NewDecoder(r.Body)
 	if err := dec.Decode(v); err != nil {
 		if errors.Is(err, io.EOF) {
 			return invalid("thiếu nội dung JSON / empty body")
+		}
+		if err := bodyError(err); planwatch.ErrorCode(err) == codeTooLarge {
+			return err
 		}
 		return invalid("JSON không hợp lệ / invalid JSON: %v", err)
 	}

@@ -28,7 +28,6 @@ var wantAccess = map[string]Access{
 	"GET /entry":             AccessRead,
 	"GET /upload":            AccessRead,
 	"GET /read":              AccessRead,
-	"POST /read":             AccessRead, // reading a text stores nothing
 	"GET /report":            AccessRead,
 	"GET /report/download":   AccessRead,
 	"GET /plans":             AccessRead,
@@ -42,11 +41,15 @@ var wantAccess = map[string]Access{
 	"GET /api/targets":                     AccessRead,
 	"GET /api/analytics/status":            AccessRead,
 	"GET /api/analytics/indicators/{code}": AccessRead,
-	"POST /api/extract":                    AccessRead, // extraction without saving
 	"GET /api/reports/{unit}/{period}":     AccessRead,
 	"GET /api/dataValueSets":               AccessRead,
 	"GET /api/approvals":                   AccessRead,
 	"GET /api/completeness":                AccessRead,
+
+	// Reading a text stores nothing but costs CPU: signed-in users only,
+	// even in public mode (issue 15, 5).
+	"POST /read":        AccessSignedIn,
+	"POST /api/extract": AccessSignedIn,
 
 	"POST /entry":             AccessWrite,
 	"POST /upload":            AccessWrite,
@@ -93,6 +96,8 @@ func allowedByRole(u *User, public bool, a Access) bool {
 		return true
 	case AccessRead:
 		return u != nil || public
+	case AccessSignedIn:
+		return u != nil
 	case AccessWrite:
 		return u != nil && u.Role != RoleViewer
 	case AccessPlan:

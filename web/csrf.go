@@ -53,7 +53,7 @@ func (k *csrfKeys) token(w http.ResponseWriter, r *http.Request) string {
 	id := base64.RawURLEncoding.EncodeToString(b)
 	http.SetCookie(w, &http.Cookie{
 		Name: csrfCookie, Value: id, Path: "/", HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil,
+		SameSite: http.SameSiteLaxMode, Secure: secure(r),
 	})
 	// Make the cookie visible to later calls in this same request.
 	r.AddCookie(&http.Cookie{Name: csrfCookie, Value: id})
@@ -71,7 +71,9 @@ func (k *csrfKeys) check(w http.ResponseWriter, r *http.Request) error {
 	}
 	got := r.Header.Get(csrfHeader)
 	if got == "" {
-		r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
+		if err := r.ParseForm(); err != nil {
+			return err
+		}
 		got = r.FormValue(csrfField)
 	}
 	if !hmac.Equal([]byte(got), []byte(k.tokenFor(c.Value))) {

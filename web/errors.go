@@ -22,6 +22,8 @@ func statusOf(code string) int {
 		return http.StatusUnauthorized
 	case planwatch.EFORBIDDEN:
 		return http.StatusForbidden
+	case codeTooLarge:
+		return http.StatusRequestEntityTooLarge
 	}
 	return http.StatusInternalServerError
 }

@@ -38,14 +38,39 @@ func (req extractRequest) options() (extract.Options, error) {
 	return opt, nil
 }
 
+// Reading a text: at most maxExtractText bytes of text (a long report is a
+// few hundred KiB), sent in a body of at most maxExtractBody (JSON or form
+// escaping makes Vietnamese text up to six times longer).
+const (
+	maxExtractText = 1 << 20
+	maxExtractBody = 8 << 20
+)
+
+// extract reads the facts of a text for a request: the text is bounded,
+// at most as many extractions run at once as there are processors (the
+// others wait their turn), and the work stops when the client goes away.
+func (s *Server) extract(r *http.Request, snap *snapshot, text string, opt extract.Options) ([]extract.Fact, error) {
+	if len(text) > maxExtractText {
+		return nil, tooLarge(maxExtractText)
+	}
+	if strings.TrimSpace(text) == "" {
+		return nil, invalid("thiếu văn bản / text required")
+	}
+	ctx := r.Context()
+	select {
+	case s.extracting <- struct{}{}:
+		defer func() { <-s.extracting }()
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	return s.extractor(snap).ExtractContext(ctx, text, opt)
+}
+
 // apiExtract reads the facts of a text: {"text": "...", "date": "2022-04-07"}.
 func (s *Server) apiExtract(w http.ResponseWriter, r *http.Request) error {
 	var req extractRequest
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
-	}
-	if strings.TrimSpace(req.Text) == "" {
-		return invalid("thiếu văn bản / text required")
 	}
 	opt, err := req.options()
 	if err != nil {
@@ -55,7 +80,10 @@ func (s *Server) apiExtract(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	facts := s.extractor(snap).Extract(req.Text, opt)
+	facts, err := s.extract(r, snap, req.Text, opt)
+	if err != nil {
+		return err
+	}
 	if facts == nil {
 		facts = []extract.Fact{}
 	}

@@ -2,7 +2,9 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -34,10 +36,11 @@ type User struct {
 type Access int
 
 const (
-	AccessPublic Access = iota // static files, the OpenAPI document, language switch
-	AccessRead                 // pages and read API: a user, or anyone when PublicRead
-	AccessWrite                // data entry, uploads, saving extracted facts: reporters and up
-	AccessPlan                 // plans, report notes and tasks: planners and admins
+	AccessPublic   Access = iota // static files, the OpenAPI document, language switch
+	AccessRead                   // pages and read API: a user, or anyone when PublicRead
+	AccessSignedIn               // costly work that stores nothing (reading a text): any signed-in user
+	AccessWrite                  // data entry, uploads, saving extracted facts: reporters and up
+	AccessPlan                   // plans, report notes and tasks: planners and admins
 )
 
 // Scope narrows a write to the data it touches; zero fields are not checked.
@@ -61,6 +64,10 @@ func authorize(u *User, publicRead bool, access Access, sc Scope) error {
 			return nil
 		}
 		return planwatch.Errorf(planwatch.EUNAUTHORIZED, "cần đăng nhập / sign-in required")
+	case AccessSignedIn:
+		if u != nil {
+			return nil
+		}
 	}
 	if u == nil {
 		return planwatch.Errorf(planwatch.EUNAUTHORIZED, "cần đăng nhập / sign-in required")
@@ -205,18 +212,92 @@ func (s *Server) guard(rt route) http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		// Every state-changing request carries a form token, signing in and
-		// out included (login CSRF); only the catch-all, which changes
-		// nothing, is exempt.
-		if r.Method != http.MethodGet && r.Method != http.MethodHead && rt.pattern != "/" {
-			if err := s.csrf.check(w, r); err != nil {
-				s.fail(w, r, err)
-				return
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			// Every body is bounded by what the route takes, whatever
+			// carries the form token; a multipart form is parsed here,
+			// with files beyond multipartMemory on disk, and its temporary
+			// files are removed when the handler is done.
+			r.Body = http.MaxBytesReader(w, r.Body, bodyLimit(rt.pattern))
+			defer removeMultipart(r)
+			if isMultipart(r) {
+				if err := r.ParseMultipartForm(multipartMemory); err != nil {
+					s.fail(w, r, bodyError(err))
+					return
+				}
+			}
+			// Every state-changing request carries a form token, signing in
+			// and out included (login CSRF); only the catch-all, which
+			// changes nothing, is exempt.
+			if rt.pattern != "/" {
+				if err := s.csrf.check(w, r); err != nil {
+					s.fail(w, r, bodyError(err))
+					return
+				}
 			}
 		}
 		ctx := context.WithValue(r.Context(), ctxUser, u)
 		rt.handler.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// Request bodies: maxFormBody for a form, bodyLimits for the routes that
+// take files or texts; multipartMemory of a multipart form is kept in
+// memory, the rest of its files on disk until the request ends.
+const (
+	maxFormBody     = 1 << 20
+	multipartMemory = 1 << 20
+)
+
+// bodyLimits are the routes whose bodies may exceed maxFormBody.
+var bodyLimits = map[string]int64{
+	"POST /upload":            maxUpload,
+	"POST /plans/import":      maxUpload,
+	"POST /api/values":        maxUpload,
+	"POST /api/targets":       maxUpload,
+	"POST /api/dataValueSets": maxUpload,
+	"POST /read":              maxExtractBody,
+	"POST /read/save":         maxExtractBody,
+	"POST /api/extract":       maxExtractBody,
+}
+
+func bodyLimit(pattern string) int64 {
+	if n, ok := bodyLimits[pattern]; ok {
+		return n
+	}
+	return maxFormBody
+}
+
+func isMultipart(r *http.Request) bool {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return mt == "multipart/form-data"
+}
+
+// removeMultipart deletes the temporary files of a parsed multipart form
+// (net/http does so only for forms parsed on the request it handed out).
+func removeMultipart(r *http.Request) {
+	if r.MultipartForm != nil {
+		r.MultipartForm.RemoveAll()
+	}
+}
+
+// codeTooLarge is the error code of a body over its route's limit (413).
+const codeTooLarge = "too_large"
+
+// bodyError is err, or a 413 error when it says the body was over its limit.
+func bodyError(err error) error {
+	if mb := (*http.MaxBytesError)(nil); errors.As(err, &mb) {
+		return tooLarge(mb.Limit)
+	}
+	return err
+}
+
+// tooLarge is the 413 error of an input over limit bytes.
+func tooLarge(limit int64) error {
+	size := fmt.Sprintf("%d KiB", limit>>10)
+	if limit >= 1<<20 {
+		size = fmt.Sprintf("%d MiB", limit>>20)
+	}
+	return &planwatch.Error{Code: codeTooLarge, Message: fmt.Sprintf("nội dung gửi lên quá lớn (tối đa %s) / input too large (at most %s)", size, size)}
 }
 
 // userName is the name recorded on changes.

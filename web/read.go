@@ -72,15 +72,18 @@ func (s *Server) postRead(w http.ResponseWriter, r *http.Request) error {
 	req := extractRequest{Text: r.PostFormValue("text"), Date: strings.TrimSpace(r.PostFormValue("date"))}
 	ref := strings.TrimSpace(r.PostFormValue("ref"))
 	if f, hdr, err := r.FormFile("file"); err == nil {
-		b, _ := io.ReadAll(io.LimitReader(f, maxUpload))
+		b, err := io.ReadAll(io.LimitReader(f, maxExtractText+1))
 		f.Close()
+		if err != nil {
+			return invalid("không đọc được tệp / could not read the file: %v", err)
+		}
 		req.Text = string(b)
 		if ref == "" {
 			ref = hdr.Filename
 		}
 	}
-	if strings.TrimSpace(req.Text) == "" {
-		return invalid("thiếu văn bản / text required")
+	if len(req.Text) > maxExtractText {
+		return tooLarge(maxExtractText)
 	}
 	opt, err := req.options()
 	if err != nil {
@@ -90,7 +93,10 @@ func (s *Server) postRead(w http.ResponseWriter, r *http.Request) error {
 	if ref == "" {
 		ref = firstLine(text)
 	}
-	facts := s.extractor(snap).Extract(text, opt)
+	facts, err := s.extract(r, snap, text, opt)
+	if err != nil {
+		return err
+	}
 	d := readData{Text: text, Ref: ref, Date: req.Date, Options: catalogueOptions(p.Lang, snap)}
 	d.Segments, d.Facts = markFacts(text, facts)
 	for i := range d.Facts {

@@ -21,6 +21,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"time"
 
 	"planwatch"
@@ -89,6 +90,8 @@ type Server struct {
 	data    dataCache
 	uploads uploads
 	routes  []route
+
+	extracting chan struct{} // one token per extraction running
 }
 
 // NewServer builds the web application. It fails only when an embedded
@@ -114,6 +117,7 @@ func NewServer(cfg Config) (*Server, error) {
 		s.approvals, _ = cfg.Store.(planwatch.ApprovalStore)
 	}
 	s.uploads.items = map[string]*pendingUpload{}
+	s.extracting = make(chan struct{}, runtime.GOMAXPROCS(0))
 	var err error
 	if s.pages, err = parseTemplates(); err != nil {
 		return nil, err
