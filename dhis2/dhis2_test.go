@@ -126,10 +126,10 @@ func TestBooleanSample(t *testing.T) {
 		t.Fatalf("with value types: conflicts at %v, want DHIS2's [10 11 16 17]", indexes(conflicts))
 	}
 	wantConflicts := []Conflict{
-		{Row: 12, Index: 10, Object: "value", Value: "test", Reason: "value is not a valid boolean"},
-		{Row: 13, Index: 11, Object: "value", Value: "not true", Reason: "value is not a valid boolean"},
-		{Row: 18, Index: 16, Object: "value", Value: "false", Reason: "value must be true or empty for a TRUE_ONLY data element"},
-		{Row: 19, Index: 17, Object: "value", Value: "test", Reason: "value must be true or empty for a TRUE_ONLY data element"},
+		{Row: 12, Index: 10, Code: CodeValueType, Object: "value", Value: "test", Reason: "value is not a valid boolean"},
+		{Row: 13, Index: 11, Code: CodeValueType, Object: "value", Value: "not true", Reason: "value is not a valid boolean"},
+		{Row: 18, Index: 16, Code: CodeValueType, Object: "value", Value: "false", Reason: "value must be true or empty for a TRUE_ONLY data element"},
+		{Row: 19, Index: 17, Code: CodeValueType, Object: "value", Value: "test", Reason: "value must be true or empty for a TRUE_ONLY data element"},
 	}
 	if !reflect.DeepEqual(conflicts, wantConflicts) {
 		t.Errorf("conflicts = %+v\nwant %+v", conflicts, wantConflicts)
@@ -228,19 +228,20 @@ func TestReadADX(t *testing.T) {
 		t.Fatalf("rows %d, conflicts %v", len(set.Rows), set.Conflicts)
 	}
 	want := Row{Line: 3, Index: 0, DataElement: "Malaria numeric", Period: "2020-01-01/P1M", OrgUnit: "123",
-		CategoryOptionCombo: "Age_category=under555555;Sex_category=FFFFFFFFFFF", Value: "1"}
+		CategoryOptionCombo: "Age_category=under555555;Sex_category=FFFFFFFFFFF", Value: "1", NoComment: true}
 	if set.Rows[0] != want {
 		t.Errorf("row 0 = %+v\nwant %+v", set.Rows[0], want)
 	}
-	if r := set.Rows[4]; r.DataElement != "Malaria text" || r.Comment != "Text data value" {
+	// As DHIS2 reads ADX, the annotation is the value of a text data element.
+	if r := set.Rows[4]; r.DataElement != "Malaria text" || r.Value != "Text data value" {
 		t.Errorf("row 4 = %+v", r)
 	}
 	if r := set.Rows[6]; r.AttributeOptionCombo != "Mechanism_category=PEPFARRRRRR" || r.Period != "2021-01-01/P3M" {
 		t.Errorf("row 6 = %+v", r)
 	}
-	// Mapped: the single undisaggregated numeric values of January import
-	// (quarterly periods convert); the mechanisms are conflicts, as is
-	// the text value.
+	// Mapped: the numeric values of January import (quarterly periods
+	// convert); the mechanisms are conflicts, as is the text value, since
+	// planwatch indicators are numeric.
 	opts := Options{Map: Mapping{DataElements: map[string]string{
 		"Malaria numeric.Age_category=under555555;Sex_category=FFFFFFFFFFF": "malaria.f_u5",
 		"Malaria numeric.Age_category=under555555;Sex_category=MMMMMMMMMMM": "malaria.m_u5",
@@ -260,18 +261,21 @@ func TestReadADX(t *testing.T) {
 			t.Errorf("conflicts %q lack %q", got, w)
 		}
 	}
-	if len(conflicts) != 3 {
-		t.Errorf("conflicts = %v, want the 3 mechanisms", conflicts)
+	if len(conflicts) != 4 || conflicts[0].Code != CodeValueType || conflicts[0].Row != 7 {
+		t.Errorf("conflicts = %v, want the text value and the 3 mechanisms", conflicts)
 	}
-	// Without the mechanisms the rest converts, with ADX periods as months.
-	cs, conflicts := ToChangeSet(&Set{Rows: set.Rows[:6]}, opts)
+	// Mapping the mechanisms to vintages, and without the text value, the rest converts, with ADX periods as months.
+	opts.Map.AttributeOptionCombos = map[string]string{"Mechanism_category=PEPFARRRRRR": "official",
+		"Mechanism_category=McDonaldsss": "estimate", "cocMcDonald": "preliminary"}
+	rows := append(append([]Row(nil), set.Rows[:4]...), set.Rows[5:]...)
+	cs, conflicts := ToChangeSet(&Set{Rows: rows}, opts)
 	if len(conflicts) != 0 {
 		t.Fatalf("conflicts %v", conflicts)
 	}
-	if p := cs.Values[5].Period; p != planwatch.MonthOf(2020, 2) {
+	if p := cs.Values[4].Period; p != planwatch.MonthOf(2020, 2) {
 		t.Errorf("period %v", p)
 	}
-	if v := cs.Values[4]; v.Indicator != "Malaria text" || v.Comment != "Text data value" {
+	if v := cs.Values[7]; v.Indicator != "malaria.m_u5" || v.Vintage != planwatch.Preliminary || v.Period != planwatch.QuarterOf(2021, 1) {
 		t.Errorf("value %+v", v)
 	}
 }
@@ -324,10 +328,12 @@ func TestReadCSVForms(t *testing.T) {
 	}{
 		{"crlf, no header", "a,202203,20,,,5\r\nb,202203,20,,,6\r\n", 2, nil},
 		{"11 columns", strings.Join(Columns, ",") + "\na,202203,20,,,5,u,2022-01-01,,false,true\n", 1, nil},
-		{"quoted comma", "\"dataelement\"\n\"a\",\"202203\",\"20\",\"\",\"\",\"5\",\"u\",\"\",\"x, y\",\"false\"\n", 1, nil},
+		{"quoted comma", "\"dataelement\",\"period\",\"orgunit\",\"categoryoptioncombo\",\"attributeoptioncombo\",\"value\",\"storedby\",\"lastupdated\",\"comment\",\"followup\"\n\"a\",\"202203\",\"20\",\"\",\"\",\"5\",\"u\",\"\",\"x, y\",\"false\"\n", 1, nil},
 		{"too few columns", "a,202203,20\nb,202203,20,,,6\n", 1, []int{0}},
 		{"too many columns", "a,202203,20,,,5,u,,,false,false,extra\n", 0, []int{0}},
 		{"bad deleted", "a,202203,20,,,5,u,,,false,maybe\n", 0, []int{0}},
+		// A broken quote spoils its row, not the rows after it.
+		{"bare quote", "a,2022\"03,20,,,5\nb,202203,20,,,6\n", 1, []int{0}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			set, err := ReadCSV(strings.NewReader(tc.in))
@@ -339,8 +345,8 @@ func TestReadCSVForms(t *testing.T) {
 			}
 		})
 	}
-	if set, err := ReadCSV(strings.NewReader("a,\"202203,20\n")); err == nil || set != nil {
-		t.Errorf("broken quote: set %v, err %v; want an error and no set", set, err)
+	if set, err := ReadCSV(strings.NewReader("a,\"202203,20\n")); err != nil || len(set.Rows) != 0 || len(set.Conflicts) != 1 || set.Conflicts[0].Row != 1 {
+		t.Errorf("unterminated quote: set %+v, err %v; want one conflict at line 1", set, err)
 	}
 }
 
@@ -488,7 +494,7 @@ func TestRoundTrip(t *testing.T) {
 }
 
 func TestDuplicateAndEmpty(t *testing.T) {
-	in := "a,202203,20,,,5\na,202203,20,,,6\nb,202203,20,,,\nc,202203,20,,,,u,,note\n"
+	in := "a,202203,20,,,5\na,202203,20,,,6\nb,202203,20,,,\nc,202203,20,,,,u,,note\nd,202203,20,,,,u,,,false,true\n"
 	set, err := ReadCSV(strings.NewReader(in))
 	if err != nil {
 		t.Fatal(err)
@@ -496,16 +502,22 @@ func TestDuplicateAndEmpty(t *testing.T) {
 	_, conflicts := ToChangeSet(set, Options{})
 	var got []string
 	for _, c := range conflicts {
-		got = append(got, c.String())
+		got = append(got, c.Code+" "+c.String())
 	}
-	want := []string{`line 2: dataValue "6": duplicate of line 1 (same indicator, unit, period, vintage and figure)`,
-		`line 4: value "": a comment without a value cannot be stored`}
+	// DHIS2 reports an empty value (E8120) rather than deleting it: only
+	// deleted=true (line 5) or importStrategy=DELETE deletes.
+	want := []string{`E8128 line 2: dataValue "6": trùng dòng 1 (cùng chỉ tiêu, đơn vị, kỳ, loại số liệu và số đo) / duplicate of line 1 (same indicator, unit, period, vintage and figure)`,
+		`E8120 line 3: value "": giá trị trống; muốn xoá thì ghi deleted=true / empty value: to delete a value, say deleted=true`,
+		`E8121 line 4: value "": ghi chú mà không có giá trị: không lưu được / a comment without a value cannot be stored`}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("conflicts %q, want %q", got, want)
 	}
-	// An empty value deletes, as in DHIS2.
-	cs, _ := ToChangeSet(&Set{Rows: set.Rows[2:3]}, Options{})
-	if !cs.Values[0].Deleted {
-		t.Errorf("empty value: %+v, want deleted", cs.Values[0])
+	cs, conflicts := ToChangeSet(&Set{Rows: set.Rows[4:]}, Options{})
+	if len(conflicts) != 0 || !cs.Values[0].Deleted {
+		t.Errorf("deleted=true: %+v %v, want deleted", cs, conflicts)
+	}
+	cs, conflicts = ToChangeSet(&Set{Rows: set.Rows[2:3]}, Options{Strategy: Delete})
+	if len(conflicts) != 0 || !cs.Values[0].Deleted {
+		t.Errorf("importStrategy=DELETE: %+v %v, want deleted", cs, conflicts)
 	}
 }

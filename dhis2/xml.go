@@ -1,6 +1,7 @@
 package dhis2
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/xml"
 	"errors"
@@ -12,78 +13,99 @@ import (
 	"planwatch"
 )
 
-// ReadXML reads a DHIS2 DXF2 XML data value set (<dataValueSet> with
-// <dataValue> elements carrying their fields as attributes) or, when the root
-// element is <adx>, an ADX message as ReadADX does. Unknown elements and, on
-// a data value, unknown attributes are conflicts naming their line.
-func ReadXML(r io.Reader) (*Set, error) { return readXML(r, "") }
+// ReadXML reads a whole DHIS2 DXF2 XML data value set or ADX message; see
+// ScanXML.
+func ReadXML(r io.Reader) (*Set, error) { return collect(r, ScanXML) }
 
-// ReadADX reads an ADX message: <group> elements carrying dataSet, period
-// (2020-01-01/P1M), orgUnit and the attribute option combo, holding
-// <dataValue> elements. Category attributes such as Sex_category="F" are
-// the disaggregation: they become the category option combo
-// "Sex_category=F" (several joined by ";" in name order), as does an explicit
-// categoryOptionCombo, so that a Mapping can name them. An <annotation> is the
-// comment.
-func ReadADX(r io.Reader) (*Set, error) { return readXML(r, "adx") }
+// ReadADX reads a whole ADX message; see ScanADX.
+func ReadADX(r io.Reader) (*Set, error) { return collect(r, ScanADX) }
+
+func collect(r io.Reader, scan func(io.Reader, Sink) error) (*Set, error) {
+	set := &Set{}
+	if err := scan(r, set); err != nil {
+		return nil, err
+	}
+	return set, nil
+}
+
+// ScanXML reads a DHIS2 DXF2 XML data value set (<dataValueSet> with
+// <dataValue> elements carrying their fields as attributes) one value at a
+// time or, when the root element is <adx>, an ADX message as ScanADX does.
+// The root's attributes are the envelope: defaults for the values, id
+// schemes (idScheme, dataElementIdScheme …), and category options of the
+// attribute option combo (any other attribute, as DHIS2 writes them).
+// Unknown elements and, on a data value, unknown attributes are conflicts
+// naming their line.
+func ScanXML(r io.Reader, sink Sink) error { return scanXML(r, "", sink) }
+
+// ScanADX reads an ADX message one value at a time: <group> elements
+// carrying dataSet, period (2020-01-01/P1M), orgUnit and the attribute option
+// combo, holding <dataValue> elements. Category attributes such as
+// Sex_category="F" are the disaggregation: they become the category option
+// combo "Sex_category=F" (several joined by ";" in name order), as does an
+// explicit categoryOptionCombo, so that a Mapping can name them; category
+// attributes of a group are its attribute option combo in the same way.
+// DHIS2's own attributes (comment, deleted, followup, storedBy, created,
+// lastUpdated, and period, orgUnit and attributeOptionCombo on a value) are
+// not categories, and DHIS2's own child elements (created, lastUpdated,
+// storedBy, comment) are read or ignored. An <annotation> is the value of a
+// text data element, as DHIS2 writes it.
+func ScanADX(r io.Reader, sink Sink) error { return scanXML(r, "adx", sink) }
 
 type xmlReader struct {
 	dec   *xml.Decoder
-	lines lineIndex
-	set   *Set
+	lines *lineReader
+	sink  Sink
 	index int
 }
 
-func readXML(r io.Reader, want string) (*Set, error) {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return nil, err
-	}
-	x := &xmlReader{dec: xml.NewDecoder(bytes.NewReader(b)), lines: newLineIndex(b), set: &Set{}}
+func scanXML(r io.Reader, want string, sink Sink) error {
+	lr := newLineReader(r)
+	x := &xmlReader{dec: xml.NewDecoder(bufio.NewReader(lr)), lines: lr, sink: sink}
 	x.dec.Strict = true
-	root, off, err := x.next()
+	root, line, err := x.next()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	start, ok := root.(xml.StartElement)
 	if !ok {
-		return nil, x.fail(off, "expected a root element")
+		return x.fail(line, "expected a root element")
 	}
 	switch {
 	case start.Name.Local == "adx" && (want == "" || want == "adx"):
+		sink.Envelope(Envelope{})
 		err = x.adx(start)
 	case start.Name.Local == "dataValueSet" && want == "":
-		err = x.dxf2(start)
+		err = x.dxf2(start, line)
 	default:
-		return nil, x.fail(off, fmt.Sprintf("unexpected root element <%s>", start.Name.Local))
+		return x.fail(line, fmt.Sprintf("unexpected root element <%s>", start.Name.Local))
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for {
-		tok, off, err := x.next()
+		tok, line, err := x.next()
 		if errors.Is(err, io.EOF) {
-			break
+			return nil
 		} else if err != nil {
-			return nil, err
+			return err
 		}
 		if _, ok := tok.(xml.StartElement); ok {
-			return nil, x.fail(off, "unexpected data after the root element")
+			return x.fail(line, "unexpected data after the root element")
 		}
 	}
-	return x.set, nil
 }
 
-// next returns the next meaningful token and the offset where it starts.
+// next returns the next meaningful token and the line where it starts.
 // Syntax errors are EINVALID errors naming the line.
-func (x *xmlReader) next() (xml.Token, int64, error) {
+func (x *xmlReader) next() (xml.Token, int, error) {
 	for {
 		off := x.dec.InputOffset()
 		tok, err := x.dec.Token()
 		if errors.Is(err, io.EOF) {
-			return nil, off, io.EOF
+			return nil, x.lines.lineAt(off), io.EOF
 		} else if err != nil {
-			return nil, off, x.fail(x.dec.InputOffset(), err.Error())
+			return nil, 0, x.fail(x.lines.lineAt(x.dec.InputOffset()), err.Error())
 		}
 		switch t := tok.(type) {
 		case xml.CharData:
@@ -93,19 +115,18 @@ func (x *xmlReader) next() (xml.Token, int64, error) {
 		case xml.Comment, xml.ProcInst, xml.Directive:
 			continue
 		}
-		return xml.CopyToken(tok), off, nil
+		return xml.CopyToken(tok), x.lines.lineAt(off), nil
 	}
 }
 
-func (x *xmlReader) fail(off int64, why string) error {
+func (x *xmlReader) fail(line int, why string) error {
 	e := planwatch.Errorf(planwatch.EINVALID, "DHIS2 XML: %s", why)
-	e.Problems = []planwatch.Problem{{Row: x.lines.line(off), Reason: why}}
+	e.Problems = []planwatch.Problem{{Row: line, Reason: why}}
 	return e
 }
 
-func (x *xmlReader) conflict(off int64, index int, object, value, reason string) {
-	x.set.Conflicts = append(x.set.Conflicts, Conflict{Row: x.lines.line(off), Index: index,
-		Object: object, Value: value, Reason: reason})
+func (x *xmlReader) conflict(line, index int, code, object, value, reason string) {
+	x.sink.Conflict(Conflict{Row: line, Index: index, Code: code, Object: object, Value: value, Reason: reason})
 }
 
 // skip consumes the rest of an element whose start tag was just read, and
@@ -113,9 +134,9 @@ func (x *xmlReader) conflict(off int64, index int, object, value, reason string)
 func (x *xmlReader) skip() (string, error) {
 	var text strings.Builder
 	for depth := 1; depth > 0; {
-		tok, _, err := x.next()
+		tok, line, err := x.next()
 		if errors.Is(err, io.EOF) {
-			return "", x.fail(x.dec.InputOffset(), "unexpected end of file")
+			return "", x.fail(line, "unexpected end of file")
 		} else if err != nil {
 			return "", err
 		}
@@ -125,19 +146,24 @@ func (x *xmlReader) skip() (string, error) {
 		case xml.EndElement:
 			depth--
 		case xml.CharData:
-			text.Write(t)
+			if text.Len() < maxText {
+				text.Write(t)
+			}
 		}
 	}
 	return strings.TrimSpace(text.String()), nil
 }
 
+// maxText bounds the text kept of one element.
+const maxText = 64 << 10
+
 // children walks the child elements of the element just opened, calling f
 // for each start tag; f must consume the child.
-func (x *xmlReader) children(f func(el xml.StartElement, off int64) error) error {
+func (x *xmlReader) children(f func(el xml.StartElement, line int) error) error {
 	for {
-		tok, off, err := x.next()
+		tok, line, err := x.next()
 		if errors.Is(err, io.EOF) {
-			return x.fail(off, "unexpected end of file")
+			return x.fail(line, "unexpected end of file")
 		} else if err != nil {
 			return err
 		}
@@ -145,11 +171,11 @@ func (x *xmlReader) children(f func(el xml.StartElement, off int64) error) error
 		case xml.EndElement:
 			return nil
 		case xml.StartElement:
-			if err := f(t, off); err != nil {
+			if err := f(t, line); err != nil {
 				return err
 			}
 		case xml.CharData:
-			x.conflict(off, -1, "text", strings.TrimSpace(string(t)), "unexpected text")
+			x.conflict(line, -1, CodeUnknownField, "text", strings.TrimSpace(string(t)), "unexpected text")
 		}
 	}
 }
@@ -165,19 +191,40 @@ func attrs(el xml.StartElement) map[string]string {
 	return m
 }
 
+// envelopeAttrs are the attributes of a DXF2 root or an ADX group that are
+// not category options.
+var envelopeAttrs = map[string]bool{"dataSet": true, "period": true, "orgUnit": true, "attributeOptionCombo": true,
+	"completeDate": true, "completedDate": true, "dryRun": true, "created": true, "lastUpdated": true,
+	"storedBy": true, "timestamp": true, "idScheme": true, "dataSetIdScheme": true, "dataElementIdScheme": true,
+	"orgUnitIdScheme": true, "categoryOptionComboIdScheme": true, "attributeOptionComboIdScheme": true,
+	"categoryIdScheme": true, "categoryOptionIdScheme": true}
+
+// envelope reads a DXF2 root's attributes; a bad id scheme is a conflict.
+func (x *xmlReader) envelope(a map[string]string, line int) Envelope {
+	env := Envelope{DataSet: a["dataSet"], Period: a["period"], OrgUnit: a["orgUnit"],
+		AttributeOptionCombo: first(a["attributeOptionCombo"], categories(a, envelopeAttrs)),
+		CompleteDate:         first(a["completeDate"], a["completedDate"])}
+	for _, name := range SchemeParams {
+		if v, ok := a[name]; ok {
+			if err := env.Schemes.Set(name, v); err != nil {
+				x.conflict(line, -1, CodeUnknownField, name, v, err.Error())
+			}
+		}
+	}
+	return env
+}
+
 var dxf2ValueAttrs = map[string]bool{"dataElement": true, "period": true, "orgUnit": true,
 	"categoryOptionCombo": true, "attributeOptionCombo": true, "value": true, "storedBy": true,
 	"created": true, "lastUpdated": true, "timestamp": true, "comment": true, "followup": true,
 	"followUp": true, "deleted": true}
 
-func (x *xmlReader) dxf2(root xml.StartElement) error {
-	env := attrs(root)
-	x.set.DataSet, x.set.Period, x.set.OrgUnit = env["dataSet"], env["period"], env["orgUnit"]
-	x.set.CompleteDate = env["completeDate"]
-	aoc := env["attributeOptionCombo"]
-	return x.children(func(el xml.StartElement, off int64) error {
+func (x *xmlReader) dxf2(root xml.StartElement, line int) error {
+	env := x.envelope(attrs(root), line)
+	x.sink.Envelope(env)
+	return x.children(func(el xml.StartElement, line int) error {
 		if el.Name.Local != "dataValue" {
-			x.conflict(off, -1, "element", el.Name.Local, "unknown element")
+			x.conflict(line, -1, CodeUnknownField, "element", el.Name.Local, "unknown element")
 			_, err := x.skip()
 			return err
 		}
@@ -188,98 +235,112 @@ func (x *xmlReader) dxf2(root xml.StartElement) error {
 		if err != nil {
 			return err
 		}
-		row := Row{Line: x.lines.line(off), Index: i, DataElement: a["dataElement"], Period: a["period"],
+		_, hasComment := a["comment"]
+		row := Row{Line: line, Index: i, DataElement: a["dataElement"], Period: a["period"],
 			OrgUnit: a["orgUnit"], CategoryOptionCombo: a["categoryOptionCombo"],
 			AttributeOptionCombo: a["attributeOptionCombo"], Value: a["value"], StoredBy: a["storedBy"],
-			LastUpdated: first(a["lastUpdated"], a["timestamp"]), Comment: a["comment"]}
+			LastUpdated: first(a["lastUpdated"], a["timestamp"]), Comment: a["comment"], NoComment: !hasComment}
 		if row.Value == "" && text != "" {
 			row.Value = text
 		}
-		inherit(&row, x.set, aoc)
+		inherit(&row, env)
 		ok := true
 		for _, name := range sortedKeys(a) {
 			if !dxf2ValueAttrs[name] {
-				x.conflict(off, i, name, a[name], "unknown attribute of a data value")
+				x.conflict(line, i, CodeUnknownField, name, a[name], "unknown attribute of a data value")
 				ok = false
 			}
 		}
-		for _, f := range []struct {
-			name string
-			dst  *bool
-		}{{"followup", &row.FollowUp}, {"deleted", &row.Deleted}} {
-			src := a[f.name]
-			if f.name == "followup" && src == "" {
-				src = a["followUp"]
-			}
-			v, good := parseBool(src)
-			if !good {
-				x.conflict(off, i, f.name, src, "expected true or false")
-				ok = false
-			}
-			*f.dst = v
+		if !x.flags(a, &row, line, i) {
+			ok = false
 		}
 		if ok {
-			x.set.Rows = append(x.set.Rows, row)
+			return x.sink.Row(row)
 		}
 		return nil
 	})
 }
 
-var adxGroupAttrs = map[string]bool{"dataSet": true, "period": true, "orgUnit": true,
-	"attributeOptionCombo": true, "completeDate": true}
-var adxValueAttrs = map[string]bool{"dataElement": true, "value": true, "categoryOptionCombo": true}
+// flags reads followup and deleted; a bad one is a conflict.
+func (x *xmlReader) flags(a map[string]string, row *Row, line, i int) bool {
+	ok := true
+	for _, f := range []struct {
+		name string
+		dst  *bool
+	}{{"followup", &row.FollowUp}, {"deleted", &row.Deleted}} {
+		src := a[f.name]
+		if f.name == "followup" && src == "" {
+			src = a["followUp"]
+		}
+		v, good := parseBool(src)
+		if !good {
+			x.conflict(line, i, CodeFlag, f.name, src, "expected true or false")
+			ok = false
+		}
+		*f.dst = v
+	}
+	return ok
+}
+
+// adxValueAttrs are the attributes of an ADX data value that are not
+// category options: ADX's own and those DHIS2 writes or reads.
+var adxValueAttrs = map[string]bool{"dataElement": true, "value": true, "categoryOptionCombo": true,
+	"attributeOptionCombo": true, "period": true, "orgUnit": true, "comment": true, "followup": true,
+	"followUp": true, "deleted": true, "storedBy": true, "created": true, "lastUpdated": true, "timestamp": true}
+
+// adxValueChildren are the child elements of an ADX data value DHIS2 may
+// write, besides the annotation.
+var adxValueChildren = map[string]bool{"comment": true, "storedBy": true, "created": true, "lastUpdated": true, "timestamp": true}
 
 func (x *xmlReader) adx(root xml.StartElement) error {
-	return x.children(func(el xml.StartElement, off int64) error {
+	return x.children(func(el xml.StartElement, line int) error {
 		if el.Name.Local != "group" {
-			x.conflict(off, -1, "element", el.Name.Local, "unknown element")
+			x.conflict(line, -1, CodeUnknownField, "element", el.Name.Local, "unknown element")
 			_, err := x.skip()
 			return err
 		}
 		g := attrs(el)
-		groupSet := &Set{Period: g["period"], OrgUnit: g["orgUnit"]}
-		if x.set.DataSet == "" {
-			x.set.DataSet = g["dataSet"]
-		}
-		aoc := first(g["attributeOptionCombo"], categories(g, adxGroupAttrs))
-		return x.children(func(el xml.StartElement, off int64) error {
+		group := Envelope{Period: g["period"], OrgUnit: g["orgUnit"],
+			AttributeOptionCombo: first(g["attributeOptionCombo"], categories(g, envelopeAttrs))}
+		return x.children(func(el xml.StartElement, line int) error {
 			if el.Name.Local != "dataValue" {
-				x.conflict(off, -1, "element", el.Name.Local, "unknown element")
+				x.conflict(line, -1, CodeUnknownField, "element", el.Name.Local, "unknown element")
 				_, err := x.skip()
 				return err
 			}
 			i := x.index
 			x.index++
 			a := attrs(el)
-			row := Row{Line: x.lines.line(off), Index: i, DataElement: a["dataElement"], Value: a["value"],
-				CategoryOptionCombo: first(a["categoryOptionCombo"], categories(a, adxValueAttrs))}
-			inherit(&row, groupSet, aoc)
+			_, hasComment := a["comment"]
+			row := Row{Line: line, Index: i, DataElement: a["dataElement"], Value: a["value"],
+				Period: a["period"], OrgUnit: a["orgUnit"], AttributeOptionCombo: a["attributeOptionCombo"],
+				StoredBy: a["storedBy"], LastUpdated: first(a["lastUpdated"], a["timestamp"]), Comment: a["comment"],
+				CategoryOptionCombo: first(a["categoryOptionCombo"], categories(a, adxValueAttrs)), NoComment: !hasComment}
+			inherit(&row, group)
+			ok := x.flags(a, &row, line, i)
 			if _, has := a["categoryOptionCombo"]; has && categories(a, adxValueAttrs) != "" {
-				x.conflict(off, i, "categoryOptionCombo", a["categoryOptionCombo"],
+				x.conflict(line, i, CodeCategoryCombo, "categoryOptionCombo", a["categoryOptionCombo"],
 					"both a category option combo and category attributes")
-				_, err := x.skip()
-				return err
+				ok = false
 			}
-			var comments []string
-			ok := true
-			err := x.children(func(c xml.StartElement, coff int64) error {
+			err := x.children(func(c xml.StartElement, cline int) error {
 				text, err := x.skip()
-				if c.Name.Local == "annotation" {
-					comments = append(comments, text)
-				} else {
-					x.conflict(coff, i, "element", c.Name.Local, "unknown element in a data value")
+				switch {
+				case c.Name.Local == "annotation":
+					row.Value = text
+				case c.Name.Local == "comment":
+					row.Comment, row.NoComment = text, false
+				case adxValueChildren[c.Name.Local]:
+				default:
+					x.conflict(cline, i, CodeUnknownField, "element", c.Name.Local, "unknown element in a data value")
 					ok = false
 				}
 				return err
 			})
-			if err != nil {
+			if err != nil || !ok {
 				return err
 			}
-			row.Comment = strings.Join(comments, "\n")
-			if ok {
-				x.set.Rows = append(x.set.Rows, row)
-			}
-			return nil
+			return x.sink.Row(row)
 		})
 	})
 }
