@@ -120,10 +120,10 @@ type Converter struct {
 type group struct {
 	id      string
 	v       planwatch.DataValue
-	index   int      // of its first row
-	lines   [4]int   // by measure (see measures): the line of its row; 0 when not given
-	deleted [4]bool  // by measure: its row deletes it
-	comment bool     // a row of the group gives a comment (possibly empty)
+	index   int     // of its first row
+	lines   [4]int  // by measure (see measures): the line of its row; 0 when not given
+	deleted [4]bool // by measure: its row deletes it
+	comment bool    // a row of the group gives a comment (possibly empty)
 }
 
 // NewConverter returns a converter that calls emit with each value and

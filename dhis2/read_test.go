@@ -308,9 +308,13 @@ func TestStreaming(t *testing.T) {
 		{"csv", ScanCSV, &endless{head: "dataelement,period,orgunit,value\n",
 			row: func(i int) string { return fmt.Sprintf("a,202203,%d,%d\n", i, i) }}},
 		{"json", ScanJSON, &endless{head: `{"period": "202203", "dataValues": [{"dataElement": "a", "orgUnit": "0", "value": "0"}`,
-			row: func(i int) string { return fmt.Sprintf(",\n{\"dataElement\": \"a\", \"orgUnit\": \"%d\", \"value\": \"%d\"}", i, i) }}},
+			row: func(i int) string {
+				return fmt.Sprintf(",\n{\"dataElement\": \"a\", \"orgUnit\": \"%d\", \"value\": \"%d\"}", i, i)
+			}}},
 		{"xml", ScanXML, &endless{head: `<dataValueSet period="202203">`,
-			row: func(i int) string { return fmt.Sprintf("\n<dataValue dataElement=\"a\" orgUnit=\"%d\" value=\"%d\"/>", i, i) }}},
+			row: func(i int) string {
+				return fmt.Sprintf("\n<dataValue dataElement=\"a\" orgUnit=\"%d\" value=\"%d\"/>", i, i)
+			}}},
 		{"adx", ScanADX, &endless{head: `<adx><group period="2022-03-01/P1M" orgUnit="20">`,
 			row: func(i int) string { return fmt.Sprintf("\n<dataValue dataElement=\"a%d\" value=\"%d\"/>", i, i) }}},
 	} {
