@@ -250,7 +250,7 @@ func (d *Dataset) ownExact(ind *planwatch.Indicator, unit string, p planwatch.Pe
 	if !ok || !e.ok() || (restatedOnly && e.flags&flagRestated == 0) {
 		return missing()
 	}
-	return Figure{Value: e.value, OK: true, Reported: true, Vintage: e.vintage, Restated: e.flags&flagRestated != 0, Detail: detail}
+	return Figure{Value: e.value, OK: true, Reported: true, Vintage: planwatch.Vintage(e.vintage), Restated: e.flags&flagRestated != 0, Detail: detail}
 }
 
 // reported is the figure of what was reported within the unit's territory
@@ -347,7 +347,7 @@ func (d *Dataset) sumOverTime(s series, p planwatch.Period) Figure {
 					}
 					cur := best[b]
 					seen[dir.to] = true
-					best[dir.to] = step{prev: int8(b), value: cur.value + dir.sign*e.value, vintage: minVintage(cur.vintage, e.vintage)}
+					best[dir.to] = step{prev: int8(b), value: cur.value + dir.sign*e.value, vintage: minVintage(cur.vintage, planwatch.Vintage(e.vintage))}
 					next = append(next, dir.to)
 				}
 			}
@@ -373,8 +373,8 @@ func (d *Dataset) lastOverTime(s series, p planwatch.Period) Figure {
 		if e.cumulative() {
 			n = int(e.last)
 		}
-		if n < bestLen || (n == bestLen && e.vintage > f.Vintage) {
-			f = Figure{Value: e.value, OK: true, Vintage: e.vintage}
+		if n < bestLen || (n == bestLen && planwatch.Vintage(e.vintage) > f.Vintage) {
+			f = Figure{Value: e.value, OK: true, Vintage: planwatch.Vintage(e.vintage)}
 			bestLen = n
 		}
 	}
@@ -392,7 +392,7 @@ func (d *Dataset) avgOverTime(s series, p planwatch.Period) Figure {
 			e := &ys[i]
 			if e.ok() && d.usable(e) && !e.cumulative() && int(e.first) == m && int(e.last) == m {
 				sum += e.value
-				vin = minVintage(vin, e.vintage)
+				vin = minVintage(vin, planwatch.Vintage(e.vintage))
 				found = true
 				break
 			}

@@ -14,7 +14,9 @@ var (
 
 // A small hierarchy: province P with districts D1, D2; D1 has communes C1, C2.
 // After the reform (1 July 2025) communes N1 (from C1 fully and C2 partly, weight 0.5) under P.
-func testUnits() *planwatch.Hierarchy {
+func testUnits() *planwatch.Hierarchy { return planwatch.NewHierarchy(testUnitList()) }
+
+func testUnitList() ([]planwatch.OrgUnit, []planwatch.Transition) {
 	old := func(code, parent string, level int) planwatch.OrgUnit {
 		return planwatch.OrgUnit{Code: code, Name: code, Parent: parent, Level: level, ValidFrom: d2020, ValidTo: planwatch.ReformDate}
 	}
@@ -31,7 +33,7 @@ func testUnits() *planwatch.Hierarchy {
 		{Old: "C2", New: "N1", Full: false, Weight: 0.5, Date: planwatch.ReformDate},
 		{Old: "C3", New: "C3", Full: true, Date: planwatch.ReformDate},
 	}
-	return planwatch.NewHierarchy(units, trans)
+	return units, trans
 }
 
 func ind(code string, kind planwatch.Kind, t planwatch.TimeAgg, u planwatch.UnitAgg) planwatch.Indicator {

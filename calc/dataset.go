@@ -20,19 +20,32 @@ import (
 	"math"
 	"sort"
 	"sync"
+	"time"
 
 	"planwatch"
 )
 
-// entry is one current value in the index: 32 bytes, with the rare wide
-// fields (stated comparisons, comments, provenance) kept aside in details.
+// entry is one current value in the index: 32 bytes. Who, when and from
+// where are shared by the values of one change set (provs); the rare wide
+// fields (stated comparisons, comments, sentences, formulas) are kept aside
+// in details. The full history of a value stays in the store (Revisions).
 type entry struct {
 	value       float64 // NaN: only comparisons were reported
 	year        int16
 	first, last uint8
-	vintage     planwatch.Vintage
+	vintage     uint8
 	flags       uint8
 	detail      int32 // index into Dataset.details, -1 for none
+	prov        int32 // index into Dataset.provs
+	revision    int32
+}
+
+// provenance is who wrote a value, when and from where.
+type provenance struct {
+	By   string
+	At   time.Time
+	Kind planwatch.SourceKind
+	Ref  string
 }
 
 const (
@@ -66,6 +79,8 @@ type Dataset struct {
 	mu         sync.RWMutex                 // guards the fields below it; memo has its own
 	values     map[string]map[string]series // indicator → unit → entries
 	details    []planwatch.DataValue        // the wide fields of some entries
+	provs      []provenance
+	provIdx    map[provenance]int32
 	freeDetail []int32
 	count      int
 	targets    map[targetKey]planwatch.Target
@@ -174,7 +189,9 @@ func (d *Dataset) forget(touched map[string]bool) {
 // put stores v in the index; the caller holds mu (or owns d).
 func (d *Dataset) put(v planwatch.DataValue) {
 	v.Normalize()
-	e := entry{value: math.NaN(), year: int16(v.Period.Year), first: uint8(v.Period.First), last: uint8(v.Period.Last), vintage: v.Vintage, detail: -1}
+	e := entry{value: math.NaN(), year: int16(v.Period.Year), first: uint8(v.Period.First), last: uint8(v.Period.Last),
+		vintage: uint8(v.Vintage), detail: -1, revision: int32(v.Revision)}
+	e.prov = d.provenanceOf(v)
 	if v.Value != nil {
 		e.value = *v.Value
 	}
@@ -237,11 +254,25 @@ func (e *entry) before(o *entry) bool {
 
 // needsDetail says whether a value carries more than the index's columns.
 func needsDetail(v *planwatch.DataValue) bool {
-	return v.YoY != nil || v.PlanPct != nil || v.VsRef != nil || v.Comment != "" || v.Source.Kind != "" || v.By != ""
+	return v.YoY != nil || v.PlanPct != nil || v.VsRef != nil || v.Comment != "" || v.Source.Sentence != "" || v.Source.Formula != ""
+}
+
+func (d *Dataset) provenanceOf(v planwatch.DataValue) int32 {
+	p := provenance{By: v.By, At: v.At, Kind: v.Source.Kind, Ref: v.Source.Ref}
+	if i, ok := d.provIdx[p]; ok {
+		return i
+	}
+	if d.provIdx == nil {
+		d.provIdx = map[provenance]int32{}
+	}
+	d.provs = append(d.provs, p)
+	d.provIdx[p] = int32(len(d.provs) - 1)
+	return int32(len(d.provs) - 1)
 }
 
 func (d *Dataset) keepDetail(v planwatch.DataValue) int32 {
 	v.Value = nil // the entry holds it
+	v.By, v.At, v.Source.Kind, v.Source.Ref = "", time.Time{}, "", ""
 	if n := len(d.freeDetail); n > 0 {
 		i := d.freeDetail[n-1]
 		d.freeDetail = d.freeDetail[:n-1]
@@ -271,7 +302,12 @@ func (d *Dataset) dataValue(indicator, unit string, e *entry) planwatch.DataValu
 	if e.cumulative() {
 		v.Basis = planwatch.BasisCumulative
 	}
-	v.Vintage = e.vintage
+	v.Vintage = planwatch.Vintage(e.vintage)
+	v.Revision = int(e.revision)
+	if e.prov >= 0 && int(e.prov) < len(d.provs) {
+		p := d.provs[e.prov]
+		v.By, v.At, v.Source.Kind, v.Source.Ref = p.By, p.At, p.Kind, p.Ref
+	}
 	v.Approved = e.flags&flagApproved != 0
 	if e.ok() {
 		v.Value = planwatch.Float(e.value)

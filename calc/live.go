@@ -28,6 +28,7 @@ type Live struct {
 	mu      sync.Mutex // serialises updates; readers use the Dataset's own locks
 	ds      *Dataset
 	seq     int64
+	saved   int64 // the change number of the snapshot on disk
 	version atomic.Int64
 }
 

@@ -129,6 +129,12 @@ func Load(ctx context.Context, s Source, unit string, p planwatch.Period) (Input
 	if err != nil {
 		return Input{}, fmt.Errorf("report: load data: %w", err)
 	}
+	return LoadWith(ctx, s, ds, unit, p)
+}
+
+// LoadWith is Load on an analytics index the caller already has.
+func LoadWith(ctx context.Context, s Source, ds *calc.Dataset, unit string, p planwatch.Period) (Input, error) {
+	var err error
 	in := Input{Data: ds, Unit: unit, Period: p}
 	if in.Notes, err = s.Notes(ctx, unit, p); err != nil {
 		return Input{}, fmt.Errorf("report: load notes: %w", err)

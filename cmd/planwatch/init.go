@@ -2,10 +2,15 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"strings"
 
+	"planwatch/calc"
 	"planwatch/demo"
 )
 
@@ -23,6 +28,12 @@ func cmdInit(ctx context.Context, env *Env, args []string) error {
 }
 
 func initStore(ctx context.Context, env *Env, db string, withDemo bool, out io.Writer) error {
+	if path := dbPath(env, db); !strings.Contains(path, "://") {
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			// A new database: an index snapshot left by an earlier one is stale.
+			os.Remove(calc.SnapshotPath(path))
+		}
+	}
 	s, err := openStore(ctx, env, db)
 	if err != nil {
 		return err

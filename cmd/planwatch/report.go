@@ -55,7 +55,11 @@ func cmdReport(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	in, err := report.Load(ctx, s, *unit, p)
+	live, err := openIndex(ctx, s, false)
+	if err != nil {
+		return err
+	}
+	in, err := report.LoadWith(ctx, s, live.Dataset(), *unit, p)
 	if err != nil {
 		return err
 	}

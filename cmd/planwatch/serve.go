@@ -60,6 +60,34 @@ func serve(ctx context.Context, env *Env, store planwatch.Store, addr string, pu
 			fmt.Fprintln(env.Stdout, "Đến lúc đó chỉ xem công khai được / until then the site is public and read-only.")
 		}
 	}
+	// The analytics index: from its snapshot plus the changes after it, then
+	// kept up to date change by change; its snapshot is saved now and then
+	// and at shutdown, so that the next start reads little.
+	live, err := openIndex(ctx, store, false)
+	if err != nil {
+		return err
+	}
+	cfg.Index = live
+	snapshot := indexPath(store)
+	defer func() {
+		if err := live.SaveSnapshot(snapshot); err != nil {
+			logger.Warn("analytics index: snapshot", "err", err)
+		}
+	}()
+	go func() {
+		t := time.NewTicker(time.Minute)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if err := live.SaveSnapshot(snapshot); err != nil {
+					logger.Warn("analytics index: snapshot", "err", err)
+				}
+			}
+		}
+	}()
 	h, err := web.NewServer(cfg)
 	if err != nil {
 		return err

@@ -73,10 +73,11 @@ func cmdStatus(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	ds, err := calc.Load(ctx, s, *approved)
+	live, err := openIndex(ctx, s, *approved)
 	if err != nil {
 		return err
 	}
+	ds := live.Dataset()
 	if _, ok := ds.Units.Latest(*unit); !ok {
 		return planwatch.Errorf(planwatch.ENOTFOUND, "không có đơn vị %q / unknown unit", *unit)
 	}

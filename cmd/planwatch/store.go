@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"planwatch"
+	"planwatch/calc"
 	"planwatch/data"
 	"planwatch/sqlite"
 )
@@ -108,4 +109,19 @@ func user(env *Env, by string) string {
 		return u
 	}
 	return "cli"
+}
+
+// openIndex opens the analytics index of a store: for a SQLite database,
+// from its snapshot beside the file plus the changes after it (calc.OpenSnapshot);
+// otherwise from the store.
+func openIndex(ctx context.Context, s planwatch.Store, approvedOnly bool) (*calc.Live, error) {
+	return calc.OpenSnapshot(ctx, s, approvedOnly, indexPath(s))
+}
+
+// indexPath is where the snapshot of a store's index is kept ("" for none).
+func indexPath(s planwatch.Store) string {
+	if p, ok := s.(interface{ Path() string }); ok && p.Path() != "" {
+		return calc.SnapshotPath(p.Path())
+	}
+	return ""
 }

@@ -1,0 +1,170 @@
+package calc
+
+import (
+	"context"
+	"path/filepath"
+	"sort"
+	"sync"
+	"testing"
+
+	"planwatch"
+)
+
+// feedStore is a store in memory that numbers its changes: enough of a
+// Source and a ChangeFeed for the index to follow it.
+type feedStore struct {
+	mu        sync.Mutex
+	inds      []planwatch.Indicator
+	withdrawn map[string]planwatch.DataValue
+	rawU      []planwatch.OrgUnit
+	trans     []planwatch.Transition
+	current   map[string]planwatch.DataValue // key+basis → value
+	changed   map[string]int64               // key+basis → change number
+	seq       int64
+}
+
+func keyOf2(v planwatch.DataValue) string { return v.Key.String() + "|" + string(v.Basis) }
+
+func (s *feedStore) commit(vals ...planwatch.DataValue) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seq++
+	for _, v := range vals {
+		v.Normalize()
+		k := keyOf2(v)
+		if v.Deleted {
+			s.withdrawn[k] = v
+			delete(s.current, k)
+		} else {
+			s.current[k] = v
+		}
+		s.changed[k] = s.seq
+	}
+}
+
+func (s *feedStore) ChangeSeq(context.Context) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.seq, nil
+}
+
+func (s *feedStore) CurrentSince(_ context.Context, seq int64, fn func(planwatch.DataValue) error) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	keys := make([]string, 0, len(s.changed))
+	for k, at := range s.changed {
+		if at > seq {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v, ok := s.current[k]
+		if !ok {
+			if seq == 0 {
+				continue
+			}
+			v = s.withdrawn[k]
+		}
+		if err := fn(v); err != nil {
+			return 0, err
+		}
+	}
+	return s.seq, nil
+}
+
+func (s *feedStore) Indicators(context.Context) ([]planwatch.Indicator, error)   { return s.inds, nil }
+func (s *feedStore) OrgUnits(context.Context) ([]planwatch.OrgUnit, error)       { return s.rawU, nil }
+func (s *feedStore) Transitions(context.Context) ([]planwatch.Transition, error) { return s.trans, nil }
+func (s *feedStore) SaveIndicators(context.Context, []planwatch.Indicator, string) error {
+	return nil
+}
+func (s *feedStore) SaveOrgUnits(context.Context, []planwatch.OrgUnit, []planwatch.Transition, string) error {
+	return nil
+}
+func (s *feedStore) Values(context.Context, planwatch.ValueQuery) ([]planwatch.DataValue, error) {
+	return nil, nil
+}
+func (s *feedStore) Targets(context.Context, planwatch.TargetQuery) ([]planwatch.Target, error) {
+	return nil, nil
+}
+func (s *feedStore) Milestones(context.Context, string, int) ([]planwatch.Milestone, error) {
+	return nil, nil
+}
+
+func newFeedStore() *feedStore {
+	d := testDataset()
+	inds := make([]planwatch.Indicator, 0, len(d.Indicators))
+	for _, ind := range d.Indicators {
+		inds = append(inds, ind)
+	}
+	units, trans := testUnitList()
+	s := &feedStore{inds: inds, rawU: units, trans: trans, current: map[string]planwatch.DataValue{}, changed: map[string]int64{}, withdrawn: map[string]planwatch.DataValue{}}
+	s.commit(d.Values(planwatch.ValueQuery{})...)
+	return s
+}
+
+// The index follows the store's changes and starts again from its snapshot
+// plus what changed after it, with the same figures as a full load.
+func TestLiveFollowsAndSnapshots(t *testing.T) {
+	ctx := context.Background()
+	st := newFeedStore()
+	path := filepath.Join(t.TempDir(), "db.index")
+	q1 := planwatch.MustPeriod("2022Q1")
+
+	live, err := OpenSnapshot(ctx, st, false, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := testDataset().Value("flow", "D1", q1).Value
+	if f := live.Dataset().Value("flow", "D1", q1); f.Value != want {
+		t.Fatalf("first open: flow D1 = %v, want %v", f.Value, want)
+	}
+	// Another process commits: the next Sync sees it.
+	st.commit(pv("flow", "C2", "2022Q1", 100))
+	v0 := live.Version()
+	if err := live.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if live.Version() == v0 {
+		t.Error("version did not move after a change")
+	}
+	if f := live.Dataset().Value("flow", "D1", q1); f.Value != 106 {
+		t.Fatalf("after another process's commit: flow D1 = %v, want 106", f.Value)
+	}
+	// A withdrawal reaches the index too.
+	gone := pv("flow", "C2", "2022Q1", 0)
+	gone.Value, gone.Deleted = nil, true
+	st.commit(gone)
+	if err := live.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if f := live.Dataset().Value("flow", "D1", q1); f.Value != 66 {
+		t.Fatalf("after a withdrawal: flow D1 = %v, want 66", f.Value)
+	}
+	if err := live.SaveSnapshot(path); err != nil {
+		t.Fatal(err)
+	}
+	// A later change, then a new process: snapshot plus the change.
+	st.commit(pv("flow", "C1", "2022Q1", 1000))
+	wantLen := live.Dataset().Len() + 1
+	again, err := OpenSnapshot(ctx, st, false, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := again.Dataset().Value("flow", "D1", q1); f.Value != 1060 {
+		t.Fatalf("snapshot + later change: flow D1 = %v, want 1000 + 60", f.Value)
+	}
+	if a, b := again.Dataset().Len(), wantLen; a != b {
+		t.Errorf("reopened index has %d values, want %d", a, b)
+	}
+	// A snapshot ahead of the store (another database) is not used.
+	st2 := newFeedStore()
+	other, err := OpenSnapshot(ctx, st2, false, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := other.Dataset().Value("flow", "D1", q1); f.Value != want {
+		t.Fatalf("stale snapshot used: flow D1 = %v, want %v", f.Value, want)
+	}
+}
