@@ -41,21 +41,49 @@ func scoreSet(t *testing.T, dir string) (tot score, ok bool) {
 	x := New(loadCatalogue(t))
 	var lines []string
 	for _, p := range paths {
-		text, err := os.ReadFile(strings.TrimSuffix(p, ".jsonl") + ".txt")
-		if err != nil {
-			t.Fatal(err)
-		}
 		gold := readGold(t, p)
-		pred := x.Extract(string(text), Options{})
-		s := scoreFile(t, filepath.Base(p), gold, pred)
-		lines = append(lines, formatScoreLine(filepath.Base(p), s))
-		tot.add(s)
+		inputs := inputsOf(p)
+		if len(inputs) == 0 {
+			t.Fatalf("%s: no document beside it", p)
+		}
+		for _, in := range inputs {
+			text, opts := readInput(t, in)
+			s := scoreFile(t, filepath.Base(in), gold, x.Extract(text, opts))
+			lines = append(lines, formatScoreLine(filepath.Base(in), s))
+			tot.add(s)
+		}
 	}
 	lines = append(lines, formatScoreLine("TOTAL", tot))
 	for _, l := range lines {
 		t.Log(l)
 	}
 	return tot, true
+}
+
+// inputExts are the forms a scored document may take; every one present
+// beside a gold file is scored against it.
+var inputExts = []string{".txt", ".html", ".docx", ".xlsx", ".pdf"}
+
+// inputsOf lists the documents beside the gold file p (NAME.jsonl).
+func inputsOf(p string) []string {
+	var out []string
+	base := strings.TrimSuffix(p, ".jsonl")
+	for _, ext := range inputExts {
+		if _, err := os.Stat(base + ext); err == nil {
+			out = append(out, base+ext)
+		}
+	}
+	return out
+}
+
+// readInput reads a scored document as the command line would.
+func readInput(t *testing.T, path string) (string, Options) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b), Options{}
 }
 
 func formatScoreLine(name string, s score) string {
@@ -198,6 +226,9 @@ func fullyRight(g goldFact, p Fact) string {
 	}
 	if !nearPtr(p.YoYPct, g.YoYPct) {
 		return "yoy_pct"
+	}
+	if g.Kind != p.Kind {
+		return "kind " + g.Kind + " vs " + p.Kind
 	}
 	if (g.VsRef == nil) != (p.VsRef == nil) || g.VsRef != nil && (!near(g.VsRef.Pct, p.VsRef.Pct) || g.VsRef.Ref != p.VsRef.Ref) {
 		return "vs_ref"

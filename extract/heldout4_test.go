@@ -1,0 +1,17 @@
+package extract
+
+import "testing"
+
+const heldout4Dir = "testdata/heldout4"
+
+// TestHeldout4 scores the extractor on testdata/heldout4 (issue 14: the
+// year, comparisons other than the same period, statistics releases, a plan
+// resolution, flattened and real tables, web pages, Word and PDF files) with
+// the eval-dev rules and logs the per-file figures.
+func TestHeldout4(t *testing.T) {
+	tot, ok := scoreSet(t, heldout4Dir)
+	if !ok {
+		t.Fatalf("no held-out set under %s", heldout4Dir)
+	}
+	t.Logf("held-out 4: F1 %.3f, full %.3f", tot.f1(), ratio(tot.full, tot.gold))
+}
