@@ -20,6 +20,7 @@ type doc struct {
 
 	lastPoint            *periodRef // the last date a stock was read at, while building
 	bodyEnd              int        // where a trailing related-news block starts
+	wrapWidth            int        // the width in runes lines are wrapped at (a PDF's text), or 0
 	titleStart, titleEnd int        // the headline, whose figures the body restates
 	skip                 [][2]int
 
@@ -82,6 +83,7 @@ func newDoc(text string, opts Options) *doc {
 		d.skip = append(d.skip, [2]int{loc[0], loc[1]})
 	}
 	d.findTitle()
+	d.wrapWidth = wrapWidth(text[:d.bodyEnd])
 	d.findDate(opts)
 	// The report's own period: the first in the headline, else in the opening.
 	title := periodContext{year: d.pc.year, date: d.pc.date}
@@ -208,12 +210,50 @@ func (d *doc) findDate(opts Options) {
 	if m := reOpeningDate.FindStringSubmatch(head); m != nil && set(m[1], m[2], m[3]) {
 		return
 	}
+	year := 0
 	for _, s := range []string{d.text[d.titleStart:d.titleEnd], head, d.text[:d.bodyEnd]} {
-		if m := reYearAny.FindStringSubmatch(strings.ToLower(s)); m != nil {
-			d.pc.year = atoi(m[1])
-			return
+		if year = documentYear(lowerSameLen(s)); year > 0 {
+			break
 		}
 	}
+	// The file's own date, unless the text states another year than the
+	// file's or the one before it (a report on December read in January).
+	if fd := opts.FileDate; !fd.IsZero() && (year == 0 || year == fd.Year() || year == fd.Year()-1) {
+		d.pc.date = time.Date(fd.Year(), fd.Month(), fd.Day(), 0, 0, 0, 0, time.UTC)
+		if year == 0 {
+			year = fd.Year()
+		}
+	}
+	d.pc.year = year
+}
+
+// documentYear is the first year lo states for its own figures. A year
+// written only as the base of a comparison ("so với cùng kỳ năm 2021", "so
+// với cùng thời điểm năm 2020") is the year before the document's: it gives
+// the year after it when no other year is written.
+func documentYear(lo string) int {
+	compared := 0
+	for _, m := range reYearAny.FindAllStringSubmatchIndex(lo, -1) {
+		y := atoi(lo[m[2]:m[3]])
+		if !comparisonBase(lo, m[0]) {
+			return y
+		}
+		if compared == 0 {
+			compared = y + 1
+		}
+	}
+	return compared
+}
+
+// comparisonBase reports a year phrase at byte i that names what a figure
+// is compared with: "so với (cùng kỳ|cùng thời điểm|cùng vụ)? năm 2021".
+func comparisonBase(lo string, i int) bool {
+	for _, w := range []string{"so với", "so", "so với cùng kỳ", "so cùng kỳ", "so với cùng thời điểm", "so với cùng vụ", "cùng kỳ", "cùng thời điểm"} {
+		if endsWithWords(lo, i, w) >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func (d *doc) findPlace() string {
@@ -539,7 +579,12 @@ func (d *doc) wrapped(i int) (int, bool) {
 		return 0, false
 	}
 	r, n := utf8.DecodeRuneInString(t[k:])
-	if !unicode.IsLower(r) && !isDigitRune(r) {
+	// A line that fills the page's width goes on even before a capital
+	// ("… Dự kiến cả năm\nGRDP tăng 8,1%"), unless what follows is a
+	// heading or a bullet.
+	full := d.wrapWidth > 0 && utf8.RuneCountInString(strings.TrimSpace(line))*5 >= d.wrapWidth*4 &&
+		!reSectionHead.MatchString(t[k:k+le]) && !strings.ContainsRune("-–•+*", r)
+	if !unicode.IsLower(r) && !isDigitRune(r) && !full {
 		return 0, false
 	}
 	// "b) …", "2. …": an enumeration.
@@ -616,4 +661,34 @@ func parseDehyphenated(s string) (vi.Quantity, int, bool) {
 func (d *doc) mentionEndsAt(i int) bool {
 	k := sort.Search(len(d.mentions), func(k int) bool { return d.mentions[k].end >= i })
 	return k < len(d.mentions) && d.mentions[k].end == i
+}
+
+// wrapWidth reports the width at which the text's lines were wrapped, as a
+// PDF's text is: most long lines end near one width, well under a
+// paragraph's length. It is 0 for text whose lines are paragraphs.
+func wrapWidth(t string) int {
+	var lens []int
+	for _, line := range strings.Split(t, "\n") {
+		if n := utf8.RuneCountInString(strings.TrimSpace(line)); n > 20 {
+			lens = append(lens, n)
+		}
+	}
+	if len(lens) < 5 {
+		return 0
+	}
+	sort.Ints(lens)
+	w := lens[(len(lens)-1)*9/10]
+	if w > 160 {
+		return 0
+	}
+	near := 0
+	for _, n := range lens {
+		if n*10 >= w*8 && n*10 <= w*11 {
+			near++
+		}
+	}
+	if near*10 < len(lens)*4 {
+		return 0
+	}
+	return w
 }

@@ -1,7 +1,9 @@
 package extract
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -11,6 +13,7 @@ import (
 	"testing"
 
 	"planwatch"
+	"planwatch/document"
 )
 
 // TestEvalDev scores the extractor on testdata/eval-dev as its README says:
@@ -83,7 +86,14 @@ func readInput(t *testing.T, path string) (string, Options) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return string(b), Options{}
+	d, err := document.Read(context.Background(), b)
+	if errors.Is(err, document.ErrNoPDFText) {
+		t.Skipf("%s: %v", filepath.Base(path), err)
+	}
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return d.Text, Options{FileDate: d.Date}
 }
 
 func formatScoreLine(name string, s score) string {

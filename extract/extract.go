@@ -47,6 +47,12 @@ type Options struct {
 	// date line such as "Cập nhật 15:20 08/07/2023" or "ngày 25 tháng 10 năm
 	// 2023"), or the year from the headline.
 	Date time.Time
+	// FileDate is the date the file carries in its metadata (DOCX core
+	// properties, PDF CreationDate, HTML article:published_time). It stands
+	// in for a date line when the text has none; a file saved long after
+	// the report (a different year from the one the headline states) is
+	// not believed.
+	FileDate time.Time
 	// Place is the reporting unit. When empty, it is read from the text.
 	Place string
 }

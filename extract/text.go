@@ -104,7 +104,8 @@ func wordsBefore(lo string, i, n int) []string {
 	var out []string
 	j := i
 	for len(out) < n {
-		for j > 0 && (lo[j-1] == ' ' || lo[j-1] == '\t') {
+		// A line break between words is a space: wrapped text.
+		for j > 0 && (lo[j-1] == ' ' || lo[j-1] == '\t' || lo[j-1] == '\n' || lo[j-1] == '\r') {
 			j--
 		}
 		k := j
@@ -129,7 +130,7 @@ func wordsBefore(lo string, i, n int) []string {
 // byte offset where the phrase starts, or -1.
 func endsWithWords(lo string, i int, phrase string) int {
 	j := i
-	for j > 0 && (lo[j-1] == ' ' || lo[j-1] == '\t') {
+	for j > 0 && (lo[j-1] == ' ' || lo[j-1] == '\t' || lo[j-1] == '\n' || lo[j-1] == '\r') {
 		j--
 	}
 	if !strings.HasSuffix(lo[:j], phrase) {

@@ -2,7 +2,8 @@
 # Runs every planwatch test. Installs what the tests need on a fresh Debian
 # machine (Chromium for the browser tests, PostgreSQL server binaries) when
 # running as root and they are missing (and LibreOffice Writer, which opens the
-# generated DOCX report); tests that cannot find them skip with a
+# generated DOCX report and makes Word and PDF files of the extractor's test
+# documents, and poppler-utils, whose pdftotext reads PDFs); tests that cannot find them skip with a
 # reason unless PLANWATCH_REQUIRE_POSTGRES / PLANWATCH_REQUIRE_BROWSER say otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,7 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui) # the DOCX report is opened by LibreOffice in a test
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)         # the extractor reads PDFs with pdftotext
 if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "scripts/test.sh: installing ${need[*]}" >&2
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null) \

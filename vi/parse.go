@@ -247,7 +247,8 @@ func trimSpaceLeft(s string) string {
 }
 
 // foldPrefixLen reports the byte length of the prefix of s that equals word
-// ignoring case (word is lower case), or 0.
+// ignoring case (word is lower case), or 0. A space in word matches any run
+// of white space, so a phrase wrapped across lines ("nghìn\ntỷ") is read.
 func foldPrefixLen(s, word string) int {
 	i := 0
 	for _, wr := range word {
@@ -255,6 +256,17 @@ func foldPrefixLen(s, word string) int {
 			return 0
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
+		if wr == ' ' && unicode.IsSpace(r) {
+			i += size
+			for i < len(s) {
+				r, size := utf8.DecodeRuneInString(s[i:])
+				if !unicode.IsSpace(r) {
+					break
+				}
+				i += size
+			}
+			continue
+		}
 		if r != wr && unicode.ToLower(r) != wr {
 			return 0
 		}

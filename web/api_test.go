@@ -32,6 +32,8 @@ func TestAPI(t *testing.T) {
 		{"post target", "POST", "/api/targets", `[{"indicator":"bank.deposits","unit":"20","year":2023,"value":5e13}]`, 200, []string{`"imported": 1`}},
 		{"extract", "POST", "/api/extract", `{"text":"Tổng mức bán lẻ hàng hóa và doanh thu dịch vụ tiêu dùng quý I/2022 đạt 5.953 tỷ đồng, tăng 7,35% so với cùng kỳ."}`, 200, []string{`"value": 5953000000000`, `"yoy_pct": 7.35`}},
 		{"extract empty", "POST", "/api/extract", `{"text":" "}`, 422, []string{`"code": "invalid"`}},
+		{"extract web page", "POST", "/api/extract", `{"file":"PGh0bWw+PGJvZHk+PG5hdj5HacOhIHbDoG5nIDc2LDUgdHJp4buHdSDEkeG7k25nPC9uYXY+PGFydGljbGU+PGgxPlRpbjwvaDE+PHA+VOG7lW5nIG3hu6ljIGLDoW4gbOG6uyBow6BuZyBow7NhIHbDoCBkb2FuaCB0aHUgZOG7i2NoIHbhu6UgdGnDqnUgZMO5bmcgcXXDvSBJLzIwMjIgxJHhuqF0IDUuOTUzIHThu7cgxJHhu5NuZy48L3A+PC9hcnRpY2xlPjwvYm9keT48L2h0bWw+"}`, 200, []string{`"value": 5953000000000`, `"period": "2022Q1"`}},
+		{"extract bad zip", "POST", "/api/extract", `{"file":"UEsDBAoAAAAAAA=="}`, 422, []string{`"code": "invalid"`}},
 		{"report json", "GET", "/api/reports/20/2022Q1", "", 200, []string{`"UnitCode": "20"`, `"Title"`}},
 		{"report md", "GET", "/api/reports/20/2022Q1?format=md", "", 200, []string{"Lạng Sơn"}},
 		{"report bad format", "GET", "/api/reports/20/2022Q1?format=pdf", "", 422, nil},

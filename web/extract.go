@@ -1,10 +1,12 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"time"
 
+	"planwatch/document"
 	"planwatch/extract"
 )
 
@@ -22,8 +24,26 @@ func (s *Server) extractor(snap *snapshot) *extract.Extractor {
 
 type extractRequest struct {
 	Text  string `json:"text"`
+	File  []byte `json:"file"` // a document (Word, PDF, web page, workbook or text), base64 in JSON
 	Date  string `json:"date"`
 	Place string `json:"place"`
+}
+
+// read turns an uploaded document into the text to extract from, and
+// passes the date its metadata carries.
+func (req *extractRequest) read(ctx context.Context, opt *extract.Options) error {
+	if len(req.File) == 0 {
+		return nil
+	}
+	if len(req.File) > maxExtractFile {
+		return tooLarge(maxExtractFile)
+	}
+	d, err := document.Read(ctx, req.File)
+	if err != nil {
+		return invalid("%v", err)
+	}
+	req.Text, opt.FileDate = d.Text, d.Date
+	return nil
 }
 
 func (req extractRequest) options() (extract.Options, error) {
@@ -40,10 +60,13 @@ func (req extractRequest) options() (extract.Options, error) {
 
 // Reading a text: at most maxExtractText bytes of text (a long report is a
 // few hundred KiB), sent in a body of at most maxExtractBody (JSON or form
-// escaping makes Vietnamese text up to six times longer).
+// escaping makes Vietnamese text up to six times longer). An uploaded
+// document (Word, PDF, workbook) may be up to maxExtractFile bytes, and
+// its text is then held to maxExtractText like a pasted one.
 const (
 	maxExtractText = 1 << 20
 	maxExtractBody = 8 << 20
+	maxExtractFile = 6 << 20 // within maxExtractBody, base64 in JSON included
 )
 
 // extract reads the facts of a text for a request: the text is bounded,
@@ -66,7 +89,8 @@ func (s *Server) extract(r *http.Request, snap *snapshot, text string, opt extra
 	return s.extractor(snap).ExtractContext(ctx, text, opt)
 }
 
-// apiExtract reads the facts of a text: {"text": "...", "date": "2022-04-07"}.
+// apiExtract reads the facts of a text, {"text": "...", "date": "2022-04-07"},
+// or of a document, {"file": "<base64 of a .docx, .pdf, .html, .xlsx or .txt>"}.
 func (s *Server) apiExtract(w http.ResponseWriter, r *http.Request) error {
 	var req extractRequest
 	if err := decodeJSON(w, r, &req); err != nil {
@@ -75,6 +99,12 @@ func (s *Server) apiExtract(w http.ResponseWriter, r *http.Request) error {
 	opt, err := req.options()
 	if err != nil {
 		return err
+	}
+	if err := req.read(r.Context(), &opt); err != nil {
+		return err
+	}
+	if strings.TrimSpace(req.Text) == "" {
+		return invalid("thiếu văn bản / text required")
 	}
 	snap, err := s.snapshot(r.Context())
 	if err != nil {

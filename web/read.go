@@ -72,12 +72,15 @@ func (s *Server) postRead(w http.ResponseWriter, r *http.Request) error {
 	req := extractRequest{Text: r.PostFormValue("text"), Date: strings.TrimSpace(r.PostFormValue("date"))}
 	ref := strings.TrimSpace(r.PostFormValue("ref"))
 	if f, hdr, err := r.FormFile("file"); err == nil {
-		b, err := io.ReadAll(io.LimitReader(f, maxExtractText+1))
+		b, err := io.ReadAll(io.LimitReader(f, maxExtractFile+1))
 		f.Close()
 		if err != nil {
 			return invalid("không đọc được tệp / could not read the file: %v", err)
 		}
-		req.Text = string(b)
+		if len(b) > maxExtractFile {
+			return tooLarge(maxExtractFile)
+		}
+		req.File = b
 		if ref == "" {
 			ref = hdr.Filename
 		}
@@ -88,6 +91,12 @@ func (s *Server) postRead(w http.ResponseWriter, r *http.Request) error {
 	opt, err := req.options()
 	if err != nil {
 		return err
+	}
+	if err := req.read(r.Context(), &opt); err != nil {
+		return err
+	}
+	if strings.TrimSpace(req.Text) == "" {
+		return invalid("thiếu văn bản / text required")
 	}
 	text := norm.NFC.String(req.Text)
 	if ref == "" {

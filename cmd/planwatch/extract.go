@@ -14,11 +14,12 @@ import (
 
 	"planwatch"
 	"planwatch/data"
+	"planwatch/document"
 	"planwatch/extract"
 )
 
 // cmdExtract implements "planwatch extract FILE|-": it reads a Vietnamese
-// report or article and prints its numeric facts as JSON Lines, one fact per
+// report or article (text, Word, PDF, web page or workbook) and prints its numeric facts as JSON Lines, one fact per
 // line, matched to the indicator catalogue.
 func cmdExtract(ctx context.Context, env *Env, args []string) error {
 	fs := flag.NewFlagSet("extract", flag.ContinueOnError)
@@ -65,7 +66,13 @@ func cmdExtract(ctx context.Context, env *Env, args []string) error {
 	for i, ind := range inds {
 		cat[i] = extract.Entry{Code: ind.Code, NameVI: ind.NameVI, Unit: ind.Unit, Kind: string(ind.Kind)}
 	}
-	facts := extract.New(cat).Extract(string(text), opts)
+	// Word, PDF, web pages, workbooks and text are told apart by content.
+	doc, err := document.Read(ctx, text)
+	if err != nil {
+		return fmt.Errorf("đọc văn bản / reading the document: %w", err)
+	}
+	opts.FileDate = doc.Date
+	facts := extract.New(cat).Extract(doc.Text, opts)
 	w := bufio.NewWriter(env.Stdout)
 	if *save {
 		w = bufio.NewWriter(env.Stderr) // stdout stays for the summary; the facts go to stderr for review
