@@ -60,48 +60,54 @@ func trimFloat(x float64) string {
 	return strings.TrimSuffix(s, ".0")
 }
 
-// Line draws the series as lines over the labels.
-func Line(series []Series, opt Options) template.HTML {
+// Line draws the series as lines over the labels, as SVG.
+func Line(series []Series, opt Options) template.HTML { return LineDrawing(series, opt).SVG() }
+
+// Bars draws grouped bars (one group per label, one bar per series), as SVG.
+func Bars(series []Series, opt Options) template.HTML { return BarsDrawing(series, opt).SVG() }
+
+// LineDrawing draws the series as lines over the labels.
+func LineDrawing(series []Series, opt Options) *Drawing {
 	opt.defaults()
-	var b strings.Builder
 	lo, hi := valueRange(series, false)
-	c := newCanvas(&b, opt, lo, hi)
+	c := newCanvas(opt, lo, hi)
 	c.frame()
 	n := len(opt.Labels)
 	for i, s := range series {
 		color := colorOf(s, i)
-		var path strings.Builder
-		pen := false
+		var runs [][]point
+		var run []point
+		var dots []shape
 		for j, v := range s.Values {
 			if j >= n || math.IsNaN(v) || math.IsInf(v, 0) {
-				pen = false
+				if len(run) > 0 {
+					runs, run = append(runs, run), nil
+				}
 				continue
 			}
 			x, y := c.x(j, n), c.y(v)
-			if pen {
-				fmt.Fprintf(&path, " L%.1f %.1f", x, y)
-			} else {
-				fmt.Fprintf(&path, " M%.1f %.1f", x, y)
-			}
-			pen = true
-			fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="2.5" fill="%s"><title>%s: %s</title></circle>`,
-				x, y, attr(color), esc(s.Name+" "+label(opt.Labels, j)), esc(opt.Format(v)))
+			run = append(run, point{x, y})
+			dots = append(dots, shape{kind: shapeCircle, x1: x, y1: y, r: 2.5, color: color,
+				tip: s.Name + " " + label(opt.Labels, j) + ": " + opt.Format(v)})
 		}
-		if p := strings.TrimSpace(path.String()); p != "" {
-			fmt.Fprintf(&b, `<path d="%s" fill="none" stroke="%s" stroke-width="2"%s/>`, p, attr(color), dash(s.Style))
+		if len(run) > 0 {
+			runs = append(runs, run)
+		}
+		// Dots first, then the line over them, as the SVG has always been written.
+		c.d.shapes = append(c.d.shapes, dots...)
+		if len(runs) > 0 {
+			c.d.shapes = append(c.d.shapes, shape{kind: shapePath, runs: runs, color: color, width: 2, dash: s.Style})
 		}
 	}
 	c.legend(series)
-	b.WriteString("</svg>")
-	return template.HTML(b.String())
+	return c.d
 }
 
-// Bars draws grouped bars: one group per label, one bar per series.
-func Bars(series []Series, opt Options) template.HTML {
+// BarsDrawing draws grouped bars: one group per label, one bar per series.
+func BarsDrawing(series []Series, opt Options) *Drawing {
 	opt.defaults()
-	var b strings.Builder
 	lo, hi := valueRange(series, true)
-	c := newCanvas(&b, opt, lo, hi)
+	c := newCanvas(opt, lo, hi)
 	c.bars = true
 	c.frame()
 	n := len(opt.Labels)
@@ -117,35 +123,32 @@ func Bars(series []Series, opt Options) template.HTML {
 				x := float64(padLeft) + group*float64(j) + group*0.1 + bw*float64(i)
 				y0, y1 := c.y(0), c.y(v)
 				top, h := math.Min(y0, y1), math.Abs(y1-y0)
-				fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"><title>%s: %s</title></rect>`,
-					x, top, bw, h, attr(color), esc(s.Name+" "+label(opt.Labels, j)), esc(opt.Format(v)))
+				c.d.shapes = append(c.d.shapes, shape{kind: shapeRect, x1: x, y1: top, x2: bw, y2: h, color: color,
+					tip: s.Name + " " + label(opt.Labels, j) + ": " + opt.Format(v)})
 			}
 		}
 	}
 	c.legend(series)
-	b.WriteString("</svg>")
-	return template.HTML(b.String())
+	return c.d
 }
 
-// canvas maps values to the plot area.
+// canvas maps values to the plot area of a drawing.
 type canvas struct {
-	b      *strings.Builder
+	d      *Drawing
 	opt    Options
 	lo, hi float64
 	w, h   int
 	bars   bool
 }
 
-func newCanvas(b *strings.Builder, opt Options, lo, hi float64) *canvas {
-	c := &canvas{b: b, opt: opt, lo: lo, hi: hi, w: opt.Width - padLeft - padRight, h: opt.Height - padTop - padBottom}
+func newCanvas(opt Options, lo, hi float64) *canvas {
 	title := opt.Title
 	if opt.Unit != "" {
 		title += " (" + opt.Unit + ")"
 	}
-	fmt.Fprintf(b, `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-label="%s" font-family="sans-serif" font-size="11">`,
-		opt.Width, opt.Height, opt.Width, opt.Height, esc(title))
-	fmt.Fprintf(b, `<title>%s</title>`, esc(title))
-	fmt.Fprintf(b, `<text x="%d" y="16" font-size="13" font-weight="bold">%s</text>`, padLeft, esc(title))
+	c := &canvas{d: &Drawing{Width: opt.Width, Height: opt.Height, Title: title}, opt: opt, lo: lo, hi: hi,
+		w: opt.Width - padLeft - padRight, h: opt.Height - padTop - padBottom}
+	c.d.text(padLeft, 16, title, 13, true, "start")
 	return c
 }
 
@@ -162,13 +165,14 @@ func (c *canvas) y(v float64) float64 {
 
 // frame draws the axes, grid lines with values, and the x labels.
 func (c *canvas) frame() {
-	b := c.b
+	left, right := float64(padLeft), float64(padLeft+c.w)
 	for _, t := range ticks(c.lo, c.hi, 4) {
-		y := c.y(t)
-		fmt.Fprintf(b, `<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#ddd"/>`, padLeft, y, padLeft+c.w, y)
-		fmt.Fprintf(b, `<text x="%d" y="%.1f" text-anchor="end">%s</text>`, padLeft-4, y+4, esc(c.opt.Format(t)))
+		y := math.Round(c.y(t)*10) / 10
+		c.d.line(left, y, right, y, "#ddd", 1, "")
+		c.d.text(left-4, y+4, c.opt.Format(t), 11, false, "end")
 	}
-	fmt.Fprintf(b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#333"/>`, padLeft, padTop+c.h, padLeft+c.w, padTop+c.h)
+	base := float64(padTop + c.h)
+	c.d.line(left, base, right, base, "#333", 1, "")
 	n := len(c.opt.Labels)
 	every := 1
 	if n > 12 {
@@ -182,17 +186,17 @@ func (c *canvas) frame() {
 		if c.bars {
 			x = float64(padLeft) + float64(c.w)/float64(n)*(float64(j)+0.5)
 		}
-		fmt.Fprintf(b, `<text x="%.1f" y="%d" text-anchor="middle">%s</text>`, x, padTop+c.h+16, esc(l))
+		c.d.text(math.Round(x*10)/10, base+16, l, 11, false, "middle")
 	}
 }
 
 func (c *canvas) legend(series []Series) {
-	x := padLeft
-	y := c.opt.Height - 10
+	x := float64(padLeft)
+	y := float64(c.opt.Height - 10)
 	for i, s := range series {
-		fmt.Fprintf(c.b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="2"%s/>`, x, y-4, x+18, y-4, attr(colorOf(s, i)), dash(s.Style))
-		fmt.Fprintf(c.b, `<text x="%d" y="%d">%s</text>`, x+22, y, esc(s.Name))
-		x += 30 + 7*len([]rune(s.Name))
+		c.d.line(x, y-4, x+18, y-4, colorOf(s, i), 2, s.Style)
+		c.d.text(x+22, y, s.Name, 11, false, "start")
+		x += 30 + 7*float64(len([]rune(s.Name)))
 	}
 }
 

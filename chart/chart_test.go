@@ -1,7 +1,12 @@
 package chart
 
 import (
+	"bytes"
 	"encoding/xml"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
 	"io"
 	"math"
 	"strings"
@@ -68,4 +73,65 @@ func TestBarsIncludeZeroAndNegative(t *testing.T) {
 func TestEmptyChart(t *testing.T) {
 	wellFormed(t, string(Line(nil, Options{Title: "trống"})))
 	wellFormed(t, string(Bars([]Series{{Name: "a"}}, Options{})))
+}
+
+// TestPNGDrawsTheSameChart rasterizes a line chart and finds its parts in
+// the bitmap: the size at the scale asked, a white background, each
+// series' colour where its line runs, dark text pixels where the title is.
+func TestPNGDrawsTheSameChart(t *testing.T) {
+	d := LineDrawing([]Series{
+		{Name: "Năm 2022", Values: []float64{1, 2, math.NaN(), 4}},
+		{Name: "Kế hoạch (tiến độ đều)", Values: []float64{1, 2, 3, 4}, Style: "dotted"},
+	}, Options{Title: "Tổng mức bán lẻ hàng hóa và doanh thu dịch vụ tiêu dùng", Unit: "tỷ đồng", Labels: []string{"T1", "T2", "T3", "T4"}})
+	b, err := d.PNG(2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("not a PNG: %v", err)
+	}
+	if got := img.Bounds().Size(); got.X != 1280 || got.Y != 520 {
+		t.Fatalf("size %v, want 1280×520 (640×260 at scale 2)", got)
+	}
+	count := func(want color.RGBA, r image.Rectangle) int {
+		n := 0
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			for x := r.Min.X; x < r.Max.X; x++ {
+				c := color.RGBAModel.Convert(img.At(x, y)).(color.RGBA)
+				if c == want {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	white := color.RGBA{255, 255, 255, 255}
+	if n := count(white, image.Rect(0, 0, 8, 8)); n != 64 {
+		t.Errorf("corner is not white (%d of 64 pixels)", n)
+	}
+	blue := color.RGBA{0x1f, 0x5f, 0xa8, 0xff}
+	orange := color.RGBA{0xd9, 0x5f, 0x02, 0xff}
+	plot := image.Rect(2*padLeft, 2*padTop, 2*(640-padRight), 2*(260-padBottom))
+	if n := count(blue, plot); n < 200 {
+		t.Errorf("first series: %d pixels of its colour in the plot, want a line", n)
+	}
+	if n := count(orange, plot); n < 50 {
+		t.Errorf("dotted series: %d pixels of its colour in the plot, want dots", n)
+	}
+	// The title is drawn in black across the top.
+	dark := 0
+	for y := 0; y < 2*padTop-8; y++ {
+		for x := 2 * padLeft; x < 1200; x++ {
+			if r, _, _, _ := img.At(x, y).RGBA(); r < 0x4000 {
+				dark++
+			}
+		}
+	}
+	if dark < 500 {
+		t.Errorf("title: %d dark pixels, want text", dark)
+	}
+	if os.Getenv("CHART_PNG") != "" {
+		_ = os.WriteFile(os.Getenv("CHART_PNG"), b, 0o644)
+	}
 }
