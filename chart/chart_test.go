@@ -6,9 +6,9 @@ import (
 	"image"
 	"image/color"
 	"image/png"
-	"os"
 	"io"
 	"math"
+	"os"
 	"strings"
 	"testing"
 )
