@@ -27,8 +27,11 @@ type Options struct {
 	Title  string
 	Labels []string // x-axis labels, one per value
 	Unit   string   // shown after the title
-	Width  int      // default 640
-	Height int      // default 260
+	// HideTitle leaves the title out of the picture (it still labels the
+	// SVG for screen readers): for a chart under a caption that says it.
+	HideTitle bool
+	Width     int // default 640
+	Height    int // default 260
 	// Format writes axis values; default: plain with up to one decimal.
 	Format func(float64) string
 }
@@ -148,7 +151,9 @@ func newCanvas(opt Options, lo, hi float64) *canvas {
 	}
 	c := &canvas{d: &Drawing{Width: opt.Width, Height: opt.Height, Title: title}, opt: opt, lo: lo, hi: hi,
 		w: opt.Width - padLeft - padRight, h: opt.Height - padTop - padBottom}
-	c.d.text(padLeft, 16, title, 13, true, "start")
+	if !opt.HideTitle {
+		c.d.text(padLeft, 16, title, 13, true, "start")
+	}
 	return c
 }
 

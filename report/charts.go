@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"math"
+	"time"
 
 	"planwatch"
 	"planwatch/calc"
@@ -15,7 +16,7 @@ const maxCharts = 6
 // charts draws, for each flow with an annual plan, the cumulative figure
 // month by month (or quarter by quarter) this year against last year and
 // against an even pace to the plan.
-func charts(ds *calc.Dataset, unit string, p planwatch.Period, items []*item) []Chart {
+func (l lang) charts(ds *calc.Dataset, unit string, p planwatch.Period, items []*item) []Chart {
 	var out []Chart
 	for _, it := range items {
 		if len(out) == maxCharts {
@@ -26,9 +27,9 @@ func charts(ds *calc.Dataset, unit string, p planwatch.Period, items []*item) []
 			continue
 		}
 		_, scale := ind.BaseUnit()
-		c, ok := cumulative(ds, ind, unit, p, planwatch.Month, scale)
+		c, ok := l.cumulative(ds, ind, unit, p, planwatch.Month, scale)
 		if !ok {
-			c, ok = cumulative(ds, ind, unit, p, planwatch.Quarter, scale)
+			c, ok = l.cumulative(ds, ind, unit, p, planwatch.Quarter, scale)
 		}
 		if !ok {
 			continue
@@ -38,9 +39,9 @@ func charts(ds *calc.Dataset, unit string, p planwatch.Period, items []*item) []
 		for i := range plan {
 			plan[i] = target * float64(i+1) / float64(len(plan))
 		}
-		c.Series = append(c.Series, chart.Series{Name: fmt.Sprintf("Kế hoạch %d (tiến độ đều)", p.Year), Values: plan, Style: "dotted"})
-		subj, _ := subject(ind)
-		c.Indicator, c.Title, c.Unit = ind.Code, subj+" (lũy kế)", ind.Unit
+		c.Series = append(c.Series, chart.Series{Name: fmt.Sprintf(l.pick("Kế hoạch %d (tiến độ đều)", "Plan %d (even pace)"), p.Year), Values: plan, Style: "dotted"})
+		subj, _ := l.subject(ind)
+		c.Indicator, c.Title, c.Unit, c.Lang = ind.Code, subj+l.pick(" (lũy kế)", " (cumulative)"), l.unit(ind.Unit), string(l)
 		// Each month of the two years, on its own: a real quarterly figure
 		// does not vouch for the months that lead up to it.
 	check:
@@ -48,7 +49,7 @@ func charts(ds *calc.Dataset, unit string, p planwatch.Period, items []*item) []
 			for m := 1; m <= 12 && (y < p.Year || m <= p.Last); m++ {
 				month := planwatch.MonthOf(y, m)
 				if illustrativeIn(ds, ind.Code, unit, month, []planwatch.Period{month}, 1) {
-					c.Title = subj + " (lũy kế, số liệu minh họa)"
+					c.Title = subj + l.pick(" (lũy kế, số liệu minh họa)", " (cumulative, illustrative figures)")
 					break check
 				}
 			}
@@ -59,7 +60,7 @@ func charts(ds *calc.Dataset, unit string, p planwatch.Period, items []*item) []
 }
 
 // cumulative builds this year's (through p) and last year's cumulative series.
-func cumulative(ds *calc.Dataset, ind *planwatch.Indicator, unit string, p planwatch.Period, typ planwatch.PeriodType, scale float64) (Chart, bool) {
+func (l lang) cumulative(ds *calc.Dataset, ind *planwatch.Indicator, unit string, p planwatch.Period, typ planwatch.PeriodType, scale float64) (Chart, bool) {
 	var c Chart
 	n := 12
 	if typ == planwatch.Quarter {
@@ -67,9 +68,9 @@ func cumulative(ds *calc.Dataset, ind *planwatch.Indicator, unit string, p planw
 	}
 	for i := 1; i <= n; i++ {
 		if typ == planwatch.Quarter {
-			c.Labels = append(c.Labels, "Quý "+[]string{"", "I", "II", "III", "IV"}[i])
+			c.Labels = append(c.Labels, l.pick("Quý "+[]string{"", "I", "II", "III", "IV"}[i], fmt.Sprintf("Q%d", i)))
 		} else {
-			c.Labels = append(c.Labels, fmt.Sprintf("T%d", i))
+			c.Labels = append(c.Labels, l.pick(fmt.Sprintf("T%d", i), time.Month(i).String()[:3]))
 		}
 	}
 	series := func(year, lastMonth int) ([]float64, int) {
@@ -95,8 +96,8 @@ func cumulative(ds *calc.Dataset, ind *planwatch.Indicator, unit string, p planw
 		return c, false
 	}
 	c.Series = []chart.Series{
-		{Name: fmt.Sprintf("Năm %d", p.Year), Values: this},
-		{Name: fmt.Sprintf("Năm %d", p.Year-1), Values: last, Style: "dashed"},
+		{Name: fmt.Sprintf(l.pick("Năm %d", "%d"), p.Year), Values: this},
+		{Name: fmt.Sprintf(l.pick("Năm %d", "%d"), p.Year-1), Values: last, Style: "dashed"},
 	}
 	return c, true
 }

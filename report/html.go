@@ -2,13 +2,10 @@ package report
 
 import (
 	"embed"
-	"fmt"
 	"html/template"
 	"io"
-	"strings"
 
 	"planwatch/chart"
-	"planwatch/vi"
 )
 
 //go:embed templates/*.tmpl
@@ -17,73 +14,85 @@ var templates embed.FS
 // htmlTemplate is parsed once; html/template escapes every value.
 var htmlTemplate = template.Must(template.ParseFS(templates, "templates/report.html.tmpl"))
 
-// htmlView is what the template reads: the report with its text assembled.
+// htmlView is what the template reads: the report laid out in blocks.
 type htmlView struct {
-	R              *Report
-	UnitName       string
-	Date           string
-	ResultsHeading string
-	TasksHeading   string
-	AnnexHeading   string
-	AnnexColumns   []string
-	Parts          []htmlPart
-	MissingAll     string
-	Tasks          []string
-	Annex          [][]string
+	R        *Report
+	Lang     string
+	UnitName string
+	Meta     string
+	Head     Letterhead
+	Body     []htmlBlock
+	Annex    []htmlBlock
 }
 
-type htmlPart struct {
-	Letter   string
-	Title    string
-	Sections []htmlSection
+// htmlBlock is a block as the template writes it.
+type htmlBlock struct {
+	Heading int // 0: not a heading; else the HTML heading level (h2…h4)
+	ID      string
+	Text    string
+	Class   string // paragraph class: "", "note", "missing"
+	Items   []string
+	Ordered bool
+	Table   *htmlTable
+	Chart   template.HTML
+	Caption string
 }
 
-type htmlSection struct {
-	ID, Title string
-	N         int
-	Paragraph string
-	Notes     []string
-	Missing   string
-	Charts    []template.HTML
+type htmlTable struct {
+	Caption string
+	Columns []string
+	Rows    [][]htmlCell
+}
+
+type htmlCell struct {
+	Text    string
+	Numeric bool
+}
+
+func htmlBlocks(l lang, bs []block) []htmlBlock {
+	var out []htmlBlock
+	for _, b := range bs {
+		switch b.kind {
+		case blockHeading:
+			out = append(out, htmlBlock{Heading: b.level + 1, ID: b.id, Text: b.text})
+		case blockPara:
+			out = append(out, htmlBlock{Text: b.text, Class: b.style})
+		case blockList:
+			out = append(out, htmlBlock{Items: b.items, Ordered: b.ordered})
+		case blockTable:
+			t := &htmlTable{Caption: b.table.caption, Columns: b.table.columns}
+			for _, row := range b.table.rows {
+				cells := make([]htmlCell, len(row))
+				for i, c := range row {
+					cells[i] = htmlCell{Text: c, Numeric: i < len(b.table.numeric) && b.table.numeric[i]}
+				}
+				t.Rows = append(t.Rows, cells)
+			}
+			out = append(out, htmlBlock{Table: t})
+		case blockChart:
+			out = append(out, htmlBlock{Chart: b.chart.SVG(), Caption: l.figureCaption(b.figure, b.chart)})
+		}
+	}
+	return out
 }
 
 // WriteHTML writes the report as one self-contained HTML page (styles and
-// SVG charts inline, no scripts) laid out for A4 printing.
+// SVG charts inline, no scripts) laid out for A4 printing as an
+// administrative document: the header table, the title, the text, the
+// recipients and signature block, then the annex on a new page.
 func (r *Report) WriteHTML(w io.Writer) error {
-	v := htmlView{R: r, UnitName: upperFirst(r.UnitName), ResultsHeading: r.resultsHeading(),
-		TasksHeading: r.tasksHeading(), AnnexHeading: r.annexHeading(), AnnexColumns: AnnexColumns}
-	if !r.Date.IsZero() {
-		v.Date = r.Date.Format("02/01/2006")
-	}
-	charts := map[string][]template.HTML{}
-	for _, c := range r.Charts {
-		charts[c.Indicator] = append(charts[c.Indicator], c.SVG())
-	}
-	for i, p := range r.Parts {
-		hp := htmlPart{Letter: string(rune('A' + i)), Title: p.Title}
-		for j, s := range p.Sections {
-			hs := htmlSection{ID: s.ID, Title: s.Title, N: j + 1, Paragraph: s.paragraph(), Notes: s.Notes, Missing: s.missingText(r)}
-			for _, st := range s.Sentences {
-				hs.Charts = append(hs.Charts, charts[st.Indicator]...)
-			}
-			hp.Sections = append(hp.Sections, hs)
-		}
-		v.Parts = append(v.Parts, hp)
-	}
-	if m := r.Assessment.Missing; len(m) > 0 {
-		v.MissingAll = fmt.Sprintf("Chưa có số liệu %s của %d chỉ tiêu: %s.", r.Period.LabelVI(), len(m), strings.Join(m, "; "))
-	}
-	for _, t := range r.Tasks {
-		v.Tasks = append(v.Tasks, t.text())
-	}
-	for i, a := range r.Annex {
-		v.Annex = append(v.Annex, a.cells(i+1))
-	}
+	l := langOf(r.Lang)
+	v := htmlView{R: r, Lang: string(l), UnitName: upperFirst(r.UnitName), Meta: r.meta(), Head: r.Letterhead,
+		Body: htmlBlocks(l, r.body()), Annex: htmlBlocks(l, r.annex())}
 	return htmlTemplate.Execute(w, v)
 }
 
-// SVG draws the chart.
-func (c Chart) SVG() template.HTML {
-	return chart.Line(c.Series, chart.Options{Title: c.Title, Unit: c.Unit, Labels: c.Labels,
-		Format: func(x float64) string { return vi.FormatNumber(x, 0) }})
+// Drawing draws the chart once for its SVG and its PNG.
+func (c Chart) Drawing() *chart.Drawing {
+	l := langOf(c.Lang)
+	return chart.LineDrawing(c.Series, chart.Options{Title: c.Title, Unit: c.Unit, Labels: c.Labels, HideTitle: true,
+		Format: func(x float64) string { return l.num(x, 0) }})
 }
+
+// SVG draws the chart.
+func (c Chart) SVG() template.HTML { return c.Drawing().SVG() }

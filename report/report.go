@@ -27,6 +27,8 @@ import (
 
 // Report is the model every renderer writes.
 type Report struct {
+	// Lang is the language of every text of the model: "vi" or "en".
+	Lang     string
 	Title    string
 	UnitCode string
 	UnitName string // "tỉnh Lạng Sơn"
@@ -43,6 +45,11 @@ type Report struct {
 	NoTasks string
 	Annex   []AnnexRow
 	Charts  []Chart
+	// Comparison ranks the child units on the indicators that lag.
+	Comparison []Ranking
+	// Letterhead is what the document prints around the text as an
+	// administrative report: header, date line, recipients, signature.
+	Letterhead Letterhead
 }
 
 // Part is a group of sections ("Lĩnh vực kinh tế").
@@ -103,6 +110,8 @@ type Chart struct {
 	Unit      string
 	Labels    []string
 	Series    []chart.Series
+	// Lang is the language of the axis numbers ("vi": 10.000, "en": 10,000).
+	Lang string
 }
 
 // Input is what Build needs.
@@ -113,7 +122,12 @@ type Input struct {
 	Notes   []planwatch.Note
 	Tasks   []planwatch.Task
 	Options calc.Options // zero: calc.DefaultOptions()
-	Date    time.Time    // printed under the title; zero prints none
+	Date    time.Time    // the report's date; zero prints a dotted blank
+	// Lang is the report's language: "vi" (default) or "en".
+	Lang string
+	// Settings are the unit's stored report settings (issuing body,
+	// number, recipients, signer); empty fields print as dotted blanks.
+	Settings planwatch.ReportSettings
 }
 
 // Source is what Load reads from a store.
@@ -121,6 +135,7 @@ type Source interface {
 	calc.Source
 	Notes(ctx context.Context, unit string, p planwatch.Period) ([]planwatch.Note, error)
 	Tasks(ctx context.Context, unit string, p planwatch.Period) ([]planwatch.Task, error)
+	ReportSettings(ctx context.Context, unit string) (planwatch.ReportSettings, error)
 }
 
 // Load reads the dataset, notes and tasks a report on unit and period needs.
@@ -138,6 +153,9 @@ func LoadWith(ctx context.Context, s Source, ds *calc.Dataset, unit string, p pl
 	in := Input{Data: ds, Unit: unit, Period: p}
 	if in.Notes, err = s.Notes(ctx, unit, p); err != nil {
 		return Input{}, fmt.Errorf("report: load notes: %w", err)
+	}
+	if in.Settings, err = s.ReportSettings(ctx, unit); err != nil {
+		return Input{}, fmt.Errorf("report: load settings: %w", err)
 	}
 	// Tasks are kept by the year they are due in; the next period may fall
 	// in the following year.
@@ -188,6 +206,19 @@ func Title(p planwatch.Period) string {
 	return head + p.ShortLabelVI() + "; nhiệm vụ, giải pháp trọng tâm " + next.ShortLabelVI() + fmt.Sprintf(" năm %d", p.Year)
 }
 
+// title is the report's title in the language: in English, "Socio-economic
+// situation in Q1 and priorities for Q2 2022".
+func (l lang) title(p planwatch.Period) string {
+	if l == langVI {
+		return Title(p)
+	}
+	next := NextPeriod(p)
+	if p.Type == planwatch.Year || next.Year != p.Year {
+		return "Socio-economic situation in " + p.LabelEN() + " and priorities for " + next.LabelEN()
+	}
+	return "Socio-economic situation in " + l.shortLabel(p) + " and priorities for " + l.shortLabel(next) + fmt.Sprintf(" %d", p.Year)
+}
+
 // item is an indicator's row with what the report knows of it.
 type item struct {
 	row       calc.Row
@@ -205,19 +236,19 @@ type item struct {
 
 // Build writes the report model.
 func Build(in Input) *Report {
-	ds, p := in.Data, in.Period
+	ds, p, l := in.Data, in.Period, langOf(in.Lang)
 	opt := in.Options
 	if opt.TargetKind == "" {
 		opt = calc.DefaultOptions()
 	}
-	r := &Report{Title: Title(p), UnitCode: in.Unit, UnitName: unitName(ds, in.Unit, p), Period: p, Next: NextPeriod(p), Date: in.Date}
+	r := &Report{Lang: string(l), Title: l.title(p), UnitCode: in.Unit, UnitName: l.unitName(ds, in.Unit, p), Period: p, Next: NextPeriod(p), Date: in.Date}
 
 	items := collect(ds, in.Unit, p, opt)
 	bySection := map[string][]*item{}
 	verbs := map[string]int{}
 	for _, it := range items {
 		if it.hasData || it.plan != nil {
-			it.sentence = sentenceFor(it, p, verbs[it.section])
+			it.sentence = l.sentenceFor(it, p, verbs[it.section])
 			if it.sentence != "" {
 				verbs[it.section]++
 			}
@@ -244,18 +275,18 @@ func Build(in Input) *Report {
 		border = border || (it.hasData && strings.HasPrefix(it.ind.Code, "trade.border_"))
 	}
 	for _, pd := range outline {
-		part := Part{Title: pd.Title}
+		part := Part{Title: l.pick(pd.Title, pd.TitleEN)}
 		for _, sd := range pd.Sections {
-			sec := Section{ID: sd.ID, Title: sd.Title, Notes: notes[sd.ID]}
+			sec := Section{ID: sd.ID, Title: l.pick(sd.Title, sd.TitleEN), Notes: notes[sd.ID]}
 			if border && sd.BorderTitle != "" {
-				sec.Title = sd.BorderTitle
+				sec.Title = l.pick(sd.BorderTitle, sd.BorderTitleEN)
 			}
 			for _, it := range bySection[sd.ID] {
 				switch {
 				case it.sentence != "":
 					sec.Sentences = append(sec.Sentences, Sentence{Indicator: it.ind.Code, Text: it.sentence})
 				case !it.hasData && it.plan == nil && (it.row.Target != nil || it.row.LastYear.OK):
-					sec.Missing = append(sec.Missing, it.ind.NameVI)
+					sec.Missing = append(sec.Missing, l.name(&it.ind))
 				}
 			}
 			if len(sec.Sentences) > 0 || len(sec.Notes) > 0 || len(sec.Missing) > 0 {
@@ -267,20 +298,26 @@ func Build(in Input) *Report {
 		}
 	}
 
-	r.Summary = summary(r, items, p)
-	r.Assessment = assess(items, p)
-	r.Tasks, r.NoTasks = tasks(in.Tasks, items, ds, p, r.Next)
-	r.Annex = annex(ds, in.Unit, p, items)
-	r.Charts = charts(ds, in.Unit, p, items)
+	r.Summary = l.summary(r, items, p)
+	r.Assessment = l.assess(items, p)
+	r.Tasks, r.NoTasks = l.tasks(in.Tasks, items, ds, p, r.Next)
+	r.Annex = l.annex(ds, in.Unit, p, items)
+	r.Charts = l.charts(ds, in.Unit, p, items)
+	r.Comparison = l.comparison(ds, in.Unit, p, opt, items)
+	r.Letterhead = l.letterhead(ds, in.Unit, p, in.Settings, in.Date)
 	return r
 }
 
-// unitName is the unit's name as a sentence uses it: "tỉnh Lạng Sơn".
-func unitName(ds *calc.Dataset, code string, p planwatch.Period) string {
+// unitName is the unit's name as a sentence uses it: "tỉnh Lạng Sơn",
+// "Lang Son province".
+func (l lang) unitName(ds *calc.Dataset, code string, p planwatch.Period) string {
 	if ds.Units != nil {
 		u, ok := ds.Units.At(code, p.End())
 		if !ok {
 			u, ok = ds.Units.Latest(code)
+		}
+		if ok && l == langEN {
+			return unitNameEN(u)
 		}
 		if ok {
 			if u.FullName != "" {
@@ -292,7 +329,22 @@ func unitName(ds *calc.Dataset, code string, p planwatch.Period) string {
 			return u.Name
 		}
 	}
-	return "đơn vị " + code
+	return l.pick("đơn vị ", "unit ") + code
+}
+
+// unitTypesEN names the types of administrative unit in English.
+var unitTypesEN = map[string]string{"Tỉnh": "province", "Thành phố": "city", "Huyện": "district", "Quận": "district",
+	"Thị xã": "town", "Xã": "commune", "Phường": "ward", "Thị trấn": "township", "Đặc khu": "special zone"}
+
+func unitNameEN(u planwatch.OrgUnit) string {
+	name := u.NameEN
+	if name == "" {
+		name = u.Name
+	}
+	if t := unitTypesEN[u.Type]; t != "" {
+		return name + " " + t
+	}
+	return name
 }
 
 // collect computes a row for every indicator the report can speak of (with
@@ -369,20 +421,22 @@ func illustrativeIn(ds *calc.Dataset, code, unit string, p planwatch.Period, per
 
 // sentenceFor writes the sentence of one indicator; n counts the sentences
 // of its section so far, to vary the verb.
-func sentenceFor(it *item, p planwatch.Period, n int) string {
+func (l lang) sentenceFor(it *item, p planwatch.Period, n int) string {
 	ind, row := &it.ind, &it.row
-	subj, ref := subject(ind)
+	subj, ref := l.subject(ind)
 	if it.plan != nil {
-		return withYear(subj, p.Year) + " là " + formatValue(ind, *it.plan) + "."
+		return l.withYear(ind, p.Year) + l.pick(" là ", " is ") + l.value(ind, *it.plan) + "."
 	}
-	verb := "đạt"
+	verb := l.pick("đạt", "reached")
 	if n%3 == 2 || ind.Kind == planwatch.KindCount {
-		verb = "là"
+		verb = l.pick("là", "was")
 	}
 	if row.Estimate {
-		verb = "ước đạt"
+		verb = l.pick("ước đạt", "was estimated at")
 	}
-	per := periodPhrase(p)
+	// In English a change is a predicate with a verb: "was up 6.4% over …".
+	was := l.pick("", "was ")
+	per := l.periodPhrase(p)
 	var b strings.Builder
 	clause := func(s string) {
 		if s != "" {
@@ -393,34 +447,34 @@ func sentenceFor(it *item, p planwatch.Period, n int) string {
 		if row.YoY == nil {
 			return ""
 		}
-		return change(*row.YoY, row.YoYReported, "cùng kỳ")
+		return l.change(*row.YoY, row.YoYReported, l.sameTime())
 	}
 	planPct := func() string {
 		if row.PlanPct == nil {
 			return ""
 		}
-		return "đạt " + pct(*row.PlanPct, row.PlanPctReported) + "% kế hoạch"
+		return l.pick("đạt "+l.pct(*row.PlanPct, row.PlanPctReported)+"% kế hoạch", l.pct(*row.PlanPct, row.PlanPctReported)+"% of the annual plan")
 	}
 
 	switch classOf(ind) {
 	case classGrowth:
 		switch {
 		case row.Current.OK:
-			b.WriteString(subj + " " + per + " " + change(row.Current.Value, row.Current.Reported, ref))
+			b.WriteString(subj + " " + per + " " + was + l.change(row.Current.Value, row.Current.Reported, ref))
 		case row.YoY != nil:
-			b.WriteString(subj + " " + per + " " + yoy())
+			b.WriteString(subj + " " + per + " " + was + yoy())
 		default:
 			return ""
 		}
 	case classIndex:
 		switch {
 		case row.Current.OK && ind.Unit == "%" && ref != "":
-			b.WriteString(subj + " " + per + " bằng " + formatValue(ind, row.Current.Value) + " so với " + ref)
+			b.WriteString(subj + " " + per + l.pick(" bằng ", " was ") + l.value(ind, row.Current.Value) + l.pick(" so với ", " of ") + ref)
 		case row.Current.OK:
-			b.WriteString(subj + " " + per + " " + verb + " " + formatValue(ind, row.Current.Value))
+			b.WriteString(subj + " " + per + " " + verb + " " + l.value(ind, row.Current.Value))
 			clause(yoy())
 		case row.YoY != nil:
-			b.WriteString(subj + " " + per + " " + yoy())
+			b.WriteString(subj + " " + per + " " + was + yoy())
 		default:
 			return ""
 		}
@@ -428,28 +482,29 @@ func sentenceFor(it *item, p planwatch.Period, n int) string {
 		if !row.Current.OK {
 			return ""
 		}
-		if verb != "ước đạt" {
-			verb = "là"
+		if !row.Estimate {
+			verb = l.pick("là", "was")
 		}
-		b.WriteString(subj + " " + per + " " + verb + " " + formatValue(ind, row.Current.Value))
+		b.WriteString(subj + " " + per + " " + verb + " " + l.value(ind, row.Current.Value))
 		if row.PPChange != nil {
-			clause(changePoints(*row.PPChange, "cùng kỳ"))
+			clause(l.changePoints(*row.PPChange, l.sameTime()))
 		} else {
 			clause(yoy())
 		}
 		if row.PlanPctReported {
 			clause(planPct())
 		} else if row.Target != nil {
-			b.WriteString("; kế hoạch năm là " + formatValue(ind, *row.Target))
+			b.WriteString(l.pick("; kế hoạch năm là ", "; the annual target is ") + l.value(ind, *row.Target))
 		}
 	case classLevel:
 		b.WriteString(subj)
 		if row.Current.OK {
-			b.WriteString(" " + verb + " " + formatValue(ind, row.Current.Value))
+			b.WriteString(" " + verb + " " + l.value(ind, row.Current.Value))
+		} else if l == langEN && (row.VsRef != nil || row.PlanPct != nil || row.YoY != nil) {
+			b.WriteString(" was")
 		}
 		if row.VsRef != nil {
-			y, m, d := row.RefDate.Date()
-			clause(change(*row.VsRef, row.VsRefReported, dateVI(y, int(m), d)))
+			clause(l.change(*row.VsRef, row.VsRefReported, l.date(row.RefDate)))
 		}
 		clause(planPct())
 		clause(yoy())
@@ -460,17 +515,17 @@ func sentenceFor(it *item, p planwatch.Period, n int) string {
 		ytdSeparate := !p.IsYearToDate() && row.YTD.OK
 		b.WriteString(subj + " " + per)
 		if row.Current.OK {
-			b.WriteString(" " + verb + " " + formatValue(ind, row.Current.Value))
+			b.WriteString(" " + verb + " " + l.value(ind, row.Current.Value))
 		} else if !ytdSeparate && row.PlanPct == nil && row.YoY == nil {
 			return ""
 		}
 		if ytdSeparate {
 			clause(yoy())
-			b.WriteString("; lũy kế " + periodPhrase(p.YearToDate()) + " đạt " + formatValue(ind, row.YTD.Value))
+			b.WriteString(l.pick("; lũy kế "+l.periodPhrase(p.YearToDate())+" đạt ", "; the cumulative total "+l.periodPhrase(p.YearToDate())+" reached ") + l.value(ind, row.YTD.Value))
 			clause(planPct())
 		} else {
 			if !row.Current.OK && row.PlanPct != nil {
-				b.WriteString(" " + planPct())
+				b.WriteString(" " + l.pick("", "reached ") + planPct())
 			} else {
 				clause(planPct())
 			}
@@ -478,12 +533,13 @@ func sentenceFor(it *item, p planwatch.Period, n int) string {
 		}
 	}
 	if it.illustrative {
-		b.WriteString(" (số liệu minh họa)")
+		b.WriteString(l.pick(" (số liệu minh họa)", " (illustrative figures)"))
 	}
 	if f := row.Current; f.OK && f.Partial && f.Expected > 0 {
-		fmt.Fprintf(&b, " (tổng hợp từ %d/%d đơn vị báo cáo)", f.Units, f.Expected)
+		fmt.Fprintf(&b, l.pick(" (tổng hợp từ %d/%d đơn vị báo cáo)", " (from %d of %d reporting units)"), f.Units, f.Expected)
 	}
-	return upperFirst(strings.ReplaceAll(b.String(), " , ", ", ")) + "."
+	s := strings.ReplaceAll(b.String(), " , ", ", ")
+	return upperFirst(strings.ReplaceAll(s, "  ", " ")) + "."
 }
 
 // good reports whether a change is in the indicator's better direction.
@@ -491,7 +547,7 @@ func good(ind *planwatch.Indicator, x float64) bool {
 	return (x > 0) == (ind.Direction != planwatch.LowerIsBetter)
 }
 
-func summary(r *Report, items []*item, p planwatch.Period) []string {
+func (l lang) summary(r *Report, items []*item, p planwatch.Period) []string {
 	withData, onTrack, atRisk, lagging := 0, 0, 0, 0
 	for _, it := range items {
 		if !it.hasData {
@@ -508,22 +564,23 @@ func summary(r *Report, items []*item, p planwatch.Period) []string {
 		}
 	}
 	if withData == 0 {
-		return []string{fmt.Sprintf("Chưa có số liệu %s của %s; báo cáo chưa thể đánh giá kết quả thực hiện các chỉ tiêu kinh tế - xã hội.", p.LabelVI(), r.UnitName)}
+		return []string{fmt.Sprintf(l.pick("Chưa có số liệu %s của %s; báo cáo chưa thể đánh giá kết quả thực hiện các chỉ tiêu kinh tế - xã hội.",
+			"No figures for %s have been reported for %s yet; the report cannot assess the socio-economic indicators."), l.label(p), r.UnitName)}
 	}
 	var out []string
-	s := fmt.Sprintf("Trong %s, %s có số liệu của %d chỉ tiêu kinh tế - xã hội", p.LabelVI(), r.UnitName, withData)
+	s := fmt.Sprintf(l.pick("Trong %s, %s có số liệu của %d chỉ tiêu kinh tế - xã hội", "In %s, figures were reported for %[2]s on %[3]d socio-economic indicators"), l.label(p), r.UnitName, withData)
 	var parts []string
 	if onTrack > 0 {
-		parts = append(parts, fmt.Sprintf("%d chỉ tiêu đạt tiến độ kế hoạch năm", onTrack))
+		parts = append(parts, fmt.Sprintf(l.pick("%d chỉ tiêu đạt tiến độ kế hoạch năm", "%d on track to meet the annual plan"), onTrack))
 	}
 	if atRisk > 0 {
-		parts = append(parts, fmt.Sprintf("%d chỉ tiêu có nguy cơ chậm tiến độ", atRisk))
+		parts = append(parts, fmt.Sprintf(l.pick("%d chỉ tiêu có nguy cơ chậm tiến độ", "%d at risk of falling behind"), atRisk))
 	}
 	if lagging > 0 {
-		parts = append(parts, fmt.Sprintf("%d chỉ tiêu chậm tiến độ", lagging))
+		parts = append(parts, fmt.Sprintf(l.pick("%d chỉ tiêu chậm tiến độ", "%d behind schedule"), lagging))
 	}
 	if len(parts) > 0 {
-		s += "; trong đó " + joinVI(parts)
+		s += l.pick("; trong đó ", ", of which ") + l.join(parts)
 	}
 	out = append(out, s+".")
 
@@ -540,27 +597,27 @@ func summary(r *Report, items []*item, p planwatch.Period) []string {
 	}
 	var hs []string
 	for _, it := range heads {
-		subj, _ := subject(&it.ind)
-		hs = append(hs, fmt.Sprintf("%s đạt %s, %s", lowerFirst(subj), formatValue(&it.ind, it.row.Current.Value), change(*it.row.YoY, it.row.YoYReported, "cùng kỳ")))
+		subj, _ := l.subject(&it.ind)
+		hs = append(hs, fmt.Sprintf(l.pick("%s đạt %s, %s", "%s reached %s, %s"), lowerFirst(subj), l.value(&it.ind, it.row.Current.Value), l.change(*it.row.YoY, it.row.YoYReported, l.sameTime())))
 	}
 	if len(hs) > 0 {
-		out = append(out, "Một số kết quả nổi bật: "+strings.Join(hs, "; ")+".")
+		out = append(out, l.pick("Một số kết quả nổi bật: ", "Highlights: ")+strings.Join(hs, "; ")+".")
 	}
 	return out
 }
 
-func assess(items []*item, p planwatch.Period) Assessment {
+func (l lang) assess(items []*item, p planwatch.Period) Assessment {
 	var a Assessment
-	per := p.ShortLabelVI()
+	per := l.shortLabel(p)
 	if p.Type == planwatch.Year {
-		per = "năm"
+		per = l.pick("năm", "the year")
 	}
 	for _, it := range items {
-		subj, _ := subject(&it.ind)
+		subj, _ := l.subject(&it.ind)
 		row := &it.row
 		if !it.hasData {
 			if it.plan == nil && (row.Target != nil || row.LastYear.OK) {
-				a.Missing = append(a.Missing, it.ind.NameVI)
+				a.Missing = append(a.Missing, l.name(&it.ind))
 			}
 			continue
 		}
@@ -568,37 +625,39 @@ func assess(items []*item, p planwatch.Period) Assessment {
 			// A share of a rate's target means nothing: compare the levels.
 			switch row.Status {
 			case calc.Achieved, calc.OnTrack:
-				a.Highlights = append(a.Highlights, fmt.Sprintf("%s là %s, đạt mục tiêu kế hoạch năm (%s%s).",
-					subj, formatValue(&it.ind, row.Current.Value), limitWord(&it.ind), formatValue(&it.ind, *row.Target)))
+				a.Highlights = append(a.Highlights, fmt.Sprintf(l.pick("%s là %s, đạt mục tiêu kế hoạch năm (%s%s).", "%s was %s, meeting the annual target (%s%s)."),
+					subj, l.value(&it.ind, row.Current.Value), l.limitWord(&it.ind), l.value(&it.ind, *row.Target)))
 			case calc.Lagging, calc.AtRisk:
-				a.Shortcomings = append(a.Shortcomings, fmt.Sprintf("%s là %s, chưa đạt mục tiêu kế hoạch năm (%s%s).",
-					subj, formatValue(&it.ind, row.Current.Value), limitWord(&it.ind), formatValue(&it.ind, *row.Target)))
+				a.Shortcomings = append(a.Shortcomings, fmt.Sprintf(l.pick("%s là %s, chưa đạt mục tiêu kế hoạch năm (%s%s).", "%s was %s, short of the annual target (%s%s)."),
+					subj, l.value(&it.ind, row.Current.Value), l.limitWord(&it.ind), l.value(&it.ind, *row.Target)))
 			}
 		} else {
 			switch row.Status {
 			case calc.Achieved:
-				a.Highlights = append(a.Highlights, fmt.Sprintf("%s đã đạt %s%% kế hoạch năm.", subj, pct(*row.PlanPct, row.PlanPctReported)))
+				a.Highlights = append(a.Highlights, fmt.Sprintf(l.pick("%s đã đạt %s%% kế hoạch năm.", "%s has reached %s%% of the annual plan."), subj, l.pct(*row.PlanPct, row.PlanPctReported)))
 			case calc.OnTrack:
 				if row.ExpectedPct != nil && row.PaceMethod != "level" {
-					a.Highlights = append(a.Highlights, fmt.Sprintf("%s đạt %s%% kế hoạch năm, đúng tiến độ (mức cần đạt đến hết %s là %s%%).",
-						subj, pct(*row.PlanPct, row.PlanPctReported), per, pct(*row.ExpectedPct, false)))
+					a.Highlights = append(a.Highlights, fmt.Sprintf(l.pick("%s đạt %s%% kế hoạch năm, đúng tiến độ (mức cần đạt đến hết %s là %s%%).",
+						"%s reached %s%% of the annual plan, on schedule (%[4]s%% was due by the end of %[3]s)."),
+						subj, l.pct(*row.PlanPct, row.PlanPctReported), per, l.pct(*row.ExpectedPct, false)))
 				}
 			case calc.Lagging, calc.AtRisk:
-				a.Shortcomings = append(a.Shortcomings, lagSentence(it, per))
+				a.Shortcomings = append(a.Shortcomings, l.lagSentence(it, per))
 			}
 		}
-		if row.YoY != nil && pct(math.Abs(*row.YoY), row.YoYReported) != "0" && !good(&it.ind, *row.YoY) {
-			a.Shortcomings = append(a.Shortcomings, fmt.Sprintf("%s %s.", subj, change(*row.YoY, row.YoYReported, "cùng kỳ")))
+		if row.YoY != nil && l.pct(math.Abs(*row.YoY), row.YoYReported) != "0" && !good(&it.ind, *row.YoY) {
+			a.Shortcomings = append(a.Shortcomings, fmt.Sprintf(l.pick("%s %s.", "%s was %s."), subj, l.change(*row.YoY, row.YoYReported, l.sameTime())))
 		}
 		for _, m := range row.Milestones {
 			if !m.Due || m.Met == nil {
 				continue
 			}
-			text := fmt.Sprintf("Mục tiêu đến hết %s: %s đạt %s %s%% kế hoạch", endPhrase(m.Period), lowerFirst(subj), boundWord(m.Bound), pct(m.Share, true))
+			text := fmt.Sprintf(l.pick("Mục tiêu đến hết %s: %s đạt %s %s%% kế hoạch", "Milestone for the end of %s: %s at %s %s%% of the plan"),
+				l.endPhrase(m.Period), lowerFirst(subj), l.boundWord(m.Bound), l.pct(m.Share, true))
 			if *m.Met {
-				a.Highlights = append(a.Highlights, fmt.Sprintf("%s đã hoàn thành (đạt %s%%).", text, pct(*m.Reached, false)))
+				a.Highlights = append(a.Highlights, fmt.Sprintf(l.pick("%s đã hoàn thành (đạt %s%%).", "%s: met (%s%% reached)."), text, l.pct(*m.Reached, false)))
 			} else {
-				a.Shortcomings = append(a.Shortcomings, fmt.Sprintf("%s chưa hoàn thành (mới đạt %s%%).", text, pct(*m.Reached, false)))
+				a.Shortcomings = append(a.Shortcomings, fmt.Sprintf(l.pick("%s chưa hoàn thành (mới đạt %s%%).", "%s: not met (only %s%% reached)."), text, l.pct(*m.Reached, false)))
 			}
 		}
 	}
@@ -606,51 +665,52 @@ func assess(items []*item, p planwatch.Period) Assessment {
 }
 
 // lagSentence says how far behind pace an indicator is.
-func lagSentence(it *item, per string) string {
+func (l lang) lagSentence(it *item, per string) string {
 	row := &it.row
-	subj, _ := subject(&it.ind)
-	reached := pct(*row.PlanPct, row.PlanPctReported)
+	subj, _ := l.subject(&it.ind)
+	reached := l.pct(*row.PlanPct, row.PlanPctReported)
 	if row.ExpectedPct == nil || row.PaceMethod == "level" {
-		return fmt.Sprintf("%s mới đạt %s%% kế hoạch năm.", subj, reached)
+		return fmt.Sprintf(l.pick("%s mới đạt %s%% kế hoạch năm.", "%s has reached only %s%% of the annual plan."), subj, reached)
 	}
 	gap := *row.ExpectedPct - *row.PlanPct
-	method := "tiến độ đều trong năm"
+	method := l.pick("tiến độ đều trong năm", "an even pace through the year")
 	if row.PaceMethod == "seasonal" {
-		method = "nhịp độ các năm trước"
+		method = l.pick("nhịp độ các năm trước", "the pace of previous years")
 	}
-	s := fmt.Sprintf("%s mới đạt %s%% kế hoạch năm, thấp hơn mức %s%% cần đạt đến hết %s theo %s (chậm %s điểm phần trăm)",
-		subj, reached, pct(*row.ExpectedPct, false), per, method, pct(gap, false))
+	s := fmt.Sprintf(l.pick("%s mới đạt %s%% kế hoạch năm, thấp hơn mức %s%% cần đạt đến hết %s theo %s (chậm %s điểm phần trăm)",
+		"%s has reached only %s%% of the annual plan, below the %s%% due by the end of %s at %s (%s percentage points behind)"),
+		subj, reached, l.pct(*row.ExpectedPct, false), per, method, l.pct(gap, false))
 	if row.Projection != nil && row.Target != nil && *row.Target != 0 {
-		s += fmt.Sprintf("; nếu giữ nhịp độ này, cả năm ước đạt %s, bằng %s%% kế hoạch",
-			formatValue(&it.ind, *row.Projection), pct(*row.Projection / *row.Target * 100, false))
+		s += fmt.Sprintf(l.pick("; nếu giữ nhịp độ này, cả năm ước đạt %s, bằng %s%% kế hoạch", "; at this pace the year would end at %s, %s%% of the plan"),
+			l.value(&it.ind, *row.Projection), l.pct(*row.Projection / *row.Target * 100, false))
 	}
 	return s + "."
 }
 
 // limitWord says which side of a rate's target is the goal.
-func limitWord(ind *planwatch.Indicator) string {
+func (l lang) limitWord(ind *planwatch.Indicator) string {
 	if ind.Direction == planwatch.LowerIsBetter {
-		return "không quá "
+		return l.pick("không quá ", "at most ")
 	}
-	return "từ "
+	return l.pick("từ ", "at least ")
 }
 
-func boundWord(b planwatch.Bound) string {
+func (l lang) boundWord(b planwatch.Bound) string {
 	if b == planwatch.BoundMax {
-		return "dưới"
+		return l.pick("dưới", "below")
 	}
-	return "trên"
+	return l.pick("trên", "above")
 }
 
 // tasks lists the priority tasks for the next period: the recorded tasks due
 // then (and earlier ones still open), the milestones ahead, and a call to
 // speed up the lagging indicators.
-func tasks(recorded []planwatch.Task, items []*item, ds *calc.Dataset, p, next planwatch.Period) ([]TaskItem, string) {
+func (l lang) tasks(recorded []planwatch.Task, items []*item, ds *calc.Dataset, p, next planwatch.Period) ([]TaskItem, string) {
 	names := func(codes []string) []string {
 		var out []string
 		for _, c := range codes {
 			if ind, ok := ds.Indicators[c]; ok {
-				s, _ := subject(&ind)
+				s, _ := l.subject(&ind)
 				out = append(out, s)
 			} else if c != "" {
 				out = append(out, c)
@@ -689,23 +749,24 @@ func tasks(recorded []planwatch.Task, items []*item, ds *calc.Dataset, p, next p
 			if m.Due {
 				continue
 			}
-			subj, _ := subject(&it.ind)
-			out = append(out, TaskItem{Text: fmt.Sprintf("Phấn đấu hết %s %s đạt %s %s%% kế hoạch.",
-				endPhrase(m.Period), lowerFirst(subj), boundWord(m.Bound), pct(m.Share, true))})
+			subj, _ := l.subject(&it.ind)
+			out = append(out, TaskItem{Text: fmt.Sprintf(l.pick("Phấn đấu hết %s %s đạt %s %s%% kế hoạch.", "Bring %[2]s %[3]s %[4]s%% of the plan by the end of %[1]s."),
+				l.endPhrase(m.Period), lowerFirst(subj), l.boundWord(m.Bound), l.pct(m.Share, true))})
 		}
 	}
 	var lag []string
 	for _, it := range items {
 		if it.hasData && (it.row.Status == calc.Lagging || it.row.Status == calc.AtRisk) {
-			s, _ := subject(&it.ind)
+			s, _ := l.subject(&it.ind)
 			lag = append(lag, lowerFirst(s))
 		}
 	}
 	if len(lag) > 0 {
-		out = append(out, TaskItem{Text: "Tập trung chỉ đạo, đẩy nhanh tiến độ các chỉ tiêu đang chậm so với kế hoạch: " + strings.Join(lag, "; ") + "."})
+		out = append(out, TaskItem{Text: l.pick("Tập trung chỉ đạo, đẩy nhanh tiến độ các chỉ tiêu đang chậm so với kế hoạch: ",
+			"Speed up the indicators behind the plan: ") + strings.Join(lag, "; ") + "."})
 	}
 	if len(out) == 0 {
-		return nil, fmt.Sprintf("Chưa ghi nhận nhiệm vụ trọng tâm nào cho %s.", next.LabelVI())
+		return nil, fmt.Sprintf(l.pick("Chưa ghi nhận nhiệm vụ trọng tâm nào cho %s.", "No priority task has been recorded for %s."), l.label(next))
 	}
 	return out, ""
 }
@@ -724,14 +785,14 @@ func sectionRank(sector string) int {
 	return i
 }
 
-func annex(ds *calc.Dataset, unit string, p planwatch.Period, items []*item) []AnnexRow {
+func (l lang) annex(ds *calc.Dataset, unit string, p planwatch.Period, items []*item) []AnnexRow {
 	var out []AnnexRow
 	for _, it := range items {
 		if !it.annexable {
 			continue
 		}
 		ind, row := &it.ind, &it.row
-		a := AnnexRow{Indicator: ind.Code, Name: ind.NameVI, Unit: ind.Unit, Estimate: row.Estimate, Illustrative: it.illustrative}
+		a := AnnexRow{Indicator: ind.Code, Name: l.name(ind), Unit: l.unit(ind.Unit), Estimate: row.Estimate, Illustrative: it.illustrative}
 		cur, last := row.YTD, row.LastYear
 		yoy, yoyReported := row.YoY, row.YoYReported
 		if classOf(ind) == classFlow && !p.IsYearToDate() {
@@ -744,22 +805,22 @@ func annex(ds *calc.Dataset, unit string, p planwatch.Period, items []*item) []A
 			}
 		}
 		if last.OK {
-			a.LastYear = formatNumber(ind, last.Value)
+			a.LastYear = l.number(ind, last.Value)
 		}
 		if row.Target != nil {
-			a.Plan = formatNumber(ind, *row.Target)
+			a.Plan = l.number(ind, *row.Target)
 		}
 		if it.plan != nil {
-			a.Plan = formatNumber(ind, *it.plan)
+			a.Plan = l.number(ind, *it.plan)
 		}
 		if cur.OK {
-			a.Current = formatNumber(ind, cur.Value)
+			a.Current = l.number(ind, cur.Value)
 		}
 		if yoy != nil && classOf(ind) != classRate && classOf(ind) != classGrowth {
-			a.VsLastYear = pct(100+*yoy, yoyReported)
+			a.VsLastYear = l.pct(100+*yoy, yoyReported)
 		}
 		if c := classOf(ind); row.PlanPct != nil && (row.PlanPctReported || (c != classRate && c != classGrowth && c != classIndex)) {
-			a.PlanPct = pct(*row.PlanPct, row.PlanPctReported)
+			a.PlanPct = l.pct(*row.PlanPct, row.PlanPctReported)
 		}
 		out = append(out, a)
 	}

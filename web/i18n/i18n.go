@@ -6,6 +6,8 @@ package i18n
 import (
 	"fmt"
 	"sort"
+
+	viconv "planwatch/vi"
 )
 
 // Languages lists the UI languages; the first is the default.
@@ -48,7 +50,7 @@ func Keys(lang string) []string {
 }
 
 // Unit translates a printed unit ("tỷ đồng") to English, or "".
-func Unit(u string) string { return unitsEN[u] }
+func Unit(u string) string { return viconv.UnitEN(u) }
 
 // Sector translates a catalogue sector name to English, or "".
 func Sector(s string) string { return sectorsEN[s] }

@@ -516,36 +516,6 @@ var en = map[string]string{
 	"export.xlsx":              "Download figures (Excel)",
 }
 
-// unitsEN translates the printed units of the catalogue.
-var unitsEN = map[string]string{
-	"tỷ đồng":       "billion VND",
-	"triệu đồng":    "million VND",
-	"nghìn tỷ đồng": "trillion VND",
-	"đồng":          "VND",
-	"triệu USD":     "million USD",
-	"nghìn USD":     "thousand USD",
-	"USD":           "USD",
-	"lượt khách":    "visitors",
-	"lượt người":    "visits",
-	"nghìn lượt":    "thousand visits",
-	"người":         "people",
-	"nghìn người":   "thousand people",
-	"doanh nghiệp":  "enterprises",
-	"dự án":         "projects",
-	"sản phẩm":      "products",
-	"xã":            "communes",
-	"tiêu chí/xã":   "criteria per commune",
-	"con":           "head",
-	"nghìn con":     "thousand head",
-	"tấn":           "tonnes",
-	"nghìn tấn":     "thousand tonnes",
-	"vụ":            "cases",
-	"hộ":            "households",
-	"km":            "km",
-	"ha":            "ha",
-	"%":             "%",
-}
-
 // sectorsEN translates the sectors of the catalogue.
 var sectorsEN = map[string]string{
 	"Tài khoản quốc gia":                                 "National accounts",
