@@ -119,7 +119,7 @@ func CheckLocked(ctx context.Context, as ApprovalReader, cs *ChangeSet) error {
 						a.Unit, a.Period.ID(), a.Unit, a.Period.ID())
 				}
 			}
-			e.Problems = append(e.Problems, Problem{Row: i + 1, Column: v.Indicator, Value: v.Unit + " " + v.Period.ID(),
+			e.Problems = AddProblem(e.Problems, Problem{Row: i + 1, Column: v.Indicator, Value: v.Unit + " " + v.Period.ID(),
 				Reason: fmt.Sprintf("đã phê duyệt, bị khóa / approved and locked (%s %s)", a.Unit, a.Period.ID())})
 			break
 		}

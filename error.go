@@ -30,6 +30,37 @@ type Problem struct {
 	Column string `json:"column,omitempty"` // column or field name
 	Value  string `json:"value,omitempty"`
 	Reason string `json:"reason"`
+	// More, when not zero, makes this the last problem of a capped list: it
+	// stands for More problems that were counted but not kept (AddProblem).
+	More int `json:"more,omitempty"`
+}
+
+// MaxProblems bounds the problems kept for one input: a file of millions of
+// bad rows must cost neither memory nor a reply of megabytes. Past it,
+// problems are only counted.
+const MaxProblems = 1000
+
+// AddProblem appends p to ps, or, once ps holds MaxProblems, counts it in a
+// last problem whose More says how many were not kept.
+func AddProblem(ps []Problem, p Problem) []Problem {
+	if len(ps) < MaxProblems {
+		return append(ps, p)
+	}
+	if len(ps) == MaxProblems {
+		ps = append(ps, Problem{})
+	}
+	last := &ps[len(ps)-1]
+	last.More++
+	last.Reason = fmt.Sprintf("… và %d lỗi khác không liệt kê / %d more problems not listed", last.More, last.More)
+	return ps
+}
+
+// CountProblems is how many problems ps stands for, those only counted included.
+func CountProblems(ps []Problem) int {
+	if n := len(ps); n > 0 && ps[n-1].More > 0 {
+		return n - 1 + ps[n-1].More
+	}
+	return len(ps)
 }
 
 func (p Problem) String() string {
@@ -59,7 +90,7 @@ func (e *Error) Error() string {
 	s := e.Message
 	for i, p := range e.Problems {
 		if i == 20 {
-			s += fmt.Sprintf("\n  … và %d lỗi khác", len(e.Problems)-20)
+			s += fmt.Sprintf("\n  … và %d lỗi khác", CountProblems(e.Problems)-20)
 			break
 		}
 		s += "\n  " + p.String()

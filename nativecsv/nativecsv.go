@@ -93,14 +93,15 @@ func Read(r io.Reader, name string) (*planwatch.ChangeSet, error) {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				perr.Problems = append(perr.Problems, planwatch.Problem{Row: pe.Line, Reason: "CSV không hợp lệ / malformed CSV: " + pe.Err.Error()})
+				perr.Problems = planwatch.AddProblem(perr.Problems, planwatch.Problem{Row: pe.Line, Reason: "CSV không hợp lệ / malformed CSV: " + pe.Err.Error()})
 			} else {
-				perr.Problems = append(perr.Problems, planwatch.Problem{Row: line, Reason: err.Error()})
+				perr.Problems = planwatch.AddProblem(perr.Problems, planwatch.Problem{Row: line, Reason: err.Error()})
 			}
 			break
 		}
 		if n > MaxRows+1 {
-			perr.Problems = append(perr.Problems, planwatch.Problem{Row: line, Reason: fmt.Sprintf("quá %d dòng / more than %d rows", MaxRows, MaxRows)})
+			// First, so that a capped list of problems still shows it.
+			perr.Problems = append([]planwatch.Problem{{Row: line, Reason: fmt.Sprintf("quá %d dòng / more than %d rows", MaxRows, MaxRows)}}, perr.Problems...)
 			break
 		}
 		if blank(rec) {
@@ -158,7 +159,7 @@ func (r *rowReader) get(col string) string {
 
 func (r *rowReader) fail(col, value, reason string) {
 	r.bad = true
-	r.err.Problems = append(r.err.Problems, planwatch.Problem{Row: r.line, Column: col, Value: value, Reason: reason})
+	r.err.Problems = planwatch.AddProblem(r.err.Problems, planwatch.Problem{Row: r.line, Column: col, Value: value, Reason: reason})
 }
 
 func (r *rowReader) text(col string, required bool) string {

@@ -207,15 +207,18 @@ var rxVINumber = regexp.MustCompile(`^-?\d{1,3}(\.\d{3})+(,\d+)?$|^-?\d+,\d+$`)
 // a formula without a computed value) is a Problem naming its row and column,
 // and the caller must not store anything while there are problems.
 func ReadEntryWorkbook(r io.Reader, opts EntryOptions) (*Entry, error) {
-	f, err := excelize.OpenReader(r)
+	f, err := Open(r)
 	if err != nil {
-		return nil, planwatch.Errorf(planwatch.EINVALID, "not an XLSX workbook: %v", err)
+		return nil, err
 	}
 	defer f.Close()
 	meta := map[string]string{}
-	rows, err := f.GetRows(metaSheet)
-	if err != nil {
+	if i, _ := f.GetSheetIndex(metaSheet); i < 0 {
 		return nil, planwatch.Errorf(planwatch.EINVALID, "not a planwatch data-entry workbook (no %q sheet)", metaSheet)
+	}
+	rows, err := Rows(f, metaSheet)
+	if err != nil {
+		return nil, err
 	}
 	for _, r := range rows {
 		if len(r) >= 2 {
@@ -233,13 +236,16 @@ func ReadEntryWorkbook(r io.Reader, opts EntryOptions) (*Entry, error) {
 		(e.Basis != planwatch.BasisPeriod && e.Basis != planwatch.BasisCumulative) {
 		return nil, planwatch.Errorf(planwatch.EINVALID, "entry workbook: damaged settings sheet")
 	}
-	n, err := f.GetRows(EntrySheet, excelize.Options{RawCellValue: true})
-	if err != nil {
+	if i, _ := f.GetSheetIndex(EntrySheet); i < 0 {
 		return nil, planwatch.Errorf(planwatch.EINVALID, "entry workbook: no %q sheet", EntrySheet)
+	}
+	n, err := Rows(f, EntrySheet, excelize.Options{RawCellValue: true})
+	if err != nil {
+		return nil, err
 	}
 	problem := func(row, col int, value, reason string) {
 		name, _ := excelize.ColumnNumberToName(col)
-		e.Problems = append(e.Problems, planwatch.Problem{Row: row, Column: name, Value: value, Reason: reason})
+		e.Problems = planwatch.AddProblem(e.Problems, planwatch.Problem{Row: row, Column: name, Value: value, Reason: reason})
 	}
 	seen := map[string]int{}
 	for i := headerRow; i < len(n); i++ {

@@ -17,13 +17,19 @@ import (
 // Problem naming its row and column, and then the values are nil; a workbook
 // without the values sheet or with other columns is an EINVALID error.
 func ReadValuesXLSX(r io.Reader, ref string) ([]planwatch.DataValue, []planwatch.Problem, error) {
-	f, err := excelize.OpenReader(r)
+	f, err := Open(r)
 	if err != nil {
-		return nil, nil, planwatch.Errorf(planwatch.EINVALID, "not an XLSX workbook: %v", err)
+		return nil, nil, err
 	}
 	defer f.Close()
-	rows, err := f.GetRows(ValuesSheet, excelize.Options{RawCellValue: true})
-	if err != nil || len(rows) == 0 {
+	if i, _ := f.GetSheetIndex(ValuesSheet); i < 0 {
+		return nil, nil, planwatch.Errorf(planwatch.EINVALID, "no %q sheet of values", ValuesSheet)
+	}
+	rows, err := Rows(f, ValuesSheet, excelize.Options{RawCellValue: true})
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(rows) == 0 {
 		return nil, nil, planwatch.Errorf(planwatch.EINVALID, "no %q sheet of values", ValuesSheet)
 	}
 	col := map[string]int{}
@@ -47,7 +53,7 @@ func ReadValuesXLSX(r io.Reader, ref string) ([]planwatch.DataValue, []planwatch
 		}
 		bad := func(c, v, why string) {
 			name, _ := excelize.ColumnNumberToName(col[c] + 1)
-			problems = append(problems, planwatch.Problem{Row: row, Column: name, Value: v, Reason: c + ": " + why})
+			problems = planwatch.AddProblem(problems, planwatch.Problem{Row: row, Column: name, Value: v, Reason: c + ": " + why})
 		}
 		if strings.Join(rec, "") == "" {
 			continue
@@ -87,7 +93,7 @@ func ReadValuesXLSX(r io.Reader, ref string) ([]planwatch.DataValue, []planwatch
 			continue
 		}
 		if err := v.Validate(); err != nil {
-			problems = append(problems, planwatch.Problem{Row: row, Reason: fmt.Sprint(planwatch.ErrorMessage(err))})
+			problems = planwatch.AddProblem(problems, planwatch.Problem{Row: row, Reason: fmt.Sprint(planwatch.ErrorMessage(err))})
 			continue
 		}
 		values = append(values, v)

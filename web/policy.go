@@ -115,7 +115,7 @@ func authorizeChanges(u *User, cs *planwatch.ChangeSet, sectorOf func(string) st
 		if e.Message == "" {
 			e.Message = planwatch.ErrorMessage(err)
 		}
-		e.Problems = append(e.Problems, planwatch.Problem{Row: row, Column: column, Value: value, Reason: planwatch.ErrorMessage(err)})
+		e.Problems = planwatch.AddProblem(e.Problems, planwatch.Problem{Row: row, Column: column, Value: value, Reason: planwatch.ErrorMessage(err)})
 		return nil
 	}
 	type item struct {
@@ -149,8 +149,8 @@ func authorizeChanges(u *User, cs *planwatch.ChangeSet, sectorOf func(string) st
 	if len(e.Problems) == 0 {
 		return nil
 	}
-	if len(e.Problems) > 1 {
-		e.Message = fmt.Sprintf("%d thay đổi không được phép, không có gì được lưu / %d changes not allowed, nothing was stored", len(e.Problems), len(e.Problems))
+	if n := planwatch.CountProblems(e.Problems); n > 1 {
+		e.Message = fmt.Sprintf("%d thay đổi không được phép, không có gì được lưu / %d changes not allowed, nothing was stored", n, n)
 	}
 	return e
 }

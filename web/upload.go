@@ -14,11 +14,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"planwatch"
 	"planwatch/exchange"
 	"planwatch/nativecsv"
+	"planwatch/sheet"
 	"planwatch/web/i18n"
 )
 
@@ -93,18 +92,18 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) error {
 // xlsxToCSV turns the first sheet of a workbook into CSV text, so that both
 // formats go through the same reader and name rows the same way.
 func xlsxToCSV(data []byte) ([]byte, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data))
+	f, err := sheet.Open(bytes.NewReader(data))
 	if err != nil {
-		return nil, invalid("tệp XLSX không đọc được / unreadable XLSX file: %v", err)
+		return nil, err
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
 		return nil, invalid("tệp XLSX không có trang tính / workbook has no sheet")
 	}
-	rows, err := f.GetRows(sheets[0])
+	rows, err := sheet.Rows(f, sheets[0])
 	if err != nil {
-		return nil, invalid("tệp XLSX không đọc được / unreadable XLSX file: %v", err)
+		return nil, err
 	}
 	var buf bytes.Buffer
 	cw := csv.NewWriter(&buf)
@@ -147,7 +146,7 @@ func (s *Server) readChangeSet(snap *snapshot, name string, data []byte, by stri
 		if len(conflicts) > 0 {
 			e := &planwatch.Error{Code: planwatch.EINVALID, Message: fmt.Sprintf("%s: tệp có lỗi, không có dữ liệu nào được nhập / the file has errors, nothing was imported", name)}
 			for _, c := range conflicts {
-				e.Problems = append(e.Problems, planwatch.Problem{Row: c.Row, Column: c.Element, Value: c.Value, Reason: c.Object + ": " + c.Reason})
+				e.Problems = planwatch.AddProblem(e.Problems, planwatch.Problem{Row: c.Row, Column: c.Element, Value: c.Value, Reason: c.Object + ": " + c.Reason})
 			}
 			return nil, e
 		}

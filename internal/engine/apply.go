@@ -196,7 +196,7 @@ func (a *applier) fill() {
 }
 
 func (a *applier) problem(row int, column, value, reason string) {
-	a.p.Problems = append(a.p.Problems, planwatch.Problem{Row: row, Column: column, Value: value, Reason: reason})
+	a.p.Problems = planwatch.AddProblem(a.p.Problems, planwatch.Problem{Row: row, Column: column, Value: value, Reason: reason})
 }
 
 func rowOf(i int, src planwatch.Source) int {

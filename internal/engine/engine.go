@@ -23,9 +23,10 @@ import (
 
 // Invalid is the error of a rejected input, listing every problem.
 func Invalid(problems []planwatch.Problem) error {
+	n := planwatch.CountProblems(problems)
 	return &planwatch.Error{
 		Code:     planwatch.EINVALID,
-		Message:  fmt.Sprintf("%d lỗi, không có gì được lưu (%d problems, nothing was stored)", len(problems), len(problems)),
+		Message:  fmt.Sprintf("%d lỗi, không có gì được lưu (%d problems, nothing was stored)", n, n),
 		Problems: problems,
 	}
 }
