@@ -24,8 +24,9 @@ type Figure struct {
 	// DerivedFrom lists the former units whose figures make up the part of
 	// the period before a change of the unit's territory, when they were used.
 	DerivedFrom []string
-	// Detail holds the reported record when Reported is true.
-	Detail planwatch.DataValue
+	// Unweighted lists the former units split among several new ones with no
+	// known share: their part of the territory is missing from the figure.
+	Unweighted []string
 }
 
 func missing() Figure { return Figure{} }
@@ -164,7 +165,7 @@ func joinTime(ind *planwatch.Indicator, b, a Figure, nb, na int) Figure {
 		return missing()
 	}
 	f := Figure{OK: true, Vintage: minVintage(a.Vintage, b.Vintage), Units: a.Units + b.Units, Expected: a.Expected + b.Expected,
-		Partial: a.Partial || b.Partial, Restated: b.Restated, DerivedFrom: b.DerivedFrom}
+		Partial: a.Partial || b.Partial, Restated: b.Restated, DerivedFrom: b.DerivedFrom, Unweighted: b.Unweighted}
 	f.Value = a.Value + b.Value
 	if ind.TimeAgg == planwatch.TimeAvg {
 		f.Value = (a.Value*float64(na) + b.Value*float64(nb)) / float64(na+nb)
@@ -198,6 +199,7 @@ func (d *Dataset) rebase(ind *planwatch.Indicator, unit string, p planwatch.Peri
 		if !tr.Full {
 			if tr.Weight <= 0 {
 				f.Partial = true
+				f.Unweighted = append(f.Unweighted, tr.Old)
 				continue
 			}
 			w = tr.Weight
@@ -211,6 +213,7 @@ func (d *Dataset) rebase(ind *planwatch.Indicator, unit string, p planwatch.Peri
 		f.Vintage = minVintage(f.Vintage, of.Vintage)
 		f.Partial = f.Partial || of.Partial
 		f.DerivedFrom = append(f.DerivedFrom, tr.Old)
+		f.Unweighted = append(f.Unweighted, of.Unweighted...)
 	}
 	if f.Units == 0 {
 		return missing()
@@ -234,7 +237,7 @@ func (d *Dataset) ratio(ind *planwatch.Indicator, unit string, p planwatch.Perio
 	}
 	return Figure{Value: num.Value / den.Value * 100, OK: true, Vintage: minVintage(num.Vintage, den.Vintage),
 		Units: num.Units, Expected: num.Expected, Partial: num.Partial || den.Partial,
-		Restated: num.Restated, DerivedFrom: num.DerivedFrom}
+		Restated: num.Restated, DerivedFrom: num.DerivedFrom, Unweighted: append(num.Unweighted, den.Unweighted...)}
 }
 
 // ownExact is the value the unit reported for exactly p's months; with
@@ -242,15 +245,11 @@ func (d *Dataset) ratio(ind *planwatch.Indicator, unit string, p planwatch.Perio
 func (d *Dataset) ownExact(ind *planwatch.Indicator, unit string, p planwatch.Period, restatedOnly bool) Figure {
 	d.mu.RLock()
 	e, ok := d.reportedEntry(d.values[ind.Code][unit], p)
-	var detail planwatch.DataValue
-	if ok && e.ok() {
-		detail = d.dataValue(ind.Code, unit, &e)
-	}
 	d.mu.RUnlock()
 	if !ok || !e.ok() || (restatedOnly && e.flags&flagRestated == 0) {
 		return missing()
 	}
-	return Figure{Value: e.value, OK: true, Reported: true, Vintage: planwatch.Vintage(e.vintage), Restated: e.flags&flagRestated != 0, Detail: detail}
+	return Figure{Value: e.value, OK: true, Reported: true, Vintage: planwatch.Vintage(e.vintage), Restated: e.flags&flagRestated != 0}
 }
 
 // reported is the figure of what was reported within the unit's territory
@@ -325,9 +324,11 @@ func (d *Dataset) sumOverTime(s series, p planwatch.Period) Figure {
 	var seen [13]bool
 	seen[start] = true
 	best[start] = step{prev: -1, vintage: planwatch.Official}
-	frontier := []int{start}
+	var bufA, bufB [13]int
+	frontier := append(bufA[:0], start)
+	next := bufB[:0]
 	for len(frontier) > 0 && !seen[end] {
-		var next []int
+		next = next[:0]
 		for _, b := range frontier {
 			for i := range ys {
 				e := &ys[i]
@@ -352,7 +353,7 @@ func (d *Dataset) sumOverTime(s series, p planwatch.Period) Figure {
 				}
 			}
 		}
-		frontier = next
+		frontier, next = next, frontier
 	}
 	if !seen[end] {
 		return missing()
@@ -420,6 +421,38 @@ func monthEnd(year, month int) time.Time {
 	return time.Date(year, time.Month(month)+1, 0, 0, 0, 0, 0, time.UTC)
 }
 
+// yearParents is where a unit stood at the end of each month of a year:
+// its parent, and whether a version of it was in force (a unit that no
+// longer exists is judged by its last version, inForce false).
+type yearParents struct {
+	parent  [13]string
+	inForce [13]bool
+}
+
+// parentsIn returns (and remembers) where a unit stood in each month of a year.
+func (d *Dataset) parentsIn(code string, year int) *yearParents {
+	k := parentKey{code, year}
+	d.memoMu.Lock()
+	yp, ok := d.parents[k]
+	d.memoMu.Unlock()
+	if ok {
+		return yp
+	}
+	yp = &yearParents{}
+	for m := 1; m <= 12; m++ {
+		yp.parent[m], yp.inForce[m] = d.parentAt(code, monthEnd(year, m))
+	}
+	d.memoMu.Lock()
+	d.parents[k] = yp
+	d.memoMu.Unlock()
+	return yp
+}
+
+type parentKey struct {
+	code string
+	year int
+}
+
 // parentAt is the parent of a unit on day t; a unit that no longer exists
 // is judged by its last version, so that history stays attached.
 func (d *Dataset) parentAt(code string, t time.Time) (string, bool) {
@@ -442,8 +475,9 @@ func (d *Dataset) childPart(ind *planwatch.Indicator, child, parent string, p pl
 	add := func(a, b int) {
 		first, last = min(first, a), max(last, b)
 	}
+	yp := d.parentsIn(child, p.Year)
 	for m := p.First; m <= p.Last; m++ {
-		if par, inForce := d.parentAt(child, monthEnd(p.Year, m)); par == parent && inForce {
+		if yp.parent[m] == parent && yp.inForce[m] {
 			add(m, m)
 			if m == p.Last {
 				atEnd = true
@@ -464,7 +498,7 @@ func (d *Dataset) childPart(ind *planwatch.Indicator, child, parent string, p pl
 		if a < p.First || b > p.Last || !e.ok() {
 			continue
 		}
-		if par, _ := d.parentAt(child, monthEnd(p.Year, b)); par == parent {
+		if yp.parent[b] == parent {
 			add(a, b)
 		}
 	}
@@ -495,7 +529,8 @@ func (d *Dataset) rollUp(ind *planwatch.Indicator, unit string, p planwatch.Peri
 		first, last, atEnd := d.childPart(ind, c, unit, p)
 		if ind.TimeAgg == planwatch.TimeLast {
 			// A level is the sum of the levels of the units under the unit at the end.
-			par, inForce := d.parentAt(c, p.End())
+			yp := d.parentsIn(c, p.Year)
+			par, inForce := yp.parent[p.Last], yp.inForce[p.Last]
 			if par != unit || (!inForce && !d.hasData(ind, c, p)) {
 				continue
 			}

@@ -91,6 +91,7 @@ type Dataset struct {
 
 	memoMu  sync.Mutex
 	figures map[figureKey]Figure
+	parents map[parentKey]*yearParents // where units stood, month by month
 }
 
 type figureKey struct {
@@ -116,6 +117,7 @@ func NewDataset(inds []planwatch.Indicator, units *planwatch.Hierarchy, values [
 		targets:    map[targetKey]planwatch.Target{},
 		milestones: milestones,
 		figures:    map[figureKey]Figure{},
+		parents:    map[parentKey]*yearParents{},
 	}
 	for _, ind := range inds {
 		d.Indicators[ind.Code] = ind

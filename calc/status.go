@@ -2,7 +2,10 @@ package calc
 
 import (
 	"math"
+	"runtime"
 	"sort"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"planwatch"
@@ -114,10 +117,13 @@ func (d *Dataset) Row(indicator, unit string, p planwatch.Period, opt Options) R
 		r.Estimate = reported.Vintage == planwatch.Estimate
 	}
 
-	// Growth vs the same period last year.
+	// Growth vs the same period last year: not against a base that lacks
+	// part of today's territory (a former unit split without a known share).
+	comparable := len(r.LastYear.Unweighted) == 0
 	switch {
 	case hasReported && reported.YoY != nil:
 		r.YoY, r.YoYReported = ptr(*reported.YoY), true
+	case !comparable:
 	case r.Current.OK && r.LastYear.OK && (ind.Kind == planwatch.KindRate || ind.Unit == "%"):
 		r.PPChange = ptr(round(r.Current.Value-r.LastYear.Value, 4))
 	case r.Current.OK && r.LastYear.OK && r.LastYear.Value != 0:
@@ -229,14 +235,33 @@ func (d *Dataset) Status(unit string, p planwatch.Period, opt Options) []Row {
 		codes = append(codes, c)
 	}
 	sort.Strings(codes)
-	for _, c := range codes {
-		r := d.Row(c, unit, p, opt)
-		_, hasTarget := d.PlanTarget(c, unit, p.Year, planwatch.TargetPlan)
-		_, hasReported := d.Reported(c, unit, p)
-		if !r.Current.OK && !hasReported && !hasTarget && len(r.Milestones) == 0 {
-			continue
+	// Indicators are independent: compute their rows on every core.
+	all := make([]Row, len(codes))
+	keep := make([]bool, len(codes))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(codes) {
+					return
+				}
+				c := codes[i]
+				r := d.Row(c, unit, p, opt)
+				_, hasTarget := d.PlanTarget(c, unit, p.Year, planwatch.TargetPlan)
+				_, hasReported := d.Reported(c, unit, p)
+				all[i], keep[i] = r, r.Current.OK || hasReported || hasTarget || len(r.Milestones) > 0
+			}
+		}()
+	}
+	wg.Wait()
+	for i, r := range all {
+		if keep[i] {
+			rows = append(rows, r)
 		}
-		rows = append(rows, r)
 	}
 	sort.SliceStable(rows, func(i, j int) bool { return severity(rows[i].Status) > severity(rows[j].Status) })
 	return rows
