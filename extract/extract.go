@@ -62,6 +62,9 @@ const (
 	Actual    = "actual"    // a reported figure
 	Plan      = "plan"      // a target figure ("kế hoạch vốn năm 2023 được giao là …")
 	Milestone = "milestone" // a target on the way to the plan ("phấn đấu hết quý II … đạt trên 60% kế hoạch")
+	// PlanGrowth is a growth target ("tốc độ tăng trưởng GRDP 8-8,5%"): the
+	// lower bound in YoYPct, the range as written in Range.
+	PlanGrowth = "plan_growth"
 )
 
 // VsRef is a change against a reference: a date for stocks ("so với
@@ -101,6 +104,12 @@ type Fact struct {
 	YoYRealPct *float64 `json:"yoy_real_pct,omitempty"` // growth net of prices ("nếu loại trừ yếu tố giá")
 	Qualifier  string   `json:"qualifier,omitempty"`    // khoảng, trên, hơn, gần
 	Range      string   `json:"range,omitempty"`        // "7,5-8%": Value or YoYPct is the lower bound
+
+	// Table, Row and Column point at the cell a fact was read from (from 1;
+	// zero for a fact of the prose).
+	Table  int `json:"table,omitempty"`
+	Row    int `json:"row,omitempty"`
+	Column int `json:"column,omitempty"`
 
 	// anchor is the byte offset of the figure the fact was built from; used
 	// to order and deduplicate.
@@ -143,12 +152,15 @@ func (f Fact) MarshalJSON() ([]byte, error) {
 		YoYRealPct *float64 `json:"yoy_real_pct,omitempty"`
 		Qualifier  string   `json:"qualifier,omitempty"`
 		Range      string   `json:"range,omitempty"`
+		Table      int      `json:"table,omitempty"`
+		Row        int      `json:"row,omitempty"`
+		Column     int      `json:"column,omitempty"`
 		Sentence   string   `json:"sentence"`
 		Start      int      `json:"start"`
 		End        int      `json:"end"`
 	}{f.Indicator, code, f.Confidence, f.Value, f.Unit, period, f.Place, f.PlanPct, f.YoYPct, f.VsRef,
 		f.Estimate, f.Kind, f.Bound, f.PlanPctAlt, f.PPChange, f.SharePct, f.YoYRealPct, f.Qualifier, f.Range,
-		f.Sentence, f.Start, f.End})
+		f.Table, f.Row, f.Column, f.Sentence, f.Start, f.End})
 }
 
 // Extractor finds facts and matches them to a catalogue.

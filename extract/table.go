@@ -2,56 +2,94 @@ package extract
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 
 	"planwatch"
 	"planwatch/vi"
 )
 
-// readTables reads text tables written with "|" between cells, as statistics
-// releases paste them: a header row whose cells name a period and a
-// comparison ("Tháng 4 so với cùng kỳ", "4 tháng so với cùng kỳ"), then rows
-// of a label and figures. A table of indices (the comparison period = 100,
-// "113,0" = +13%) gives one growth-only fact per row and period.
-//
-// A table with a unit column ("Chỉ tiêu | Đơn vị | Thực hiện cùng kỳ | Kế
-// hoạch năm | Ước thực hiện 9 tháng | So cùng kỳ (%) | So KH (%)") is a
-// table of values, read by readValueRow. Cells are separated by "|" or by
-// tabs.
+// A table found in the text: rows of cells, where each row starts, and the
+// lines above it (its title, "Đơn vị tính: …", "(Năm trước = 100) - %").
+type textTable struct {
+	start  int
+	rows   [][]string
+	starts []int // byte offset of each row's line
+	ends   []int
+	above  []string
+	flat   bool // one cell per line: the header cells, then a label and its figures
+	header int  // how many leading rows are the header (flattened: 1)
+}
+
+// readTables reads the tables of the text, in document order, and numbers
+// them from 1: tables written with "|" or tabs between cells (as statistics
+// releases paste them and as document.Read writes Word, web and workbook
+// tables), and flattened tables of one cell per line (a yearbook copied from
+// a PDF). Every cell with a figure gives a fact that points at its table,
+// row and column.
 func (d *doc) readTables(facts *[]Fact) {
+	tables := d.findTables()
+	sort.SliceStable(tables, func(i, j int) bool { return tables[i].start < tables[j].start })
+	for n, t := range tables {
+		d.readTable(facts, t, n+1)
+	}
+}
+
+// findTables collects the tables of the body.
+func (d *doc) findTables() []*textTable {
+	var out []*textTable
 	lines := strings.SplitAfter(d.text[:d.bodyEnd], "\n")
 	off := 0
-	var header []column
-	var vh *valueHeader
-	title := ""
-	prevLine := ""
+	var cur *textTable
+	var above []string
 	for _, line := range lines {
 		start := off
 		off += len(line)
 		raw := strings.TrimRight(line, "\r\n")
 		sep := tableSep(raw)
 		if sep == "" {
-			header, vh = nil, nil
-			prevLine = raw
-			continue
-		}
-		cells := strings.Split(raw, sep)
-		if header == nil && vh == nil {
-			if vh = d.readValueHeader(cells, start, len(sep)); vh == nil {
-				header = d.readHeader(cells, start)
+			if cur != nil {
+				out = append(out, cur)
+				cur = nil
 			}
-			title = prevLine
+			if t := strings.TrimSpace(raw); t != "" {
+				above = append(above, t)
+				if len(above) > 3 {
+					above = above[1:]
+				}
+			}
 			continue
 		}
-		if vh != nil {
-			d.readValueRow(facts, vh, cells, start, len(raw), len(sep))
-			continue
+		if cur == nil {
+			cur = &textTable{start: start, above: above}
+			above = nil
 		}
-		d.readRow(facts, header, title, cells, start, len(raw))
+		cur.rows = append(cur.rows, splitCells(raw, sep))
+		cur.starts = append(cur.starts, start)
+		cur.ends = append(cur.ends, start+len(raw))
 	}
+	if cur != nil {
+		out = append(out, cur)
+	}
+	for _, t := range out {
+		t.header = headerRows(t.rows)
+	}
+	return append(out, d.findFlatTables(lines)...)
 }
 
-var reBareYear = regexp.MustCompile(`(?:^|[^\d])((?:19|20)\d{2})(?:$|[^\d])`)
+// splitCells cuts a table line into cells; outer bars ("| a | b |") frame
+// the row and are not cells.
+func splitCells(raw, sep string) []string {
+	s := strings.TrimSpace(raw)
+	if sep == "|" {
+		s = strings.TrimSuffix(strings.TrimPrefix(s, "|"), "|")
+	}
+	cells := strings.Split(s, sep)
+	for i := range cells {
+		cells[i] = strings.TrimSpace(cells[i])
+	}
+	return cells
+}
 
 // tableSep returns the cell separator of a table line: "|" or a tab, when
 // the line has at least two.
@@ -64,6 +102,108 @@ func tableSep(line string) string {
 	}
 	return ""
 }
+
+// isFigure reports a cell that is a number and nothing else.
+func isFigure(c string) bool {
+	c = strings.TrimSpace(c)
+	_, n, ok := vi.ParseNumber(c)
+	return ok && n == len(c)
+}
+
+// headerRows counts the leading rows that name columns: rows with no figure
+// (a year is a name) that fill at least half the columns. A row such as
+// "A | CHỈ TIÊU KINH TẾ | | |" is a section of the body, not a header.
+func headerRows(rows [][]string) int {
+	n := 0
+	for _, r := range rows {
+		filled, figures := 0, 0
+		for _, c := range r {
+			if c == "" {
+				continue
+			}
+			filled++
+			if isFigure(c) && !reBareYearCell.MatchString(c) {
+				figures++
+			}
+		}
+		if figures > 0 || filled*2 < len(r) || n == 3 {
+			break
+		}
+		n++
+	}
+	return max(n, 1)
+}
+
+var reBareYearCell = regexp.MustCompile(`^(?:19|20)\d{2}$`)
+
+// combinedHeader names each column by its header rows top to bottom,
+// a merged cell's text once ("Năm 2024" over "Kế hoạch" → "Năm 2024 Kế
+// hoạch").
+func combinedHeader(rows [][]string, n int) []string {
+	width := 0
+	for _, r := range rows[:n] {
+		width = max(width, len(r))
+	}
+	out := make([]string, width)
+	for i := range out {
+		var parts []string
+		for _, r := range rows[:n] {
+			if i < len(r) && r[i] != "" && (len(parts) == 0 || parts[len(parts)-1] != r[i]) {
+				parts = append(parts, r[i])
+			}
+		}
+		out[i] = strings.Join(parts, " ")
+	}
+	return out
+}
+
+// readTable reads one table: a table of values when a column or a line
+// above gives the unit, else a table of indices or growth rates by period.
+func (d *doc) readTable(facts *[]Fact, t *textTable, no int) {
+	if len(t.rows) <= t.header {
+		return
+	}
+	header := combinedHeader(t.rows, t.header)
+	title := tableTitle(t.above)
+	unitLine := ""
+	index := false
+	for _, a := range t.above {
+		la := strings.ToLower(a)
+		if k := strings.Index(la, "đơn vị tính"); k >= 0 {
+			unitLine = strings.TrimSpace(strings.TrimLeft(a[k+len("đơn vị tính"):], " :"))
+		}
+		if strings.Contains(la, "= 100") || strings.Contains(la, "=100") {
+			index = true
+		}
+	}
+	if vh := d.readValueHeader(header, unitLine); vh != nil {
+		for r := t.header; r < len(t.rows); r++ {
+			d.readValueRow(facts, vh, t, r, no, title, unitLine)
+		}
+		return
+	}
+	cols := d.readHeader(header, index || strings.Contains(strings.ToLower(title), "chỉ số") || strings.Contains(title, "(%)"))
+	for r := t.header; r < len(t.rows); r++ {
+		d.readRow(facts, cols, t, r, no, title)
+	}
+}
+
+// tableTitle is the line above a table that names it, without its number
+// ("117. Chỉ số phát triển …") and without the unit and index notes.
+func tableTitle(above []string) string {
+	for k := len(above) - 1; k >= 0; k-- {
+		la := strings.ToLower(above[k])
+		if strings.Contains(la, "đơn vị tính") || strings.Contains(la, "= 100") || strings.Contains(la, "=100") {
+			continue
+		}
+		return strings.TrimSpace(reTableNumber.ReplaceAllString(above[k], ""))
+	}
+	return ""
+}
+
+var reTableNumber = regexp.MustCompile(`^(?:Biểu\s+|Bảng\s+)?\d{1,4}(?:\.\d{1,3})*\.?\s+`)
+
+var reBareYear = regexp.MustCompile(`(?:^|[^\d])((?:19|20)\d{2})(?:$|[^\d])`)
 
 // Kinds of column in a table of values.
 const (
@@ -88,28 +228,47 @@ type valueHeader struct {
 	main int // the column the comparisons refer to: the latest actual one
 }
 
+// cellPeriod is the period a header cell names: the shortest one it
+// states, in the year it states ("Năm 2024 Ước thực hiện quý I" →
+// 2024Q1), or a bare year ("KH 2024", "Sơ bộ 2024", "2021/2020" → 2021).
+func (d *doc) cellPeriod(cell string) planwatch.Period {
+	lc := lowerSameLen(cell)
+	pc := d.pc
+	if m := reBareYear.FindStringSubmatch(lc); m != nil {
+		pc.year = atoi(m[1])
+		pc.date = pc.date.AddDate(0, 0, 0)
+	}
+	var best planwatch.Period
+	for _, r := range scanPeriods(lc, pc) {
+		if !r.p.IsZero() && (best.IsZero() || r.p.Months() < best.Months()) {
+			best = r.p
+		}
+	}
+	if !best.IsZero() {
+		return best
+	}
+	if m := reYearPair.FindStringSubmatch(lc); m != nil {
+		return planwatch.YearOf(atoi(m[1]))
+	}
+	if m := reBareYear.FindStringSubmatch(lc); m != nil {
+		return planwatch.YearOf(atoi(m[1]))
+	}
+	return planwatch.Period{}
+}
+
+// reYearPair is a yearbook's index column: "2021/2020" (this year over the
+// one before, = 100).
+var reYearPair = regexp.MustCompile(`((?:19|20)\d{2})\s*/\s*(?:19|20)\d{2}`)
+
 // readValueHeader reads the header of a table of values, or returns nil when
-// the header has no unit column.
-func (d *doc) readValueHeader(cells []string, lineStart, sepLen int) *valueHeader {
+// there is no unit, in a column or in a line above.
+func (d *doc) readValueHeader(cells []string, unitLine string) *valueHeader {
 	vh := &valueHeader{cols: make([]valueColumn, len(cells)), main: -1}
-	pos := lineStart
-	unit, label := false, false
+	unit, label := unitLine != "", false
 	for i, c := range cells {
 		lc := strings.TrimSpace(lowerSameLen(c))
 		col := valueColumn{}
-		var p planwatch.Period
-		for _, r := range d.periods {
-			if r.start >= pos && r.end <= pos+len(c) && !r.p.IsZero() {
-				p = r.p
-				break
-			}
-		}
-		if p.IsZero() {
-			// "KH 2024", "Ước TH 2024": a bare year.
-			if m := reBareYear.FindStringSubmatch(lc); m != nil {
-				p = planwatch.YearOf(atoi(m[1]))
-			}
-		}
+		p := d.cellPeriod(c)
 		compare := strings.HasPrefix(lc, "so ") || strings.HasPrefix(lc, "so với") || strings.Contains(lc, "so sánh") || strings.HasPrefix(lc, "tăng") || strings.HasPrefix(lc, "%")
 		switch {
 		case lc == "đơn vị" || lc == "đơn vị tính" || lc == "đvt" || lc == "đv tính":
@@ -120,14 +279,13 @@ func (d *doc) readValueHeader(cells []string, lineStart, sepLen int) *valueHeade
 			col.kind, col.growth = colYoY, strings.Contains(lc, "tăng")
 		case compare && (strings.Contains(lc, "kh") || strings.Contains(lc, "kế hoạch") || strings.Contains(lc, "dự toán")):
 			col.kind = colPlanPct
-		case strings.HasPrefix(lc, "kế hoạch") || strings.HasPrefix(lc, "kh ") || lc == "kh" || strings.HasPrefix(lc, "dự toán") || strings.HasPrefix(lc, "chỉ tiêu kế hoạch"):
+		case hasWord(lc, "kế hoạch") || hasWord(lc, "kh") || strings.HasPrefix(lc, "dự toán") || strings.HasPrefix(lc, "chỉ tiêu kế hoạch"):
 			col.kind = colPlan
-			if p.IsZero() {
-				p = planwatch.YearOf(d.pc.year)
-			} else {
-				p = planwatch.YearOf(p.Year)
+			y := d.pc.year
+			if !p.IsZero() {
+				y = p.Year
 			}
-			col.p = p
+			col.p = planwatch.YearOf(y)
 		case strings.Contains(lc, "thực hiện") || strings.HasPrefix(lc, "ước") || strings.HasPrefix(lc, "th ") || strings.Contains(lc, "cùng kỳ") || strings.HasPrefix(lc, "lũy kế") || strings.HasPrefix(lc, "luỹ kế"):
 			col.kind = colActual
 			col.estimate = hasEstimate(lc)
@@ -138,16 +296,17 @@ func (d *doc) readValueHeader(cells []string, lineStart, sepLen int) *valueHeade
 				}
 			}
 			col.p = p
-		case !p.IsZero() && !label:
+		case !p.IsZero() && !label && unitLine == "":
 			col.kind, label = colLabel, true
 		case !p.IsZero():
-			// "Năm 2023", "9 tháng 2024": a column of a period.
+			// "Năm 2023", "9 tháng 2024", "Sơ bộ 2024": a column of a period.
 			col.kind, col.p, col.estimate = colActual, p, hasEstimate(lc)
 		case !label && lc != "":
 			col.kind, label = colLabel, true
+		case !label && unitLine != "" && i == 0:
+			col.kind, label = colLabel, true
 		}
 		vh.cols[i] = col
-		pos += len(c) + sepLen
 	}
 	if !unit || !label {
 		return nil
@@ -163,7 +322,9 @@ func (d *doc) readValueHeader(cells []string, lineStart, sepLen int) *valueHeade
 
 // readValueRow reads one row of a table of values: one fact per value
 // column, in the row's unit ("Tỷ đồng", "Triệu USD", "Nghìn lượt", "%").
-func (d *doc) readValueRow(facts *[]Fact, vh *valueHeader, cells []string, lineStart, lineLen, sepLen int) {
+// A growth-rate row gives growth facts, its plan cell a growth target.
+func (d *doc) readValueRow(facts *[]Fact, vh *valueHeader, t *textTable, r, no int, title, unitLine string) {
+	cells := t.rows[r]
 	if len(cells) != len(vh.cols) {
 		return
 	}
@@ -171,27 +332,22 @@ func (d *doc) readValueRow(facts *[]Fact, vh *valueHeader, cells []string, lineS
 	for i, c := range cells {
 		switch vh.cols[i].kind {
 		case colLabel:
-			label = strings.TrimSpace(c)
+			label = c
 		case colUnit:
-			unitCell = strings.TrimSpace(c)
+			unitCell = c
 		}
 	}
 	if label == "" {
 		return
 	}
+	if unitCell == "" {
+		unitCell = unitLine
+	}
 	exp, unit := tableUnit(unitCell)
 	growth := unit == "%" && growthSubject(strings.ToLower(label))
-	cellNum := func(i int) (vi.Number, bool) {
-		if i < 0 || i >= len(cells) {
-			return vi.Number{}, false
-		}
-		c := strings.TrimSpace(cells[i])
-		num, n, ok := vi.ParseNumber(c)
-		return num, ok && n == len(c)
-	}
 	var yoy, plan *float64
 	for i, col := range vh.cols {
-		num, ok := cellNum(i)
+		num, ok := cellNumber(cells[i])
 		if !ok {
 			continue
 		}
@@ -206,42 +362,74 @@ func (d *doc) readValueRow(facts *[]Fact, vh *valueHeader, cells []string, lineS
 			plan = ptr(num.Value)
 		}
 	}
-	pos := lineStart
+	indicator := label
+	if t.flat && title != "" {
+		indicator = title + ": " + label
+	}
 	for i, col := range vh.cols {
-		cellStart := pos
-		pos += len(cells[i]) + sepLen
 		if col.kind != colActual && col.kind != colPlan {
 			continue
 		}
-		num, ok := cellNum(i)
+		num, rng, ok := cellRange(cells[i])
 		if !ok {
 			continue
 		}
 		p := col.p
-		f := Fact{Indicator: label, Unit: unit, Place: d.place, Kind: Actual, Estimate: col.estimate,
-			Sentence: d.text[lineStart : lineStart+lineLen], Start: lineStart, anchor: cellStart}
+		f := d.tableFact(t, r, i, no, indicator, unit)
+		f.Estimate = col.estimate
 		if !p.IsZero() {
 			f.Span, f.Period = &p, p.ID()
 		}
-		if col.kind == colPlan {
-			f.Kind = Plan
-			if growth {
-				continue // a target growth rate
-			}
-		}
-		if growth {
+		switch {
+		case col.kind == colPlan && growth:
+			f.Kind, f.YoYPct, f.Range = PlanGrowth, ptr(num.Value), rng
+		case rng != "":
+			continue // a range of levels is a target, not a figure
+		case col.kind == colPlan:
+			f.Kind, f.Value = Plan, ptr(num.Scaled(exp))
+		case growth:
 			f.YoYPct = ptr(num.Value)
-		} else {
+		default:
 			f.Value = ptr(num.Scaled(exp))
 		}
-		if i == vh.main {
+		if i == vh.main && f.Kind == Actual {
 			if yoy != nil && !growth {
 				f.YoYPct = yoy
 			}
 			f.PlanPct = plan
 		}
-		*facts = append(*facts, f)
+		*facts = append(*facts, *f)
 	}
+}
+
+// tableFact starts the fact of cell (r, i) of table no.
+func (d *doc) tableFact(t *textTable, r, i, no int, indicator, unit string) *Fact {
+	start, end := t.starts[r], t.ends[r]
+	return &Fact{Indicator: indicator, Unit: unit, Place: d.place, Kind: Actual,
+		Sentence: d.text[start:end], Start: start, anchor: start + i, Table: no, Row: r + 1, Column: i + 1}
+}
+
+// cellNumber reads a cell that is a figure ("46.820", "111,08").
+func cellNumber(c string) (vi.Number, bool) {
+	c = strings.TrimSpace(c)
+	num, n, ok := vi.ParseNumber(c)
+	return num, ok && n == len(c)
+}
+
+var reCellRange = regexp.MustCompile(`^(\d[\d.,]*)\s*[-–]\s*(\d[\d.,]*)\s*%?$`)
+
+// cellRange reads a figure or a range ("7,5 - 8"): the lower bound, and the
+// range as written when there is one.
+func cellRange(c string) (vi.Number, string, bool) {
+	if num, ok := cellNumber(c); ok {
+		return num, "", true
+	}
+	if m := reCellRange.FindStringSubmatch(strings.TrimSpace(c)); m != nil {
+		if num, ok := cellNumber(m[1]); ok {
+			return num, strings.Join(strings.Fields(c), ""), true
+		}
+	}
+	return vi.Number{}, "", false
 }
 
 // tableUnit reads a unit cell ("Tỷ đồng", "Triệu USD", "Nghìn lượt", "Ha",
@@ -263,27 +451,23 @@ func tableUnit(cell string) (int, string) {
 	return exp, strings.ToLower(rest)
 }
 
-// column is what one header cell says: the period of its figures and what
-// they compare with.
+// column is what one header cell of a table of indices says: the period of
+// its figures and what they compare with.
 type column struct {
-	p    planwatch.Period
-	fol  following
-	ok   bool
-	cell string
+	p     planwatch.Period
+	fol   following
+	ok    bool
+	index bool // the figures are indices (the compared period = 100)
 }
 
-func (d *doc) readHeader(cells []string, lineStart int) []column {
+// readHeader reads the header of a table of indices or growth rates: each
+// column a period and a comparison ("Tháng 4 so với cùng kỳ", "Tháng 4 so
+// với tháng 3"), or a yearbook's "2021/2020" (the year before = 100).
+func (d *doc) readHeader(cells []string, index bool) []column {
 	cols := make([]column, len(cells))
-	pos := lineStart
 	for i, c := range cells {
 		lc := lowerSameLen(c)
-		col := column{cell: c}
-		for _, r := range d.periods {
-			if r.start >= pos && r.end <= pos+len(c) && !r.p.IsZero() {
-				col.p = r.p
-				break
-			}
-		}
+		col := column{p: d.cellPeriod(c), index: index}
 		if k := strings.Index(lc, "so với"); k >= 0 && !col.p.IsZero() {
 			col.fol = readFollowing(lc, k, len(lc))
 			// "Tháng 4 so với tháng 3" is the previous month.
@@ -292,19 +476,28 @@ func (d *doc) readHeader(cells []string, lineStart int) []column {
 			} else {
 				col.ok = col.fol.kind == folYoY
 			}
+		} else if reYearPair.MatchString(lc) && !col.p.IsZero() {
+			col.fol, col.ok, col.index = following{kind: folYoY}, true, true
+		} else if index && !col.p.IsZero() && i > 0 {
+			col.fol, col.ok = following{kind: folYoY}, true
 		}
 		cols[i] = col
-		pos += len(c) + 1
 	}
 	return cols
 }
 
-func (d *doc) readRow(facts *[]Fact, header []column, title string, cells []string, lineStart, lineLen int) {
+// readRow reads one row of a table of indices: a growth-only fact per
+// period, with its comparisons.
+func (d *doc) readRow(facts *[]Fact, header []column, t *textTable, r, no int, title string) {
+	cells := t.rows[r]
 	label := strings.TrimSpace(cells[0])
 	if label == "" || len(cells) != len(header) {
 		return
 	}
-	isIndex := strings.Contains(strings.ToLower(title), "chỉ số") || strings.Contains(title, "(%)")
+	name := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(title), "(%)"))
+	if name != "" {
+		name += ": "
+	}
 	byPeriod := map[planwatch.Period]*Fact{}
 	var order []planwatch.Period
 	for i := 1; i < len(cells); i++ {
@@ -312,21 +505,19 @@ func (d *doc) readRow(facts *[]Fact, header []column, title string, cells []stri
 		if !col.ok {
 			continue
 		}
-		cell := strings.TrimSpace(cells[i])
-		num, n, ok := vi.ParseNumber(cell)
-		if !ok || n != len(cell) {
+		num, ok := cellNumber(cells[i])
+		if !ok {
 			continue
 		}
 		v := num.Value
-		if isIndex && v > 30 {
+		if col.index && v > 30 {
 			v = round(v-100, num.Decimals)
 		}
 		f := byPeriod[col.p]
 		if f == nil {
 			p := col.p
-			f = &Fact{Indicator: strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(title), "(%)")) + ": " + label,
-				Unit: "%", Period: p.ID(), Span: &p, Place: d.place, Kind: Actual,
-				Sentence: d.text[lineStart : lineStart+lineLen], Start: lineStart, anchor: lineStart + i}
+			f = d.tableFact(t, r, i, no, name+label, "%")
+			f.Period, f.Span = p.ID(), &p
 			byPeriod[col.p] = f
 			order = append(order, col.p)
 		}
@@ -339,4 +530,73 @@ func (d *doc) readRow(facts *[]Fact, header []column, title string, cells []stri
 	for _, p := range order {
 		*facts = append(*facts, *byPeriod[p])
 	}
+}
+
+// findFlatTables finds tables flattened to one cell per line, as a yearbook
+// copied from a PDF gives them: two or more header lines that each name a
+// period ("2020", "2021/2020", "Sơ bộ 2024"), then groups of a label line
+// and as many lines of one figure each.
+func (d *doc) findFlatTables(lines []string) []*textTable {
+	var out []*textTable
+	type line struct {
+		text       string
+		start, end int
+	}
+	var ls []line
+	off := 0
+	for _, l := range lines {
+		t := strings.TrimRight(l, "\r\n")
+		ls = append(ls, line{strings.TrimSpace(t), off, off + len(t)})
+		off += len(l)
+	}
+	isHead := func(s string) bool {
+		return s != "" && len(s) <= 40 && (!isFigure(s) || reBareYearCell.MatchString(s)) && reBareYear.MatchString(s) && !strings.ContainsAny(s, ".,;:")
+	}
+	for i := 0; i < len(ls); {
+		k := i
+		for k < len(ls) && isHead(ls[k].text) {
+			k++
+		}
+		n := k - i
+		if n < 2 {
+			i++
+			continue
+		}
+		t := &textTable{start: ls[i].start, flat: true, header: 1}
+		for a := max(0, i-3); a < i; a++ {
+			if ls[a].text != "" {
+				t.above = append(t.above, ls[a].text)
+			}
+		}
+		head := []string{""}
+		for _, l := range ls[i:k] {
+			head = append(head, l.text)
+		}
+		t.rows = append(t.rows, head)
+		t.starts, t.ends = append(t.starts, ls[i].start), append(t.ends, ls[k-1].end)
+		j := k
+		for j+n < len(ls) && ls[j].text != "" && !isFigure(ls[j].text) {
+			ok := true
+			for c := 1; c <= n; c++ {
+				if s := ls[j+c].text; !isFigure(s) && s != "-" && s != "…" && s != "..." {
+					ok = false
+				}
+			}
+			if !ok {
+				break
+			}
+			row := []string{ls[j].text}
+			for c := 1; c <= n; c++ {
+				row = append(row, ls[j+c].text)
+			}
+			t.rows = append(t.rows, row)
+			t.starts, t.ends = append(t.starts, ls[j].start), append(t.ends, ls[j+n].end)
+			j += n + 1
+		}
+		if len(t.rows) > 1 {
+			out = append(out, t)
+		}
+		i = max(j, i+1)
+	}
+	return out
 }
