@@ -81,6 +81,7 @@ func (d *doc) build() []Fact {
 		if ls, le := d.lineOf(sp[0]); ls == sp[0] && (reSectionHead.MatchString(strings.TrimRight(d.text[ls:le], " \t\r")) || d.plainHeading(ls, le)) && !d.hasMention(ls, le) && !d.mainP.IsZero() {
 			carry = periodVal{p: d.mainP}
 		}
+		d.targetSection(sp[0])
 		st := sentenceState{start: sp[0], end: sp[1], last: -1, anchorEnd: sp[0], parent: -1, paraLast: paraLast, first: len(facts)}
 		sl := d.lo[sp[0]:sp[1]]
 		bullet := strings.IndexAny(sl[:1], "-–•*+") == 0
@@ -121,6 +122,10 @@ func (d *doc) build() []Fact {
 			}
 			// The period in force at this figure.
 			cur, fresh, explicit, event := carry, false, false, false
+			if d.targetYear > 0 {
+				// A list of targets: the year its heading names.
+				cur, explicit = periodVal{p: planwatch.YearOf(d.targetYear)}, true
+			}
 			for _, r := range refs {
 				if r.end > m.qualStart {
 					break
@@ -332,7 +337,7 @@ func (d *doc) addMention(facts *[]Fact, st *sentenceState, m mention, cur period
 	}
 	seg := lo[segStart:m.qualStart]
 	before := lo[st.start:m.qualStart]
-	target := hasTargetWord(before)
+	target := hasTargetWord(before) || d.targetYear > 0
 	// "(trong đó cà phê nhân đạt …)": a breakdown of the fact before.
 	if st.last >= 0 && hasWord(lo[segStart:m.qualStart], "trong đó") {
 		st.parent = st.last
@@ -422,6 +427,22 @@ func (d *doc) addMention(facts *[]Fact, st *sentenceState, m mention, cur period
 	fol := readFollowing(lo, m.end, d.bodyEnd)
 	st.anchorEnd = max(m.end, fol.end)
 	if m.fromRange {
+		return
+	}
+	if d.targetYear > 0 && m.unit == "%" && fol.kind == folNone && !m.fromRange && !reRangeEnd.MatchString(lo[max(0, m.qualStart-12):m.qualStart]) &&
+		(verb == "" || verb == "đạt" || verb == "là") {
+		// A target in a list of targets: a growth target ("Tốc độ tăng
+		// trưởng kinh tế (GRDP) 8-8,5%") or a level ("Tỷ lệ che phủ rừng
+		// đạt 63%", "Tỷ lệ hộ nghèo … dưới 2,5%").
+		f := newFact(Plan)
+		f.Estimate, f.Unit, f.Qualifier, f.Range = false, "%", m.qual, m.rng
+		if growthSubject(seg) {
+			f.Kind, f.YoYPct = PlanGrowth, ptr(x)
+		} else {
+			f.Value = ptr(x)
+		}
+		setEnd(f, st.anchorEnd)
+		st.last, st.lastClause = len(*facts)-1, clause
 		return
 	}
 	if target {
@@ -1229,3 +1250,48 @@ func (d *doc) namedFact(facts []Fact, st *sentenceState, name string) int {
 	}
 	return best
 }
+
+// reArticleHead is an article of a resolution or decision: "Điều 2. …".
+var reArticleHead = regexp.MustCompile(`^Điều[ \t]+\d{1,3}[.:][ \t]`)
+
+// targetSection follows the lists of targets of a plan resolution or a
+// report's next-year section: a heading that names targets ("Điều 2. Mục
+// tiêu, chỉ tiêu chủ yếu năm 2023", "2. Các chỉ tiêu chủ yếu") opens one, in
+// the year it names or the one in force; a lettered sub-heading ("a) Về
+// kinh tế") stays in it; another heading closes it. The sentence starting
+// at byte i is looked at.
+func (d *doc) targetSection(i int) {
+	ls, le := d.lineOf(i)
+	if ls != i {
+		return
+	}
+	line := strings.TrimRight(d.text[ls:le], " \t\r")
+	article := reArticleHead.MatchString(line)
+	if !article && !reSectionHead.MatchString(line) || d.hasMention(ls, le) {
+		return
+	}
+	lo := d.lo[ls : ls+len(line)]
+	switch {
+	case hasWord(lo, "chỉ tiêu") || hasWord(lo, "mục tiêu"):
+		y := 0
+		for _, r := range d.periods {
+			if r.start >= ls && r.start < le && !r.p.IsZero() && r.explicitY {
+				y = r.p.Year
+				break
+			}
+		}
+		if y > 0 {
+			d.targetYear = y
+		} else if d.targetYear == 0 && d.pc.year > 0 {
+			d.targetYear = d.pc.year
+		}
+	case !article && len(line) > 1 && line[1] == ')':
+		// a lettered sub-heading keeps the section
+	default:
+		d.targetYear = 0
+	}
+}
+
+// reRangeEnd is the start of a range before a figure ("0,8 - 1 điểm"): the
+// figure is its end, not a figure of its own.
+var reRangeEnd = regexp.MustCompile(`\d\s*[-–]\s*$`)

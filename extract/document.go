@@ -21,6 +21,7 @@ type doc struct {
 	lastPoint            *periodRef // the last date a stock was read at, while building
 	bodyEnd              int        // where a trailing related-news block starts
 	wrapWidth            int        // the width in runes lines are wrapped at (a PDF's text), or 0
+	targetYear           int        // while building: the year of the list of targets being read, or 0
 	titleStart, titleEnd int        // the headline, whose figures the body restates
 	skip                 [][2]int
 

@@ -63,6 +63,15 @@ func ChangeSet(facts []Fact, opt SaveOptions) (*planwatch.ChangeSet, []Skipped) 
 			}
 			cs.Targets = append(cs.Targets, planwatch.Target{Indicator: f.Code, Unit: opt.Unit, Year: f.Span.Year,
 				Kind: planwatch.TargetPlan, Value: *f.Value, Version: 1, Source: src, By: opt.By, At: opt.Now})
+		case PlanGrowth:
+			if f.YoYPct == nil {
+				skip(f, "chỉ tiêu tăng trưởng không có tốc độ / growth target without a rate")
+				continue
+			}
+			// The lower bound of "8-8,5%" is the target; the range stays
+			// in the source sentence.
+			cs.Targets = append(cs.Targets, planwatch.Target{Indicator: f.Code, Unit: opt.Unit, Year: f.Span.Year,
+				Kind: planwatch.TargetPlan, Value: *f.YoYPct, Version: 1, Source: src, By: opt.By, At: opt.Now})
 		case "milestone":
 			if f.PlanPct == nil {
 				skip(f, "mốc không có tỷ lệ kế hoạch / milestone without a share of plan")
