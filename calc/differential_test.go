@@ -162,4 +162,3 @@ func sameFigure(a, b Figure) bool {
 	return math.Abs(a.Value-b.Value) <= 1e-9*math.Max(1, math.Abs(b.Value)) && a.Units == b.Units && a.Expected == b.Expected &&
 		a.Partial == b.Partial && a.Vintage == b.Vintage && a.Reported == b.Reported
 }
-

@@ -29,7 +29,7 @@ type refDataset struct {
 	mu       sync.Mutex
 	figures  map[refFigureKey]Figure
 	children map[refChildrenKey]map[string][]string // per indicator and day: unit → children with data
-	years    map[string]map[int]bool             // indicator → years with any value
+	years    map[string]map[int]bool                // indicator → years with any value
 }
 
 type refFigureKey struct {
@@ -313,7 +313,6 @@ func refFindMonth(vals []planwatch.DataValue, year, month int) (planwatch.DataVa
 	}
 	return planwatch.DataValue{}, false
 }
-
 
 // parentAt is the parent of a unit on day t; a unit that no longer exists is
 // judged by its last version, so that history stays attached.
