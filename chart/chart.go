@@ -30,6 +30,9 @@ type Options struct {
 	// HideTitle leaves the title out of the picture (it still labels the
 	// SVG for screen readers): for a chart under a caption that says it.
 	HideTitle bool
+	// Reference draws a dashed line at this value (HBarsDrawing), e.g. 100
+	// for percentages of a base; 0 draws none.
+	Reference float64
 	Width     int // default 640
 	Height    int // default 260
 	// Format writes axis values; default: plain with up to one decimal.
@@ -195,11 +198,18 @@ func (c *canvas) frame() {
 	}
 }
 
-func (c *canvas) legend(series []Series) {
+func (c *canvas) legend(series []Series) { c.legendAt(float64(c.opt.Height-10), series, "line") }
+
+// legendAt draws the series' names at baseline y, each after a sample of
+// its line or, for bars, a square of its colour.
+func (c *canvas) legendAt(y float64, series []Series, mark string) {
 	x := float64(padLeft)
-	y := float64(c.opt.Height - 10)
 	for i, s := range series {
-		c.d.line(x, y-4, x+18, y-4, colorOf(s, i), 2, s.Style)
+		if mark == "rect" {
+			c.d.shapes = append(c.d.shapes, shape{kind: shapeRect, x1: x + 5, y1: y - 10, x2: 10, y2: 10, color: colorOf(s, i), tip: s.Name})
+		} else {
+			c.d.line(x, y-4, x+18, y-4, colorOf(s, i), 2, s.Style)
+		}
 		c.d.text(x+22, y, s.Name, 11, false, "start")
 		x += 30 + 7*float64(len([]rune(s.Name)))
 	}
@@ -289,4 +299,102 @@ func attr(s string) string {
 		return "#000"
 	}
 	return html.EscapeString(s)
+}
+
+// HBarsDrawing draws horizontal grouped bars, one group per label with the
+// label on its left (wrapped on two lines), one bar per series with its
+// value at its end: for comparing indicators whose names are long. The
+// height follows the number of bars; a reference line is drawn at
+// opt.Reference when it is not zero (100 for percentages of a base).
+func HBarsDrawing(series []Series, opt Options) *Drawing {
+	if opt.Width <= 0 {
+		opt.Width = 640
+	}
+	const labelWidth, barHeight, groupGap, top = 230, 14, 12, 8
+	n := len(opt.Labels)
+	groupHeight := barHeight*max(1, len(series)) + groupGap
+	if opt.Height <= 0 {
+		opt.Height = top + n*groupHeight + 24 + 28
+	}
+	opt.defaults()
+	lo, hi := valueRange(series, true)
+	if opt.Reference != 0 {
+		lo, hi = math.Min(lo, 0), math.Max(hi, opt.Reference)
+	}
+	title := opt.Title
+	if opt.Unit != "" {
+		title += " (" + opt.Unit + ")"
+	}
+	d := &Drawing{Width: opt.Width, Height: opt.Height, Title: title}
+	y0 := float64(top)
+	if !opt.HideTitle {
+		d.text(8, 16, title, 13, true, "start")
+		y0 += 22
+		d.Height += 22
+	}
+	left, right := float64(labelWidth), float64(opt.Width-48)
+	x := func(v float64) float64 { return left + (right-left)*(v-lo)/(hi-lo) }
+	bottom := y0 + float64(n*groupHeight)
+	for _, t := range ticks(lo, hi, 4) {
+		xt := math.Round(x(t)*10) / 10
+		d.line(xt, y0, xt, bottom, "#ddd", 1, "")
+		d.text(xt, bottom+14, opt.Format(t), 11, false, "middle")
+	}
+	if opt.Reference != 0 {
+		xr := math.Round(x(opt.Reference)*10) / 10
+		d.line(xr, y0, xr, bottom, "#333", 1, "dashed")
+	}
+	d.line(x(0), y0, x(0), bottom, "#333", 1, "")
+	for j, l := range opt.Labels {
+		gy := y0 + float64(j*groupHeight)
+		lines := wrap(l, 36, 2)
+		mid := gy + float64(barHeight*max(1, len(series)))/2
+		for k, line := range lines {
+			d.text(left-6, mid+4+float64(k*13)-float64(len(lines)-1)*6.5, line, 11, false, "end")
+		}
+		for i, s := range series {
+			if j >= len(s.Values) || math.IsNaN(s.Values[j]) || math.IsInf(s.Values[j], 0) {
+				continue
+			}
+			v := s.Values[j]
+			by := gy + float64(i*barHeight)
+			x0, x1 := x(0), x(v)
+			d.shapes = append(d.shapes, shape{kind: shapeRect, x1: math.Min(x0, x1), y1: by + 1, x2: math.Abs(x1 - x0), y2: barHeight - 2,
+				color: colorOf(s, i), tip: s.Name + " " + l + ": " + opt.Format(v)})
+			d.text(math.Max(x0, x1)+3, by+barHeight-3, opt.Format(v), 10, false, "start")
+		}
+	}
+	c := &canvas{d: d, opt: opt}
+	c.legendAt(float64(d.Height-10), series, "rect")
+	return d
+}
+
+// wrap splits a label into at most n lines of about width characters,
+// ending the last with "…" when it had to cut.
+func wrap(s string, width, n int) []string {
+	words := strings.Fields(s)
+	var lines []string
+	cur := ""
+	for _, w := range words {
+		if cur != "" && len([]rune(cur))+1+len([]rune(w)) > width {
+			lines = append(lines, cur)
+			cur = ""
+			if len(lines) == n {
+				last := []rune(lines[n-1])
+				if len(last) > width-1 {
+					last = last[:width-1]
+				}
+				lines[n-1] = string(last) + "…"
+				return lines
+			}
+		}
+		if cur != "" {
+			cur += " "
+		}
+		cur += w
+	}
+	if cur != "" {
+		lines = append(lines, cur)
+	}
+	return lines
 }

@@ -153,10 +153,14 @@ func (r *Report) body() []block {
 			out = append(out, block{kind: blockPara, style: style, text: text})
 		}
 	}
-	charts := map[string][]*Chart{}
+	charts := map[string][]*Chart{} // by indicator, or by section for bars
 	for i := range r.Charts {
 		c := &r.Charts[i]
-		charts[c.Indicator] = append(charts[c.Indicator], c)
+		key := c.Indicator
+		if c.Kind == "bars" {
+			key = "section:" + c.Section
+		}
+		charts[key] = append(charts[key], c)
 	}
 	figure := 0
 
@@ -173,8 +177,12 @@ func (r *Report) body() []block {
 				para("note", n)
 			}
 			para("missing", s.missingText(r))
+			keys := []string{"section:" + s.ID}
 			for _, st := range s.Sentences {
-				for _, c := range charts[st.Indicator] {
+				keys = append(keys, st.Indicator)
+			}
+			for _, k := range keys {
+				for _, c := range charts[k] {
 					figure++
 					out = append(out, block{kind: blockChart, chart: c, figure: figure})
 				}

@@ -101,3 +101,88 @@ func (l lang) cumulative(ds *calc.Dataset, ind *planwatch.Indicator, unit string
 	}
 	return c, true
 }
+
+// sectionCharts draws, for each section without a trend chart, its
+// indicators against their bases: % of the annual plan, % of the same
+// period last year, % of 31 December, with the 100% line. A section whose
+// figures have no base to compare with gets none.
+func (l lang) sectionCharts(r *Report, items []*item, trends []Chart) []Chart {
+	hasTrend := map[string]bool{}
+	for _, c := range trends {
+		hasTrend[c.Indicator] = true
+	}
+	byCode := map[string]*item{}
+	for _, it := range items {
+		byCode[it.ind.Code] = it
+	}
+	var out []Chart
+	for _, part := range r.Parts {
+		for _, sec := range part.Sections {
+			skip := false
+			for _, st := range sec.Sentences {
+				skip = skip || hasTrend[st.Indicator]
+			}
+			if skip {
+				continue
+			}
+			nan := math.NaN()
+			plan := chart.Series{Name: l.pick("So với kế hoạch năm (%)", "% of annual plan")}
+			yoy := chart.Series{Name: l.pick("So với cùng kỳ năm trước (%)", "% of same period last year")}
+			ref := chart.Series{Name: l.pick("So với 31/12 năm trước (%)", "% of 31 December last year")}
+			c := Chart{Kind: "bars", Section: sec.ID, Title: sec.Title, Unit: "%", Lang: string(l), Reference: 100}
+			known := 0
+			for _, st := range sec.Sentences {
+				it := byCode[st.Indicator]
+				if it == nil || !it.hasData {
+					continue
+				}
+				row, cl := &it.row, classOf(&it.ind)
+				p, y, v := nan, nan, nan
+				if row.PlanPct != nil && (row.PlanPctReported || (cl != classRate && cl != classGrowth && cl != classIndex)) {
+					p = *row.PlanPct
+				}
+				switch {
+				case cl == classGrowth && row.Current.OK:
+					y = 100 + row.Current.Value
+				case row.YoY != nil && cl != classRate:
+					y = 100 + *row.YoY
+				}
+				if row.VsRef != nil {
+					v = 100 + *row.VsRef
+				}
+				if math.IsNaN(p) && math.IsNaN(y) && math.IsNaN(v) {
+					continue
+				}
+				subj, _ := l.subject(&it.ind)
+				c.Labels = append(c.Labels, subj)
+				plan.Values, yoy.Values, ref.Values = append(plan.Values, p), append(yoy.Values, y), append(ref.Values, v)
+				known++
+			}
+			if known == 0 {
+				continue
+			}
+			for _, s := range []chart.Series{plan, yoy, ref} {
+				for _, x := range s.Values {
+					if !math.IsNaN(x) {
+						c.Series = append(c.Series, s)
+						break
+					}
+				}
+			}
+			if illustrativeSection(byCode, sec) {
+				c.Title += l.pick(" (số liệu minh họa)", " (illustrative figures)")
+			}
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func illustrativeSection(byCode map[string]*item, sec Section) bool {
+	for _, st := range sec.Sentences {
+		if it := byCode[st.Indicator]; it != nil && it.illustrative {
+			return true
+		}
+	}
+	return false
+}

@@ -90,6 +90,10 @@ func (r *Report) WriteHTML(w io.Writer) error {
 // Drawing draws the chart once for its SVG and its PNG.
 func (c Chart) Drawing() *chart.Drawing {
 	l := langOf(c.Lang)
+	if c.Kind == "bars" {
+		return chart.HBarsDrawing(c.Series, chart.Options{Title: c.Title, Unit: c.Unit, Labels: c.Labels, HideTitle: true, Reference: c.Reference,
+			Format: func(x float64) string { return l.num(x, 1) }})
+	}
 	return chart.LineDrawing(c.Series, chart.Options{Title: c.Title, Unit: c.Unit, Labels: c.Labels, HideTitle: true,
 		Format: func(x float64) string { return l.num(x, 0) }})
 }

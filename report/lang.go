@@ -137,7 +137,25 @@ func (l lang) change(x float64, reported bool, ref string) string {
 	case x > 0:
 		return l.pick("tăng "+s+"% so với ", "up "+s+"% over ") + ref
 	}
-	return l.pick("giảm "+s+"% so với ", "down "+s+"% over ") + ref
+	return l.pick("giảm "+s+"% so với ", "down "+s+"% from ") + ref
+}
+
+// changed is change as the sentence's predicate: the same words in
+// Vietnamese ("tăng X% so với <ref>"), a verb in English ("rose X% over
+// <ref>", "fell X% from <ref>", "held level with <ref>"), which agrees with
+// any subject.
+func (l lang) changed(x float64, reported bool, ref string) string {
+	if l == langVI {
+		return l.change(x, reported, ref)
+	}
+	s := l.pct(math.Abs(x), reported)
+	switch {
+	case s == "0":
+		return "held level with " + ref
+	case x > 0:
+		return "rose " + s + "% over " + ref
+	}
+	return "fell " + s + "% from " + ref
 }
 
 // changePoints is change for rates, in percentage points.
@@ -149,7 +167,7 @@ func (l lang) changePoints(x float64, ref string) string {
 	case x > 0:
 		return l.pick("tăng "+s+" điểm phần trăm so với ", "up "+s+" percentage points over ") + ref
 	}
-	return l.pick("giảm "+s+" điểm phần trăm so với ", "down "+s+" percentage points over ") + ref
+	return l.pick("giảm "+s+" điểm phần trăm so với ", "down "+s+" percentage points from ") + ref
 }
 
 // sameTime is the usual comparison, against the same period last year.

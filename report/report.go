@@ -112,6 +112,12 @@ type Chart struct {
 	Series    []chart.Series
 	// Lang is the language of the axis numbers ("vi": 10.000, "en": 10,000).
 	Lang string
+	// Kind is "" for a trend (lines over months or quarters) or "bars" for
+	// a section's indicators against their bases, drawn under Section.
+	Kind    string
+	Section string
+	// Reference is the value of the dashed reference line of bars (100%).
+	Reference float64
 }
 
 // Input is what Build needs.
@@ -303,6 +309,7 @@ func Build(in Input) *Report {
 	r.Tasks, r.NoTasks = l.tasks(in.Tasks, items, ds, p, r.Next)
 	r.Annex = l.annex(ds, in.Unit, p, items)
 	r.Charts = l.charts(ds, in.Unit, p, items)
+	r.Charts = append(r.Charts, l.sectionCharts(r, items, r.Charts)...)
 	r.Comparison = l.comparison(ds, in.Unit, p, opt, items)
 	r.Letterhead = l.letterhead(ds, in.Unit, p, in.Settings, in.Date)
 	return r
@@ -425,17 +432,16 @@ func (l lang) sentenceFor(it *item, p planwatch.Period, n int) string {
 	ind, row := &it.ind, &it.row
 	subj, ref := l.subject(ind)
 	if it.plan != nil {
-		return l.withYear(ind, p.Year) + l.pick(" là ", " is ") + l.value(ind, *it.plan) + "."
+		return l.withYear(ind, p.Year) + l.pick(" là ", " stands at ") + l.value(ind, *it.plan) + "."
 	}
+	// English verbs that agree with any subject ("arrivals", "revenue").
 	verb := l.pick("đạt", "reached")
 	if n%3 == 2 || ind.Kind == planwatch.KindCount {
-		verb = l.pick("là", "was")
+		verb = l.pick("là", "stood at")
 	}
 	if row.Estimate {
-		verb = l.pick("ước đạt", "was estimated at")
+		verb = l.pick("ước đạt", "reached an estimated")
 	}
-	// In English a change is a predicate with a verb: "was up 6.4% over …".
-	was := l.pick("", "was ")
 	per := l.periodPhrase(p)
 	var b strings.Builder
 	clause := func(s string) {
@@ -449,6 +455,8 @@ func (l lang) sentenceFor(it *item, p planwatch.Period, n int) string {
 		}
 		return l.change(*row.YoY, row.YoYReported, l.sameTime())
 	}
+	// yoyChanged is growth as the predicate.
+	yoyChanged := func() string { return l.changed(*row.YoY, row.YoYReported, l.sameTime()) }
 	planPct := func() string {
 		if row.PlanPct == nil {
 			return ""
@@ -460,21 +468,21 @@ func (l lang) sentenceFor(it *item, p planwatch.Period, n int) string {
 	case classGrowth:
 		switch {
 		case row.Current.OK:
-			b.WriteString(subj + " " + per + " " + was + l.change(row.Current.Value, row.Current.Reported, ref))
+			b.WriteString(subj + " " + per + " " + l.changed(row.Current.Value, row.Current.Reported, ref))
 		case row.YoY != nil:
-			b.WriteString(subj + " " + per + " " + was + yoy())
+			b.WriteString(subj + " " + per + " " + yoyChanged())
 		default:
 			return ""
 		}
 	case classIndex:
 		switch {
 		case row.Current.OK && ind.Unit == "%" && ref != "":
-			b.WriteString(subj + " " + per + l.pick(" bằng ", " was ") + l.value(ind, row.Current.Value) + l.pick(" so với ", " of ") + ref)
+			b.WriteString(subj + " " + per + l.pick(" bằng ", " stood at ") + l.value(ind, row.Current.Value) + l.pick(" so với ", " of ") + ref)
 		case row.Current.OK:
 			b.WriteString(subj + " " + per + " " + verb + " " + l.value(ind, row.Current.Value))
 			clause(yoy())
 		case row.YoY != nil:
-			b.WriteString(subj + " " + per + " " + was + yoy())
+			b.WriteString(subj + " " + per + " " + yoyChanged())
 		default:
 			return ""
 		}
@@ -483,7 +491,7 @@ func (l lang) sentenceFor(it *item, p planwatch.Period, n int) string {
 			return ""
 		}
 		if !row.Estimate {
-			verb = l.pick("là", "was")
+			verb = l.pick("là", "stood at")
 		}
 		b.WriteString(subj + " " + per + " " + verb + " " + l.value(ind, row.Current.Value))
 		if row.PPChange != nil {
@@ -501,7 +509,7 @@ func (l lang) sentenceFor(it *item, p planwatch.Period, n int) string {
 		if row.Current.OK {
 			b.WriteString(" " + verb + " " + l.value(ind, row.Current.Value))
 		} else if l == langEN && (row.VsRef != nil || row.PlanPct != nil || row.YoY != nil) {
-			b.WriteString(" was")
+			b.WriteString(":")
 		}
 		if row.VsRef != nil {
 			clause(l.change(*row.VsRef, row.VsRefReported, l.date(row.RefDate)))
@@ -625,16 +633,16 @@ func (l lang) assess(items []*item, p planwatch.Period) Assessment {
 			// A share of a rate's target means nothing: compare the levels.
 			switch row.Status {
 			case calc.Achieved, calc.OnTrack:
-				a.Highlights = append(a.Highlights, fmt.Sprintf(l.pick("%s là %s, đạt mục tiêu kế hoạch năm (%s%s).", "%s was %s, meeting the annual target (%s%s)."),
+				a.Highlights = append(a.Highlights, fmt.Sprintf(l.pick("%s là %s, đạt mục tiêu kế hoạch năm (%s%s).", "%s stood at %s, meeting the annual target (%s%s)."),
 					subj, l.value(&it.ind, row.Current.Value), l.limitWord(&it.ind), l.value(&it.ind, *row.Target)))
 			case calc.Lagging, calc.AtRisk:
-				a.Shortcomings = append(a.Shortcomings, fmt.Sprintf(l.pick("%s là %s, chưa đạt mục tiêu kế hoạch năm (%s%s).", "%s was %s, short of the annual target (%s%s)."),
+				a.Shortcomings = append(a.Shortcomings, fmt.Sprintf(l.pick("%s là %s, chưa đạt mục tiêu kế hoạch năm (%s%s).", "%s stood at %s, short of the annual target (%s%s)."),
 					subj, l.value(&it.ind, row.Current.Value), l.limitWord(&it.ind), l.value(&it.ind, *row.Target)))
 			}
 		} else {
 			switch row.Status {
 			case calc.Achieved:
-				a.Highlights = append(a.Highlights, fmt.Sprintf(l.pick("%s đã đạt %s%% kế hoạch năm.", "%s has reached %s%% of the annual plan."), subj, l.pct(*row.PlanPct, row.PlanPctReported)))
+				a.Highlights = append(a.Highlights, fmt.Sprintf(l.pick("%s đã đạt %s%% kế hoạch năm.", "%s reached %s%% of the annual plan."), subj, l.pct(*row.PlanPct, row.PlanPctReported)))
 			case calc.OnTrack:
 				if row.ExpectedPct != nil && row.PaceMethod != "level" {
 					a.Highlights = append(a.Highlights, fmt.Sprintf(l.pick("%s đạt %s%% kế hoạch năm, đúng tiến độ (mức cần đạt đến hết %s là %s%%).",
@@ -646,7 +654,7 @@ func (l lang) assess(items []*item, p planwatch.Period) Assessment {
 			}
 		}
 		if row.YoY != nil && l.pct(math.Abs(*row.YoY), row.YoYReported) != "0" && !good(&it.ind, *row.YoY) {
-			a.Shortcomings = append(a.Shortcomings, fmt.Sprintf(l.pick("%s %s.", "%s was %s."), subj, l.change(*row.YoY, row.YoYReported, l.sameTime())))
+			a.Shortcomings = append(a.Shortcomings, fmt.Sprintf("%s %s.", subj, l.changed(*row.YoY, row.YoYReported, l.sameTime())))
 		}
 		for _, m := range row.Milestones {
 			if !m.Due || m.Met == nil {
@@ -670,7 +678,7 @@ func (l lang) lagSentence(it *item, per string) string {
 	subj, _ := l.subject(&it.ind)
 	reached := l.pct(*row.PlanPct, row.PlanPctReported)
 	if row.ExpectedPct == nil || row.PaceMethod == "level" {
-		return fmt.Sprintf(l.pick("%s mới đạt %s%% kế hoạch năm.", "%s has reached only %s%% of the annual plan."), subj, reached)
+		return fmt.Sprintf(l.pick("%s mới đạt %s%% kế hoạch năm.", "%s reached only %s%% of the annual plan."), subj, reached)
 	}
 	gap := *row.ExpectedPct - *row.PlanPct
 	method := l.pick("tiến độ đều trong năm", "an even pace through the year")
@@ -678,7 +686,7 @@ func (l lang) lagSentence(it *item, per string) string {
 		method = l.pick("nhịp độ các năm trước", "the pace of previous years")
 	}
 	s := fmt.Sprintf(l.pick("%s mới đạt %s%% kế hoạch năm, thấp hơn mức %s%% cần đạt đến hết %s theo %s (chậm %s điểm phần trăm)",
-		"%s has reached only %s%% of the annual plan, below the %s%% due by the end of %s at %s (%s percentage points behind)"),
+		"%s reached only %s%% of the annual plan, below the %s%% due by the end of %s at %s (%s percentage points behind)"),
 		subj, reached, l.pct(*row.ExpectedPct, false), per, method, l.pct(gap, false))
 	if row.Projection != nil && row.Target != nil && *row.Target != 0 {
 		s += fmt.Sprintf(l.pick("; nếu giữ nhịp độ này, cả năm ước đạt %s, bằng %s%% kế hoạch", "; at this pace the year would end at %s, %s%% of the plan"),

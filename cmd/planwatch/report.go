@@ -18,7 +18,7 @@ func cmdReport(ctx context.Context, env *Env, args []string) error {
 	unit := fs.String("unit", "", "mã đơn vị hành chính / GSO unit code (e.g. 20)")
 	period := fs.String("period", "", "kỳ báo cáo / period id (2022Q1, 2022S1, 2022Q1-Q3, 2022 …)")
 	format := fs.String("format", "", "md | html | docx (mặc định theo đuôi tệp -o, nếu không: md / default from the -o extension, else md)")
-	lang := fs.String("lang", "vi", "ngôn ngữ / language: vi")
+	lang := fs.String("lang", "vi", "ngôn ngữ / language: vi | en")
 	out := fs.String("o", "", "tệp kết quả / output file (mặc định: màn hình / default stdout)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -29,8 +29,8 @@ func cmdReport(ctx context.Context, env *Env, args []string) error {
 	if *unit == "" || *period == "" {
 		return fmt.Errorf("cần --unit và --period / --unit and --period are required")
 	}
-	if *lang != "vi" {
-		return fmt.Errorf("báo cáo hiện chỉ viết bằng tiếng Việt / the report is written in Vietnamese only (--lang vi), not %q", *lang)
+	if !report.KnownLang(*lang) {
+		return fmt.Errorf("ngôn ngữ %q không hỗ trợ / unsupported language %q: vi or en", *lang, *lang)
 	}
 	p, err := planwatch.ParsePeriod(*period)
 	if err != nil {
@@ -66,7 +66,7 @@ func cmdReport(ctx context.Context, env *Env, args []string) error {
 	if _, ok := in.Data.Units.Latest(*unit); !ok {
 		return fmt.Errorf("không có đơn vị hành chính mã %q / no administrative unit with code %q", *unit, *unit)
 	}
-	in.Date = env.Now()
+	in.Date, in.Lang = env.Now(), *lang
 	r := report.Build(in)
 
 	var buf bytes.Buffer

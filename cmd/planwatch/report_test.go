@@ -46,6 +46,17 @@ func TestReportNotesTasks(t *testing.T) {
 		}
 	}
 
+	en := mustRun(t, "report", "--db", db, "--unit", "20", "--period", "2022Q1", "--lang", "en")
+	for _, want := range []string{
+		"# Socio-economic situation in Q1 and priorities for Q2 2022",
+		"in Q1 reached VND 5,953 billion, 26.3% of the annual plan, up 7.35% over the same period last year.",
+		"Date: 7 April 2022",
+	} {
+		if !strings.Contains(en, want) {
+			t.Errorf("English report lacks %q", want)
+		}
+	}
+
 	for _, name := range []string{"r.html", "r.docx"} {
 		out := filepath.Join(dir, name)
 		mustRun(t, "report", "--db", db, "--unit", "20", "--period", "2022Q1", "-o", out)
@@ -89,7 +100,7 @@ func TestReportNoteTaskErrors(t *testing.T) {
 	}{
 		{[]string{"report", "--db", db, "--unit", "20"}, "--period"},
 		{[]string{"report", "--db", db, "--unit", "20", "--period", "2022Q1", "--format", "pdf"}, "unsupported format"},
-		{[]string{"report", "--db", db, "--unit", "20", "--period", "2022Q1", "--lang", "en"}, "Vietnamese only"},
+		{[]string{"report", "--db", db, "--unit", "20", "--period", "2022Q1", "--lang", "fr"}, "unsupported language"},
 		{[]string{"report", "--db", db, "--unit", "999", "--period", "2022Q1"}, "no administrative unit"},
 		{[]string{"note", "add", "--db", db, "--unit", "20", "--period", "2022Q1", "--sector", "xyz", "--text", "a"}, "unknown sector"},
 		{[]string{"note", "import", "--db", db, bad}, "line 3"},
