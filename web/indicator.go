@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/http"
 	"sort"
+	"time"
 
 	"planwatch"
 	"planwatch/calc"
@@ -21,6 +22,19 @@ type indicatorData struct {
 	Breakdown []breakdownRow
 	Values    []valueHistory
 	Targets   []planwatch.Target
+	// Lineage: what the unit was formed of and what it became (reforms).
+	FormedOf []lineageLink
+	Became   []lineageLink
+	// Names of the former units behind like-for-like figures.
+	LastYearFrom, LastYearUnweighted, TargetFrom []string
+}
+
+// lineageLink is one transition of a unit, for the page.
+type lineageLink struct {
+	Code, Name string
+	Date       string
+	Full       bool
+	Weight     float64
 }
 
 type breakdownRow struct {
@@ -105,6 +119,27 @@ func (s *Server) handleIndicator(w http.ResponseWriter, r *http.Request) error {
 		sort.SliceStable(revs, func(i, j int) bool { return revs[i].At.After(revs[j].At) })
 		d.Values = append(d.Values, valueHistory{Current: v, Revisions: revs})
 	}
+	names := func(codes []string) []string {
+		out := make([]string, len(codes))
+		for i, c := range codes {
+			out[i] = unitName(snap, c, planwatch.YearOf(sel.Period.Year-1)) + " (" + c + ")"
+		}
+		return out
+	}
+	d.LastYearFrom, d.LastYearUnweighted, d.TargetFrom = names(d.Row.LastYear.DerivedFrom), names(d.Row.LastYear.Unweighted), names(d.Row.TargetFrom)
+	h := snap.ds.Units
+	for _, tr := range h.Predecessors(sel.Unit) {
+		if tr.Old == sel.Unit && tr.Full && len(h.Predecessors(sel.Unit)) == 1 {
+			continue // the unit simply continued
+		}
+		d.FormedOf = append(d.FormedOf, lineageLink{tr.Old, unitNameOn(snap, tr.Old, tr.Date.AddDate(0, 0, -1)), tr.Date.Format("02/01/2006"), tr.Full, tr.Weight})
+	}
+	for _, tr := range h.Successors(sel.Unit) {
+		if tr.New == sel.Unit && tr.Full && len(h.Successors(sel.Unit)) == 1 {
+			continue
+		}
+		d.Became = append(d.Became, lineageLink{tr.New, unitNameOn(snap, tr.New, tr.Date), tr.Date.Format("02/01/2006"), tr.Full, tr.Weight})
+	}
 	if d.Targets, err = s.store.TargetHistory(ctx, code, sel.Unit); err != nil {
 		return err
 	}
@@ -119,12 +154,18 @@ func (s *Server) handleIndicator(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) trendSVG(lang string, snap *snapshot, ind planwatch.Indicator, sel selection) template.HTML {
 	year := sel.Period.Year
 	flow := ind.TimeAgg == planwatch.TimeSum
+	// Both years for the territory the unit covers in the period shown, so
+	// that a series crossing a reform compares like with like.
+	asOf := planwatch.YearOf(year).End()
+	if u, ok := snap.ds.Units.Latest(sel.Unit); ok && !u.ValidTo.IsZero() && u.ValidTo.Before(asOf) {
+		asOf = u.ValidTo.AddDate(0, 0, -1)
+	}
 	point := func(y, q int) float64 {
 		var f calc.Figure
 		if flow {
-			f = snap.ds.Value(ind.Code, sel.Unit, planwatch.YearToDateOf(y, 3*q))
+			f = snap.ds.ValueAsOf(ind.Code, sel.Unit, planwatch.YearToDateOf(y, 3*q), asOf)
 		} else {
-			f = snap.ds.Value(ind.Code, sel.Unit, planwatch.QuarterOf(y, q))
+			f = snap.ds.ValueAsOf(ind.Code, sel.Unit, planwatch.QuarterOf(y, q), asOf)
 		}
 		if !f.OK {
 			return math.NaN()
@@ -145,7 +186,7 @@ func (s *Server) trendSVG(lang string, snap *snapshot, ind planwatch.Indicator, 
 		last.Values = append(last.Values, point(year-1, q))
 	}
 	series := []chart.Series{cur, last}
-	if t, ok := snap.ds.Target(ind.Code, sel.Unit, year, planwatch.TargetPlan); ok {
+	if t, ok := snap.ds.PlanTarget(ind.Code, sel.Unit, year, planwatch.TargetPlan); ok {
 		v, _ := displayValue(ind, t.Value)
 		series = append(series, chart.Series{Name: i18n.T(lang, "chart.plan"), Values: []float64{v, v, v, v}, Style: "dotted"})
 	}
@@ -156,4 +197,12 @@ func (s *Server) trendSVG(lang string, snap *snapshot, ind planwatch.Indicator, 
 		Labels: labels,
 		Format: func(v float64) string { return formatNumber(lang, v, max(dec, ind.Decimals)) },
 	})
+}
+
+// unitNameOn is the name of a unit on a day (its latest name otherwise).
+func unitNameOn(snap *snapshot, code string, day time.Time) string {
+	if u, ok := snap.ds.Units.At(code, day); ok && u.Name != "" {
+		return u.Name
+	}
+	return unitName(snap, code, planwatch.MonthOf(day.Year(), int(day.Month())))
 }

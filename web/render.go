@@ -151,6 +151,7 @@ func funcs(lang string) template.FuncMap {
 			return t.Format("02/01/2006 15:04")
 		},
 		"add":    func(a, b int) int { return a + b },
+		"join":   func(xs []string) string { return strings.Join(xs, ", ") },
 		"count":  planwatch.CountProblems,
 		"list":   func(xs ...string) []string { return xs },
 		"deref2": func(b *bool) bool { return b != nil && *b },

@@ -1,0 +1,57 @@
+package web
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"planwatch"
+	"planwatch/data"
+	"planwatch/sqlite"
+)
+
+// Issue 16's example on the pages: new Tuyên Quang (08) against the former
+// provinces 02 and 08; its lineage; and the country's dashboard.
+func TestReformOnPages(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "pw.db"), sqlite.WithNow(func() time.Time { return testNow }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	units, trans, err := data.OrgUnits()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SaveIndicators(ctx, fixtureIndicators(), "test"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SaveOrgUnits(ctx, units, trans, "test"); err != nil {
+		t.Fatal(err)
+	}
+	const code = "trade.retail_sales_services"
+	cs := &planwatch.ChangeSet{By: "test", From: "test", Values: []planwatch.DataValue{
+		qv(code, "02", "2024Q3", 1000e9), qv(code, "08", "2024Q3", 2000e9), qv(code, "08", "2025Q3", 3150e9),
+	}}
+	if _, err := st.Apply(ctx, cs); err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t, newTestServer(t, Config{Store: st, PublicRead: true}))
+
+	page := body(c.get("/indicators/" + code + "?unit=08&period=2025Q3"))
+	for _, want := range []string{"&#43;5%", "cùng kỳ: 3.000 tỷ đồng", "Hà Giang (02)", "Tuyên Quang (08)", `id="lineage"`, "01/07/2025"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("indicator page of new 08 lacks %q\n%s", want, page[strings.Index(page, "<main"):])
+		}
+	}
+	if strings.Contains(page, "+57,5") {
+		t.Error("growth compares new 08 with old 08 alone (+57,5%)")
+	}
+	// The country adds the provinces: 3.150 tỷ đồng in 2025Q3.
+	dash := body(c.get("/?unit=VN&period=2025Q3"))
+	if !strings.Contains(dash, "3.150") || !strings.Contains(dash, "&#43;5%") {
+		t.Errorf("country dashboard lacks 3.150 and +5%%:\n%s", dash)
+	}
+}
