@@ -35,9 +35,12 @@ type Account struct {
 	Created      time.Time `json:"created"`
 }
 
+// MaxAccountName is the longest account name, in bytes.
+const MaxAccountName = 64
+
 // Validate checks the name and role.
 func (a *Account) Validate() error {
-	if a.Name == "" || len(a.Name) > 64 {
+	if a.Name == "" || len(a.Name) > MaxAccountName {
 		return Errorf(EINVALID, "tên tài khoản phải có từ 1 đến 64 ký tự / account name must have 1 to 64 characters")
 	}
 	if !ValidRole(a.Role) {

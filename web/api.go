@@ -197,7 +197,7 @@ func (s *Server) apply(r *http.Request, cs *planwatch.ChangeSet) (planwatch.Appl
 	}
 	stamp(u, cs)
 	cs.By = userName(ctx)
-	cs.From = clientIP(r)
+	cs.From = s.clientIP(r)
 	// An approved unit-period is locked: the store refuses such writes inside
 	// its Apply transaction (planwatch.CheckLocked), for every write path.
 	res, err := s.store.Apply(ctx, cs)

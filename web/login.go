@@ -4,8 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
-	"net"
 	"net/http"
+	"net/netip"
+	"net/url"
 	"strings"
 	"time"
 
@@ -13,12 +14,21 @@ import (
 	"planwatch/web/i18n"
 )
 
-// Login rate limits: failed attempts counted over loginWindow, per account
-// name (guessing one password) and per IP address (trying many names).
+// Sign-in limits. Failed attempts are counted over loginWindow:
+//   - from a browser that has signed in to the account before (it holds a
+//     device cookie for that name, see device.go): per browser, so that the
+//     owner is not locked out by someone else's failures (issue 15, 9);
+//   - from anywhere else: per account name (guessing one password) and per
+//     client address (trying many names).
+//
+// Attempts under way count too (logins.reserve), so that concurrent
+// attempts cannot pass the limits; and at most maxConcurrentHashes
+// passwords are hashed at once (64 MiB each), the others wait their turn.
 const (
-	loginWindow     = 15 * time.Minute
-	maxFailsPerUser = 5
-	maxFailsPerIP   = 20
+	loginWindow         = 15 * time.Minute
+	maxFailsPerUser     = 5
+	maxFailsPerIP       = 20
+	maxConcurrentHashes = 4
 )
 
 type loginData struct {
@@ -28,18 +38,55 @@ type loginData struct {
 }
 
 // clientIP is the address recorded on logins and audit entries: the peer's,
-// without its port. (Behind a reverse proxy this is the proxy; X-Forwarded-For
-// is not trusted because any client can send it.)
-func clientIP(r *http.Request) string {
-	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-		return host
+// without its port; when the peer is one of Config.TrustedProxies, the
+// address its X-Forwarded-For names (the nearest one that is not itself a
+// trusted proxy). X-Forwarded-For from anyone else is ignored, since any
+// client can send it.
+func (s *Server) clientIP(r *http.Request) string {
+	peer, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
 	}
-	return r.RemoteAddr
+	addr := peer.Addr().Unmap()
+	if !s.trustedProxy(addr) {
+		return addr.String()
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break
+		}
+		if addr = a.Unmap(); !s.trustedProxy(addr) {
+			break
+		}
+	}
+	return addr.String()
 }
 
-// localPath keeps a ?next= target only when it is a path on this site.
+func (s *Server) trustedProxy(a netip.Addr) bool {
+	for _, p := range s.cfg.TrustedProxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// localPath keeps a ?next= target only when it is a path on this site:
+// printable ASCII without spaces or backslashes (browsers drop tabs and
+// newlines and read "\" as "/", which would turn "/\t/evil" into
+// "//evil"), no scheme or host, and a path that does not start with "//"
+// even once decoded.
 func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+	for i := 0; i < len(p); i++ {
+		if c := p[i]; c <= ' ' || c >= 0x7f || c == '\\' {
+			return "/"
+		}
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(p, "/") ||
+		strings.HasPrefix(p, "//") || strings.HasPrefix(u.Path, "//") {
 		return "/"
 	}
 	return p
@@ -52,8 +99,13 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// postLogin checks the password under the rate limits, records the attempt
-// and the audit entry, and on success starts a new session.
+// checkPassword is CheckPassword (a variable for the test that counts how
+// many run at once).
+var checkPassword = CheckPassword
+
+// postLogin checks the password under the limits, records the attempt and,
+// for an existing account, the audit entry; on success it starts a new
+// session and marks the browser as known for this account.
 func (s *Server) postLogin(w http.ResponseWriter, r *http.Request) error {
 	if s.sessions == nil {
 		return planwatch.Errorf(planwatch.EINVALID, "chưa bật tài khoản (chế độ một người dùng) / accounts are not enabled (single-user mode)")
@@ -61,47 +113,72 @@ func (s *Server) postLogin(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	name := strings.TrimSpace(r.PostFormValue("name"))
 	password := r.PostFormValue("password")
-	ip := clientIP(r)
 	p := s.newPage(w, r, "login")
-	d := loginData{Enabled: true, Name: name, Next: localPath(r.PostFormValue("next"))}
+	d := loginData{Enabled: true, Next: localPath(r.PostFormValue("next"))}
 	p.D = d
-	now := s.now()
-	byUser, byIP, err := s.accounts.FailedLogins(ctx, name, ip, now.Add(-loginWindow))
-	if err != nil {
-		return err
-	}
-	if byUser >= maxFailsPerUser || byIP >= maxFailsPerIP {
-		if err := s.audit(ctx, r, planwatch.AuditEntry{By: name, Action: "login.refused", Entity: "user/" + name, Detail: "rate limit"}); err != nil {
-			return err
-		}
-		p.Problems = append(p.Problems, planwatch.Problem{Reason: i18n.T(p.Lang, "login.too_many", int(loginWindow.Minutes()))})
-		s.render(w, r, http.StatusTooManyRequests, "login", p)
-		return nil
-	}
-	a, err := s.accounts.Account(ctx, name)
-	ok := false
-	switch {
-	case planwatch.ErrorCode(err) == planwatch.ENOTFOUND:
-		CheckPassword(dummyHash, password) // the same time as a wrong password
-	case err != nil:
-		return err
-	default:
-		ok = CheckPassword(a.PasswordHash, password) && !a.Disabled
-	}
-	if err := s.accounts.RecordLoginAttempt(ctx, planwatch.LoginAttempt{User: name, IP: ip, At: now, OK: ok}); err != nil {
-		return err
-	}
-	if !ok {
-		if err := s.audit(ctx, r, planwatch.AuditEntry{By: name, Action: "login.failed", Entity: "user/" + name}); err != nil {
-			return err
-		}
+	wrong := func() error {
 		p.Problems = append(p.Problems, planwatch.Problem{Reason: i18n.T(p.Lang, "login.wrong")})
 		s.render(w, r, http.StatusUnauthorized, "login", p)
 		return nil
 	}
+	// No account has such a name (Account.Validate): nothing to check,
+	// count, record or echo.
+	if name == "" || len(name) > planwatch.MaxAccountName || len(password) > maxPassword {
+		return wrong()
+	}
+	d.Name = name
+	p.D = d
+	key := loginKey{user: name, ip: s.clientIP(r)}
+	if dev, ok := s.device(r, name); ok {
+		key = loginKey{device: dev}
+	}
+	release, refused, err := s.logins.reserve(ctx, s.accounts, key, s.now())
+	if err != nil {
+		return err
+	}
+	if refused {
+		p.Problems = append(p.Problems, planwatch.Problem{Reason: i18n.T(p.Lang, "login.too_many", int(loginWindow.Minutes()))})
+		s.render(w, r, http.StatusTooManyRequests, "login", p)
+		return nil
+	}
+	defer release()
+	a, err := s.accounts.Account(ctx, name)
+	exists := err == nil
+	if err != nil && planwatch.ErrorCode(err) != planwatch.ENOTFOUND {
+		return err
+	}
+	hash := dummyHash // the same work as for a wrong password
+	if exists {
+		hash = a.PasswordHash
+	}
+	select {
+	case s.hashing <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	ok := checkPassword(hash, password) && exists && !a.Disabled
+	<-s.hashing
+	now := s.now()
+	if err := s.accounts.RecordLoginAttempt(ctx, planwatch.LoginAttempt{User: name, IP: key.source(), At: now, OK: ok}); err != nil {
+		return err
+	}
+	if !ok {
+		// Only attempts on real accounts go to the audit, which is never
+		// pruned; the rest stay in the login attempts, which are.
+		if exists {
+			if err := s.audit(ctx, r, planwatch.AuditEntry{By: name, Action: "login.failed", Entity: "user/" + name}); err != nil {
+				return err
+			}
+		}
+		if err := s.auditLock(ctx, r, key, name, exists, now); err != nil {
+			return err
+		}
+		return wrong()
+	}
 	if err := s.sessions.Start(ctx, w, r, a.Name); err != nil {
 		return err
 	}
+	s.rememberDevice(w, r, a.Name)
 	// A new form token too: nothing the browser held before sign-in is kept.
 	s.csrf.rotate(w, r)
 	if err := s.audit(ctx, r, planwatch.AuditEntry{By: a.Name, Action: "login", Entity: "user/" + a.Name}); err != nil {
@@ -109,6 +186,28 @@ func (s *Server) postLogin(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, d.Next, http.StatusSeeOther)
 	return nil
+}
+
+// auditLock records, once, that this failure has brought a limit to its
+// end: a browser's or new browsers' attempts on an account, or an address's
+// attempts on any name.
+func (s *Server) auditLock(ctx context.Context, r *http.Request, key loginKey, name string, exists bool, now time.Time) error {
+	byUser, bySource, err := s.accounts.FailedLogins(ctx, name, key.source(), now.Add(-loginWindow))
+	if err != nil {
+		return err
+	}
+	var e planwatch.AuditEntry
+	switch {
+	case key.device != "" && bySource == maxFailsPerUser:
+		e = planwatch.AuditEntry{By: name, Action: "login.locked", Entity: "user/" + name, Detail: "a known browser"}
+	case key.device == "" && exists && byUser == maxFailsPerUser:
+		e = planwatch.AuditEntry{By: name, Action: "login.locked", Entity: "user/" + name, Detail: "new browsers"}
+	case key.device == "" && bySource == maxFailsPerIP:
+		e = planwatch.AuditEntry{By: "anonymous", Action: "login.locked", Entity: "ip/" + key.ip}
+	default:
+		return nil
+	}
+	return s.audit(ctx, r, e)
 }
 
 func (s *Server) postLogout(w http.ResponseWriter, r *http.Request) error {
@@ -129,7 +228,7 @@ func (s *Server) audit(ctx context.Context, r *http.Request, e planwatch.AuditEn
 	if e.By == "" {
 		e.By = userName(ctx)
 	}
-	e.From = clientIP(r)
+	e.From = s.clientIP(r)
 	e.At = s.now()
 	return s.store.RecordAudit(ctx, e)
 }

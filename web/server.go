@@ -21,6 +21,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"runtime"
 	"time"
 
@@ -67,6 +68,9 @@ type Config struct {
 	// Secret keys the CSRF tokens; random when empty (tokens then do not
 	// survive a restart, which only means a form must be reloaded).
 	Secret []byte
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the
+	// client (for sign-in limits and the audit); any other peer is the client.
+	TrustedProxies []netip.Prefix
 	// Index is the analytics index the pages answer from; when nil the
 	// server opens one from the Store at first use. Either way it follows
 	// the store's commits (calc.Live), never reloading everything.
@@ -92,6 +96,8 @@ type Server struct {
 	routes  []route
 
 	extracting chan struct{} // one token per extraction running
+	hashing    chan struct{} // one token per password being hashed
+	logins     loginLimiter
 }
 
 // NewServer builds the web application. It fails only when an embedded
@@ -118,6 +124,7 @@ func NewServer(cfg Config) (*Server, error) {
 	}
 	s.uploads.items = map[string]*pendingUpload{}
 	s.extracting = make(chan struct{}, runtime.GOMAXPROCS(0))
+	s.hashing = make(chan struct{}, maxConcurrentHashes)
 	var err error
 	if s.pages, err = parseTemplates(); err != nil {
 		return nil, err

@@ -29,5 +29,5 @@ func cmdDemo(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	return serve(ctx, env, s, *addr, true)
+	return serve(ctx, env, s, serveOptions{addr: *addr, public: true})
 }

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"strings"
 	"time"
 
 	"planwatch"
@@ -22,7 +24,12 @@ func cmdServe(ctx context.Context, env *Env, args []string) error {
 	addr := fs.String("addr", ":8080", "địa chỉ máy chủ / listen address")
 	db := fs.String("db", "", "cơ sở dữ liệu (mặc định $PLANWATCH_DB hoặc "+defaultDB+") / database")
 	public := fs.Bool("public", false, "cho phép xem không cần đăng nhập / public read-only access")
+	proxies := fs.String("trusted-proxies", "", "các proxy tin cậy, CIDR cách nhau bởi dấu phẩy (X-Forwarded-For của chúng cho biết địa chỉ người dùng) / trusted reverse proxies, comma-separated CIDRs")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	trusted, err := parsePrefixes(*proxies)
+	if err != nil {
 		return err
 	}
 	s, err := openStore(ctx, env, *db)
@@ -30,14 +37,43 @@ func cmdServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	return serve(ctx, env, s, *addr, *public)
+	return serve(ctx, env, s, serveOptions{addr: *addr, public: *public, trustedProxies: trusted})
+}
+
+// serveOptions are how the web application is served.
+type serveOptions struct {
+	addr           string
+	public         bool
+	trustedProxies []netip.Prefix
+}
+
+// parsePrefixes reads a comma-separated list of CIDR prefixes (a bare
+// address is a prefix of one).
+func parsePrefixes(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, s := range strings.Split(list, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			a, err2 := netip.ParseAddr(s)
+			if err2 != nil {
+				return nil, fmt.Errorf("--trusted-proxies %q: cần dạng 10.0.0.0/8 / expected a CIDR such as 10.0.0.0/8", s)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 // serve runs the web application on store until ctx is done, printing the
 // address it listens on. The demo calls it with public read access.
-func serve(ctx context.Context, env *Env, store planwatch.Store, addr string, public bool) error {
+func serve(ctx context.Context, env *Env, store planwatch.Store, o serveOptions) error {
+	addr, public := o.addr, o.public
 	logger := slog.New(slog.NewTextHandler(env.Stderr, nil))
-	cfg := web.Config{Store: store, Logger: logger, Now: env.Now, PublicRead: public}
+	cfg := web.Config{Store: store, Logger: logger, Now: env.Now, PublicRead: public, TrustedProxies: o.trustedProxies}
 	// Accounts (issue 6): sign-in against the store. A fresh install has no
 	// account and no default password; say how to create the first one.
 	as, ok := store.(planwatch.AccountStore)

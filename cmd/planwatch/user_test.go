@@ -39,7 +39,7 @@ func TestUserCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
-	go func() { done <- serve(ctx, env, s, "127.0.0.1:0", false) }()
+	go func() { done <- serve(ctx, env, s, serveOptions{addr: "127.0.0.1:0"}) }()
 	select {
 	case <-out.running:
 	case err := <-done:
