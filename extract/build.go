@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"fmt"
 	"regexp"
 	"strings"
 	"unicode"
@@ -159,6 +158,9 @@ func (d *doc) build() []Fact {
 				if r.start >= st.anchorEnd {
 					fresh = true
 				}
+			}
+			if d.notAFact(sp[0], m) != "" {
+				continue
 			}
 			n := len(facts)
 			d.addMention(&facts, &st, m, cur, fresh, explicit, refs)
@@ -712,52 +714,6 @@ func slotFree(f *Fact, field string) bool {
 	return false
 }
 
-// attachCompare stores a comparison on f, resolving a reference against the
-// fact's period.
-func attachCompare(f *Fact, field string, v float64, fol following, d *doc) {
-	switch field {
-	case "plan":
-		f.PlanPct = ptr(v)
-	case "yoy":
-		f.YoYPct = ptr(v)
-	case "ref":
-		ref := fol.ref
-		var p planwatch.Period
-		if f.Span != nil {
-			p = *f.Span
-		} else {
-			p = planwatch.YearOf(d.pc.year)
-		}
-		switch fol.refKind {
-		case "month":
-			ref = prevMonthRef(p)
-		case "monthN":
-			// "so với tháng 12 năm trước", "so với tháng 3": the latest such
-			// month before the fact's.
-			y := p.Year
-			if fol.year >= p.Last {
-				y--
-			}
-			ref = fmt.Sprintf("%04d-%02d", y, fol.year)
-		case "quarter":
-			q := (p.Last+2)/3 - 1
-			y := p.Year
-			if q == 0 {
-				q, y = 4, y-1
-			}
-			ref = fmt.Sprintf("%04dQ%d", y, q)
-		case "yearstart":
-			ref = fmt.Sprintf("%04d-12-31", p.Year-1)
-		case "year":
-			if fol.year == p.Year-1 {
-				f.YoYPct = ptr(v)
-				return
-			}
-		}
-		f.VsRef = &VsRef{Pct: v, Ref: ref}
-	}
-}
-
 // hasEstimate reports an estimate word: ước, ước tính, ước đạt, dự ước, dự kiến.
 func hasEstimate(seg string) bool {
 	return hasWord(seg, "ước") || hasWord(seg, "dự kiến") || hasWord(seg, "dự tính")
@@ -841,122 +797,6 @@ func precedingVerb(lo string, i int) string {
 		return ""
 	}
 	return ""
-}
-
-type folKind int
-
-const (
-	folNone folKind = iota
-	folPlan
-	folYoY
-	folRef
-)
-
-type following struct {
-	kind    folKind
-	refKind string // month, quarter, yearstart, date, year
-	ref     string
-	year    int
-	end     int
-}
-
-var (
-	reFolDate     = regexp.MustCompile(`^(?:so với|so)\s+(?:ngày\s+|thời điểm\s+|cùng thời điểm\s+)?(\d{1,2})/(\d{1,2})/(\d{4})`)
-	reFolYearEnd  = regexp.MustCompile(`^(?:so với|so)\s+(?:thời điểm\s+)?cuối năm\s+(\d{4})`)
-	reFolYear     = regexp.MustCompile(`^(?:so với|so)\s+(?:cùng kỳ\s+)?năm\s+(\d{4})`)
-	reFolMonth    = regexp.MustCompile(`^(?:so với|so)\s+tháng\s+(\d{1,2})`)
-	reFolSeason   = regexp.MustCompile(`^(?:so với|so)\s+(?:cùng\s+)?vụ(?:\s+[\p{L}]+){0,2}?\s+(?:năm trước|năm ngoái|năm \d{4})`)
-	reFolSameTime = regexp.MustCompile(`^(?:so với|so)\s+(?:cùng kỳ|cùng thời điểm|cùng kì)(?:\s+năm\s+(?:trước|ngoái))?`)
-)
-
-// readFollowing reads what a percentage is compared with: "kế hoạch",
-// "dự toán", "so với cùng kỳ", "so với tháng trước", "so với 31/12/2021", …
-func readFollowing(lo string, i, limit int) following {
-	j := i
-	for j < limit && (lo[j] == ' ' || lo[j] == '\t') {
-		j++
-	}
-	rest := lo[j:limit]
-	if len(rest) > 120 {
-		rest = rest[:120]
-		for len(rest) > 0 && !utf8.ValidString(rest) {
-			rest = rest[:len(rest)-1]
-		}
-	}
-	if strings.IndexByte(rest, '\n') >= 0 {
-		// "đạt 25,3% kế\nhoạch năm", "kế hoạ-\nch": a wrapped line.
-		f := readFollowingClean(rest)
-		if f.kind != folNone {
-			f.end = j + min(f.end, len(rest))
-		} else {
-			f.end = i
-		}
-		return f
-	}
-	return readFollowingAt(rest, i, j)
-}
-
-// readFollowingClean reads a comparison across a wrapped line: line breaks
-// count as spaces and a hyphen at a line end joins the word.
-func readFollowingClean(rest string) following {
-	clean := strings.NewReplacer("-\r\n", "", "-\n", "", "\r\n", " ", "\n", " ").Replace(rest)
-	f := readFollowingAt(clean, 0, 0)
-	// Offsets in clean are at most len(rest) - len(clean) short.
-	f.end += len(rest) - len(clean)
-	return f
-}
-
-// readFollowingAt reads the comparison at the start of rest, which starts at
-// byte j of the text; i is returned as the end when there is none.
-func readFollowingAt(rest string, i, j int) following {
-	word := func(p string) bool { return startsWithWord(rest, p) }
-	switch {
-	case word("kế hoạch"), word("kh"), word("dự toán"), word("chỉ tiêu"), word("so với kế hoạch"), word("so với dự toán"), word("so kế hoạch"):
-		return following{kind: folPlan, end: j + phraseEnd(rest)}
-	case word("cùng kỳ"):
-		return following{kind: folYoY, end: j + len("cùng kỳ")}
-	}
-	if m := reFolSameTime.FindStringIndex(rest); m != nil {
-		return following{kind: folYoY, end: j + m[1]}
-	}
-	if m := reFolDate.FindStringSubmatch(rest); m != nil {
-		return following{kind: folRef, refKind: "date", ref: fmt.Sprintf("%04d-%02d-%02d", atoi(m[3]), atoi(m[2]), atoi(m[1])), end: j + len(m[0])}
-	}
-	if m := reFolYearEnd.FindStringSubmatch(rest); m != nil {
-		return following{kind: folRef, refKind: "date", ref: m[1] + "-12-31", end: j + len(m[0])}
-	}
-	if m := reFolYear.FindStringSubmatch(rest); m != nil {
-		return following{kind: folRef, refKind: "year", ref: m[1], year: atoi(m[1]), end: j + len(m[0])}
-	}
-	for _, p := range []string{"so với tháng trước", "so tháng trước", "so với tháng liền kề", "so với cùng tháng trước"} {
-		if word(p) {
-			return following{kind: folRef, refKind: "month", end: j + len(p)}
-		}
-	}
-	for _, p := range []string{"so với quý trước", "so quý trước"} {
-		if word(p) {
-			return following{kind: folRef, refKind: "quarter", end: j + len(p)}
-		}
-	}
-	for _, p := range []string{"so với đầu năm", "so với cuối năm trước", "so đầu năm", "so với thời điểm đầu năm"} {
-		if word(p) {
-			return following{kind: folRef, refKind: "yearstart", end: j + len(p)}
-		}
-	}
-	if m := reFolMonth.FindStringSubmatch(rest); m != nil {
-		return following{kind: folRef, refKind: "monthN", year: atoi(m[1]), end: j + len(m[0])}
-	}
-	for _, p := range []string{"so với năm trước", "so năm trước", "so với năm ngoái"} {
-		if word(p) {
-			return following{kind: folYoY, end: j + len(p)}
-		}
-	}
-	// "so với vụ mùa năm trước", "so với cùng vụ năm trước": the same
-	// season last year.
-	if m := reFolSeason.FindStringIndex(rest); m != nil {
-		return following{kind: folYoY, end: j + m[1]}
-	}
-	return following{kind: folNone, end: i}
 }
 
 // phraseEnd is the end of a noun phrase: the next comma, semicolon, stop or

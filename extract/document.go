@@ -56,7 +56,7 @@ var reTrailer = regexp.MustCompile(`(?m)^[ \t]*(?:\(\d+\)\s*)?(?:Tin liên quan|
 var rePageLine = regexp.MustCompile(`(?m)^(?:[^\n]{0,150}?[ \t](?:Trang|trang|Page)[ \t]+\d{1,4}(?:[ \t]*/[ \t]*\d{1,4})?|[ \t]*-[ \t]*\d{1,4}[ \t]*-)[ \t]*$`)
 
 // Letterhead lines of an administrative document, above its title.
-var reLetterhead = regexp.MustCompile(`^(?:(?:ỦY BAN NHÂN DÂN|UBND|HỘI ĐỒNG NHÂN DÂN|SỞ|CỤC|TỈNH|THÀNH PHỐ|NGÂN HÀNG|BAN|CHI CỤC|VĂN PHÒNG)(?:[ \t]|$)[^\p{Ll}]*|(?:BÁO CÁO|TỜ TRÌNH|THÔNG BÁO|KẾ HOẠCH|PHỤ LỤC|BIỂU)[ \t]*(?:[:.]|$)|Số[ \t]*:.*|.*CỘNG HÒA XÃ HỘI CHỦ NGHĨA.*|.*Độc lập - Tự do - Hạnh phúc.*)$`)
+var reLetterhead = regexp.MustCompile(`^(?:(?:ỦY BAN NHÂN DÂN|UBND|HỘI ĐỒNG NHÂN DÂN|SỞ|CỤC|TỈNH|THÀNH PHỐ|NGÂN HÀNG|BAN|CHI CỤC|VĂN PHÒNG)(?:[ \t]|$)[^\p{Ll}]*|(?:BÁO CÁO|TỜ TRÌNH|THÔNG BÁO|KẾ HOẠCH|PHỤ LỤC|BIỂU)[ \t]*(?:[:.]|$)|Số[ \t]*:.*|.*CỘNG HÒA XÃ HỘI CHỦ NGHĨA.*|.*Độc lập - Tự do - Hạnh phúc.*|\p{Lu}[\p{L} ]{1,40},[ \t]+ngày[ \t]+\d{1,2}[ \t]+tháng[ \t]+\d{1,2}[ \t]+năm[ \t]+\d{4}\.?)$`)
 
 // File names of images left in copied pages.
 var reFileLine = regexp.MustCompile(`(?m)^[ \t]*[\p{L}\p{N}_\-.]+\.(?:png|jpe?g|gif|webp|svg)[ \t]*$`)
@@ -421,7 +421,8 @@ func (d *doc) readMention(i, j int) (mention, bool) {
 		m.unit, m.end = "%/tháng", m.end+len("/tháng")
 	}
 	// "nhanh hơn cùng kỳ 3.420 ha": a difference from last year, not a level.
-	if !strings.HasPrefix(m.unit, "%") && (endsWithWords(lo, m.qualStart, "cùng kỳ") >= 0 || endsWithWords(lo, m.qualStart, "cùng vụ") >= 0) {
+	if !strings.HasPrefix(m.unit, "%") && (endsWithWords(lo, m.qualStart, "cùng kỳ") >= 0 || endsWithWords(lo, m.qualStart, "cùng vụ") >= 0 ||
+		endsWithWords(lo, m.qualStart, "cùng kỳ năm trước") >= 0 || endsWithWords(lo, m.qualStart, "cùng vụ năm trước") >= 0) {
 		return mention{}, false
 	}
 	// "đạt 5.000 tỷ đồng, tăng 500 tỷ đồng so với cùng kỳ": an absolute

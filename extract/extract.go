@@ -194,7 +194,7 @@ func (x *Extractor) ExtractContext(ctx context.Context, text string, opts Option
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	facts = dedupe(facts)
+	facts = d.dropRestated(dedupe(facts))
 	// Byte offsets become rune offsets in one pass over the text, in order.
 	order := make([]int, len(facts))
 	for i := range order {

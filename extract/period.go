@@ -89,9 +89,8 @@ func scanPeriods(lo string, pc periodContext) []periodRef {
 		return !isLetter(runeBefore(lo, s)) && !isLetter(runeAt(lo, e)) && !isDigitRune(runeBefore(lo, s)) && !isDigitRune(runeAt(lo, e))
 	}
 	afterCompare := func(s int) bool {
-		return endsWithWords(lo, s, "so với") >= 0 || endsWithWords(lo, s, "so") >= 0 ||
-			endsWithWords(lo, s, "so với cuối") >= 0 || endsWithWords(lo, s, "so với thời điểm") >= 0 ||
-			endsWithWords(lo, s, "so với ngày") >= 0 || endsWithWords(lo, s, "so với cùng kỳ") >= 0
+		return comparisonBase(lo, s) || endsWithWords(lo, s, "so với cuối") >= 0 ||
+			endsWithWords(lo, s, "so với thời điểm") >= 0 || endsWithWords(lo, s, "so với ngày") >= 0
 	}
 	pointWord := func(s int) (int, bool) {
 		for _, w := range []string{"tính đến ngày", "tính đến", "đến hết ngày", "đến ngày", "đến hết", "đến", "tại ngày", "vào ngày"} {
