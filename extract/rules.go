@@ -155,4 +155,6 @@ func (d *doc) dropRestated(facts []Fact) []Fact {
 	return out
 }
 
-func unitsAgree(a, b string) bool { return a == b || strings.HasPrefix(a, b) || strings.HasPrefix(b, a) }
+func unitsAgree(a, b string) bool {
+	return a == b || strings.HasPrefix(a, b) || strings.HasPrefix(b, a)
+}
