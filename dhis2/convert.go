@@ -63,7 +63,7 @@ type Options struct {
 	// id scheme, as UnitNames (unit names to codes) does for org units.
 	Indicators map[string]planwatch.Indicator
 	Units      map[string]bool
-	UnitNames  map[string][]string
+	UnitNames  map[string][]string // by FoldName
 	// Current returns the current value of a key and vintage. A value takes
 	// from it the figures and comment the file does not give (a file that
 	// says nothing of a comment or a comparison leaves it as it is), and
@@ -112,6 +112,9 @@ type Converter struct {
 	seed     maphash.Seed
 	err      error
 	ignored  int
+	// lastConflict is the conflict Row is reporting, held until the next so
+	// that the mapping that would resolve it can be added.
+	lastConflict *Conflict
 	indNames map[string]string // folded indicator name → code; "" when ambiguous
 	units    map[string]string // interned unit codes
 }
@@ -146,6 +149,21 @@ func (c *Converter) Envelope(e Envelope) { c.schemes = c.opts.Schemes.Over(e.Sch
 // Conflict passes a reader's conflict on.
 func (c *Converter) Conflict(cf Conflict) { c.conflict(cf) }
 
+// sendConflict passes on the conflict Row is building.
+func (c *Converter) sendConflict() {
+	if c.lastConflict != nil {
+		c.conflict(*c.lastConflict)
+		c.lastConflict = nil
+	}
+}
+
+// isMapped reports whether the mapping has an entry for id (which then maps
+// to a code that is not known).
+func (c *Converter) isMapped(m map[string]string, id string) bool {
+	_, ok := m[id]
+	return ok
+}
+
 // Close emits the last value. It returns the first error emit returned.
 func (c *Converter) Close() error {
 	c.flush()
@@ -156,8 +174,13 @@ func (c *Converter) Close() error {
 func (c *Converter) Row(r Row) error {
 	n := 0
 	bad := func(code, object, value, reason string) {
-		c.conflict(Conflict{Row: r.Line, Index: r.Index, Code: code, Object: object, Value: value, Reason: reason})
+		c.sendConflict()
+		c.lastConflict = &Conflict{Row: r.Line, Index: r.Index, Code: code, Object: object, Value: value, Reason: reason}
 		n++
+	}
+	defer c.sendConflict()
+	unmapped := func(kind planwatch.MappingKind, id string) {
+		c.lastConflict.MapKind, c.lastConflict.MapID = kind, id
 	}
 	ind, measure, why, cocFault := c.indicator(r)
 	switch {
@@ -165,8 +188,12 @@ func (c *Converter) Row(r Row) error {
 		bad(CodeNoDataElement, "dataElement", "", "thiếu phần tử dữ liệu / missing data element")
 	case why != "" && cocFault:
 		bad(CodeCategoryCombo, "categoryOptionCombo", r.CategoryOptionCombo, why)
+		unmapped(planwatch.MapDataElement, r.DataElement+"."+r.CategoryOptionCombo)
 	case why != "":
 		bad(CodeDataElement, "dataElement", r.DataElement, why)
+		if !c.isMapped(c.opts.Map.DataElements, r.DataElement) {
+			unmapped(planwatch.MapDataElement, r.DataElement)
+		}
 	}
 	unit, why := c.unit(r.OrgUnit)
 	switch {
@@ -174,6 +201,9 @@ func (c *Converter) Row(r Row) error {
 		bad(CodeNoOrgUnit, "orgUnit", "", "thiếu đơn vị / missing org unit")
 	case why != "":
 		bad(CodeOrgUnit, "orgUnit", r.OrgUnit, why)
+		if !c.isMapped(c.opts.Map.OrgUnits, r.OrgUnit) {
+			unmapped(planwatch.MapOrgUnit, r.OrgUnit)
+		}
 	}
 	period, err := ParsePeriod(r.Period)
 	if err != nil {
@@ -182,6 +212,9 @@ func (c *Converter) Row(r Row) error {
 	vintage, basis, why := c.attributeCombo(r.AttributeOptionCombo)
 	if why != "" {
 		bad(CodeAttributeCombo, "attributeOptionCombo", r.AttributeOptionCombo, why)
+		if !c.isMapped(c.opts.Map.AttributeOptionCombos, r.AttributeOptionCombo) {
+			unmapped(planwatch.MapAttributeOptionCombo, r.AttributeOptionCombo)
+		}
 	}
 	deleted := r.Deleted || c.opts.Strategy == Delete
 	var value *float64
@@ -201,6 +234,7 @@ func (c *Converter) Row(r Row) error {
 	if n > 0 {
 		return c.err
 	}
+	c.sendConflict()
 	k := planwatch.Key{Indicator: ind, Unit: unit, Period: period}
 	id := k.String() + "|" + vintage.String() + "|" + string(basis)
 	g := c.pending
@@ -432,7 +466,10 @@ func (c *Converter) unit(id string) (string, string) {
 	return c.units[code], ""
 }
 
-// fold is how names are compared: NFC, case and spacing aside.
+// FoldName is how names are compared under the NAME id scheme: NFC, case
+// and spacing aside. Options.UnitNames is keyed by folded names.
+func FoldName(s string) string { return fold(s) }
+
 func fold(s string) string {
 	return strings.Join(strings.Fields(strings.ToLower(norm.NFC.String(s))), " ")
 }

@@ -3,6 +3,8 @@ package dhis2
 import (
 	"fmt"
 	"strings"
+
+	"planwatch"
 )
 
 // Row is one data value as a file gives it, before any mapping. Period,
@@ -105,6 +107,11 @@ type Conflict struct {
 	Object  string `json:"object"`
 	Value   string `json:"value"`
 	Reason  string `json:"reason"`
+	// MapKind and MapID name the mapping entry that would resolve the
+	// conflict, when a partner's id is not mapped: the rows of a mapping
+	// template.
+	MapKind planwatch.MappingKind `json:"-"`
+	MapID   string                `json:"-"`
 }
 
 func (c Conflict) String() string {

@@ -14,7 +14,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -113,140 +115,235 @@ type Options struct {
 	By  string // the importing user: ChangeSet.By and every value's By
 	Now time.Time
 	// Indicators and Units are the catalogue; any other code is a conflict.
+	// UnitNames (by dhis2.FoldName) serve the NAME id scheme. SetCatalogue
+	// fills all three.
 	Indicators map[string]planwatch.Indicator
 	Units      map[string]bool
-	// DHIS2 is a partner's mapping of UIDs and value types.
-	DHIS2 dhis2.Mapping
+	UnitNames  map[string][]string
+	// Mapping translates a partner's ids (DHIS2 data elements, org units,
+	// category and attribute option combos; SDMX columns, indicator and
+	// area codes). Nil: none.
+	Mapping *planwatch.Mapping
+	// Schemes are the DHIS2 id schemes of the request (idScheme,
+	// dataElementIdScheme …); a file's own override them.
+	Schemes dhis2.IDSchemes
+	// Strategy is DHIS2's importStrategy; CREATE_AND_UPDATE when empty.
+	Strategy dhis2.ImportStrategy
+	// Atomic is DHIS2's atomicMode: ALL (the default) stores the whole file
+	// or nothing; NONE stores the values that can be stored and reports the
+	// others.
+	Atomic AtomicMode
 	// TrustStoredBy takes a DHIS2 value's By from storedBy (for trusted
 	// system-to-system transfers); otherwise By is the importing user.
 	TrustStoredBy bool
-	// SDMXColumns renames a partner's SDMX-CSV columns (see sdmx.ReadOptions).
-	SDMXColumns map[string]string
-	// Current gives the current value of a key and vintage, for SDMX merges
-	// and partial deletions; see sdmx.Options.
+	// Current gives the current value of a key and vintage: what a file does
+	// not say of a value is kept from it (DHIS2 and SDMX merges), and the
+	// CREATE and UPDATE strategies ask it whether a value exists.
 	Current func(k planwatch.Key, v planwatch.Vintage) (planwatch.DataValue, bool)
 	// DryRun is copied to the change set.
 	DryRun bool
 }
 
-// Conflict is one thing of a file that cannot be imported.
-type Conflict struct {
-	Row     int    `json:"row,omitempty"`     // 1-based line or sheet row
-	Index   int    `json:"index,omitempty"`   // 0-based data value index (DHIS2 formats), -1 if none
-	Element string `json:"element,omitempty"` // JSON element, or the column of a sheet or CSV
-	Object  string `json:"object"`
-	Value   string `json:"value"`
-	Reason  string `json:"reason"`
-}
-
-func (c Conflict) String() string {
-	where := c.Element
-	if c.Row > 0 {
-		where = fmt.Sprintf("dòng %d", c.Row)
-		if c.Element != "" {
-			where += fmt.Sprintf(", cột %q", c.Element)
+// SetCatalogue sets Indicators, Units and UnitNames from the catalogue.
+func (o *Options) SetCatalogue(inds []planwatch.Indicator, units []planwatch.OrgUnit) {
+	o.Indicators = make(map[string]planwatch.Indicator, len(inds))
+	for _, ind := range inds {
+		o.Indicators[ind.Code] = ind
+	}
+	o.Units = make(map[string]bool, len(units))
+	o.UnitNames = map[string][]string{}
+	for _, u := range units {
+		if o.Units[u.Code] {
+			continue // an older version of a unit already seen
+		}
+		o.Units[u.Code] = true
+		for _, n := range []string{u.Name, u.FullName, u.NameEN} {
+			if k := dhis2.FoldName(n); k != "" && !slices.Contains(o.UnitNames[k], u.Code) {
+				o.UnitNames[k] = append(o.UnitNames[k], u.Code)
+			}
 		}
 	}
-	return fmt.Sprintf("%s: %s %q: %s", where, c.Object, c.Value, c.Reason)
 }
 
-// Read reads a file of the given format into a change set. A file that
-// cannot be read at all is an error (EINVALID for bad input); otherwise it
-// returns either the change set, or the conflicts and a nil change set.
-func Read(f Format, r io.Reader, opts Options) (*planwatch.ChangeSet, []Conflict, error) {
-	cs, conflicts, err := read(f, r, opts)
+// AtomicMode is DHIS2's atomicMode.
+type AtomicMode string
+
+// Atomic modes.
+const (
+	AtomicAll  AtomicMode = "ALL"
+	AtomicNone AtomicMode = "NONE"
+)
+
+// ParseAtomicMode reads an atomicMode, in any case; "" is ALL.
+func ParseAtomicMode(s string) (AtomicMode, error) {
+	switch m := AtomicMode(strings.ToUpper(strings.TrimSpace(s))); m {
+	case "":
+		return AtomicAll, nil
+	case AtomicAll, AtomicNone:
+		return m, nil
+	}
+	return "", planwatch.Errorf(planwatch.EINVALID, "atomicMode %q: expected ALL or NONE", s)
+}
+
+// Reading is what Scan found besides the values.
+type Reading struct {
+	Conflicts Conflicts
+	// Ignored counts values the import strategy left alone (CREATE: values
+	// that exist; UPDATE: values that do not).
+	Ignored int
+	// Rest is the change set without its values: By and From, and the
+	// targets of a planwatch CSV or workbook of targets.
+	Rest planwatch.ChangeSet
+}
+
+// Scan reads a file of the given format and calls emit with each value as
+// it is read, in file order: DHIS2 and SDMX files are read one value at a
+// time, in memory that does not grow with the file. Values with a conflict
+// are not emitted; the conflicts are in the Reading. A file that cannot be
+// read at all is an error (EINVALID for bad input), and so is an error of
+// emit, which stops the reading.
+func Scan(f Format, r io.Reader, opts Options, emit func(planwatch.DataValue) error) (*Reading, error) {
+	rd := &Reading{Rest: planwatch.ChangeSet{By: opts.By, From: opts.Ref, DryRun: opts.DryRun}}
+	switch f {
+	case DHIS2JSON, DHIS2CSV, DHIS2XML, ADX:
+		scan := map[Format]func(io.Reader, dhis2.Sink) error{DHIS2JSON: dhis2.ScanJSON, DHIS2CSV: dhis2.ScanCSV,
+			DHIS2XML: dhis2.ScanXML, ADX: dhis2.ScanADX}[f]
+		c := dhis2.NewConverter(dhis2.Options{Ref: opts.Ref, By: opts.By, Now: opts.Now, Map: dhis2Mapping(opts.Mapping),
+			Schemes: opts.Schemes, Strategy: opts.Strategy, TrustStoredBy: opts.TrustStoredBy,
+			Indicators: opts.Indicators, Units: opts.Units, UnitNames: opts.UnitNames, Current: opts.Current},
+			emit, func(c dhis2.Conflict) { rd.Conflicts.Add(fromDHIS2(c)) })
+		if err := scan(r, c); err != nil {
+			return nil, err
+		}
+		if err := c.Close(); err != nil {
+			return nil, err
+		}
+		rd.Ignored = c.Ignored()
+		return rd, nil
+	case SDMXCSV:
+		columns, inds, areas := sdmxMapping(opts.Mapping)
+		c := sdmx.NewConverter(sdmx.Options{Ref: opts.Ref, By: opts.By, Now: opts.Now, Indicators: opts.Indicators,
+			Units: opts.Units, IndicatorCodes: inds, AreaCodes: areas, Current: opts.Current}, emit,
+			func(c sdmx.Conflict) {
+				rd.Conflicts.Add(Conflict{Row: c.Row, Index: -1, Element: c.Object, Object: c.Object, Value: c.Value, Reason: c.Reason,
+					MapKind: c.MapKind, MapID: c.MapID})
+			})
+		if _, _, err := sdmx.ScanCSV(r, sdmx.ReadOptions{Columns: columns}, c); err != nil {
+			return nil, err
+		}
+		return rd, nil
+	case XLSX, Native:
+		cs, err := readWhole(f, r, opts, rd)
+		if err != nil || cs == nil {
+			return rd, err
+		}
+		rd.Rest.Targets = cs.Targets
+		for _, v := range cs.Values {
+			if err := emit(v); err != nil {
+				return nil, err
+			}
+		}
+		return rd, nil
+	}
+	return nil, planwatch.Errorf(planwatch.EINVALID, "unknown format %q", f)
+}
+
+// readWhole reads the formats that are read whole (workbooks, planwatch
+// CSV): their conflicts go to rd.
+func readWhole(f Format, r io.Reader, opts Options, rd *Reading) (*planwatch.ChangeSet, error) {
+	var cs *planwatch.ChangeSet
+	var ps []planwatch.Problem
+	var err error
+	if f == XLSX {
+		cs, ps, err = readXLSX(r, opts)
+	} else {
+		cs, err = nativecsv.Read(r, opts.Ref)
+		var pe *planwatch.Error
+		if errors.As(err, &pe) && len(pe.Problems) > 0 {
+			ps, cs, err = pe.Problems, nil, nil
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	rd.Conflicts.addProblems(ps)
+	if cs == nil {
+		return nil, nil
+	}
+	cs.By = opts.By
+	for i := range cs.Values {
+		cs.Values[i].By = opts.By
+		if cs.Values[i].At.IsZero() {
+			cs.Values[i].At = opts.Now
+		}
+	}
+	for _, c := range checkCatalogue(cs, opts) {
+		rd.Conflicts.Add(c)
+	}
+	return cs, nil
+}
+
+// readXLSX reads a workbook: a list of values (as Write exports it), a
+// data-entry workbook (sheet.WriteEntryWorkbook), or else a first sheet with
+// the columns of planwatch's CSV of values or targets.
+func readXLSX(r io.Reader, opts Options) (*planwatch.ChangeSet, []planwatch.Problem, error) {
+	b, err := io.ReadAll(r)
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(conflicts) > 0 {
-		return nil, conflicts, nil
+	if values, ps, err := sheet.ReadValuesXLSX(bytes.NewReader(b), opts.Ref); err == nil {
+		return &planwatch.ChangeSet{From: opts.Ref, Values: values}, ps, nil
 	}
-	if cs == nil {
-		return nil, nil, planwatch.Errorf(planwatch.EINTERNAL, "%s reader returned nothing", f)
+	if e, err := sheet.ReadEntryWorkbook(bytes.NewReader(b), sheet.EntryOptions{Ref: opts.Ref, By: opts.By, Now: opts.Now,
+		Indicators: opts.Indicators}); err == nil {
+		return &planwatch.ChangeSet{From: opts.Ref, Values: e.Values}, e.Problems, nil
 	}
-	cs.DryRun = opts.DryRun
-	return cs, nil, nil
+	rows, err := sheet.FirstSheetCSV(bytes.NewReader(b))
+	if err != nil {
+		return nil, nil, err
+	}
+	cs, err := nativecsv.Read(bytes.NewReader(rows), opts.Ref)
+	var pe *planwatch.Error
+	if errors.As(err, &pe) && len(pe.Problems) > 0 {
+		return nil, pe.Problems, nil
+	}
+	return cs, nil, err
 }
 
-func read(f Format, r io.Reader, opts Options) (*planwatch.ChangeSet, []Conflict, error) {
-	switch f {
-	case DHIS2JSON, DHIS2CSV, DHIS2XML, ADX:
-		readers := map[Format]func(io.Reader) (*dhis2.Set, error){DHIS2JSON: dhis2.ReadJSON, DHIS2CSV: dhis2.ReadCSV,
-			DHIS2XML: dhis2.ReadXML, ADX: dhis2.ReadADX}
-		set, err := readers[f](r)
-		if err != nil {
-			return nil, nil, err
-		}
-		cs, cc := dhis2.ToChangeSet(set, dhis2.Options{Ref: opts.Ref, By: opts.By, Now: opts.Now, Map: opts.DHIS2,
-			TrustStoredBy: opts.TrustStoredBy, Indicators: opts.Indicators, Units: opts.Units})
-		out := make([]Conflict, len(cc))
-		for i, c := range cc {
-			out[i] = Conflict{Row: c.Row, Index: c.Index, Element: c.Element, Object: c.Object, Value: c.Value, Reason: c.Reason}
-		}
-		return cs, out, nil
-	case SDMXCSV:
-		set, err := sdmx.ReadCSV(r, sdmx.ReadOptions{Columns: opts.SDMXColumns})
-		if err != nil {
-			return nil, nil, err
-		}
-		cs, cc := sdmx.ToChangeSet(set, sdmx.Options{Ref: opts.Ref, By: opts.By, Now: opts.Now,
-			Indicators: opts.Indicators, Units: opts.Units, Current: opts.Current})
-		out := make([]Conflict, len(cc))
-		for i, c := range cc {
-			out[i] = Conflict{Row: c.Row, Index: -1, Object: c.Object, Value: c.Value, Reason: c.Reason}
-		}
-		return cs, out, nil
-	case XLSX:
-		b, err := io.ReadAll(r)
-		if err != nil {
-			return nil, nil, err
-		}
-		// A list of values (as Write exports) or else a data-entry workbook.
-		if values, ps, err := sheet.ReadValuesXLSX(bytes.NewReader(b), opts.Ref); err == nil {
-			if len(ps) > 0 {
-				return nil, problems(ps), nil
-			}
-			cs := &planwatch.ChangeSet{By: opts.By, From: opts.Ref, Values: values}
-			for i := range cs.Values {
-				cs.Values[i].By, cs.Values[i].At = opts.By, opts.Now
-			}
-			return cs, checkCatalogue(cs, opts), nil
-		}
-		e, err := sheet.ReadEntryWorkbook(bytes.NewReader(b), sheet.EntryOptions{Ref: opts.Ref, By: opts.By, Now: opts.Now, Indicators: opts.Indicators})
-		if err != nil {
-			return nil, nil, err
-		}
-		var out []Conflict
-		if opts.Units != nil && !opts.Units[e.Unit] {
-			out = append(out, Conflict{Index: -1, Object: "unit", Value: e.Unit, Reason: "unknown administrative unit code"})
-		}
-		out = append(out, problems(e.Problems)...)
-		return e.ChangeSet(opts.By, opts.Ref), out, nil
-	case Native:
-		cs, err := nativecsv.Read(r, opts.Ref)
-		var pe *planwatch.Error
-		if errors.As(err, &pe) && len(pe.Problems) > 0 {
-			return nil, problems(pe.Problems), nil
-		} else if err != nil {
-			return nil, nil, err
-		}
-		if cs != nil {
-			cs.By = opts.By
-			for i := range cs.Values {
-				cs.Values[i].By = opts.By
-			}
-		}
-		return cs, checkCatalogue(cs, opts), nil
+// Read reads a whole file of the given format into a change set. A file
+// that cannot be read at all is an error (EINVALID for bad input);
+// otherwise it returns either the change set, or the conflicts and a nil
+// change set.
+func Read(f Format, r io.Reader, opts Options) (*planwatch.ChangeSet, *Conflicts, error) {
+	cs, rd, err := readAll(f, r, opts)
+	if err != nil {
+		return nil, nil, err
 	}
-	return nil, nil, planwatch.Errorf(planwatch.EINVALID, "unknown format %q", f)
+	if rd.Conflicts.Len() > 0 {
+		return nil, &rd.Conflicts, nil
+	}
+	return cs, &rd.Conflicts, nil
+}
+
+// readAll reads a file and returns the values that could be read (even when
+// others could not) with what the reading found.
+func readAll(f Format, r io.Reader, opts Options) (*planwatch.ChangeSet, *Reading, error) {
+	var values []planwatch.DataValue
+	rd, err := Scan(f, r, opts, func(v planwatch.DataValue) error {
+		values = append(values, v)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	cs := rd.Rest
+	cs.Values = values
+	return &cs, rd, nil
 }
 
 // checkCatalogue checks the codes of a change set a reader did not check.
 func checkCatalogue(cs *planwatch.ChangeSet, opts Options) []Conflict {
 	var out []Conflict
-	if cs == nil {
-		return nil
-	}
 	for _, v := range cs.Values {
 		if opts.Indicators != nil && opts.Indicators[v.Indicator].Code == "" {
 			out = append(out, Conflict{Row: v.Source.Row, Index: -1, Object: "indicator", Value: v.Indicator, Reason: "unknown indicator code"})
@@ -254,14 +351,6 @@ func checkCatalogue(cs *planwatch.ChangeSet, opts Options) []Conflict {
 		if opts.Units != nil && !opts.Units[v.Unit] {
 			out = append(out, Conflict{Row: v.Source.Row, Index: -1, Object: "orgunit", Value: v.Unit, Reason: "unknown administrative unit code"})
 		}
-	}
-	return out
-}
-
-func problems(ps []planwatch.Problem) []Conflict {
-	out := make([]Conflict, len(ps))
-	for i, p := range ps {
-		out[i] = Conflict{Row: p.Row, Index: -1, Element: p.Column, Object: first(p.Column, "row"), Value: p.Value, Reason: p.Reason}
 	}
 	return out
 }
@@ -282,25 +371,178 @@ type Applier interface {
 	Apply(ctx context.Context, cs *planwatch.ChangeSet) (planwatch.ApplyResult, error)
 }
 
-// Import reads a file and applies it: the whole file or nothing. The
-// summary says what happened; the error is for failures that are not the
+// StreamApplier is a store that takes the values of a change set as a
+// reader yields them, in one transaction: all or nothing, as Apply. A value
+// sequence that ends with an error makes it store nothing and return that
+// error. Import uses it when the store offers it, so that a file of any size
+// imports in memory that does not grow with it.
+type StreamApplier interface {
+	ApplyStream(ctx context.Context, cs *planwatch.ChangeSet, values iter.Seq2[planwatch.DataValue, error]) (planwatch.ApplyResult, error)
+}
+
+// fileFault reports whether an error of Apply is the file's (a summary),
+// rather than a failure to report.
+func fileFault(err error) bool {
+	switch planwatch.ErrorCode(err) {
+	case planwatch.EINVALID, planwatch.ECONFLICT, planwatch.EFORBIDDEN:
+		return true
+	}
+	return false
+}
+
+// errConflicts ends a value stream whose file has conflicts.
+var errConflicts = planwatch.Errorf(planwatch.EINVALID, "Không nhập gì: tệp có lỗi (nothing imported: the file has conflicts).")
+
+// Import reads a file and applies it: under atomicMode ALL, the whole file
+// or nothing; under NONE, every value that can be stored. The summary says
+// what happened, with every conflict of the file and every problem the
+// store finds in the values that could be read (so that fixing the first
+// does not reveal the others); the error is for failures that are not the
 // file's fault (EINTERNAL, storage errors). Bad files give an ERROR summary
 // and a nil error.
 func Import(ctx context.Context, store Applier, f Format, r io.Reader, opts Options) (Summary, error) {
-	cs, conflicts, err := Read(f, r, opts)
+	if st, ok := store.(StreamApplier); ok && opts.Atomic != AtomicNone && f != XLSX && f != Native {
+		return importStream(ctx, st, f, r, opts)
+	}
+	cs, rd, err := readAll(f, r, opts)
 	if err != nil {
 		if planwatch.ErrorCode(err) == planwatch.EINVALID {
 			return Summarize(planwatch.ApplyResult{}, nil, err, opts.DryRun), nil
 		}
 		return Summary{}, err
 	}
-	if len(conflicts) > 0 {
+	conflicts := &rd.Conflicts
+	empty := len(cs.Values)+len(cs.Targets) == 0
+	if conflicts.Len() > 0 && (opts.Atomic != AtomicNone || empty) {
+		if !empty {
+			dry := *cs
+			dry.DryRun = true
+			if _, err := store.Apply(ctx, &dry); err != nil && !fileFault(err) {
+				return Summary{}, err
+			} else if err != nil {
+				conflicts.addError(err)
+			}
+		}
 		return Summarize(planwatch.ApplyResult{}, conflicts, nil, opts.DryRun), nil
 	}
+	rejected := conflicts.Rows()
+	if opts.Atomic == AtomicNone {
+		// Let the store name what it refuses, and store the rest.
+		dry := *cs
+		dry.DryRun = true
+		if _, err := store.Apply(ctx, &dry); err != nil && !fileFault(err) {
+			return Summary{}, err
+		} else if err != nil {
+			var n int
+			cs, n = dropRefused(cs, err, conflicts)
+			rejected += n
+		}
+		if len(cs.Values)+len(cs.Targets) == 0 {
+			return Summarize(planwatch.ApplyResult{}, conflicts, nil, opts.DryRun), nil
+		}
+	}
 	res, err := store.Apply(ctx, cs)
-	if err != nil && planwatch.ErrorCode(err) != planwatch.EINVALID && planwatch.ErrorCode(err) != planwatch.ECONFLICT &&
-		planwatch.ErrorCode(err) != planwatch.EFORBIDDEN {
+	if err != nil && !fileFault(err) {
 		return Summary{}, err
 	}
-	return Summarize(res, nil, err, opts.DryRun), nil
+	res.Ignored += rd.Ignored
+	s := Summarize(res, conflicts, err, opts.DryRun)
+	if err == nil && conflicts.Len() > 0 {
+		s.Status = StatusWarning
+		s.ImportCount.Ignored += rejected
+		s.Description = fmt.Sprintf("Đã nhập phần hợp lệ; %d giá trị bị từ chối (atomicMode=NONE) / the valid values were stored; %d were refused (atomicMode=NONE).", rejected, rejected)
+	}
+	return s, nil
+}
+
+// dropRefused removes from cs the values and targets on the rows the
+// store's error names, recording its problems as conflicts; a problem
+// without a row refuses everything. It returns what is left and how many
+// were removed.
+func dropRefused(cs *planwatch.ChangeSet, err error, conflicts *Conflicts) (*planwatch.ChangeSet, int) {
+	var pe *planwatch.Error
+	if !errors.As(err, &pe) || len(pe.Problems) == 0 {
+		conflicts.addError(err)
+		n := len(cs.Values) + len(cs.Targets)
+		return &planwatch.ChangeSet{By: cs.By, From: cs.From, DryRun: cs.DryRun}, n
+	}
+	rows := map[int]bool{}
+	for _, p := range pe.Problems {
+		if p.Row == 0 {
+			conflicts.addError(err)
+			return &planwatch.ChangeSet{By: cs.By, From: cs.From, DryRun: cs.DryRun}, len(cs.Values) + len(cs.Targets)
+		}
+		rows[p.Row] = true
+	}
+	conflicts.addError(err)
+	kept := *cs
+	kept.Values = nil
+	kept.Targets = nil
+	n := 0
+	for _, v := range cs.Values {
+		if rows[v.Source.Row] {
+			n++
+			continue
+		}
+		kept.Values = append(kept.Values, v)
+	}
+	for _, t := range cs.Targets {
+		if rows[t.Source.Row] {
+			n++
+			continue
+		}
+		kept.Targets = append(kept.Targets, t)
+	}
+	return &kept, n
+}
+
+// importStream reads a file into a store that takes values as they come.
+func importStream(ctx context.Context, st StreamApplier, f Format, r io.Reader, opts Options) (Summary, error) {
+	var rd *Reading
+	var readErr error
+	cs := &planwatch.ChangeSet{By: opts.By, From: opts.Ref, DryRun: opts.DryRun}
+	stop := errors.New("stopped")
+	values := func(yield func(planwatch.DataValue, error) bool) {
+		rd, readErr = Scan(f, r, opts, func(v planwatch.DataValue) error {
+			if !yield(v, nil) {
+				return stop
+			}
+			return nil
+		})
+		switch {
+		case readErr != nil && readErr != stop:
+			yield(planwatch.DataValue{}, readErr)
+		case rd != nil && rd.Conflicts.Len() > 0:
+			yield(planwatch.DataValue{}, errConflicts)
+		}
+	}
+	res, err := st.ApplyStream(ctx, cs, values)
+	if readErr != nil && readErr != stop {
+		if planwatch.ErrorCode(readErr) == planwatch.EINVALID {
+			return Summarize(planwatch.ApplyResult{}, nil, readErr, opts.DryRun), nil
+		}
+		return Summary{}, readErr
+	}
+	if rd == nil {
+		if err == nil {
+			err = planwatch.Errorf(planwatch.EINTERNAL, "the store did not read the file")
+		}
+		if fileFault(err) {
+			return Summarize(planwatch.ApplyResult{}, nil, err, opts.DryRun), nil
+		}
+		return Summary{}, err
+	}
+	if rd.Conflicts.Len() > 0 {
+		if err != nil && err != errConflicts && fileFault(err) {
+			rd.Conflicts.addError(err)
+		} else if err != nil && err != errConflicts {
+			return Summary{}, err
+		}
+		return Summarize(planwatch.ApplyResult{}, &rd.Conflicts, nil, opts.DryRun), nil
+	}
+	if err != nil && !fileFault(err) {
+		return Summary{}, err
+	}
+	res.Ignored += rd.Ignored
+	return Summarize(res, &rd.Conflicts, err, opts.DryRun), nil
 }

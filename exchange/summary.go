@@ -9,10 +9,9 @@ import (
 	"planwatch"
 )
 
-// Import statuses, as DHIS2 names them. planwatch never imports part of a
-// file, so a summary is SUCCESS (everything stored, or everything valid on a
-// dry run) or ERROR (nothing stored); WARNING is kept for DHIS2 clients,
-// which expect the three, and is not produced.
+// Import statuses, as DHIS2 names them: SUCCESS (everything stored, or
+// everything valid on a dry run), WARNING (atomicMode=NONE: the valid part
+// stored, the rest refused) or ERROR (nothing stored).
 const (
 	StatusSuccess = "SUCCESS"
 	StatusWarning = "WARNING"
@@ -40,33 +39,57 @@ type SummaryConflict struct {
 
 // Summary is an import summary shaped like DHIS2's ImportSummary, so that
 // DHIS2 clients pushing to POST /api/dataValueSets understand the answer.
+// Conflicts lists the first MaxListed; ConflictCount and ConflictKinds count
+// them all; Unmapped lists the partner ids no mapping translates, the rows
+// of a mapping template.
 type Summary struct {
-	ResponseType string            `json:"responseType"` // "ImportSummary"
-	Status       string            `json:"status"`
-	Description  string            `json:"description,omitempty"`
-	DryRun       bool              `json:"dryRun,omitempty"`
-	ImportCount  Counts            `json:"importCount"`
-	Conflicts    []SummaryConflict `json:"conflicts,omitempty"`
+	ResponseType  string                   `json:"responseType"` // "ImportSummary"
+	Status        string                   `json:"status"`
+	Description   string                   `json:"description,omitempty"`
+	DryRun        bool                     `json:"dryRun,omitempty"`
+	ImportCount   Counts                   `json:"importCount"`
+	Conflicts     []SummaryConflict        `json:"conflicts,omitempty"`
+	ConflictCount int                      `json:"conflictCount,omitempty"`
+	ConflictKinds []ConflictKind           `json:"conflictKinds,omitempty"`
+	Unmapped      []planwatch.MappingEntry `json:"unmapped,omitempty"`
 }
 
 // Summarize builds the summary of an import from what Apply returned, the
-// conflicts of reading and the error of reading or applying (an EINVALID
-// error's Problems become conflicts).
-func Summarize(res planwatch.ApplyResult, conflicts []Conflict, err error, dryRun bool) Summary {
+// conflicts of reading, and the error of reading or applying (an EINVALID
+// error's Problems become conflicts). A summary with conflicts or an error
+// is ERROR with nothing counted; the caller turns it into WARNING when part
+// was stored (atomicMode=NONE).
+func Summarize(res planwatch.ApplyResult, conflicts *Conflicts, err error, dryRun bool) Summary {
 	s := Summary{ResponseType: "ImportSummary", Status: StatusSuccess, DryRun: dryRun,
 		ImportCount: Counts{res.Imported, res.Updated, res.Ignored, res.Deleted}}
-	var pe *planwatch.Error
-	if errors.As(err, &pe) {
-		conflicts = append(conflicts, problems(pe.Problems)...)
+	all := conflicts
+	if err != nil {
+		all = &Conflicts{}
+		if conflicts != nil {
+			*all = *conflicts
+			all.List = append([]Conflict(nil), conflicts.List...)
+			all.kinds = map[string]*ConflictKind{}
+			for k, v := range conflicts.kinds {
+				c := *v
+				all.kinds[k] = &c
+			}
+		}
+		var pe *planwatch.Error
+		if errors.As(err, &pe) && len(pe.Problems) > 0 {
+			all.addProblems(pe.Problems)
+		}
 	}
-	for _, c := range conflicts {
-		sc := SummaryConflict{Object: c.Object, Value: c.Value, Property: c.Element, Row: c.Row, Reason: c.Reason}
+	for _, c := range all.listed() {
+		sc := SummaryConflict{Object: c.Object, Value: c.Value, ErrorCode: c.Code, Property: c.Element, Row: c.Row, Reason: c.Reason}
 		if c.Index >= 0 {
 			sc.Indexes = []int{c.Index}
 		}
 		s.Conflicts = append(s.Conflicts, sc)
 	}
-	if err != nil || len(conflicts) > 0 {
+	if n := all.Len(); n > 0 {
+		s.ConflictCount, s.ConflictKinds, s.Unmapped = n, all.Kinds(), all.Unmapped
+	}
+	if err != nil || all.Len() > 0 {
 		s.Status = StatusError
 		s.ImportCount = Counts{}
 		s.Description = "Không nhập gì: tệp có lỗi (nothing imported: the file has conflicts)."
@@ -79,7 +102,16 @@ func Summarize(res planwatch.ApplyResult, conflicts []Conflict, err error, dryRu
 	return s
 }
 
-// WriteText prints a summary for the terminal.
+func (c *Conflicts) listed() []Conflict {
+	if c == nil {
+		return nil
+	}
+	return c.List
+}
+
+// WriteText prints a summary for the terminal, once: the counts, the
+// conflicts by kind, the first MaxListed with their line and column, and
+// the ids to map.
 func (s Summary) WriteText(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s", s.Status)
@@ -91,8 +123,34 @@ func (s Summary) WriteText(w io.Writer) error {
 	if s.Description != "" {
 		fmt.Fprintln(&b, s.Description)
 	}
+	if s.ConflictCount > 0 {
+		fmt.Fprintf(&b, "%d lỗi theo loại / conflicts by kind:\n", s.ConflictCount)
+		for _, k := range s.ConflictKinds {
+			code := k.Code
+			if code == "" {
+				code = "-"
+			}
+			fmt.Fprintf(&b, "  %7d  %-5s %s\n", k.Count, code, k.Description)
+		}
+		if len(s.Conflicts) < s.ConflictCount {
+			fmt.Fprintf(&b, "%d lỗi đầu tiên / the first %d:\n", len(s.Conflicts), len(s.Conflicts))
+		}
+	}
 	for _, c := range s.Conflicts {
 		fmt.Fprintf(&b, "  %s\n", c)
+	}
+	if n := len(s.Conflicts); n < s.ConflictCount {
+		fmt.Fprintf(&b, "  … và %d lỗi khác (đếm ở trên) / and %d more (counted above)\n", s.ConflictCount-n, s.ConflictCount-n)
+	}
+	if len(s.Unmapped) > 0 {
+		fmt.Fprintf(&b, "%d mã chưa ánh xạ / ids not mapped (planwatch mapping template … writes a file to fill in):\n", len(s.Unmapped))
+		for i, u := range s.Unmapped {
+			if i == 20 {
+				fmt.Fprintf(&b, "  … %d more\n", len(s.Unmapped)-i)
+				break
+			}
+			fmt.Fprintf(&b, "  %s %s\n", u.Kind, u.PartnerID)
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -1,6 +1,7 @@
 package sdmx
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -37,6 +38,19 @@ type Set struct {
 	Conflicts []Conflict
 }
 
+// Row keeps a row.
+func (s *Set) Row(r Row) error { s.Rows = append(s.Rows, r); return nil }
+
+// Conflict keeps a conflict.
+func (s *Set) Conflict(c Conflict) { s.Conflicts = append(s.Conflicts, c) }
+
+// Sink receives the rows and conflicts of a message in file order.
+type Sink interface {
+	// Row takes one observation; an error stops the reader, which returns it.
+	Row(Row) error
+	Conflict(Conflict)
+}
+
 // ReadOptions adapt the reader to a partner's data structure.
 type ReadOptions struct {
 	// Columns renames a partner's columns to planwatch's (DIM_1 → INDICATOR,
@@ -47,35 +61,53 @@ type ReadOptions struct {
 
 var known = map[string]bool{ColStructure: true, ColStructureID: true, ColAction: true, ColDataflow: true,
 	ColIndicator: true, ColRefArea: true, ColTimePeriod: true, ColObsValue: true, ColYoY: true,
-	ColPlanPct: true, ColVsRef: true, ColUnitMeasure: true, ColObsStatus: true, ColBasis: true, ColComment: true}
+	ColPlanPct: true, ColVsRef: true, ColUnitMeasure: true, ColUnitMult: true, ColObsStatus: true, ColBasis: true,
+	ColComment: true, ColFreq: true}
+
+// KnownColumn reports whether planwatch reads a column of that name.
+func KnownColumn(name string) bool { return known[name] }
 
 // numeric columns take a decimal comma in files separated by semicolons.
 var numeric = map[string]bool{ColObsValue: true, ColYoY: true, ColPlanPct: true, ColVsRef: true}
 
-// ReadCSV reads an SDMX-CSV message of version 1.0 (first column DATAFLOW)
-// or 2.x (STRUCTURE, STRUCTURE_ID, ACTION first, STRUCTURE[;] allowed),
-// separated by commas or by semicolons (then with a decimal comma), with or
-// without labels. A header it cannot use is an EINVALID error with no Set;
-// rows it cannot read are conflicts.
+// ReadCSV reads a whole SDMX-CSV message; see ScanCSV.
 func ReadCSV(r io.Reader, opts ReadOptions) (*Set, error) {
-	b, err := io.ReadAll(r)
-	if err != nil {
+	set := &Set{}
+	var err error
+	if set.Version, set.Separator, err = ScanCSV(r, opts, set); err != nil {
 		return nil, err
 	}
-	b = bytes.TrimPrefix(b, []byte("\uFEFF"))
-	fail := func(line int, why string) (*Set, error) {
+	return set, nil
+}
+
+// ScanCSV reads an SDMX-CSV message of version 1.0 (first column DATAFLOW)
+// or 2.x (STRUCTURE, STRUCTURE_ID, ACTION first, STRUCTURE[;] allowed),
+// separated by commas or by semicolons (then with a decimal comma), with or
+// without labels, one observation at a time. It returns the version and the
+// separator. A file that does not start like SDMX-CSV is an EINVALID error;
+// unknown columns and missing key columns (INDICATOR, REF_AREA,
+// TIME_PERIOD) are conflicts of the header, and then no row is read; rows
+// it cannot read are conflicts, and reading goes on.
+func ScanCSV(r io.Reader, opts ReadOptions, sink Sink) (version string, sep rune, err error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	fail := func(line int, why string) (string, rune, error) {
 		e := planwatch.Errorf(planwatch.EINVALID, "SDMX-CSV: %s", why)
 		e.Problems = []planwatch.Problem{{Row: line, Reason: why}}
-		return nil, e
+		return "", 0, e
 	}
-	set := &Set{Separator: ','}
-	head := strings.ToUpper(string(b[:min(len(b), 64)]))
+	peek, _ := br.Peek(3)
+	if bytes.Equal(peek, []byte("\uFEFF")) {
+		br.Discard(3)
+	}
+	peek, _ = br.Peek(64)
+	sep = ','
+	head := strings.ToUpper(string(peek))
 	switch {
 	case strings.HasPrefix(head, "DATAFLOW"):
-		set.Version = "1.0"
+		version = "1.0"
 		head = head[len("DATAFLOW"):]
 	case strings.HasPrefix(head, "STRUCTURE"):
-		set.Version = "2"
+		version = "2"
 		head = head[len("STRUCTURE"):]
 		if strings.HasPrefix(head, "[") {
 			if i := strings.IndexByte(head, ']'); i > 0 {
@@ -87,17 +119,19 @@ func ReadCSV(r io.Reader, opts ReadOptions) (*Set, error) {
 	}
 	// The separator follows the first column name, possibly after its label.
 	if i := strings.IndexAny(head, ",;"); i >= 0 && (i == 0 || strings.HasPrefix(head, ":")) {
-		set.Separator = rune(head[i])
+		sep = rune(head[i])
 	} else {
 		return fail(1, "cannot find the separator after the first column name")
 	}
-	cr := csv.NewReader(bytes.NewReader(b))
-	cr.Comma = set.Separator
+	cr := csv.NewReader(br)
+	cr.Comma = sep
 	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err != nil {
 		return fail(1, err.Error())
 	}
+	header = append([]string(nil), header...)
 	labels := false
 	cols := make([]string, len(header))
 	dropped := make([]bool, len(header))
@@ -118,8 +152,8 @@ func ReadCSV(r io.Reader, opts ReadOptions) (*Set, error) {
 			continue
 		}
 		if !known[h] {
-			set.Conflicts = append(set.Conflicts, Conflict{Row: 1, Object: header[i], Value: h,
-				Reason: "unknown column: rename it to a planwatch column or declare it dropped"})
+			sink.Conflict(Conflict{Row: 1, Object: header[i], Value: h, MapKind: planwatch.MapColumn, MapID: h,
+				Reason: "cột không rõ: ánh xạ sang một cột planwatch hoặc bỏ đi / unknown column: map it to a planwatch column or drop it (a column row of the mapping, with an empty code)"})
 			continue
 		}
 		if seen[h] {
@@ -128,30 +162,37 @@ func ReadCSV(r io.Reader, opts ReadOptions) (*Set, error) {
 		seen[h] = true
 		cols[i] = h
 	}
+	missing := false
 	for _, need := range []string{ColIndicator, ColRefArea, ColTimePeriod} {
 		if !seen[need] {
-			return fail(1, fmt.Sprintf("no %s column (rename the partner's dimension with ReadOptions.Columns)", need))
+			missing = true
+			sink.Conflict(Conflict{Row: 1, Object: need, Reason: "thiếu cột " + need + ": ánh xạ chiều tương ứng của đối tác sang nó / no " +
+				need + " column: map the partner's dimension to it (a column row of the mapping)"})
 		}
 	}
-	if set.Version == "2" && !seen[ColStructureID] {
+	if missing {
+		// Rows without their key cannot be read; the header's conflicts say why.
+		return version, sep, nil
+	}
+	if version == "2" && !seen[ColStructureID] {
 		return fail(1, "SDMX-CSV 2.x needs a STRUCTURE_ID column")
 	}
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
-			break
+			return version, sep, nil
 		}
 		if err != nil {
-			line := 0
 			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				line = pe.Line
+			if !errors.As(err, &pe) {
+				return "", 0, err
 			}
-			return fail(line, err.Error())
+			sink.Conflict(Conflict{Row: pe.StartLine, Object: "row", Reason: "not a valid CSV row: " + pe.Err.Error()})
+			continue
 		}
 		line, _ := cr.FieldPos(0)
 		if len(rec) != len(header) {
-			set.Conflicts = append(set.Conflicts, Conflict{Row: line, Object: "row", Value: strings.Join(rec, string(set.Separator)),
+			sink.Conflict(Conflict{Row: line, Object: "row", Value: strings.Join(rec, string(sep)),
 				Reason: fmt.Sprintf("%d cells where the header has %d", len(rec), len(header))})
 			continue
 		}
@@ -169,7 +210,7 @@ func ReadCSV(r io.Reader, opts ReadOptions) (*Set, error) {
 					v = id
 				}
 			}
-			if numeric[c] && set.Separator == ';' {
+			if numeric[c] && sep == ';' {
 				v = strings.Replace(v, ",", ".", 1)
 			}
 			if c == ColComment {
@@ -194,13 +235,14 @@ func ReadCSV(r io.Reader, opts ReadOptions) (*Set, error) {
 		}
 		switch row.Action {
 		case "I", "A", "M", "R", "D":
-			set.Rows = append(set.Rows, row)
+			if err := sink.Row(row); err != nil {
+				return "", 0, err
+			}
 		default:
-			set.Conflicts = append(set.Conflicts, Conflict{Row: line, Object: ColAction, Value: row.Action,
+			sink.Conflict(Conflict{Row: line, Object: ColAction, Value: row.Action,
 				Reason: "expected I, A, M, R or D"})
 		}
 	}
-	return set, nil
 }
 
 // unescapeText undoes the writer's guard against formula injection.

@@ -42,6 +42,8 @@ const (
 	ColPlanPct     = "PLAN_PCT"
 	ColVsRef       = "VS_REF_PCT"
 	ColUnitMeasure = "UNIT_MEASURE"
+	ColUnitMult    = "UNIT_MULT" // read: OBS_VALUE is in 10^UNIT_MULT of UNIT_MEASURE
+	ColFreq        = "FREQ"      // read: A, S, Q or M, checked against TIME_PERIOD
 	ColObsStatus   = "OBS_STATUS"
 	ColBasis       = "BASIS"
 	ColComment     = "COMMENT_OBS"
@@ -56,6 +58,10 @@ type Conflict struct {
 	Object string `json:"object"`        // a column name, or "row"
 	Value  string `json:"value"`
 	Reason string `json:"reason"`
+	// MapKind and MapID name the mapping entry that would resolve the
+	// conflict: a column to rename, an indicator or area code to map.
+	MapKind planwatch.MappingKind `json:"-"`
+	MapID   string                `json:"-"`
 }
 
 func (c Conflict) String() string {

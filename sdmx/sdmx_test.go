@@ -267,12 +267,52 @@ func TestConflictsAndErrors(t *testing.T) {
 	if v := set.Rows[0].Cells[ColObsValue]; v != "5.5" {
 		t.Errorf("decimal comma: %q", v)
 	}
-	for _, bad := range []string{"", "FOO,BAR\n", "STRUCTURE,STRUCTURE_ID,ACTION,OBS_VALUE\n", "DATAFLOW,INDICATOR,REF_AREA,TIME_PERIOD\nX,\"a,b,c\n"} {
+	// A broken quote spoils its row, and is named, without hiding the rows before it.
+	set, err = ReadCSV(strings.NewReader("DATAFLOW,INDICATOR,REF_AREA,TIME_PERIOD,OBS_VALUE\nX,a,20,2024,1\nX,\"a,b,c\n"), ReadOptions{})
+	if err != nil || len(set.Rows) != 1 || len(set.Conflicts) != 1 || set.Conflicts[0].Row != 3 {
+		t.Errorf("broken quote: %+v %v", set, err)
+	}
+	set, err = ReadCSV(strings.NewReader("STRUCTURE,STRUCTURE_ID,ACTION,OBS_VALUE\nX,Y,I,1\n"), ReadOptions{})
+	if err != nil || len(set.Rows) != 0 || len(set.Conflicts) != 3 {
+		t.Errorf("no key columns: %+v %v", set, err)
+	}
+	for _, bad := range []string{"", "FOO,BAR\n"} {
 		set, err := ReadCSV(strings.NewReader(bad), ReadOptions{})
 		var e *planwatch.Error
 		if set != nil || !errors.As(err, &e) || e.Code != planwatch.EINVALID {
 			t.Errorf("ReadCSV(%q) = %v, %v; want EINVALID and no set", bad, set, err)
 		}
+	}
+}
+
+// TestPartnerDimensions: an SDMX-CSV file keyed by the standard FREQ,
+// REF_AREA and a partner's indicator dimension, with partner codes, lands
+// through a column mapping and code mappings; FREQ is checked against the
+// period and UNIT_MULT scales the value.
+func TestPartnerDimensions(t *testing.T) {
+	in := "DATAFLOW,FREQ,REF_AREA,SERIES,TIME_PERIOD,OBS_VALUE,UNIT_MULT,OBS_STATUS,DECIMALS\n" +
+		"VN:DF_PROV(1.0),Q,VN-20,RETAIL,2024-Q1,5.953,12,A,3\n" +
+		"VN:DF_PROV(1.0),M,VN-20,RETAIL,2024-Q2,6,12,A,3\n"
+	set, err := ReadCSV(strings.NewReader(in), ReadOptions{Columns: map[string]string{"SERIES": ColIndicator, "DECIMALS": ""}})
+	if err != nil || len(set.Conflicts) != 0 {
+		t.Fatalf("%+v %v", set, err)
+	}
+	opts := Options{Indicators: sampleIndicators, Units: map[string]bool{"20": true},
+		IndicatorCodes: map[string]string{"RETAIL": "trade.retail"}, AreaCodes: map[string]string{"VN-20": "20"}}
+	_, conflicts := ToChangeSet(set, opts)
+	if len(conflicts) != 1 || conflicts[0].Object != ColFreq || conflicts[0].Row != 3 {
+		t.Fatalf("conflicts %v, want FREQ M against a quarter on line 3", conflicts)
+	}
+	set.Rows = set.Rows[:1]
+	cs, conflicts := ToChangeSet(set, opts)
+	if len(conflicts) != 0 || cs.Values[0].Key.String() != "trade.retail/20/2024Q1" || *cs.Values[0].Value != 5.953e12 {
+		t.Errorf("%+v %v", cs, conflicts)
+	}
+	// Unmapped codes and columns say which mapping row would resolve them.
+	set, _ = ReadCSV(strings.NewReader(in), ReadOptions{})
+	_, conflicts = ToChangeSet(set, Options{Indicators: sampleIndicators, Units: map[string]bool{"20": true}})
+	if len(conflicts) < 1 || conflicts[0].MapKind != planwatch.MapColumn || conflicts[0].MapID != "SERIES" {
+		t.Errorf("conflicts %+v", conflicts)
 	}
 }
 
