@@ -315,7 +315,7 @@ func readXLSX(r io.Reader, opts Options) (*planwatch.ChangeSet, []planwatch.Prob
 // otherwise it returns either the change set, or the conflicts and a nil
 // change set.
 func Read(f Format, r io.Reader, opts Options) (*planwatch.ChangeSet, *Conflicts, error) {
-	cs, rd, err := readAll(f, r, opts)
+	cs, rd, err := ReadAll(f, r, opts)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -325,9 +325,10 @@ func Read(f Format, r io.Reader, opts Options) (*planwatch.ChangeSet, *Conflicts
 	return cs, &rd.Conflicts, nil
 }
 
-// readAll reads a file and returns the values that could be read (even when
-// others could not) with what the reading found.
-func readAll(f Format, r io.Reader, opts Options) (*planwatch.ChangeSet, *Reading, error) {
+// ReadAll reads a whole file and returns the change set of what could be
+// read, even when some values could not, and what the reading found (their
+// conflicts). ImportRead stores it.
+func ReadAll(f Format, r io.Reader, opts Options) (*planwatch.ChangeSet, *Reading, error) {
 	var values []planwatch.DataValue
 	rd, err := Scan(f, r, opts, func(v planwatch.DataValue) error {
 		values = append(values, v)
@@ -380,11 +381,12 @@ type StreamApplier interface {
 	ApplyStream(ctx context.Context, cs *planwatch.ChangeSet, values iter.Seq2[planwatch.DataValue, error]) (planwatch.ApplyResult, error)
 }
 
-// fileFault reports whether an error of Apply is the file's (a summary),
-// rather than a failure to report.
+// fileFault reports whether an error of Apply is the file's (a summary):
+// invalid values, or values under a lock. Other errors, a refusal to the
+// user included (EFORBIDDEN), are returned as they are.
 func fileFault(err error) bool {
 	switch planwatch.ErrorCode(err) {
-	case planwatch.EINVALID, planwatch.ECONFLICT, planwatch.EFORBIDDEN:
+	case planwatch.EINVALID, planwatch.ECONFLICT:
 		return true
 	}
 	return false
@@ -404,13 +406,22 @@ func Import(ctx context.Context, store Applier, f Format, r io.Reader, opts Opti
 	if st, ok := store.(StreamApplier); ok && opts.Atomic != AtomicNone && f != XLSX && f != Native {
 		return importStream(ctx, st, f, r, opts)
 	}
-	cs, rd, err := readAll(f, r, opts)
+	cs, rd, err := ReadAll(f, r, opts)
 	if err != nil {
 		if planwatch.ErrorCode(err) == planwatch.EINVALID {
 			return Summarize(planwatch.ApplyResult{}, nil, err, opts.DryRun), nil
 		}
 		return Summary{}, err
 	}
+	return ImportRead(ctx, store, cs, rd, opts)
+}
+
+// ImportRead stores what ReadAll read, as Import does: under atomicMode ALL,
+// nothing when the reading found conflicts (but the store's own problems of
+// the values that could be read are added to them, in a dry run); under
+// NONE, every value that neither the reading nor the store refuses, which
+// are removed from cs.
+func ImportRead(ctx context.Context, store Applier, cs *planwatch.ChangeSet, rd *Reading, opts Options) (Summary, error) {
 	conflicts := &rd.Conflicts
 	empty := len(cs.Values)+len(cs.Targets) == 0
 	if conflicts.Len() > 0 && (opts.Atomic != AtomicNone || empty) {
@@ -433,14 +444,15 @@ func Import(ctx context.Context, store Applier, f Format, r io.Reader, opts Opti
 		if _, err := store.Apply(ctx, &dry); err != nil && !fileFault(err) {
 			return Summary{}, err
 		} else if err != nil {
-			var n int
-			cs, n = dropRefused(cs, err, conflicts)
+			kept, n := dropRefused(cs, err, conflicts)
+			*cs = *kept
 			rejected += n
 		}
 		if len(cs.Values)+len(cs.Targets) == 0 {
 			return Summarize(planwatch.ApplyResult{}, conflicts, nil, opts.DryRun), nil
 		}
 	}
+	cs.DryRun = opts.DryRun
 	res, err := store.Apply(ctx, cs)
 	if err != nil && !fileFault(err) {
 		return Summary{}, err
@@ -449,7 +461,7 @@ func Import(ctx context.Context, store Applier, f Format, r io.Reader, opts Opti
 	s := Summarize(res, conflicts, err, opts.DryRun)
 	if err == nil && conflicts.Len() > 0 {
 		s.Status = StatusWarning
-		s.ImportCount.Ignored += rejected
+		s.ImportCount = Counts{res.Imported, res.Updated, res.Ignored + rejected, res.Deleted}
 		s.Description = fmt.Sprintf("Đã nhập phần hợp lệ; %d giá trị bị từ chối (atomicMode=NONE) / the valid values were stored; %d were refused (atomicMode=NONE).", rejected, rejected)
 	}
 	return s, nil
@@ -545,4 +557,27 @@ func importStream(ctx context.Context, st StreamApplier, f Format, r io.Reader, 
 	}
 	res.Ignored += rd.Ignored
 	return Summarize(res, &rd.Conflicts, err, opts.DryRun), nil
+}
+
+// RevisionReader reads the revisions of a key; planwatch.DataStore is one.
+type RevisionReader interface {
+	Revisions(ctx context.Context, k planwatch.Key) ([]planwatch.DataValue, error)
+}
+
+// CurrentFrom is Options.Current reading a store: the current value of a key
+// and vintage.
+func CurrentFrom(ctx context.Context, s RevisionReader) func(planwatch.Key, planwatch.Vintage) (planwatch.DataValue, bool) {
+	return func(k planwatch.Key, v planwatch.Vintage) (planwatch.DataValue, bool) {
+		revs, err := s.Revisions(ctx, k)
+		if err != nil {
+			return planwatch.DataValue{}, false
+		}
+		same := revs[:0]
+		for _, r := range revs {
+			if r.Vintage == v {
+				same = append(same, r)
+			}
+		}
+		return planwatch.Current(same)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"planwatch"
@@ -54,6 +55,7 @@ func ReadMapping(r io.Reader, name string) (planwatch.Mapping, error) {
 		return -1
 	}
 	kindCol, idCol, codeCol, typeCol := idx("kind"), idx("partner_id"), idx("code"), idx("value_type")
+	var lines []int // the file line of each entry
 	for i, c := range []int{kindCol, idCol, codeCol} {
 		if c < 0 {
 			fail.Problems = append(fail.Problems, planwatch.Problem{Row: 1, Column: MappingColumns[i], Reason: "thiếu cột / column missing"})
@@ -92,6 +94,7 @@ func ReadMapping(r io.Reader, name string) (planwatch.Mapping, error) {
 		}
 		m.Entries = append(m.Entries, planwatch.MappingEntry{Kind: kind, PartnerID: cell(idCol), Code: cell(codeCol),
 			ValueType: strings.ToUpper(cell(typeCol))})
+		lines = append(lines, line)
 		if len(m.Entries) > planwatch.MaxMappingEntries {
 			fail.Problems = append(fail.Problems, planwatch.Problem{Row: line, Reason: fmt.Sprintf("quá %d dòng / more than %d entries", planwatch.MaxMappingEntries, planwatch.MaxMappingEntries)})
 			return m, fail
@@ -100,7 +103,14 @@ func ReadMapping(r io.Reader, name string) (planwatch.Mapping, error) {
 	if err := m.Validate(); err != nil {
 		var pe *planwatch.Error
 		if errors.As(err, &pe) {
-			fail.Problems = append(fail.Problems, pe.Problems...)
+			// Validate numbers entries from 2; name the lines of the file.
+			for _, p := range pe.Problems {
+				if i := p.Row - 2; i >= 0 && i < len(lines) {
+					p.Row = lines[i]
+				}
+				fail.Problems = append(fail.Problems, p)
+			}
+			sort.SliceStable(fail.Problems, func(i, j int) bool { return fail.Problems[i].Row < fail.Problems[j].Row })
 		}
 	}
 	if len(fail.Problems) > 0 {

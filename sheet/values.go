@@ -1,6 +1,8 @@
 package sheet
 
 import (
+	"bytes"
+	"encoding/csv"
 	"fmt"
 	"io"
 	"math"
@@ -102,4 +104,37 @@ func ReadValuesXLSX(r io.Reader, ref string) ([]planwatch.DataValue, []planwatch
 		return nil, problems, nil
 	}
 	return values, nil, nil
+}
+
+// FirstSheetCSV turns the first sheet of a workbook into CSV text, rows
+// padded to the widest, so that a workbook with the columns of planwatch's
+// CSV goes through the same reader as the CSV and names rows the same way.
+func FirstSheetCSV(r io.Reader) ([]byte, error) {
+	f, err := Open(r)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, planwatch.Errorf(planwatch.EINVALID, "tệp XLSX không có trang tính / workbook has no sheet")
+	}
+	rows, err := Rows(f, sheets[0])
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	cw := csv.NewWriter(&buf)
+	width := 0
+	for _, row := range rows {
+		width = max(width, len(row))
+	}
+	for _, row := range rows {
+		for len(row) < width {
+			row = append(row, "")
+		}
+		cw.Write(row)
+	}
+	cw.Flush()
+	return buf.Bytes(), cw.Error()
 }

@@ -35,7 +35,7 @@ func TestAttackUploadTargetsOutsideScope(t *testing.T) {
 	}
 	// The commit checks again on its own: a file waiting under this
 	// reporter's name (previewed before the scope was narrowed, say).
-	id := s.uploads.put(&pendingUpload{name: "plan.csv", csv: []byte(plan), by: "reporter-180", at: testNow}, testNow)
+	id := s.uploads.put(&pendingUpload{name: "plan.csv", data: []byte(plan), by: "reporter-180", at: testNow}, testNow)
 	if rec := c.postForm("/upload/commit", url.Values{"id": {id}}); rec.Code != http.StatusForbidden {
 		t.Errorf("commit of a targets file by a reporter: %d, want 403\n%s", rec.Code, bodyStart(body(rec)))
 	}

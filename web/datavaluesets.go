@@ -16,10 +16,15 @@ import (
 const maxDataValueSetBytes = 64 << 20
 
 // postDataValueSets accepts the payloads DHIS2 clients push to
-// /api/dataValueSets (JSON, CSV, DXF2 XML, ADX), with the id scheme by code,
-// and answers with an import summary shaped like DHIS2's. The whole set is
-// checked and authorised value by value, then stored or not at all; dryRun=true
-// only checks.
+// /api/dataValueSets (JSON, CSV, DXF2 XML, ADX) with DHIS2's parameters:
+// mapping (the name of a stored mapping of the partner's ids), idScheme,
+// dataElementIdScheme, orgUnitIdScheme, categoryOptionComboIdScheme,
+// attributeOptionComboIdScheme, importStrategy, atomicMode and dryRun. It
+// answers with an import summary shaped like DHIS2's: 200 when something
+// could be stored (SUCCESS, or WARNING under atomicMode=NONE), 409 when
+// nothing was (ERROR). planwatch's default stays all or nothing
+// (atomicMode=ALL). Every change is authorised where the change set is
+// applied.
 func (s *Server) postDataValueSets(w http.ResponseWriter, r *http.Request) error {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxDataValueSetBytes))
 	if err != nil {
@@ -33,29 +38,20 @@ func (s *Server) postDataValueSets(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	opts := exchange.Options{Ref: "api/dataValueSets", By: userName(r.Context()), Now: s.now(),
-		Indicators: snap.ds.Indicators, Units: map[string]bool{}, DryRun: r.URL.Query().Get("dryRun") == "true"}
-	for _, code := range snap.ds.Units.Codes() {
-		opts.Units[code] = true
-	}
-	cs, conflicts, err := exchange.Read(f, bytes.NewReader(body), opts)
-	if err != nil && planwatch.ErrorCode(err) != planwatch.EINVALID {
+	q := r.URL.Query()
+	opts, err := s.importOptions(r, snap, "api/dataValueSets", q.Get)
+	if err != nil {
 		return err
 	}
-	if err != nil || len(conflicts) > 0 {
-		writeJSON(w, http.StatusConflict, exchange.Summarize(planwatch.ApplyResult{}, conflicts, err, opts.DryRun))
-		return nil
-	}
-	cs.DryRun = opts.DryRun
-	res, err := s.apply(r, cs)
-	if err != nil && planwatch.ErrorCode(err) != planwatch.EINVALID {
+	sum, err := exchange.Import(r.Context(), requestApplier{s, r}, f, bytes.NewReader(body), opts)
+	if err != nil {
 		return err
 	}
 	status := http.StatusOK
-	if err != nil {
+	if sum.Status == exchange.StatusError {
 		status = http.StatusConflict
 	}
-	writeJSON(w, status, exchange.Summarize(res, nil, err, opts.DryRun))
+	writeJSON(w, status, sum)
 	return nil
 }
 

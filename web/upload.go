@@ -3,21 +3,18 @@ package web
 import (
 	"bytes"
 	"crypto/rand"
-	"encoding/csv"
 	"encoding/hex"
 	"fmt"
 	"html/template"
 	"io"
 	"net/http"
+	"net/url"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
 	"planwatch"
 	"planwatch/exchange"
-	"planwatch/nativecsv"
-	"planwatch/sheet"
 	"planwatch/web/i18n"
 )
 
@@ -28,10 +25,14 @@ type uploads struct {
 }
 
 type pendingUpload struct {
-	name string
-	csv  []byte // the file as uploaded (any supported format)
-	by   string
-	at   time.Time
+	name    string
+	data    []byte     // the file as uploaded (any supported format)
+	choices url.Values // the import choices made with it (mapping, idScheme …)
+	// unmapped are the partner ids of a refused file no mapping translates,
+	// kept for its mapping template.
+	unmapped []planwatch.MappingEntry
+	by       string
+	at       time.Time
 }
 
 // pendingTTL is how long a previewed file waits for its commit.
@@ -63,12 +64,34 @@ func (u *uploads) take(id, by string) (*pendingUpload, bool) {
 	return p, true
 }
 
+// get returns an upload of the user without taking it.
+func (u *uploads) get(id, by string) (*pendingUpload, bool) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	p, ok := u.items[id]
+	if !ok || p.by != by {
+		return nil, false
+	}
+	return p, true
+}
+
 type uploadData struct {
 	FileName string
 	ID       string
 	Rows     []uploadRow
 	More     int
 	Result   planwatch.ApplyResult
+	// The import choices of the form, and the stored mappings to choose from.
+	Choices  uploadChoices
+	Mappings []string
+	// Of a refused file: conflicts by kind, and the partner ids no mapping
+	// translates (the first 50), with the id of its mapping template.
+	Kinds         []exchange.ConflictKind
+	Unmapped      []planwatch.MappingEntry
+	UnmappedCount int
+	RefusedID     string
+	// Partial: atomicMode=NONE, the valid part of the file will be stored.
+	Partial bool
 }
 
 type uploadRow struct {
@@ -79,80 +102,85 @@ type uploadRow struct {
 	Value     string
 }
 
+// uploadChoices are the DHIS2 import parameters the upload form offers.
+type uploadChoices struct {
+	Mapping, IDScheme, Strategy, Atomic string
+}
+
+// choiceNames are the form fields of the choices, named as DHIS2's parameters.
+var choiceNames = []string{"mapping", "idScheme", "importStrategy", "atomicMode"}
+
+func choicesOf(v url.Values) uploadChoices {
+	return uploadChoices{Mapping: v.Get("mapping"), IDScheme: v.Get("idScheme"), Strategy: v.Get("importStrategy"), Atomic: v.Get("atomicMode")}
+}
+
+// uploadForm is the data of an empty upload page: the stored mappings.
+func (s *Server) uploadForm(r *http.Request, choices url.Values) (uploadData, error) {
+	d := uploadData{Choices: choicesOf(choices)}
+	if ms, ok := s.store.(planwatch.MappingStore); ok {
+		list, err := ms.Mappings(r.Context())
+		if err != nil {
+			return d, err
+		}
+		for _, m := range list {
+			d.Mappings = append(d.Mappings, m.Name)
+		}
+	}
+	return d, nil
+}
+
 func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) error {
 	p, _, _, err := s.pageWithPickers(w, r, "upload")
 	if err != nil {
 		return err
 	}
-	p.D = uploadData{}
+	d, err := s.uploadForm(r, r.URL.Query())
+	if err != nil {
+		return err
+	}
+	p.D = d
 	s.render(w, r, http.StatusOK, "upload", p)
 	return nil
 }
 
-// xlsxToCSV turns the first sheet of a workbook into CSV text, so that both
-// formats go through the same reader and name rows the same way.
-func xlsxToCSV(data []byte) ([]byte, error) {
-	f, err := sheet.Open(bytes.NewReader(data))
+// readUpload reads an uploaded file through package exchange, the one reader
+// of incoming files (planwatch's CSV and workbooks, the data-entry
+// workbook, DHIS2 data value sets, SDMX-CSV), with the choices of the form,
+// and checks it with the store in a dry run. It returns what would be
+// stored (without what atomicMode=NONE refuses) and the summary.
+func (s *Server) readUpload(r *http.Request, snap *snapshot, name string, data []byte, choices url.Values) (*planwatch.ChangeSet, exchange.Summary, error) {
+	opts, err := s.importOptions(r, snap, name, choices.Get)
 	if err != nil {
-		return nil, err
+		return nil, exchange.Summary{}, err
 	}
-	defer f.Close()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		return nil, invalid("tệp XLSX không có trang tính / workbook has no sheet")
+	f := exchange.Detect(name, data[:min(len(data), 4096)])
+	if f == exchange.Unknown {
+		f = exchange.Native
 	}
-	rows, err := sheet.Rows(f, sheets[0])
+	cs, rd, err := exchange.ReadAll(f, bytes.NewReader(data), opts)
 	if err != nil {
-		return nil, err
+		return nil, exchange.Summary{}, err
 	}
-	var buf bytes.Buffer
-	cw := csv.NewWriter(&buf)
-	width := 0
-	for _, row := range rows {
-		width = max(width, len(row))
-	}
-	for _, row := range rows {
-		for len(row) < width {
-			row = append(row, "")
-		}
-		cw.Write(row)
-	}
-	cw.Flush()
-	return buf.Bytes(), cw.Error()
+	opts.DryRun = true
+	sum, err := exchange.ImportRead(r.Context(), requestApplier{s, r}, cs, rd, opts)
+	return cs, sum, err
 }
 
-// readChangeSet reads an uploaded file of any supported format: DHIS2 data
-// value sets (JSON, CSV, XML, ADX) and SDMX-CSV through package exchange, with
-// every conflict named by line and column; planwatch's own CSV, and XLSX
-// workbooks with its columns on the first sheet, through nativecsv.
-func (s *Server) readChangeSet(snap *snapshot, name string, data []byte, by string) (*planwatch.ChangeSet, error) {
-	if strings.EqualFold(filepath.Ext(name), ".xlsx") {
-		csvData, err := xlsxToCSV(data)
-		if err != nil {
-			return nil, err
+// summaryProblems are the listed conflicts of a summary, as problems the
+// page names by row and column.
+func summaryProblems(sum exchange.Summary) []planwatch.Problem {
+	var out []planwatch.Problem
+	for _, c := range sum.Conflicts {
+		reason := c.Reason
+		if c.Object != "" && c.Object != c.Property {
+			reason = c.Object + ": " + reason
 		}
-		return nativecsv.Read(bytes.NewReader(csvData), name)
+		out = append(out, planwatch.Problem{Row: c.Row, Column: c.Property, Value: c.Value, Reason: reason})
 	}
-	switch f := exchange.Detect(name, data[:min(len(data), 4096)]); f {
-	case exchange.DHIS2JSON, exchange.DHIS2CSV, exchange.DHIS2XML, exchange.ADX, exchange.SDMXCSV:
-		opts := exchange.Options{Ref: name, By: by, Now: s.now(), Indicators: snap.ds.Indicators, Units: map[string]bool{}}
-		for _, code := range snap.ds.Units.Codes() {
-			opts.Units[code] = true
-		}
-		cs, conflicts, err := exchange.Read(f, bytes.NewReader(data), opts)
-		if err != nil {
-			return nil, err
-		}
-		if len(conflicts) > 0 {
-			e := &planwatch.Error{Code: planwatch.EINVALID, Message: fmt.Sprintf("%s: tệp có lỗi, không có dữ liệu nào được nhập / the file has errors, nothing was imported", name)}
-			for _, c := range conflicts {
-				e.Problems = planwatch.AddProblem(e.Problems, planwatch.Problem{Row: c.Row, Column: c.Element, Value: c.Value, Reason: c.Object + ": " + c.Reason})
-			}
-			return nil, e
-		}
-		return cs, nil
+	if n := sum.ConflictCount - len(sum.Conflicts); n > 0 {
+		out = append(out, planwatch.Problem{Reason: fmt.Sprintf("… và %d lỗi khác / and %d more", n, n)})
 	}
-	return nativecsv.Read(bytes.NewReader(data), name)
+	return out
 }
 
 // readUploaded reads the posted file as it is.
@@ -183,26 +211,55 @@ func problemsOf(err error) []planwatch.Problem {
 }
 
 // postUpload checks a file completely (reader, then a dry run of the store)
-// and shows a preview with a commit button, or every bad row and column.
+// and shows a preview with a commit button, or every bad row and column,
+// the kinds of conflicts, and the partner ids to map with a mapping
+// template to download.
 func (s *Server) postUpload(w http.ResponseWriter, r *http.Request) error {
 	p, snap, _, err := s.pageWithPickers(w, r, "upload")
 	if err != nil {
 		return err
 	}
-	d := uploadData{}
+	choices := url.Values{}
+	for _, n := range choiceNames {
+		if v := r.PostFormValue(n); v != "" {
+			choices.Set(n, v)
+		}
+	}
+	d, err := s.uploadForm(r, choices)
+	if err != nil {
+		return err
+	}
 	name, data, err := readUploaded(r)
 	d.FileName = name
 	var cs *planwatch.ChangeSet
+	var sum exchange.Summary
 	if err == nil {
-		cs, err = s.readChangeSet(snap, name, data, userName(r.Context()))
-	}
-	if err == nil {
-		cs.DryRun = true
-		d.Result, err = s.apply(r, cs)
+		cs, sum, err = s.readUpload(r, snap, name, data, choices)
 	}
 	if err != nil {
 		return s.uploadRefused(w, r, p, d, err)
 	}
+	if sum.Status == exchange.StatusError {
+		p.Problems = summaryProblems(sum)
+		d.Kinds, d.UnmappedCount = sum.ConflictKinds, len(sum.Unmapped)
+		d.Unmapped = sum.Unmapped[:min(len(sum.Unmapped), 50)]
+		if len(sum.Unmapped) > 0 {
+			d.RefusedID = s.uploads.put(&pendingUpload{name: name, unmapped: sum.Unmapped, by: userName(r.Context()), at: s.now()}, s.now())
+		}
+		p.Flash = nil
+		p.D = d
+		s.render(w, r, http.StatusUnprocessableEntity, "upload", p)
+		return nil
+	}
+	if sum.Status == exchange.StatusWarning {
+		d.Partial, d.Kinds = true, sum.ConflictKinds
+		p.Warnings = append(p.Warnings, sum.Description)
+		for _, pr := range summaryProblems(sum) {
+			p.Warnings = append(p.Warnings, pr.String())
+		}
+	}
+	d.Result = planwatch.ApplyResult{Imported: sum.ImportCount.Imported, Updated: sum.ImportCount.Updated,
+		Ignored: sum.ImportCount.Ignored, Deleted: sum.ImportCount.Deleted}
 	for i, v := range cs.Values {
 		if i == 100 {
 			d.More = len(cs.Values) - i
@@ -218,7 +275,7 @@ func (s *Server) postUpload(w http.ResponseWriter, r *http.Request) error {
 		row.Unit = unitName(snap, v.Unit, v.Period)
 		d.Rows = append(d.Rows, row)
 	}
-	d.ID = s.uploads.put(&pendingUpload{name: name, csv: data, by: userName(r.Context()), at: s.now()}, s.now())
+	d.ID = s.uploads.put(&pendingUpload{name: name, data: data, choices: choices, by: userName(r.Context()), at: s.now()}, s.now())
 	p.Flash = append(p.Flash, i18n.T(p.Lang, "upload.checked", len(cs.Values)+len(cs.Targets), d.Result.Imported, d.Result.Updated, d.Result.Ignored))
 	p.D = d
 	s.render(w, r, http.StatusOK, "upload", p)
@@ -236,28 +293,65 @@ func (s *Server) uploadRefused(w http.ResponseWriter, r *http.Request, p *page, 
 	return nil
 }
 
-// postUploadCommit stores a previewed file, all or nothing.
+// readPending reads a previewed file again, with the choices it was
+// checked with.
+func (s *Server) readPending(r *http.Request, pu *pendingUpload) (*planwatch.ChangeSet, *exchange.Reading, exchange.Options, error) {
+	snap, err := s.snapshot(r.Context())
+	if err != nil {
+		return nil, nil, exchange.Options{}, err
+	}
+	opts, err := s.importOptions(r, snap, pu.name, pu.choices.Get)
+	if err != nil {
+		return nil, nil, opts, err
+	}
+	f := exchange.Detect(pu.name, pu.data[:min(len(pu.data), 4096)])
+	if f == exchange.Unknown {
+		f = exchange.Native
+	}
+	cs, rd, err := exchange.ReadAll(f, bytes.NewReader(pu.data), opts)
+	return cs, rd, opts, err
+}
+
+// importUpload stores a previewed file with the choices it was checked
+// with: all or nothing, unless atomicMode=NONE was chosen.
+func (s *Server) importUpload(r *http.Request, pu *pendingUpload) (exchange.Summary, error) {
+	cs, rd, opts, err := s.readPending(r, pu)
+	if err != nil {
+		return exchange.Summary{}, err
+	}
+	return exchange.ImportRead(r.Context(), requestApplier{s, r}, cs, rd, opts)
+}
+
+// postUploadCommit stores a previewed file.
 func (s *Server) postUploadCommit(w http.ResponseWriter, r *http.Request) error {
 	pu, ok := s.uploads.take(r.PostFormValue("id"), userName(r.Context()))
-	if !ok {
+	if !ok || pu.data == nil {
 		return invalid("tệp đã hết hạn, hãy tải lên lại / the previewed file has expired: upload it again")
 	}
-	p, snap, _, err := s.pageWithPickers(w, r, "upload")
+	p, _, _, err := s.pageWithPickers(w, r, "upload")
 	if err != nil {
 		return err
 	}
-	if bytes.Count(pu.csv, []byte("\n")) > streamRows {
+	if bytes.Count(pu.data, []byte("\n")) > streamRows {
 		return s.commitStreamed(w, r, p, pu)
 	}
-	d := uploadData{FileName: pu.name}
-	cs, err := s.readChangeSet(snap, pu.name, pu.csv, pu.by)
-	if err == nil {
-		d.Result, err = s.apply(r, cs)
+	d, err := s.uploadForm(r, pu.choices)
+	if err != nil {
+		return err
 	}
+	d.FileName = pu.name
+	sum, err := s.importUpload(r, pu)
 	if err != nil {
 		return s.uploadRefused(w, r, p, d, err)
 	}
-	p.Flash = append(p.Flash, i18n.T(p.Lang, "upload.saved", pu.name, d.Result.Imported, d.Result.Updated, d.Result.Ignored))
+	if sum.Status == exchange.StatusError {
+		p.Problems = summaryProblems(sum)
+		p.D = d
+		s.render(w, r, http.StatusUnprocessableEntity, "upload", p)
+		return nil
+	}
+	c := sum.ImportCount
+	p.Flash = append(p.Flash, i18n.T(p.Lang, "upload.saved", pu.name, c.Imported, c.Updated, c.Ignored))
 	p.D = d
 	s.render(w, r, http.StatusOK, "upload", p)
 	return nil
@@ -281,25 +375,29 @@ func (s *Server) commitStreamed(w http.ResponseWriter, r *http.Request, p *page,
 	fmt.Fprintf(w, `<!doctype html><html lang="%s"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>%s</title><link rel="stylesheet" href="/static/style.css"></head><body><main><h1>%s</h1><ol class="progress" id="progress">`+"\n",
 		p.Lang, template.HTMLEscapeString(i18n.T(p.Lang, "page.upload")), template.HTMLEscapeString(pu.name))
 	step("upload.step_read")
-	snap, err := s.snapshot(r.Context())
-	var cs *planwatch.ChangeSet
-	if err == nil {
-		cs, err = s.readChangeSet(snap, pu.name, pu.csv, pu.by)
-	}
-	var res planwatch.ApplyResult
+	cs, rd, opts, err := s.readPending(r, pu)
+	var sum exchange.Summary
 	if err == nil {
 		step("upload.step_write", len(cs.Values)+len(cs.Targets))
-		res, err = s.apply(r, cs)
+		sum, err = exchange.ImportRead(r.Context(), requestApplier{s, r}, cs, rd, opts)
 	}
 	fmt.Fprint(w, "</ol>\n")
-	if err != nil {
+	switch {
+	case err != nil:
 		fmt.Fprintf(w, `<div class="flash bad" role="alert" id="problems"><p>%s</p><ul>`, template.HTMLEscapeString(planwatch.ErrorMessage(err)))
 		for _, pr := range problemsOf(err) {
 			fmt.Fprintf(w, "<li>%s</li>", template.HTMLEscapeString(pr.String()))
 		}
 		fmt.Fprint(w, "</ul></div>")
-	} else {
-		fmt.Fprintf(w, `<p class="flash ok" role="status">%s</p>`, template.HTMLEscapeString(i18n.T(p.Lang, "upload.saved", pu.name, res.Imported, res.Updated, res.Ignored)))
+	case sum.Status == exchange.StatusError:
+		fmt.Fprintf(w, `<div class="flash bad" role="alert" id="problems"><p>%s</p><ul>`, template.HTMLEscapeString(sum.Description))
+		for _, pr := range summaryProblems(sum) {
+			fmt.Fprintf(w, "<li>%s</li>", template.HTMLEscapeString(pr.String()))
+		}
+		fmt.Fprint(w, "</ul></div>")
+	default:
+		c := sum.ImportCount
+		fmt.Fprintf(w, `<p class="flash ok" role="status">%s</p>`, template.HTMLEscapeString(i18n.T(p.Lang, "upload.saved", pu.name, c.Imported, c.Updated, c.Ignored)))
 	}
 	fmt.Fprintf(w, `<p><a href="%s">%s</a></p></main></body></html>`, template.HTMLEscapeString(string(link("/", "unit", p.Unit, "period", p.Period))), template.HTMLEscapeString(i18n.T(p.Lang, "error.home")))
 	return nil
