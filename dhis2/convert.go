@@ -115,8 +115,8 @@ type Converter struct {
 	// lastConflict is the conflict Row is reporting, held until the next so
 	// that the mapping that would resolve it can be added.
 	lastConflict *Conflict
-	indNames map[string]string // folded indicator name → code; "" when ambiguous
-	units    map[string]string // interned unit codes
+	indNames     map[string]string // folded indicator name → code; "" when ambiguous
+	units        map[string]string // interned unit codes
 }
 
 // group is one value being assembled from its rows.
