@@ -427,7 +427,7 @@ func (c *Converter) resolve(scheme IDScheme, id string, mapped map[string]string
 		return to, ""
 	}
 	if scheme.partner() {
-		return "", fmt.Sprintf("không có trong bảng ánh xạ / not in the mapping (%s scheme): add a %s row for it", scheme, kind)
+		return "", fmt.Sprintf("không có trong bảng ánh xạ / not in the mapping (%s scheme): add a row of kind %s for it", scheme, kind)
 	}
 	return id, ""
 }

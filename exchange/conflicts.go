@@ -35,8 +35,9 @@ func (c Conflict) String() string {
 	return fmt.Sprintf("%s: %s %q: %s", where, c.Object, c.Value, c.Reason)
 }
 
-// MaxListed is how many conflicts a report lists in full; the others are
-// counted by kind.
+// MaxListed is how many conflicts a terminal report prints in full; the
+// others are counted by kind. Summaries and pages list up to
+// planwatch.MaxProblems.
 const MaxListed = 100
 
 // maxUnmapped bounds the distinct unmapped ids a report keeps.
@@ -45,7 +46,7 @@ const maxUnmapped = 10_000
 // Conflicts collects the conflicts of a file as a reader meets them, in
 // memory that does not grow with the file: the first MaxListed in full, a
 // count of every kind, and the distinct ids no mapping translates (the rows
-// of a mapping template).
+// of a mapping template). It keeps the first planwatch.MaxProblems in full.
 type Conflicts struct {
 	List     []Conflict
 	Total    int
@@ -92,25 +93,10 @@ func (c *Conflicts) Add(cf Conflict) {
 		c.rows++
 		c.lastRow = cf.Row
 	}
-	if len(c.List) < MaxListed {
+	if len(c.List) < planwatch.MaxProblems {
 		c.List = append(c.List, cf)
 	}
-	key := cf.Code
-	if key == "" {
-		key = "object:" + cf.Object
-	}
-	if c.kinds == nil {
-		c.kinds = map[string]*ConflictKind{}
-	}
-	k := c.kinds[key]
-	if k == nil {
-		k = &ConflictKind{Code: cf.Code, Object: cf.Object, Description: kindNames[cf.Code]}
-		if k.Description == "" {
-			k.Description = cf.Object
-		}
-		c.kinds[key] = k
-	}
-	k.Count++
+	c.count(cf, 1, kindNames[cf.Code])
 	if cf.MapKind != "" {
 		id := string(cf.MapKind) + "\x00" + cf.MapID
 		if c.unmapped == nil {
@@ -121,6 +107,26 @@ func (c *Conflicts) Add(cf Conflict) {
 			c.Unmapped = append(c.Unmapped, planwatch.MappingEntry{Kind: cf.MapKind, PartnerID: cf.MapID})
 		}
 	}
+}
+
+// count adds n conflicts of cf's kind.
+func (c *Conflicts) count(cf Conflict, n int, description string) {
+	key := cf.Code
+	if key == "" {
+		key = "object:" + cf.Object
+	}
+	if c.kinds == nil {
+		c.kinds = map[string]*ConflictKind{}
+	}
+	k := c.kinds[key]
+	if k == nil {
+		k = &ConflictKind{Code: cf.Code, Object: cf.Object, Description: description}
+		if k.Description == "" {
+			k.Description = cf.Object
+		}
+		c.kinds[key] = k
+	}
+	k.Count += n
 }
 
 // Len is the number of conflicts recorded.
@@ -172,6 +178,12 @@ func (c *Conflicts) addError(err error) {
 // store's) as conflicts.
 func (c *Conflicts) addProblems(ps []planwatch.Problem) {
 	for _, p := range ps {
+		if p.More > 0 {
+			// Problems a reader only counted: counted here too.
+			c.Total += p.More
+			c.count(Conflict{Object: "…"}, p.More, "lỗi khác không liệt kê / other problems, not listed")
+			continue
+		}
 		c.Add(Conflict{Row: p.Row, Index: -1, Element: p.Column, Object: first(p.Column, "row"), Value: p.Value, Reason: p.Reason})
 	}
 }

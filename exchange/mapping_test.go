@@ -72,8 +72,8 @@ func TestReadMapping(t *testing.T) {
 	}
 }
 
-// TestConflictsCapped: a file with many conflicts lists the first 100 in
-// full and counts the rest by kind, once.
+// TestConflictsCapped: a file with many conflicts lists the first 1,000 in
+// its summary, prints the first 100, and counts the rest by kind, once.
 func TestConflictsCapped(t *testing.T) {
 	var in strings.Builder
 	in.WriteString("dataelement,period,orgunit,value\n")
@@ -86,7 +86,7 @@ func TestConflictsCapped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Status != StatusError || len(s.Conflicts) != MaxListed || s.ConflictCount != 5002 {
+	if s.Status != StatusError || len(s.Conflicts) != planwatch.MaxProblems || s.ConflictCount != 5002 {
 		t.Fatalf("status %s, %d listed, %d counted", s.Status, len(s.Conflicts), s.ConflictCount)
 	}
 	kinds := map[string]int{}

@@ -39,8 +39,8 @@ type SummaryConflict struct {
 
 // Summary is an import summary shaped like DHIS2's ImportSummary, so that
 // DHIS2 clients pushing to POST /api/dataValueSets understand the answer.
-// Conflicts lists the first MaxListed; ConflictCount and ConflictKinds count
-// them all; Unmapped lists the partner ids no mapping translates, the rows
+// Conflicts lists the first planwatch.MaxProblems; ConflictCount and
+// ConflictKinds count them all; Unmapped lists the partner ids no mapping translates, the rows
 // of a mapping template.
 type Summary struct {
 	ResponseType  string                   `json:"responseType"` // "ImportSummary"
@@ -132,14 +132,15 @@ func (s Summary) WriteText(w io.Writer) error {
 			}
 			fmt.Fprintf(&b, "  %7d  %-5s %s\n", k.Count, code, k.Description)
 		}
-		if len(s.Conflicts) < s.ConflictCount {
-			fmt.Fprintf(&b, "%d lỗi đầu tiên / the first %d:\n", len(s.Conflicts), len(s.Conflicts))
+		if min(len(s.Conflicts), MaxListed) < s.ConflictCount {
+			fmt.Fprintf(&b, "%d lỗi đầu tiên / the first %d:\n", min(len(s.Conflicts), MaxListed), min(len(s.Conflicts), MaxListed))
 		}
 	}
-	for _, c := range s.Conflicts {
+	listed := s.Conflicts[:min(len(s.Conflicts), MaxListed)]
+	for _, c := range listed {
 		fmt.Fprintf(&b, "  %s\n", c)
 	}
-	if n := len(s.Conflicts); n < s.ConflictCount {
+	if n := len(listed); n < s.ConflictCount {
 		fmt.Fprintf(&b, "  … và %d lỗi khác (đếm ở trên) / and %d more (counted above)\n", s.ConflictCount-n, s.ConflictCount-n)
 	}
 	if len(s.Unmapped) > 0 {

@@ -178,7 +178,7 @@ func summaryProblems(sum exchange.Summary) []planwatch.Problem {
 		out = append(out, planwatch.Problem{Row: c.Row, Column: c.Property, Value: c.Value, Reason: reason})
 	}
 	if n := sum.ConflictCount - len(sum.Conflicts); n > 0 {
-		out = append(out, planwatch.Problem{Reason: fmt.Sprintf("… và %d lỗi khác / and %d more", n, n)})
+		out = append(out, planwatch.Problem{More: n, Reason: fmt.Sprintf("… và %d lỗi khác không liệt kê / %d more problems not listed", n, n)})
 	}
 	return out
 }
