@@ -114,6 +114,7 @@ func (s *Server) apiValues(w http.ResponseWriter, r *http.Request) error {
 	if vals, err = s.markApproved(r.Context(), vals, vq.ApprovedOnly); err != nil {
 		return err
 	}
+	hideNames(r.Context(), vals, nil)
 	if vals == nil {
 		vals = []planwatch.DataValue{}
 	}
@@ -244,6 +245,7 @@ func (s *Server) apiRevisions(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	hideNames(r.Context(), revs, nil)
 	if revs == nil {
 		revs = []planwatch.DataValue{}
 	}

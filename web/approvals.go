@@ -96,6 +96,9 @@ func (s *Server) handleApprovals(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
+		if !showsNames(r.Context()) {
+			a.By = ""
+		}
 		row := approvalRow{Approval: a, Name: unitName(snap, code, sel.Period)}
 		row.CanSubmit = slices.Contains(approvalSteps["submit"].from, a.State) && u != nil &&
 			authorizeApproval(u, "submit", code) == nil
@@ -190,6 +193,7 @@ func (s *Server) apiApprovals(w http.ResponseWriter, r *http.Request) error {
 		}
 		out = append(out, as...)
 	}
+	hideNames(r.Context(), nil, out)
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }

@@ -255,3 +255,60 @@ func TestAttackOpenRedirect(t *testing.T) {
 		t.Errorf("a local next: %q", rec.Header().Get("Location"))
 	}
 }
+
+// TestAttackAccountNamesShown (issue 15, 9): account names were shown to
+// viewers and anonymous readers (values' "by", completeness "remind",
+// approvals), handing an attacker the names to guess passwords for.
+func TestAttackAccountNamesShown(t *testing.T) {
+	fastPasswords(t)
+	s, st := newAccountServer(t, true)
+	ctx := t.Context()
+	for _, a := range []planwatch.Account{
+		{Name: "nguyenvana", Role: planwatch.RoleReporter, Units: []string{"178"}, PasswordHash: testHash},
+		{Name: "tranthib", Role: planwatch.RolePlanner, PasswordHash: testHash},
+	} {
+		if err := st.CreateAccount(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	v := qv("trade.retail_sales_services", "178", "2022Q2", 3100e9)
+	if _, err := st.Apply(ctx, &planwatch.ChangeSet{By: "nguyenvana", From: "test", Values: []planwatch.DataValue{v}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetApproval(ctx, planwatch.Approval{Unit: "178", Period: planwatch.MustPeriod("2022Q1"), State: planwatch.ApprovalApproved, By: "tranthib", At: testNow}); err != nil {
+		t.Fatal(err)
+	}
+	paths := []string{
+		"/api/values?unit=178", "/api/values/trade.retail_sales_services/178/2022Q2/revisions", "/api/approvals?unit=178",
+		"/api/completeness?unit=20&period=2022Q1", "/completeness?unit=20&period=2022Q1",
+		"/indicators/trade.retail_sales_services?unit=178&period=2022Q2", "/approvals?unit=20&period=2022Q1",
+		"/entry?unit=178&period=2022Q1", "/api/dataValueSets?orgUnit=178",
+	}
+	shows := func(c *client, path string) bool {
+		rec := c.get(path)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("%s: %d", path, rec.Code)
+		}
+		b := rec.Body.String()
+		return strings.Contains(b, "nguyenvana") || strings.Contains(b, "tranthib")
+	}
+	anon := newClient(t, s)
+	viewer := newClient(t, s)
+	viewer.signIn("192.0.2.1:1", "", "xem", testPassword)
+	reporter := newClient(t, s)
+	reporter.signIn("192.0.2.1:1", "", "lan", testPassword)
+	for _, path := range paths {
+		if shows(anon, path) {
+			t.Errorf("%s shows account names to an anonymous reader", path)
+		}
+		if shows(viewer, path) {
+			t.Errorf("%s shows account names to a viewer", path)
+		}
+	}
+	// Those who write still see who wrote what.
+	for _, path := range []string{"/api/values?unit=178", "/api/approvals?unit=178", "/api/completeness?unit=20&period=2022Q1", "/approvals?unit=20&period=2022Q1"} {
+		if !shows(reporter, path) {
+			t.Errorf("%s hides names from a reporter", path)
+		}
+	}
+}

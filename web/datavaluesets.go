@@ -98,6 +98,7 @@ func (s *Server) getDataValueSets(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	hideNames(r.Context(), values, nil)
 	if len(periods) > 0 {
 		kept := values[:0]
 		for _, v := range values {

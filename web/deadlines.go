@@ -135,7 +135,9 @@ func (s *Server) completeness(r *http.Request) (selection, completenessData, err
 			}
 			d.Counts[f.Status]++
 			if f.ReportedAt == nil && f.Due.Sub(now) < 7*24*time.Hour {
-				f.Remind = reportersOf(accounts, unit, sector, sectorInds)
+				if showsNames(ctx) {
+					f.Remind = reportersOf(accounts, unit, sector, sectorInds)
+				}
 				d.Reminders = append(d.Reminders, f)
 			}
 			d.Forms = append(d.Forms, f)

@@ -54,7 +54,7 @@ func TestCompleteness(t *testing.T) {
 		Remind             []string
 	}
 	get := func(period string) map[string]form {
-		rec := asUser(t, s, "viewer", "GET", "/api/completeness?unit=20&period="+period, "", "")
+		rec := asUser(t, s, "planner", "GET", "/api/completeness?unit=20&period="+period, "", "")
 		var out struct{ Forms []form }
 		if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
 			t.Fatalf("%v: %s", err, rec.Body)
@@ -88,7 +88,7 @@ func TestCompleteness(t *testing.T) {
 	if f := q2["180|Thương mại, dịch vụ"]; f.Status != timePending || !slices.Equal(f.Remind, []string{"minh"}) {
 		t.Errorf("180 trade Q2 (due in 5 days): %+v", f)
 	}
-	b := body(asUser(t, s, "viewer", "GET", "/completeness?unit=20&period=2022Q2&lang=en", "", ""))
+	b := body(asUser(t, s, "planner", "GET", "/completeness?unit=20&period=2022Q2&lang=en", "", ""))
 	if !strings.Contains(b, `id="reminders"`) || !strings.Contains(b, "minh") || !strings.Contains(b, "not yet due") || !strings.Contains(b, "on time") {
 		t.Errorf("completeness page lacks reminders or statuses:\n%s", bodyStart(b))
 	}

@@ -37,6 +37,9 @@ func (s *Server) handleEntry(w http.ResponseWriter, r *http.Request) error {
 	if a, err := s.approvalOf(r.Context(), sel.Unit, sel.Period); err != nil {
 		return err
 	} else if a.Locked() {
+		if !showsNames(r.Context()) {
+			a.By = "—"
+		}
 		p.Warnings = append(p.Warnings, i18n.T(p.Lang, "approval.locked", a.By))
 	}
 	s.render(w, r, http.StatusOK, "entry", p)

@@ -38,6 +38,7 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) error {
 	if vals, err = s.markApproved(r.Context(), vals, only); err != nil {
 		return err
 	}
+	hideNames(r.Context(), vals, nil)
 	var b bytes.Buffer
 	if err := exchange.Write(f, &b, vals, snap.ds.Indicators, dhis2.Mapping{}); err != nil {
 		return err

@@ -101,6 +101,7 @@ func (s *Server) handleIndicator(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	hideNames(ctx, vals, nil)
 	sort.Slice(vals, func(i, j int) bool {
 		a, b := vals[i].Period, vals[j].Period
 		if a.Year != b.Year {
@@ -117,6 +118,7 @@ func (s *Server) handleIndicator(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		sort.SliceStable(revs, func(i, j int) bool { return revs[i].At.After(revs[j].At) })
+		hideNames(ctx, revs, nil)
 		d.Values = append(d.Values, valueHistory{Current: v, Revisions: revs})
 	}
 	names := func(codes []string) []string {

@@ -181,6 +181,27 @@ func authorizeApproval(u *User, action, unit string) error {
 	return nil
 }
 
+// showsNames reports whether the request's user may see account names (who
+// entered or approved a figure, whom to remind): those who write may; to
+// viewers and anonymous readers a name is half of a password guess.
+func showsNames(ctx context.Context) bool {
+	return authorize(userOf(ctx), false, AccessWrite, Scope{}) == nil
+}
+
+// hideNames blanks the account names in values and approvals for a user
+// who may not see them (showsNames).
+func hideNames(ctx context.Context, vals []planwatch.DataValue, approvals []planwatch.Approval) {
+	if showsNames(ctx) {
+		return
+	}
+	for i := range vals {
+		vals[i].By = ""
+	}
+	for i := range approvals {
+		approvals[i].By = ""
+	}
+}
+
 // route is one entry of the route table.
 type route struct {
 	pattern string // ServeMux pattern with method: "GET /indicators/{code}"
