@@ -162,15 +162,24 @@ func CheckMapping(m planwatch.Mapping, indicators map[string]planwatch.Indicator
 }
 
 // WriteMapping writes entries as a mapping file, ready to be filled in and
-// imported (a template when the codes are empty). Cells are guarded against
+// imported (a template when the codes are empty); the value_type column
+// only when an entry has one. Cells are guarded against
 // spreadsheet formula injection, and read back as written.
 func WriteMapping(w io.Writer, entries []planwatch.MappingEntry) error {
+	cols := MappingColumns[:3]
+	for _, en := range entries {
+		if en.ValueType != "" {
+			cols = MappingColumns
+			break
+		}
+	}
 	cw := csv.NewWriter(w)
-	if err := cw.Write(MappingColumns); err != nil {
+	if err := cw.Write(cols); err != nil {
 		return err
 	}
 	for _, en := range entries {
-		if err := cw.Write([]string{string(en.Kind), nativecsv.SafeCell(en.PartnerID), nativecsv.SafeCell(en.Code), en.ValueType}); err != nil {
+		rec := []string{string(en.Kind), nativecsv.SafeCell(en.PartnerID), nativecsv.SafeCell(en.Code), en.ValueType}
+		if err := cw.Write(rec[:len(cols)]); err != nil {
 			return err
 		}
 	}

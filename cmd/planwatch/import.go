@@ -1,59 +1,79 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 
 	"planwatch"
+	"planwatch/dhis2"
 	"planwatch/exchange"
 )
 
-// maxImportBytes bounds an imported file.
-const maxImportBytes = 2 << 30
-
 // cmdImport imports a file of values or targets in any supported format
 // (planwatch CSV, DHIS2 JSON/CSV/XML/ADX, SDMX-CSV, XLSX): every row is
-// checked first, and either all of it is stored or none. It prints an import
-// summary in the manner of DHIS2.
+// checked first, and either all of it is stored or none (--atomic-mode NONE:
+// the valid part). DHIS2 and SDMX files are read one value at a time. A
+// partner's ids are translated by --mapping (a stored mapping's name, or a
+// mapping file). It prints an import summary in the manner of DHIS2, once.
 func cmdImport(ctx context.Context, env *Env, args []string) error {
 	fs, db := storeFlags(env, "import")
 	by := fs.String("by", "", "người nhập / user recorded as the author")
 	dry := fs.Bool("dry-run", false, "chỉ kiểm tra, không lưu / validate only")
 	format := fs.String("format", "", "planwatch-csv | dhis2-json | dhis2-csv | dhis2-xml | adx | sdmx-csv | xlsx (mặc định: tự nhận / default: detected)")
+	mapping := fs.String("mapping", "", "bảng ánh xạ mã đối tác: tên đã lưu hoặc tệp CSV / partner id mapping: a stored name or a CSV file")
+	scheme := fs.String("id-scheme", "", "idScheme của DHIS2 / DHIS2 idScheme: UID, CODE, NAME (default: mapped ids, otherwise codes)")
+	strategy := fs.String("import-strategy", "", "importStrategy của DHIS2 / DHIS2 importStrategy: CREATE_AND_UPDATE (default), CREATE, UPDATE, DELETE")
+	atomic := fs.String("atomic-mode", "", "atomicMode của DHIS2 / DHIS2 atomicMode: ALL (default: all or nothing), NONE (store the valid part)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return fmt.Errorf("cách dùng / usage: planwatch import [--db PATH] [--format F] [--dry-run] FILE")
+		return fmt.Errorf("cách dùng / usage: planwatch import [--db PATH] [--format F] [--mapping NAME|FILE] [--id-scheme S] [--import-strategy S] [--atomic-mode ALL|NONE] [--dry-run] FILE")
+	}
+	var opts exchange.Options
+	var err error
+	if err = opts.Schemes.Set("idScheme", *scheme); err != nil {
+		return err
+	}
+	if opts.Strategy, err = dhis2.ParseImportStrategy(*strategy); err != nil {
+		return err
+	}
+	if opts.Atomic, err = exchange.ParseAtomicMode(*atomic); err != nil {
+		return err
 	}
 	name := fs.Arg(0)
-	content, err := readBounded(name, maxImportBytes)
+	file, f, err := openDataFile(name, *format)
 	if err != nil {
 		return err
 	}
-	f := exchange.Format(*format)
-	if *format != "" {
-		if f, err = exchange.ParseFormat(*format); err != nil {
-			return err
-		}
-	} else if f = exchange.Detect(name, content[:min(len(content), 4096)]); f == exchange.Unknown {
-		return fmt.Errorf("%s: không nhận ra định dạng; dùng --format / format not recognised: use --format", name)
-	}
+	defer file.Close()
 	s, err := openStore(ctx, env, *db)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	opts, err := exchangeOptions(ctx, s)
+	cat, err := exchangeOptions(ctx, s)
 	if err != nil {
 		return err
 	}
+	opts.Indicators, opts.Units, opts.Current = cat.Indicators, cat.Units, cat.Current
+	if opts.Mapping, err = loadMapping(ctx, s, *mapping); err != nil {
+		return err
+	}
+	if opts.Schemes.ID == dhis2.SchemeName {
+		units, err := s.OrgUnits(ctx)
+		if err != nil {
+			return err
+		}
+		inds, err := s.Indicators(ctx)
+		if err != nil {
+			return err
+		}
+		opts.SetCatalogue(inds, units)
+	}
 	opts.Ref, opts.By, opts.Now, opts.DryRun = filepath.Base(name), user(env, *by), env.Now(), *dry
-	sum, err := exchange.Import(ctx, s, f, bytes.NewReader(content), opts)
+	sum, err := exchange.Import(ctx, s, f, file, opts)
 	if err != nil {
 		return err
 	}
@@ -61,36 +81,10 @@ func cmdImport(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	if sum.Status == exchange.StatusError {
-		return &planwatch.Error{Code: planwatch.EINVALID, Message: fmt.Sprintf("%s: không có dữ liệu nào được nhập / nothing was imported\n%s", name, conflictsText(sum))}
+		// The summary above names every conflict; the error only says so.
+		return &planwatch.Error{Code: planwatch.EINVALID, Message: fmt.Sprintf("%s: không có dữ liệu nào được nhập (%d lỗi, xem ở trên) / nothing was imported (%d conflicts, listed above)", name, sum.ConflictCount, sum.ConflictCount)}
 	}
 	return nil
-}
-
-func conflictsText(sum exchange.Summary) string {
-	var b bytes.Buffer
-	for _, c := range sum.Conflicts {
-		fmt.Fprintf(&b, "  %s\n", c)
-	}
-	if sum.Description != "" {
-		b.WriteString(sum.Description)
-	}
-	return b.String()
-}
-
-func readBounded(name string, limit int64) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("%s: tệp lớn hơn %d byte / file larger than %d bytes", name, limit, limit)
-	}
-	return b, nil
 }
 
 // exchangeOptions gives readers the catalogue, so unknown codes are conflicts
@@ -109,18 +103,6 @@ func exchangeOptions(ctx context.Context, s planwatch.Store) (exchange.Options, 
 	for _, u := range units {
 		opts.Units[u.Code] = true
 	}
-	opts.Current = func(k planwatch.Key, v planwatch.Vintage) (planwatch.DataValue, bool) {
-		revs, err := s.Revisions(ctx, k)
-		if err != nil {
-			return planwatch.DataValue{}, false
-		}
-		var same []planwatch.DataValue
-		for _, r := range revs {
-			if r.Vintage == v {
-				same = append(same, r)
-			}
-		}
-		return planwatch.Current(same)
-	}
+	opts.Current = exchange.CurrentFrom(ctx, s)
 	return opts, nil
 }

@@ -45,6 +45,7 @@ func commands() map[string]command {
 		"copy-store": {cmdCopyStore, "chép dữ liệu giữa hai CSDL / copy a store between engines"},
 		"extract":    {cmdExtract, "đọc số liệu từ văn bản tiếng Việt / read facts out of Vietnamese text"},
 		"user":       {cmdUser, "tài khoản: add|set|set-password|list|disable / manage accounts"},
+		"mapping":    {cmdMapping, "bảng ánh xạ mã đối tác: import|list|export|template / partner id mappings"},
 	}
 }
 
