@@ -87,16 +87,22 @@ func (r *Report) WriteHTML(w io.Writer) error {
 	return htmlTemplate.Execute(w, v)
 }
 
-// Drawing draws the chart once for its SVG and its PNG.
-func (c Chart) Drawing() *chart.Drawing {
+// Drawing draws the chart once for its SVG and its PNG, without its title:
+// the report's caption under it says what it shows.
+func (c Chart) Drawing() *chart.Drawing { return c.draw(true) }
+
+// SVG draws the chart for the report.
+func (c Chart) SVG() template.HTML { return c.Drawing().SVG() }
+
+// TitledSVG draws the chart with its title inside, for a page without captions.
+func (c Chart) TitledSVG() template.HTML { return c.draw(false).SVG() }
+
+func (c Chart) draw(hideTitle bool) *chart.Drawing {
 	l := langOf(c.Lang)
 	if c.Kind == "bars" {
-		return chart.HBarsDrawing(c.Series, chart.Options{Title: c.Title, Unit: c.Unit, Labels: c.Labels, HideTitle: true, Reference: c.Reference,
+		return chart.HBarsDrawing(c.Series, chart.Options{Title: c.Title, Unit: c.Unit, Labels: c.Labels, HideTitle: hideTitle, Reference: c.Reference,
 			Format: func(x float64) string { return l.num(x, 1) }})
 	}
-	return chart.LineDrawing(c.Series, chart.Options{Title: c.Title, Unit: c.Unit, Labels: c.Labels, HideTitle: true,
+	return chart.LineDrawing(c.Series, chart.Options{Title: c.Title, Unit: c.Unit, Labels: c.Labels, HideTitle: hideTitle,
 		Format: func(x float64) string { return l.num(x, 0) }})
 }
-
-// SVG draws the chart.
-func (c Chart) SVG() template.HTML { return c.Drawing().SVG() }

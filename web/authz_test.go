@@ -65,6 +65,7 @@ var wantAccess = map[string]Access{
 
 	"POST /report/notes":      AccessPlan,
 	"POST /report/tasks":      AccessPlan,
+	"POST /report/settings":   AccessPlan,
 	"POST /plans/targets":     AccessPlan,
 	"POST /plans/milestones":  AccessPlan,
 	"POST /plans/import":      AccessPlan,

@@ -9,17 +9,21 @@ import (
 	"planwatch/report"
 )
 
-// buildReport writes the period report of a unit with the report package,
-// on the server's analytics snapshot (so the report and the dashboard agree
-// and nothing is loaded twice) with the notes and tasks read fresh.
-func (s *Server) buildReport(r *http.Request, unit string, p planwatch.Period) (*report.Report, error) {
+// buildReport writes the period report of a unit in a language with the
+// report package, on the server's analytics snapshot (so the report and the
+// dashboard agree and nothing is loaded twice) with the notes, tasks and
+// report settings read fresh.
+func (s *Server) buildReport(r *http.Request, unit string, p planwatch.Period, lang string) (*report.Report, error) {
 	ctx := r.Context()
 	snap, err := s.snapshot(ctx)
 	if err != nil {
 		return nil, err
 	}
-	in := report.Input{Data: snap.ds, Unit: unit, Period: p, Date: s.now()}
+	in := report.Input{Data: snap.ds, Unit: unit, Period: p, Date: s.now(), Lang: lang}
 	if in.Notes, err = s.store.Notes(ctx, unit, p); err != nil {
+		return nil, err
+	}
+	if in.Settings, err = s.store.ReportSettings(ctx, unit); err != nil {
 		return nil, err
 	}
 	// Tasks are kept by the year they are due in; the next period may fall
@@ -60,6 +64,9 @@ func writeReport(w http.ResponseWriter, rep *report.Report, format string) error
 		return err
 	}
 	name := "bao-cao-" + rep.UnitCode + "-" + rep.Period.ID() + "." + f.ext
+	if rep.Lang == "en" {
+		name = "report-" + rep.UnitCode + "-" + rep.Period.ID() + "-en." + f.ext
+	}
 	w.Header().Set("Content-Type", f.contentType)
 	w.Header().Set("Content-Disposition", `attachment; filename="`+strings.ReplaceAll(name, `"`, "")+`"`)
 	if format == "html" {
@@ -70,7 +77,17 @@ func writeReport(w http.ResponseWriter, rep *report.Report, format string) error
 	return err
 }
 
-// apiReport returns the report as JSON (the model) or as md, html or docx.
+// reportLang is the language a report is asked in: ?lang= when it names a
+// report language, else the page's language.
+func reportLang(r *http.Request) string {
+	if l := r.URL.Query().Get("lang"); report.KnownLang(l) {
+		return l
+	}
+	return langOf(nil, r)
+}
+
+// apiReport returns the report as JSON (the model) or as md, html or docx,
+// in Vietnamese or (?lang=en) English.
 func (s *Server) apiReport(w http.ResponseWriter, r *http.Request) error {
 	p, err := planwatch.ParsePeriod(r.PathValue("period"))
 	if err != nil {
@@ -84,7 +101,7 @@ func (s *Server) apiReport(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := snap.ds.Units.Latest(unit); !ok {
 		return notFound("không có đơn vị hành chính %q / no administrative unit %q", unit, unit)
 	}
-	rep, err := s.buildReport(r, unit, p)
+	rep, err := s.buildReport(r, unit, p, reportLang(r))
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"planwatch"
-	"planwatch/chart"
 	"planwatch/report"
 	"planwatch/web/i18n"
 )
@@ -18,6 +17,17 @@ type reportData struct {
 	Sections []sectionNote
 	Tasks    []planwatch.Task
 	Next     string
+	Settings reportSettingsForm
+}
+
+// reportSettingsForm is the unit's report settings as the form edits them:
+// multi-line fields joined with newlines, recipients one per line.
+type reportSettingsForm struct {
+	GoverningBody, IssuingBody, Number, Symbol, Place string
+	Recipients                                        string
+	SignerAuthority, SignerTitle, SignerName          string
+	By                                                string
+	At                                                string
 }
 
 // sectionNote is a report section with its editable note for the period.
@@ -34,14 +44,23 @@ func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rep, err := s.buildReport(r, sel.Unit, sel.Period)
+	rep, err := s.buildReport(r, sel.Unit, sel.Period, p.Lang)
 	if err != nil {
 		return err
 	}
 	d := reportData{Report: rep, Next: rep.Next.ID()}
+	st, err := s.store.ReportSettings(r.Context(), sel.Unit)
+	if err != nil {
+		return err
+	}
+	d.Settings = reportSettingsForm{GoverningBody: st.GoverningBody, IssuingBody: st.IssuingBody, Number: st.Number, Symbol: st.Symbol,
+		Place: st.Place, Recipients: strings.Join(st.Recipients, "\n"), SignerAuthority: st.SignerAuthority, SignerTitle: st.SignerTitle,
+		SignerName: st.SignerName, By: st.By}
+	if !st.At.IsZero() {
+		d.Settings.At = st.At.Format("02/01/2006 15:04")
+	}
 	for _, c := range rep.Charts {
-		d.Charts = append(d.Charts, chart.Line(c.Series, chart.Options{Title: c.Title, Unit: c.Unit, Labels: c.Labels,
-			Format: func(v float64) string { return formatNumber(p.Lang, v, 1) }}))
+		d.Charts = append(d.Charts, c.TitledSVG())
 	}
 	notes, err := s.store.Notes(r.Context(), sel.Unit, sel.Period)
 	if err != nil {
@@ -118,13 +137,44 @@ func (s *Server) postReportTask(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// handleReportDownload sends the report as md, html or docx.
+// postReportSettings saves the unit's report settings (issuing body,
+// number, place, recipients, signer), audited by the store.
+func (s *Server) postReportSettings(w http.ResponseWriter, r *http.Request) error {
+	unit := r.PostFormValue("unit")
+	per, err := planwatch.ParsePeriod(r.PostFormValue("period"))
+	if err != nil {
+		return err
+	}
+	// The route admits planners; the rule for a unit is the one of its notes and tasks.
+	if err := authorize(userOf(r.Context()), false, AccessPlan, Scope{Unit: unit}); err != nil {
+		return err
+	}
+	snap, err := s.snapshot(r.Context())
+	if err != nil {
+		return err
+	}
+	if _, ok := snap.ds.Units.Latest(unit); !ok {
+		return notFound("không có đơn vị hành chính %q / no administrative unit %q", unit, unit)
+	}
+	f := r.PostFormValue
+	st := planwatch.ReportSettings{Unit: unit, GoverningBody: f("governing_body"), IssuingBody: f("issuing_body"), Number: f("number"),
+		Symbol: f("symbol"), Place: f("place"), Recipients: strings.Split(f("recipients"), "\n"),
+		SignerAuthority: f("signer_authority"), SignerTitle: f("signer_title"), SignerName: f("signer_name")}
+	if err := s.store.SaveReportSettings(r.Context(), st, userName(r.Context()), s.clientIP(r)); err != nil {
+		return err
+	}
+	reportRedirect(w, r, unit, per.ID())
+	return nil
+}
+
+// handleReportDownload sends the report as md, html or docx, in the page's
+// language or the one ?lang= asks.
 func (s *Server) handleReportDownload(w http.ResponseWriter, r *http.Request) error {
 	_, sel, err := s.selected(r)
 	if err != nil {
 		return err
 	}
-	rep, err := s.buildReport(r, sel.Unit, sel.Period)
+	rep, err := s.buildReport(r, sel.Unit, sel.Period, reportLang(r))
 	if err != nil {
 		return err
 	}

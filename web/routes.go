@@ -42,6 +42,7 @@ func (s *Server) routeTable(static http.Handler) []route {
 		{"GET /report/download", AccessRead, h(s.handleReportDownload)},
 		{"POST /report/notes", AccessPlan, h(s.postReportNote)},
 		{"POST /report/tasks", AccessPlan, h(s.postReportTask)},
+		{"POST /report/settings", AccessPlan, h(s.postReportSettings)},
 		{"GET /plans", AccessRead, h(s.handlePlans)},
 		{"POST /plans/targets", AccessPlan, h(s.postTarget)},
 		{"POST /plans/milestones", AccessPlan, h(s.postMilestone)},
