@@ -259,7 +259,7 @@ func (d *Dataset) reported(ind *planwatch.Indicator, unit string, p planwatch.Pe
 	if depth > 8 || !d.hasYear(ind, p.Year) {
 		return missing()
 	}
-	return d.memo(keyOf(ind, unit, p, -1), func() Figure {
+	compute := func() Figure {
 		if f := d.ownExact(ind, unit, p, false); f.OK {
 			return f
 		}
@@ -270,7 +270,11 @@ func (d *Dataset) reported(ind *planwatch.Indicator, unit string, p planwatch.Pe
 			return f
 		}
 		return d.rollUp(ind, unit, p, depth)
-	})
+	}
+	if len(d.Units.EverChildren(unit)) == 0 && ind.UnitAgg != planwatch.UnitRatio {
+		return compute() // a unit's own figures cost less to read than to remember
+	}
+	return d.memo(keyOf(ind, unit, p, -1), compute)
 }
 
 func (d *Dataset) hasYear(ind *planwatch.Indicator, year int) bool {
@@ -315,42 +319,76 @@ func yearEntries(s series, year int) series {
 func (d *Dataset) sumOverTime(s series, p planwatch.Period) Figure {
 	ys := yearEntries(s, p.Year)
 	start, end := p.First-1, p.Last
+	// The edges out of every month boundary, in the order of the entries
+	// (forward before backward for one entry), so that the search finds the
+	// same chain whatever the layout: a counting sort into one buffer.
+	type edge struct {
+		to    int8
+		sign  int8
+		entry int32
+	}
+	var counts [14]int
+	var buf [96]edge
+	edges := buf[:0]
+	n := 0
+	for i := range ys {
+		e := &ys[i]
+		if e.ok() && d.usable(e) {
+			from := int(e.first) - 1
+			if e.cumulative() {
+				from = 0 // lũy kế: from 1 January
+			}
+			counts[from+1]++
+			counts[int(e.last)+1]++
+			n += 2
+		}
+	}
+	if n > len(buf) {
+		edges = make([]edge, 0, n)
+	}
+	edges = edges[:n]
+	for b := 1; b < len(counts); b++ {
+		counts[b] += counts[b-1]
+	}
+	var fill [13]int
+	copy(fill[:], counts[:13])
+	for i := range ys {
+		e := &ys[i]
+		if !e.ok() || !d.usable(e) {
+			continue
+		}
+		from, to := int(e.first)-1, int(e.last)
+		if e.cumulative() {
+			from = 0
+		}
+		edges[fill[from]] = edge{int8(to), 1, int32(i)}
+		fill[from]++
+		edges[fill[to]] = edge{int8(from), -1, int32(i)}
+		fill[to]++
+	}
 	type step struct {
-		prev    int8
 		value   float64
 		vintage planwatch.Vintage
 	}
 	var best [13]step
 	var seen [13]bool
 	seen[start] = true
-	best[start] = step{prev: -1, vintage: planwatch.Official}
+	best[start] = step{vintage: planwatch.Official}
 	var bufA, bufB [13]int
 	frontier := append(bufA[:0], start)
 	next := bufB[:0]
 	for len(frontier) > 0 && !seen[end] {
 		next = next[:0]
 		for _, b := range frontier {
-			for i := range ys {
-				e := &ys[i]
-				if !e.ok() || !d.usable(e) {
+			for _, ed := range edges[counts[b]:counts[b+1]] {
+				if seen[ed.to] {
 					continue
 				}
-				from, to := int(e.first)-1, int(e.last)
-				if e.cumulative() {
-					from = 0 // lũy kế: from 1 January
-				}
-				for _, dir := range [2]struct {
-					from, to int
-					sign     float64
-				}{{from, to, 1}, {to, from, -1}} {
-					if dir.from != b || seen[dir.to] {
-						continue
-					}
-					cur := best[b]
-					seen[dir.to] = true
-					best[dir.to] = step{prev: int8(b), value: cur.value + dir.sign*e.value, vintage: minVintage(cur.vintage, planwatch.Vintage(e.vintage))}
-					next = append(next, dir.to)
-				}
+				e := &ys[ed.entry]
+				cur := best[b]
+				seen[ed.to] = true
+				best[ed.to] = step{value: cur.value + float64(ed.sign)*e.value, vintage: minVintage(cur.vintage, planwatch.Vintage(e.vintage))}
+				next = append(next, int(ed.to))
 			}
 		}
 		frontier, next = next, frontier

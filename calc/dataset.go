@@ -88,6 +88,8 @@ type Dataset struct {
 	approvals  map[string][]planwatch.Period // unit → approved periods
 	years      map[string]map[int]bool       // indicator → years with any value
 	seq        int64                         // the store change the index reflects
+	rawUnits   []planwatch.OrgUnit           // what Units was built from (for snapshots)
+	rawTrans   []planwatch.Transition
 
 	memoMu  sync.Mutex
 	figures map[figureKey]Figure
@@ -116,7 +118,7 @@ func NewDataset(inds []planwatch.Indicator, units *planwatch.Hierarchy, values [
 		years:      map[string]map[int]bool{},
 		targets:    map[targetKey]planwatch.Target{},
 		milestones: milestones,
-		figures:    map[figureKey]Figure{},
+		figures:    make(map[figureKey]Figure, 1<<14),
 		parents:    map[parentKey]*yearParents{},
 	}
 	for _, ind := range inds {
@@ -173,7 +175,7 @@ func (d *Dataset) forget(touched map[string]bool) {
 	d.memoMu.Lock()
 	defer d.memoMu.Unlock()
 	if touched == nil || len(d.figures) == 0 {
-		d.figures = map[figureKey]Figure{}
+		clear(d.figures) // keeps the map's room for the next questions
 		return
 	}
 	for code, ind := range d.Indicators {
@@ -601,19 +603,37 @@ func Load(ctx context.Context, s Source, approvedOnly bool) (*Dataset, error) {
 
 // loadCatalogue makes an empty index over the store's catalogue and units.
 func loadCatalogue(ctx context.Context, s planwatch.CatalogStore) (*Dataset, error) {
+	d := NewDataset(nil, nil, nil, nil, nil)
+	return d, d.loadCatalogue(ctx, s)
+}
+
+// loadCatalogue reads the catalogue and units of the store into d.
+func (d *Dataset) loadCatalogue(ctx context.Context, s planwatch.CatalogStore) error {
 	inds, err := s.Indicators(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	units, err := s.OrgUnits(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	trans, err := s.Transitions(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return NewDataset(inds, planwatch.NewHierarchy(units, trans), nil, nil, nil), nil
+	d.setCatalogue(inds, units, trans)
+	return nil
+}
+
+// setCatalogue sets the indicators and units; it is called before the
+// index is shared.
+func (d *Dataset) setCatalogue(inds []planwatch.Indicator, units []planwatch.OrgUnit, trans []planwatch.Transition) {
+	d.Indicators = make(map[string]planwatch.Indicator, len(inds))
+	for _, ind := range inds {
+		d.Indicators[ind.Code] = ind
+	}
+	d.Units = planwatch.NewHierarchy(units, trans)
+	d.rawUnits, d.rawTrans = units, trans
 }
 
 // reloadPlans reads targets, milestones and approvals again.

@@ -158,6 +158,17 @@ func TestLiveFollowsAndSnapshots(t *testing.T) {
 	if a, b := again.Dataset().Len(), wantLen; a != b {
 		t.Errorf("reopened index has %d values, want %d", a, b)
 	}
+	// Nothing changed since: the snapshot alone (catalogue and plans included) serves.
+	if err := again.SaveSnapshot(path); err != nil {
+		t.Fatal(err)
+	}
+	third, err := OpenSnapshot(ctx, st, false, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := third.Dataset().Value("flow", "D1", q1); f.Value != 1060 || f.Units != 2 {
+		t.Fatalf("from the snapshot alone: flow D1 = %v from %d units, want 1060 from 2", f.Value, f.Units)
+	}
 	// A snapshot ahead of the store (another database) is not used.
 	st2 := newFeedStore()
 	other, err := OpenSnapshot(ctx, st2, false, path)

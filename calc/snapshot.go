@@ -2,6 +2,7 @@ package calc
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/gob"
@@ -27,7 +28,7 @@ import (
 
 const snapshotMagic = "planwatch-index\x00"
 
-var snapshotLayout = uint32(unsafe.Sizeof(entry{}))<<16 | 1 // entry size and format version
+var snapshotLayout = uint32(unsafe.Sizeof(entry{}))<<16 | 3 // entry size and format version
 
 // SnapshotPath is where the index of a SQLite database at dbPath is kept.
 func SnapshotPath(dbPath string) string { return dbPath + ".index" }
@@ -35,143 +36,147 @@ func SnapshotPath(dbPath string) string { return dbPath + ".index" }
 type snapshotExtra struct {
 	Details []planwatch.DataValue
 	Provs   []provenance
+	// The catalogue and plans at the snapshot's change number: when the
+	// store has not moved since, start-up reads nothing else.
+	Indicators  []planwatch.Indicator
+	Units       []planwatch.OrgUnit
+	Transitions []planwatch.Transition
+	Targets     []planwatch.Target
+	Milestones  []planwatch.Milestone
+	Approved    map[string][]planwatch.Period
 }
 
-// WriteSnapshot writes the index's values and change number to w.
+// WriteSnapshot writes the index's values and change number to w. Blocks
+// of entries start at multiples of 8 bytes, so that a snapshot mapped into
+// memory serves its entries where they lie.
 func (d *Dataset) WriteSnapshot(w io.Writer) error {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
-	bw := bufio.NewWriterSize(w, 1<<20)
-	put := func(x any) error { return binary.Write(bw, binary.LittleEndian, x) }
-	putString := func(s string) error {
-		if err := put(uint32(len(s))); err != nil {
-			return err
-		}
-		_, err := bw.WriteString(s)
-		return err
-	}
-	if _, err := bw.WriteString(snapshotMagic); err != nil {
-		return err
-	}
-	if err := put(snapshotLayout); err != nil {
-		return err
-	}
-	if err := put(d.seq); err != nil {
-		return err
-	}
+	sw := &snapshotWriter{w: bufio.NewWriterSize(w, 1<<20)}
+	sw.bytes([]byte(snapshotMagic))
+	sw.u32(snapshotLayout)
+	sw.u64(uint64(d.seq))
 	codes := make([]string, 0, len(d.values))
 	for c := range d.values {
 		codes = append(codes, c)
 	}
 	sort.Strings(codes)
-	if err := put(uint32(len(codes))); err != nil {
-		return err
-	}
+	sw.u32(uint32(len(codes)))
 	for _, code := range codes {
 		byUnit := d.values[code]
-		if err := putString(code); err != nil {
-			return err
-		}
-		if err := put(uint32(len(byUnit))); err != nil {
-			return err
-		}
+		sw.str(code)
+		sw.u32(uint32(len(byUnit)))
 		for unit, s := range byUnit {
-			if err := putString(unit); err != nil {
-				return err
-			}
-			if err := put(uint32(len(s))); err != nil {
-				return err
-			}
+			sw.str(unit)
+			sw.u32(uint32(len(s)))
+			sw.align()
 			if len(s) > 0 {
-				raw := unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), len(s)*int(unsafe.Sizeof(entry{})))
-				if _, err := bw.Write(raw); err != nil {
-					return err
-				}
+				sw.bytes(unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), len(s)*int(unsafe.Sizeof(entry{}))))
 			}
 		}
 	}
-	if err := gob.NewEncoder(bw).Encode(snapshotExtra{Details: d.details, Provs: d.provs}); err != nil {
+	extra := snapshotExtra{Details: d.details, Provs: d.provs, Units: d.rawUnits, Transitions: d.rawTrans,
+		Milestones: d.milestones, Approved: d.approvals}
+	for _, ind := range d.Indicators {
+		extra.Indicators = append(extra.Indicators, ind)
+	}
+	for _, t := range d.targets {
+		extra.Targets = append(extra.Targets, t)
+	}
+	if sw.err != nil {
+		return sw.err
+	}
+	if err := gob.NewEncoder(sw.w).Encode(extra); err != nil {
 		return err
 	}
-	return bw.Flush()
+	return sw.w.Flush()
 }
+
+type snapshotWriter struct {
+	w   *bufio.Writer
+	n   int
+	err error
+}
+
+func (sw *snapshotWriter) bytes(b []byte) {
+	if sw.err == nil {
+		_, sw.err = sw.w.Write(b)
+		sw.n += len(b)
+	}
+}
+
+func (sw *snapshotWriter) u32(x uint32) { sw.bytes(binary.LittleEndian.AppendUint32(nil, x)) }
+func (sw *snapshotWriter) u64(x uint64) { sw.bytes(binary.LittleEndian.AppendUint64(nil, x)) }
+func (sw *snapshotWriter) str(s string) { sw.u32(uint32(len(s))); sw.bytes([]byte(s)) }
+func (sw *snapshotWriter) align()       { sw.bytes(make([]byte, (8-sw.n%8)%8)) }
 
 // errSnapshot says a snapshot cannot be used.
 var errSnapshot = errors.New("calc: snapshot not usable")
 
-// readSnapshot fills an empty index from a snapshot and returns its change number.
-func (d *Dataset) readSnapshot(r io.Reader) (int64, error) {
-	br := bufio.NewReaderSize(r, 1<<20)
-	get := func(x any) error { return binary.Read(br, binary.LittleEndian, x) }
-	getString := func() (string, error) {
-		var n uint32
-		if err := get(&n); err != nil {
-			return "", err
-		}
-		if n > 1<<16 {
-			return "", errSnapshot
-		}
-		b := make([]byte, n)
-		_, err := io.ReadFull(br, b)
-		return string(b), err
-	}
-	magic := make([]byte, len(snapshotMagic))
-	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != snapshotMagic {
-		return 0, errSnapshot
-	}
-	var layout uint32
-	var seq int64
-	if get(&layout) != nil || layout != snapshotLayout || get(&seq) != nil {
-		return 0, errSnapshot
-	}
-	var nInd uint32
-	if err := get(&nInd); err != nil {
-		return 0, err
+// readSnapshot fills an empty index from a snapshot image (values and
+// plans) and returns its change number and the catalogue it was made with.
+// The index's entries point into img, which must stay (mapped) and 8-byte
+// aligned for the life of the index; entries are copied out when changed.
+func (d *Dataset) readSnapshot(img []byte) (int64, *snapshotExtra, error) {
+	seq, extra, err := d.readSnapshotValues(img)
+	if err != nil {
+		return 0, nil, err
 	}
 	d.mu.Lock()
+	d.setTargets(extra.Targets)
+	d.milestones = extra.Milestones
+	d.approvals = extra.Approved
+	d.mu.Unlock()
+	return seq, extra, nil
+}
+
+func (d *Dataset) readSnapshotValues(img []byte) (seq int64, extra *snapshotExtra, err error) {
+	defer func() {
+		if recover() != nil { // a truncated or damaged image
+			seq, extra, err = 0, nil, errSnapshot
+		}
+	}()
+	off := 0
+	take := func(n int) []byte {
+		b := img[off : off+n]
+		off += n
+		return b
+	}
+	u32 := func() int { return int(binary.LittleEndian.Uint32(take(4))) }
+	str := func() string { return string(take(u32())) }
+	if len(img) < len(snapshotMagic)+12 || string(take(len(snapshotMagic))) != snapshotMagic || uint32(u32()) != snapshotLayout {
+		return 0, nil, errSnapshot
+	}
+	seq = int64(binary.LittleEndian.Uint64(take(8)))
+	size := int(unsafe.Sizeof(entry{}))
+	d.mu.Lock()
 	defer d.mu.Unlock()
-	for range nInd {
-		code, err := getString()
-		if err != nil {
-			return 0, err
-		}
-		var nUnit uint32
-		if err := get(&nUnit); err != nil {
-			return 0, err
-		}
+	for range u32() {
+		code := str()
+		nUnit := u32()
 		byUnit := make(map[string]series, nUnit)
 		years := map[int]bool{}
 		for range nUnit {
-			unit, err := getString()
-			if err != nil {
-				return 0, err
-			}
-			var n uint32
-			if err := get(&n); err != nil {
-				return 0, err
-			}
-			if n > 1<<24 {
-				return 0, errSnapshot
-			}
-			s := make(series, n)
+			unit := str()
+			n := u32()
+			off += (8 - off%8) % 8
+			raw := take(n * size)
+			var s series
 			if n > 0 {
-				raw := unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), int(n)*int(unsafe.Sizeof(entry{})))
-				if _, err := io.ReadFull(br, raw); err != nil {
-					return 0, err
-				}
+				s = unsafe.Slice((*entry)(unsafe.Pointer(&raw[0])), n)[:n:n] // an append copies out
 			}
 			for i := range s {
 				years[int(s[i].year)] = true
 			}
 			byUnit[unit] = s
-			d.count += len(s)
+			d.count += n
 		}
 		d.values[code] = byUnit
 		d.years[code] = years
 	}
-	var extra snapshotExtra
-	if err := gob.NewDecoder(br).Decode(&extra); err != nil {
-		return 0, err
+	extra = &snapshotExtra{}
+	if err := gob.NewDecoder(bytes.NewReader(img[off:])).Decode(extra); err != nil {
+		return 0, nil, err
 	}
 	d.details, d.provs = extra.Details, extra.Provs
 	d.provIdx = make(map[provenance]int32, len(d.provs))
@@ -184,7 +189,7 @@ func (d *Dataset) readSnapshot(r io.Reader) (int64, error) {
 		}
 	}
 	d.seq = seq
-	return seq, nil
+	return seq, extra, nil
 }
 
 // SaveSnapshot writes the index to path (atomically: a temporary file,
@@ -228,26 +233,34 @@ func OpenSnapshot(ctx context.Context, src Source, approvedOnly bool, path strin
 	if !ok || path == "" {
 		return Open(ctx, src, approvedOnly)
 	}
-	ds, err := loadCatalogue(ctx, src)
-	if err != nil {
-		return nil, err
-	}
-	ds.ApprovedOnly = approvedOnly
-	l := &Live{src: src, feed: feed, ds: ds}
 	storeSeq, err := feed.ChangeSeq(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if f, err := os.Open(path); err == nil {
-		seq, err := ds.readSnapshot(f)
-		f.Close()
-		if err != nil || seq > storeSeq {
-			ds, _ = loadCatalogue(ctx, src) // start again from nothing
+	l := &Live{src: src, feed: feed}
+	if img, err := mapFile(path); err == nil {
+		ds := NewDataset(nil, nil, nil, nil, nil)
+		seq, extra, err := ds.readSnapshot(img)
+		if err == nil && seq <= storeSeq {
+			if seq == storeSeq && len(extra.Units) > 0 { // nothing changed since: the snapshot's catalogue is the store's
+				ds.setCatalogue(extra.Indicators, extra.Units, extra.Transitions)
+			} else if err := ds.loadCatalogue(ctx, src); err != nil {
+				return nil, err
+			}
 			ds.ApprovedOnly = approvedOnly
-			l.ds = ds
-		} else {
-			l.seq, l.saved = seq, seq
+			l.ds, l.seq, l.saved = ds, seq, seq
 		}
+	}
+	if l.ds == nil {
+		ds := NewDataset(nil, nil, nil, nil, nil)
+		if err := ds.loadCatalogue(ctx, src); err != nil {
+			return nil, err
+		}
+		ds.ApprovedOnly = approvedOnly
+		l.ds = ds
+	}
+	if l.seq == storeSeq && l.seq > 0 {
+		return l, nil
 	}
 	before := l.seq
 	if err := l.catchUp(ctx); err != nil {
