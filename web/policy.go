@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"time"
 
 	"planwatch"
 )
@@ -234,6 +235,12 @@ func (s *Server) guard(rt route) http.Handler {
 			return
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			// The server reads a request within a short time (serve's
+			// ReadTimeout); a signed-in user gets longer for a file over
+			// a slow line. (Not supported by test recorders: ignored.)
+			if u != nil && u != localAdmin && bodyLimit(rt.pattern) > maxFormBody {
+				_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(slowBodyTime))
+			}
 			// Every body is bounded by what the route takes, whatever
 			// carries the form token; a multipart form is parsed here,
 			// with files beyond multipartMemory on disk, and its temporary
@@ -267,6 +274,8 @@ func (s *Server) guard(rt route) http.Handler {
 const (
 	maxFormBody     = 1 << 20
 	multipartMemory = 1 << 20
+	// slowBodyTime is how long a signed-in user may take to send a file.
+	slowBodyTime = 10 * time.Minute
 )
 
 // bodyLimits are the routes whose bodies may exceed maxFormBody.

@@ -45,6 +45,22 @@ type serveOptions struct {
 	addr           string
 	public         bool
 	trustedProxies []netip.Prefix
+	timeouts       *timeouts // defaultTimeouts when nil
+}
+
+// timeouts bound how long a connection may hold the server: a client that
+// sends its request slowly, reads the answer slowly or stays idle is
+// disconnected, so that thousands of slow clients cannot pile up.
+type timeouts struct {
+	readHeader, read, write, idle time.Duration
+}
+
+// defaultTimeouts: a request's headers within 10 s and the whole request
+// within 30 s (the web application gives signed-in users longer for a
+// file, see web.Server's guard), the answer within 10 minutes (a big
+// import streams its progress), and 2 minutes of idle keep-alive.
+func defaultTimeouts() timeouts {
+	return timeouts{readHeader: 10 * time.Second, read: 30 * time.Second, write: 10 * time.Minute, idle: 2 * time.Minute}
 }
 
 // parsePrefixes reads a comma-separated list of CIDR prefixes (a bare
@@ -147,9 +163,17 @@ func serve(ctx context.Context, env *Env, store planwatch.Store, o serveOptions)
 		fmt.Fprintln(env.Stderr, "Lưu ý: hãy đặt máy chủ sau HTTPS (reverse proxy gửi X-Forwarded-Proto: https) / "+
 			"Note: serve this behind HTTPS (a reverse proxy sending X-Forwarded-Proto: https) so that passwords and session cookies are protected.")
 	}
+	tm := defaultTimeouts()
+	if o.timeouts != nil {
+		tm = *o.timeouts
+	}
 	srv := &http.Server{
 		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: tm.readHeader,
+		ReadTimeout:       tm.read,
+		WriteTimeout:      tm.write,
+		IdleTimeout:       tm.idle,
+		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	done := make(chan error, 1)
