@@ -54,4 +54,8 @@ func TestReformOnPages(t *testing.T) {
 	if !strings.Contains(dash, "3.150") || !strings.Contains(dash, "&#43;5%") {
 		t.Errorf("country dashboard lacks 3.150 and +5%%:\n%s", dash)
 	}
+	// The province's own dashboard says its growth is against the former units.
+	if d08 := body(c.get("/?unit=08&period=2025Q3")); !strings.Contains(d08, "so với các đơn vị cũ") {
+		t.Errorf("dashboard of new 08 does not say its growth is against the former units")
+	}
 }
