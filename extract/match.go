@@ -3,6 +3,7 @@ package extract
 import (
 	"math"
 	"strings"
+	"sync"
 )
 
 // matcher finds the catalogue indicator a fact measures. Names are compared
@@ -11,6 +12,12 @@ import (
 // full and the rest of its sentence a little, so "doanh thu 277 tỷ đồng" in a
 // sentence about tourists finds the tourism revenue. Units must agree.
 type matcher struct {
+	// last caches the words of the last sentence matched against: the
+	// facts of one sentence come one after the other.
+	lastMu       sync.Mutex
+	lastSentence string
+	lastTokens   []string
+
 	entries []matchEntry
 	idf     map[string]float64
 	maxIDF  float64 // weight of a word the catalogue does not use
@@ -192,7 +199,10 @@ func (m *matcher) match(f *Fact, sentence string) (string, float64) {
 		}
 	}
 	context := map[string]bool{}
-	for _, w := range tokens(sentence + compared) {
+	for _, w := range m.sentenceTokens(sentence) {
+		context[w] = true
+	}
+	for _, w := range tokens(compared) {
 		context[w] = true
 	}
 	valueNull := f.Value == nil
@@ -279,4 +289,15 @@ func (m *matcher) match(f *Fact, sentence string) (string, float64) {
 		return "", 0
 	}
 	return best, math.Min(1, math.Round(bestScore*100)/100)
+}
+
+// sentenceTokens is tokens(sentence), kept for the next fact of the same
+// sentence.
+func (m *matcher) sentenceTokens(sentence string) []string {
+	m.lastMu.Lock()
+	defer m.lastMu.Unlock()
+	if sentence != m.lastSentence || m.lastTokens == nil {
+		m.lastSentence, m.lastTokens = sentence, tokens(sentence)
+	}
+	return m.lastTokens
 }
