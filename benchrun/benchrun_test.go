@@ -11,23 +11,16 @@ import (
 	"testing"
 
 	"planwatch"
-	"planwatch/colstore"
-	"planwatch/cube"
+	"planwatch/sqlite"
 )
 
-func load(t *testing.T, dir string) (*colstore.DB, string, LoadStats) {
+func load(t testing.TB, dir, mode string) (*Loaded, LoadStats) {
 	t.Helper()
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "planwatch.db")
-	db, err := colstore.Open(ctx, path)
+	l, st, err := Load(context.Background(), dir, filepath.Join(t.TempDir(), "planwatch.db"), mode)
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := Load(ctx, db, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return db, path, st
+	return l, st
 }
 
 // diffLines reports the first differences of rendered rows against a reference file.
@@ -54,32 +47,24 @@ func diffLines(t *testing.T, name string, got []string, refPath string) {
 	}
 }
 
-func checkAll(t *testing.T, c *cube.Cube, exp Expected, refDir string) {
+func checkAll(t *testing.T, l *Loaded, exp Expected, refDir string) {
 	t.Helper()
-	q1 := RenderQ1(Q1(c))
+	q1 := RenderQ1(Q1(l))
 	if got := Checksum(q1); got != exp.Q1 {
 		t.Errorf("Q1 checksum %s, want %s", got, exp.Q1)
 		diffLines(t, "Q1", q1, filepath.Join(refDir, "q1.tsv"))
 	}
-	r2, err := Q2(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q2 := RenderQ2(r2)
+	q2 := RenderQ2(Q2(l))
 	if got := Checksum(q2); got != exp.Q2 {
 		t.Errorf("Q2 checksum %s, want %s", got, exp.Q2)
 		diffLines(t, "Q2", q2, filepath.Join(refDir, "q2.tsv"))
 	}
-	r3, err := Q3(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q3 := RenderQ3(r3)
+	q3 := RenderQ3(Q3(l))
 	if got := Checksum(q3); got != exp.Q3 {
 		t.Errorf("Q3 checksum %s, want %s", got, exp.Q3)
 		diffLines(t, "Q3", q3, filepath.Join(refDir, "q3.tsv"))
 	}
-	sum, found := Q4(c, NewLookupKeys(c))
+	sum, found := Q4(l, NewLookupKeys(l))
 	if found != Lookups {
 		t.Errorf("Q4 found %d of %d keys", found, Lookups)
 	}
@@ -88,78 +73,126 @@ func checkAll(t *testing.T, c *cube.Cube, exp Expected, refDir string) {
 	}
 }
 
+// The sample's checksums, loaded either way, and again after a restart
+// (store, then the index from its snapshot and the changes after it).
 func TestSampleChecksums(t *testing.T) {
-	db, path, st := load(t, "testdata/sample")
-	exp, ok := ExpectedFor(st.Units, st.Values)
-	if !ok || exp.Scale != "sample" {
-		t.Fatalf("scale not recognised: %+v", st)
-	}
-	checkAll(t, db.Cube(), exp, "testdata/sample")
-	db.Close()
+	for _, mode := range []string{LoadIndex, LoadStore} {
+		t.Run(mode, func(t *testing.T) {
+			l, st := load(t, "testdata/sample", mode)
+			exp, ok := ExpectedFor(st.Units, st.Values)
+			if !ok || exp.Scale != "sample" {
+				t.Fatalf("scale not recognised: %+v", st)
+			}
+			if l.Dataset().Len() != int(st.Values) {
+				t.Fatalf("index holds %d values, loaded %d", l.Dataset().Len(), st.Values)
+			}
+			checkAll(t, l, exp, "testdata/sample")
+			l.Close()
 
-	// Start-up rebuilds the same cube from disk.
-	db, err := colstore.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
+			l, err := Reopen(context.Background(), l.Path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer l.Close()
+			if l.Dataset().Len() != int(st.Values) {
+				t.Fatalf("after restart the index holds %d values, want %d", l.Dataset().Len(), st.Values)
+			}
+			checkAll(t, l, exp, "testdata/sample")
+		})
 	}
-	defer db.Close()
-	checkAll(t, db.Cube(), exp, "testdata/sample")
 }
 
-// TestWriteVisibleInNextReport checks that a value written after start-up
-// shows in the next quarter report, and still after a restart.
+// A value committed through the store shows in the next quarter report:
+// committed by this process (Live.Refresh) or by another process on the same
+// database (Live.Sync); a withdrawal removes it; after a restart the index
+// still has it.
 func TestWriteVisibleInNextReport(t *testing.T) {
-	ctx := context.Background()
-	db, path, _ := load(t, "testdata/sample")
-	db.Close()
-	db, err := colstore.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	find := func(c *cube.Cube) cube.ReportRow {
-		for _, r := range Q1(c) {
-			if r.Province == "P01" && r.Indicator == "I001" {
-				return r
+	for _, mode := range []string{LoadIndex, LoadStore} {
+		t.Run(mode, func(t *testing.T) {
+			ctx := context.Background()
+			l, _ := load(t, "testdata/sample", mode)
+			find := func(l *Loaded) ReportRow {
+				t.Helper()
+				for _, r := range Q1(l) {
+					if r.Province == "P01" && r.Indicator == "I001" {
+						return r
+					}
+				}
+				t.Fatal("no row P01/I001")
+				return ReportRow{}
 			}
-		}
-		t.Fatal("no row P01/I001")
-		return cube.ReportRow{}
-	}
-	before := find(db.Cube())
-	old, ok := db.Cube().Value("I001", "P01C0001", 202502)
-	if !ok {
-		t.Fatal("no value P01C0001 202502")
-	}
-	v := planwatch.DataValue{Key: planwatch.Key{Indicator: "I001", Unit: "P01C0001", Period: planwatch.MonthOf(2025, 2)},
-		Basis: planwatch.BasisPeriod, Vintage: planwatch.Official, Value: planwatch.Float(old + 1000), By: "test"}
-	if err := db.Put(ctx, v); err != nil {
-		t.Fatal(err)
-	}
-	after := find(db.Cube())
-	if after.Cur != before.Cur+1000 {
-		t.Errorf("cur after write = %v, want %v", after.Cur, before.Cur+1000)
-	}
-	// A month beyond the data grows the cube; the next report of that quarter sees it.
-	v.Period = planwatch.MonthOf(2026, 1)
-	v.Value = planwatch.Float(7)
-	if err := db.Put(ctx, v); err != nil {
-		t.Fatal(err)
-	}
-	if got, err := db.Cube().Aggregate("I001", "P01", planwatch.QuarterOf(2026, 1)); err != nil || got != 7 {
-		t.Errorf("2026Q1 aggregate = %v, %v; want 7", got, err)
-	}
-	db.Close()
+			before := find(l)
+			key := planwatch.Key{Indicator: "I001", Unit: "P01C0001", Period: planwatch.MonthOf(2025, 2)}
+			old, ok := l.Dataset().Reported(key.Indicator, key.Unit, key.Period)
+			if !ok {
+				t.Fatal("no value P01C0001 202502")
+			}
+			value := func(x float64) planwatch.DataValue {
+				return planwatch.DataValue{Key: key, Basis: planwatch.BasisPeriod, Vintage: planwatch.Official, Value: planwatch.Float(x)}
+			}
+			// This process.
+			cs := &planwatch.ChangeSet{By: "test", Values: []planwatch.DataValue{value(*old.Value + 1000)}}
+			if _, err := l.Store.Apply(ctx, cs); err != nil {
+				t.Fatal(err)
+			}
+			if err := l.Live.Refresh(ctx, cs); err != nil {
+				t.Fatal(err)
+			}
+			if got := find(l); got.Cur != before.Cur+1000 {
+				t.Fatalf("after this process's write cur = %v, want %v", got.Cur, before.Cur+1000)
+			}
+			// Another process on the same database.
+			other, err := sqlite.Open(ctx, l.Path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := other.Apply(ctx, &planwatch.ChangeSet{By: "other", Values: []planwatch.DataValue{value(*old.Value + 500)}}); err != nil {
+				t.Fatal(err)
+			}
+			if err := l.Live.Sync(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if got := find(l); got.Cur != before.Cur+500 {
+				t.Fatalf("after another process's write cur = %v, want %v", got.Cur, before.Cur+500)
+			}
+			l.Close()
 
-	db, err = colstore.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if got := find(db.Cube()); got.Cur != before.Cur+1000 {
-		t.Errorf("after restart cur = %v, want %v", got.Cur, before.Cur+1000)
-	}
-	if got, _ := db.Cube().Aggregate("I001", "CTRY", planwatch.QuarterOf(2026, 1)); got != 7 {
-		t.Errorf("after restart 2026Q1 national = %v, want 7", got)
+			// A restart keeps it; a withdrawal by another process removes it.
+			l, err = Reopen(ctx, l.Path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer l.Close()
+			if got := find(l); got.Cur != before.Cur+500 {
+				t.Fatalf("after restart cur = %v, want %v", got.Cur, before.Cur+500)
+			}
+			commune := l.Dataset().Value(key.Indicator, key.Unit, ReportPeriod)
+			gone := value(0)
+			gone.Value, gone.Deleted = nil, true
+			if _, err := other.Apply(ctx, &planwatch.ChangeSet{By: "other", Values: []planwatch.DataValue{gone}}); err != nil {
+				t.Fatal(err)
+			}
+			other.Close()
+			if err := l.Live.Sync(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if _, ok := l.Dataset().Reported(key.Indicator, key.Unit, key.Period); ok {
+				t.Fatal("a withdrawn value is still in the index")
+			}
+			// The quarter now lacks a month of one commune: its quarter is
+			// missing (never counted as zero) and the province's total,
+			// without it, says it is partial.
+			if f := l.Dataset().Value(key.Indicator, key.Unit, ReportPeriod); f.OK {
+				t.Fatalf("the commune's quarter without February = %v, want missing", f.Value)
+			}
+			want := before.Cur + 500 - commune.Value
+			if got := find(l); got.Cur != want {
+				t.Fatalf("after withdrawal cur = %v, want %v", got.Cur, want)
+			}
+			if f := l.Dataset().Value(key.Indicator, "P01", ReportPeriod); !f.Partial || f.Units != f.Expected-1 {
+				t.Fatalf("after withdrawal the province's figure is %+v, want partial with one commune missing", f)
+			}
+		})
 	}
 }
 
@@ -196,8 +229,8 @@ func provinceData(t *testing.T) string {
 
 func TestProvinceChecksums(t *testing.T) {
 	dir := provinceData(t)
-	db, _, st := load(t, dir)
-	defer db.Close()
+	l, st := load(t, dir, LoadIndex)
+	defer l.Close()
 	exp, ok := ExpectedFor(st.Units, st.Values)
 	if !ok {
 		t.Fatalf("scale not recognised: %+v", st)
@@ -206,57 +239,52 @@ func TestProvinceChecksums(t *testing.T) {
 	if _, err := os.Stat("../../shared/bench/expected"); err == nil {
 		ref = "../../shared/bench/expected/" + exp.Scale
 	}
-	checkAll(t, db.Cube(), exp, ref)
+	checkAll(t, l, exp, ref)
 }
 
-// benchCube loads PLANWATCH_BENCH_DATA (default: the sample) once per benchmark.
-func benchCube(b *testing.B) *cube.Cube {
+// benchLoaded loads PLANWATCH_BENCH_DATA (default: the sample) once per
+// benchmark; the figures are computed at the first op and kept by the index.
+func benchLoaded(b *testing.B) *Loaded {
 	b.Helper()
 	dir := os.Getenv("PLANWATCH_BENCH_DATA")
 	if dir == "" {
 		dir = "testdata/sample"
 	}
-	ctx := context.Background()
-	db, err := colstore.Open(ctx, filepath.Join(b.TempDir(), "planwatch.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { db.Close() })
-	if _, err := Load(ctx, db, dir); err != nil {
-		b.Fatal(err)
-	}
+	l, _ := load(b, dir, LoadIndex)
+	b.Cleanup(func() { l.Close() })
 	b.ResetTimer()
-	return db.Cube()
+	return l
 }
 
 func BenchmarkQ1(b *testing.B) {
-	c := benchCube(b)
+	l := benchLoaded(b)
 	for b.Loop() {
-		Q1(c)
+		Q1(l)
 	}
 }
 
 func BenchmarkQ2(b *testing.B) {
-	c := benchCube(b)
+	l := benchLoaded(b)
 	for b.Loop() {
-		Q2(c)
+		Q2(l)
 	}
 }
 
 func BenchmarkQ3(b *testing.B) {
-	c := benchCube(b)
+	l := benchLoaded(b)
 	for b.Loop() {
-		Q3(c)
+		Q3(l)
 	}
 }
 
 // BenchmarkQ4 reports the time of one lookup.
 func BenchmarkQ4(b *testing.B) {
-	c := benchCube(b)
-	k := NewLookupKeys(c)
+	l := benchLoaded(b)
+	k := NewLookupKeys(l)
+	ds := l.Dataset()
 	n := 0
 	for b.Loop() {
-		c.Value(k.Indicators[n%Lookups], k.Units[n%Lookups], k.Months[n%Lookups])
+		ds.Reported(k.Indicators[n%Lookups], k.Units[n%Lookups], k.Months[n%Lookups])
 		n++
 	}
 }

@@ -1,11 +1,17 @@
-// Package benchrun runs the national-scale analytics benchmark of issue 8
-// (shared/bench/README.md) on planwatch itself: it imports the benchmark's
-// CSV files as planwatch domain values (org units, indicators with their time
-// and unit aggregation, annual plan targets, monthly values) into the durable
-// column store (package colstore) of an embedded SQLite database, answers
-// Q1–Q4 through the cube's analytics API, checks the checksums, and reports
-// load rate, query medians, start-up time and peak memory. cmd/planwatch's
-// "bench" command is a thin wrapper around Run.
+// Package benchrun runs planwatch's benchmarks. Run answers the analytics
+// workload of issue 8 (shared/bench/README.md, queries Q1–Q4) on the index
+// every page and command answers from (package calc): it stores the
+// benchmark's catalogue (org units, indicators with their time and unit
+// aggregation) and annual plan targets in an embedded SQLite database, puts
+// the monthly values into the index — straight in, then written to the
+// index's snapshot, or through the store's general write path, the index
+// following the store's change feed — answers Q1–Q4 with calc's Value,
+// Series and Reported, checks the checksums, and reports load rate, query
+// times, start-up from the snapshot and peak memory. RunProduct measures
+// the product as users run it (issue 12): the planwatch binary importing
+// the files of shared/bench/product, status and report as whole processes,
+// and serve under concurrent clients. cmd/planwatch's "bench" command is a
+// thin wrapper around both.
 package benchrun
 
 import (
@@ -16,49 +22,167 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"planwatch"
-	"planwatch/colstore"
+	"planwatch/calc"
+	"planwatch/sqlite"
 )
+
+// How Load puts the values in.
+const (
+	// LoadIndex puts the values straight into the index and writes its
+	// snapshot (fsynced): the index's own bulk path. The store holds the
+	// catalogue and targets only.
+	LoadIndex = "index"
+	// LoadStore writes the values through Store.Apply (validation,
+	// revisions, audit) in change sets of storeChunk values; the index then
+	// reads them from the store's change feed, as `planwatch import`
+	// followed by `planwatch status` does.
+	LoadStore = "store"
+)
+
+const storeChunk = 100_000
 
 // LoadStats says what a load did.
 type LoadStats struct {
 	Units, Indicators, Targets int
 	Values                     int64
-	Elapsed                    time.Duration // until everything is durable and visible
+	Elapsed                    time.Duration // until everything is durable and in the index
 }
 
-// Load imports the benchmark files of dir into db.
-func Load(ctx context.Context, db *colstore.DB, dir string) (LoadStats, error) {
+// Loaded is the benchmark data as planwatch holds it: the store and the
+// analytics index that follows it, with the benchmark's units in order.
+type Loaded struct {
+	Store *sqlite.DB
+	Live  *calc.Live
+	Path  string // the database; the index snapshot is calc.SnapshotPath(Path)
+
+	Country    string
+	Provinces  []string // by code
+	Communes   []string // by code (the files' id order)
+	Indicators []string // by code
+	members    map[string][]string
+}
+
+// Dataset is the index.
+func (l *Loaded) Dataset() *calc.Dataset { return l.Live.Dataset() }
+
+// Close closes the store.
+func (l *Loaded) Close() error { return l.Store.Close() }
+
+// Load stores the benchmark files of dir in a new database at path and
+// opens the index on it; mode is LoadIndex or LoadStore.
+func Load(ctx context.Context, dir, path, mode string) (*Loaded, LoadStats, error) {
 	var st LoadStats
 	t0 := time.Now()
 	units, err := readOrgUnits(filepath.Join(dir, "orgunits.csv"))
 	if err != nil {
-		return st, err
+		return nil, st, err
 	}
 	inds, err := readIndicators(filepath.Join(dir, "indicators.csv"))
 	if err != nil {
-		return st, err
-	}
-	if err := db.SaveCatalog(ctx, units, inds); err != nil {
-		return st, err
+		return nil, st, err
 	}
 	ts, err := readTargets(filepath.Join(dir, "targets.csv"))
 	if err != nil {
-		return st, err
+		return nil, st, err
 	}
-	if err := db.SaveTargets(ctx, ts, "bench"); err != nil {
-		return st, err
-	}
-	n, err := loadValues(ctx, db, filepath.Join(dir, "data.csv"))
+	db, err := sqlite.Open(ctx, path)
 	if err != nil {
-		return st, err
+		return nil, st, err
+	}
+	fail := func(err error) (*Loaded, LoadStats, error) {
+		db.Close()
+		return nil, st, err
+	}
+	if err := db.SaveIndicators(ctx, inds, "bench"); err != nil {
+		return fail(err)
+	}
+	if err := db.SaveOrgUnits(ctx, units, nil, "bench"); err != nil {
+		return fail(err)
+	}
+	if _, err := db.Apply(ctx, &planwatch.ChangeSet{By: "bench", Targets: ts}); err != nil {
+		return fail(err)
+	}
+	values := filepath.Join(dir, "data.csv")
+	var live *calc.Live
+	var n int64
+	switch mode {
+	case LoadIndex:
+		if live, err = calc.Open(ctx, db, false); err != nil {
+			return fail(err)
+		}
+		ds := live.Dataset()
+		if n, err = scanValues(ctx, values, 1<<16, func(batch []planwatch.DataValue) error {
+			ds.Apply(batch)
+			return nil
+		}); err != nil {
+			return fail(err)
+		}
+		if err := live.SaveSnapshot(calc.SnapshotPath(path)); err != nil {
+			return fail(err)
+		}
+	case LoadStore:
+		if n, err = scanValues(ctx, values, storeChunk, func(batch []planwatch.DataValue) error {
+			_, err := db.Apply(ctx, &planwatch.ChangeSet{By: "bench", Values: batch})
+			return err
+		}); err != nil {
+			return fail(err)
+		}
+		if live, err = calc.OpenSnapshot(ctx, db, false, calc.SnapshotPath(path)); err != nil {
+			return fail(err)
+		}
+	default:
+		return fail(fmt.Errorf("bench: --load %q: index | store", mode))
 	}
 	st = LoadStats{Units: len(units), Indicators: len(inds), Targets: len(ts), Values: n, Elapsed: time.Since(t0)}
-	return st, nil
+	return newLoaded(db, live, path), st, nil
+}
+
+// Reopen opens a database written by Load as a start-up does: the store,
+// then the index from its snapshot and the changes after it.
+func Reopen(ctx context.Context, path string) (*Loaded, error) {
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	live, err := calc.OpenSnapshot(ctx, db, false, calc.SnapshotPath(path))
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return newLoaded(db, live, path), nil
+}
+
+func newLoaded(db *sqlite.DB, live *calc.Live, path string) *Loaded {
+	l := &Loaded{Store: db, Live: live, Path: path, members: map[string][]string{}}
+	ds := live.Dataset()
+	for _, code := range ds.Units.Codes() {
+		u, _ := ds.Units.Latest(code)
+		switch u.Level {
+		case planwatch.LevelCountry:
+			l.Country = code
+		case planwatch.LevelProvince:
+			l.Provinces = append(l.Provinces, code)
+		case planwatch.LevelCommune:
+			l.Communes = append(l.Communes, code)
+			l.members[u.Parent] = append(l.members[u.Parent], code)
+		}
+	}
+	for code := range ds.Indicators {
+		l.Indicators = append(l.Indicators, code)
+	}
+	sort.Strings(l.Provinces)
+	sort.Strings(l.Communes)
+	sort.Strings(l.Indicators)
+	for _, m := range l.members {
+		sort.Strings(m)
+	}
+	return l
 }
 
 // readCSV calls f with the fields of every line after the header.
@@ -82,22 +206,21 @@ func readCSV(path string, header string, f func(row int, fields []string) error)
 var epoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // readOrgUnits maps the benchmark's levels (1 country, 2 province, 3 commune)
-// onto planwatch's; provinces have no parent in planwatch, the country is the
-// implicit root.
+// onto planwatch's (country 0, province 1, commune 3), parents as in the file.
 func readOrgUnits(path string) ([]planwatch.OrgUnit, error) {
 	var out []planwatch.OrgUnit
 	err := readCSV(path, "code,parent,level,name", func(row int, f []string) error {
 		if len(f) != 4 {
 			return planwatch.Errorf(planwatch.EINVALID, "orgunits.csv dòng %d: expected 4 fields", row)
 		}
-		u := planwatch.OrgUnit{Code: f[0], Name: f[3], FullName: f[3], NameEN: f[3], ValidFrom: epoch}
+		u := planwatch.OrgUnit{Code: f[0], Name: f[3], FullName: f[3], NameEN: f[3], Parent: f[1], ValidFrom: epoch}
 		switch f[2] {
 		case "1":
 			u.Level, u.Type = planwatch.LevelCountry, "Quốc gia"
 		case "2":
 			u.Level, u.Type = planwatch.LevelProvince, "Tỉnh"
 		case "3":
-			u.Level, u.Type, u.Parent = planwatch.LevelCommune, "Xã", f[1]
+			u.Level, u.Type = planwatch.LevelCommune, "Xã"
 		default:
 			return planwatch.Errorf(planwatch.EINVALID, "orgunits.csv dòng %d: level %q", row, f[2])
 		}
@@ -152,9 +275,10 @@ func readTargets(path string) ([]planwatch.Target, error) {
 	return out, err
 }
 
-// loadValues streams data.csv into one bulk import: every line becomes a
-// planwatch.DataValue (monthly, period basis, official) handed to the import.
-func loadValues(ctx context.Context, db *colstore.DB, path string) (int64, error) {
+// scanValues reads data.csv: every line becomes a planwatch.DataValue
+// (monthly, period basis, official), handed to emit in batches of up to n.
+// A batch is only valid during the call.
+func scanValues(ctx context.Context, path string, n int, emit func([]planwatch.DataValue) error) (int64, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return 0, err
@@ -165,11 +289,15 @@ func loadValues(ctx context.Context, db *colstore.DB, path string) (int64, error
 	if err != nil || string(bytes.TrimSpace(head)) != "indicator,orgunit,period,value" {
 		return 0, planwatch.Errorf(planwatch.EINVALID, "data.csv: expected header indicator,orgunit,period,value")
 	}
-	im, err := db.NewImport("bench")
-	if err != nil {
-		return 0, err
+	batch := make([]planwatch.DataValue, 0, n)
+	xs := make([]float64, n)
+	var total int64
+	flush := func() error {
+		total += int64(len(batch))
+		err := emit(batch)
+		batch = batch[:0]
+		return err
 	}
-	defer im.Abort()
 	// Interned codes, so that a line allocates nothing. Lines of a monthly
 	// batch repeat the same sequence of units: try the next one first.
 	codes := map[string]int{}
@@ -189,8 +317,7 @@ func loadValues(ctx context.Context, db *colstore.DB, path string) (int64, error
 		next = i + 1
 		return seq[i]
 	}
-	var x float64
-	v := planwatch.DataValue{Basis: planwatch.BasisPeriod, Vintage: planwatch.Official, Value: &x,
+	v := planwatch.DataValue{Basis: planwatch.BasisPeriod, Vintage: planwatch.Official, By: "bench",
 		Source: planwatch.Source{Kind: planwatch.SourceFile, Ref: "data.csv"}}
 	var lastInd []byte
 	for row := 2; ; row++ {
@@ -229,11 +356,16 @@ func loadValues(ctx context.Context, db *colstore.DB, path string) (int64, error
 			return 0, bad("period must be YYYYMM")
 		}
 		v.Period = planwatch.MonthOf(p/100, p%100)
-		if x, ok = parseDecimal(rest2[c3+1:]); !ok {
+		x := &xs[len(batch)]
+		if *x, ok = parseDecimal(rest2[c3+1:]); !ok {
 			return 0, bad("bad value")
 		}
-		if err := im.Add(&v); err != nil {
-			return 0, fmt.Errorf("data.csv dòng %d: %w", row, err)
+		v.Value = x
+		batch = append(batch, v)
+		if len(batch) == n {
+			if err := flush(); err != nil {
+				return 0, fmt.Errorf("data.csv dòng %d: %w", row, err)
+			}
 		}
 		if row&0xfffff == 0 && ctx.Err() != nil {
 			return 0, ctx.Err()
@@ -242,7 +374,10 @@ func loadValues(ctx context.Context, db *colstore.DB, path string) (int64, error
 			break
 		}
 	}
-	return im.Commit(ctx)
+	if err := flush(); err != nil {
+		return 0, fmt.Errorf("data.csv: %w", err)
+	}
+	return total, nil
 }
 
 func atoi(b []byte) (int, bool) {

@@ -3,13 +3,13 @@ package benchrun
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"math"
 	"math/rand/v2"
 	"sort"
 	"strconv"
 	"strings"
 
 	"planwatch"
-	"planwatch/cube"
 )
 
 // The report period of the benchmark: Q1 2025.
@@ -24,22 +24,104 @@ var (
 // Lookups is the number of point lookups of one Q4 batch.
 const Lookups = 10000
 
-// Q1 answers the quarter report per province × indicator.
-func Q1(c *cube.Cube) []cube.ReportRow { return c.Report(ReportPeriod) }
+// Null is a missing number in the benchmark's rows.
+var Null = math.NaN()
 
-// Q2 answers the drill-down of one province by commune.
-func Q2(c *cube.Cube) ([]cube.DrillRow, error) { return c.Drilldown(DrillProvince, ReportPeriod) }
+func isNull(x float64) bool { return x != x }
 
-// Q3 answers the national monthly series of one indicator.
-func Q3(c *cube.Cube) ([]cube.Point, error) { return c.Series(TrendIndicator, countryCode(c)) }
+// ReportRow is one row of Q1, per province × indicator.
+type ReportRow struct {
+	Province, Indicator string
+	Cur, Prev           float64 // the quarter and the same quarter last year
+	YoYPct              float64 // (Cur/Prev − 1) × 100
+	PlanPct             float64 // year to date / annual target × 100
+}
 
-func countryCode(c *cube.Cube) string {
-	for _, u := range c.Units() {
-		if u.Level == planwatch.LevelCountry {
-			return u.Code
+// DrillRow is one row of Q2, per commune × indicator.
+type DrillRow struct {
+	Unit, Indicator string
+	Cur, Prev       float64
+	YoYPct          float64
+}
+
+// Point is one month of Q3.
+type Point struct {
+	Month int // YYYYMM
+	Value float64
+}
+
+// figure is a figure of the index as the benchmark's number.
+func (l *Loaded) figure(indicator, unit string, p planwatch.Period) float64 {
+	if f := l.Dataset().Value(indicator, unit, p); f.OK {
+		return f.Value
+	}
+	return Null
+}
+
+func growthPct(cur, prev float64) float64 {
+	if isNull(cur) || isNull(prev) || prev == 0 {
+		return Null
+	}
+	return (cur/prev - 1) * 100
+}
+
+// Q1 answers the quarter report per province × indicator: the figures of
+// the index (calc.Dataset.Value: the roll-up of the communes by the
+// indicator's rules) for the quarter, the same quarter last year and the
+// year to date, and the annual plan target.
+func Q1(l *Loaded) []ReportRow {
+	ds := l.Dataset()
+	p := ReportPeriod
+	out := make([]ReportRow, 0, len(l.Provinces)*len(l.Indicators))
+	for _, prov := range l.Provinces {
+		for _, ind := range l.Indicators {
+			cur := l.figure(ind, prov, p)
+			prev := l.figure(ind, prov, p.SamePeriodLastYear())
+			ytd := cur
+			if !p.SameMonths(p.YearToDate()) {
+				ytd = l.figure(ind, prov, p.YearToDate())
+			}
+			plan := Null
+			if t, ok := ds.Target(ind, prov, p.Year, planwatch.TargetPlan); ok && t.Value != 0 && !isNull(ytd) {
+				plan = ytd / t.Value * 100
+			}
+			out = append(out, ReportRow{Province: prov, Indicator: ind, Cur: cur, Prev: prev, YoYPct: growthPct(cur, prev), PlanPct: plan})
 		}
 	}
-	return ""
+	return out
+}
+
+// Q2 answers the drill-down of one province by commune: each commune's own
+// figures for the quarter and the same quarter last year.
+func Q2(l *Loaded) []DrillRow {
+	p := ReportPeriod
+	communes := l.members[DrillProvince]
+	out := make([]DrillRow, 0, len(communes)*len(l.Indicators))
+	for _, c := range communes {
+		for _, ind := range l.Indicators {
+			cur := l.figure(ind, c, p)
+			prev := l.figure(ind, c, p.SamePeriodLastYear())
+			out = append(out, DrillRow{Unit: c, Indicator: ind, Cur: cur, Prev: prev, YoYPct: growthPct(cur, prev)})
+		}
+	}
+	return out
+}
+
+// Q3 answers the national monthly series of one indicator (calc's Series),
+// the months with a figure.
+func Q3(l *Loaded) []Point {
+	years := l.Dataset().Years()
+	if len(years) == 0 {
+		return nil
+	}
+	sort.Ints(years)
+	var out []Point
+	for _, pt := range l.Dataset().Series(TrendIndicator, l.Country, planwatch.Month, years[0], years[len(years)-1]) {
+		if pt.Figure.OK {
+			out = append(out, Point{pt.Period.Year*100 + pt.Period.Last, pt.Figure.Value})
+		}
+	}
+	return out
 }
 
 // LookupKeys draws the Q4 keys as the README says: PCG(42, 4242), uniformly
@@ -47,41 +129,34 @@ func countryCode(c *cube.Cube) string {
 type LookupKeys struct {
 	Indicators []string
 	Units      []string
-	Months     []int
+	Months     []planwatch.Period
 }
 
-// NewLookupKeys draws Lookups keys over the cube's indicators, communes and
+// NewLookupKeys draws Lookups keys over the indicators, communes and the
 // months that hold data.
-func NewLookupKeys(c *cube.Cube) LookupKeys {
-	var communes []string
-	for _, u := range c.Units() {
-		if u.Level == planwatch.LevelCommune {
-			communes = append(communes, u.Code)
-		}
-	}
-	inds := c.Indicators()
-	var months []int
-	if s, err := c.Series(inds[0].Code, countryCode(c)); err == nil {
-		for _, p := range s {
-			months = append(months, p.Month)
-		}
+func NewLookupKeys(l *Loaded) LookupKeys {
+	var months []planwatch.Period
+	for _, p := range Q3(l) {
+		months = append(months, planwatch.MonthOf(p.Month/100, p.Month%100))
 	}
 	r := rand.New(rand.NewPCG(42, 4242))
-	k := LookupKeys{make([]string, Lookups), make([]string, Lookups), make([]int, Lookups)}
+	k := LookupKeys{make([]string, Lookups), make([]string, Lookups), make([]planwatch.Period, Lookups)}
 	for n := range Lookups {
-		k.Indicators[n] = inds[r.IntN(len(inds))].Code
-		k.Units[n] = communes[r.IntN(len(communes))]
+		k.Indicators[n] = l.Indicators[r.IntN(len(l.Indicators))]
+		k.Units[n] = l.Communes[r.IntN(len(l.Communes))]
 		k.Months[n] = months[r.IntN(len(months))]
 	}
 	return k
 }
 
-// Q4 looks every key up one at a time by codes and returns the sum of the
+// Q4 looks every key up one at a time by codes (the value reported for
+// exactly that month, calc.Dataset.Reported) and returns the sum of the
 // values and the number of keys found.
-func Q4(c *cube.Cube, k LookupKeys) (sum float64, found int) {
+func Q4(l *Loaded, k LookupKeys) (sum float64, found int) {
+	ds := l.Dataset()
 	for n := range k.Indicators {
-		if v, ok := c.Value(k.Indicators[n], k.Units[n], k.Months[n]); ok {
-			sum += v
+		if v, ok := ds.Reported(k.Indicators[n], k.Units[n], k.Months[n]); ok && v.Value != nil {
+			sum += *v.Value
 			found++
 		}
 	}
@@ -90,7 +165,7 @@ func Q4(c *cube.Cube, k LookupKeys) (sum float64, found int) {
 
 // num renders a number for the checksum: %.2f of x·(1+1e-11), NULL, no -0.00.
 func num(b []byte, x float64) []byte {
-	if cube.IsNull(x) {
+	if isNull(x) {
 		return append(b, "NULL"...)
 	}
 	n := len(b)
@@ -102,7 +177,7 @@ func num(b []byte, x float64) []byte {
 }
 
 // RenderQ1 renders rows as the README's tab-separated lines.
-func RenderQ1(rows []cube.ReportRow) []string {
+func RenderQ1(rows []ReportRow) []string {
 	out := make([]string, len(rows))
 	var b []byte
 	for i, r := range rows {
@@ -118,7 +193,7 @@ func RenderQ1(rows []cube.ReportRow) []string {
 }
 
 // RenderQ2 renders drill-down rows.
-func RenderQ2(rows []cube.DrillRow) []string {
+func RenderQ2(rows []DrillRow) []string {
 	out := make([]string, len(rows))
 	var b []byte
 	for i, r := range rows {
@@ -134,7 +209,7 @@ func RenderQ2(rows []cube.DrillRow) []string {
 }
 
 // RenderQ3 renders a series.
-func RenderQ3(ps []cube.Point) []string {
+func RenderQ3(ps []Point) []string {
 	out := make([]string, len(ps))
 	for i, p := range ps {
 		out[i] = string(num(append(strconv.AppendInt(nil, int64(p.Month), 10), '\t'), p.Value))
