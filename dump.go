@@ -22,18 +22,20 @@ type Record struct {
 	// User is an account, its PasswordHash included. Account's JSON leaves
 	// the hash out, so whoever serializes records must add it (as the
 	// checksums of copystore do).
-	User      *Account    `json:"user,omitempty"`
-	Value     *DataValue  `json:"value,omitempty"` // one revision, withdrawn ones included
-	Approval  *Approval   `json:"approval,omitempty"`
-	Target    *Target     `json:"target,omitempty"`
-	Milestone *Milestone  `json:"milestone,omitempty"`
-	Note      *Note       `json:"note,omitempty"`
-	Task      *Task       `json:"task,omitempty"`
-	Audit     *AuditEntry `json:"audit,omitempty"`
+	User      *Account   `json:"user,omitempty"`
+	Value     *DataValue `json:"value,omitempty"` // one revision, withdrawn ones included
+	Approval  *Approval  `json:"approval,omitempty"`
+	Target    *Target    `json:"target,omitempty"`
+	Milestone *Milestone `json:"milestone,omitempty"`
+	Note      *Note      `json:"note,omitempty"`
+	Task      *Task      `json:"task,omitempty"`
+	// ReportSettings are a unit's report settings, with who set them and when.
+	ReportSettings *ReportSettings `json:"report_settings,omitempty"`
+	Audit          *AuditEntry     `json:"audit,omitempty"`
 }
 
 // Tables names the kinds of Record, in the order Dump yields them.
-var Tables = []string{"indicators", "orgunits", "transitions", "users", "datavalues", "approvals", "targets", "milestones", "notes", "tasks", "audit"}
+var Tables = []string{"indicators", "orgunits", "transitions", "users", "datavalues", "approvals", "targets", "milestones", "notes", "tasks", "report_settings", "audit"}
 
 // Table names the kind of the record, one of Tables.
 func (r *Record) Table() string {
@@ -58,6 +60,8 @@ func (r *Record) Table() string {
 		return "notes"
 	case r.Task != nil:
 		return "tasks"
+	case r.ReportSettings != nil:
+		return "report_settings"
 	case r.Audit != nil:
 		return "audit"
 	}

@@ -29,7 +29,7 @@ type Summary struct {
 // except that
 //   - an account's password hash, which Account leaves out of JSON, is in it,
 //     so that a copy whose users could not sign in does not verify;
-//   - an account's creation time and an approval's time count to the
+//   - an account's creation time, an approval's and report settings' time count to the
 //     microsecond, as PostgreSQL's timestamptz keeps them (SQLite keeps
 //     nanoseconds), so that a copy from SQLite verifies.
 func checksummed(r planwatch.Record) any {
@@ -45,6 +45,10 @@ func checksummed(r planwatch.Record) any {
 		a := *r.Approval
 		a.At = a.At.Truncate(time.Microsecond)
 		return planwatch.Record{Approval: &a}
+	case r.ReportSettings != nil:
+		s := *r.ReportSettings
+		s.At = s.At.Truncate(time.Microsecond)
+		return planwatch.Record{ReportSettings: &s}
 	}
 	return r
 }

@@ -61,6 +61,9 @@ func (db *DB) Dump(ctx context.Context) iter.Seq2[planwatch.Record, error] {
 		}) && d.Rows(`SELECT `+taskColumns+` FROM tasks ORDER BY id`, func(s engine.Scanner) (planwatch.Record, error) {
 			t, err := scanTask(s)
 			return planwatch.Record{Task: &t}, err
+		}) && d.Rows(`SELECT `+reportSettingsColumns+` FROM report_settings ORDER BY orgunit`, func(s engine.Scanner) (planwatch.Record, error) {
+			rs, err := scanReportSettings(s)
+			return planwatch.Record{ReportSettings: &rs}, err
 		}) && d.Rows(`SELECT id, at, at_ns, who, src, action, entity, old, new, detail FROM audit ORDER BY id`, func(s engine.Scanner) (planwatch.Record, error) {
 			e, err := scanAudit(s)
 			return planwatch.Record{Audit: &e}, err
@@ -182,6 +185,8 @@ func restoreOne(ctx context.Context, tx *sql.Tx, r planwatch.Record, seq int64, 
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 			t.ID, t.Unit, t.Sector, t.Text, t.Owner, t.Due.ID(), t.Due.Year, t.Due.First, t.Due.Last, int(t.Due.Type),
 			string(t.Status), strs(t.Indicators), t.By, at, ns)
+	case r.ReportSettings != nil:
+		err = insertReportSettings(ctx, tx, r.ReportSettings)
 	case r.Audit != nil:
 		e := r.Audit
 		at, ns := splitTime(e.At)

@@ -16,26 +16,41 @@ var _ planwatch.ReportSettingsStore = (*DB)(nil)
 const reportSettingsColumns = `orgunit, governing_body, issuing_body, number, symbol, place, recipients,
 	signer_authority, signer_title, signer_name, who, at`
 
+// scanReportSettings reads a row of reportSettingsColumns.
+func scanReportSettings(sc scanner) (planwatch.ReportSettings, error) {
+	var s planwatch.ReportSettings
+	var recipients string
+	err := sc.Scan(&s.Unit, &s.GoverningBody, &s.IssuingBody, &s.Number, &s.Symbol, &s.Place, &recipients,
+		&s.SignerAuthority, &s.SignerTitle, &s.SignerName, &s.By, &s.At)
+	s.Recipients, s.At = codesOf(recipients), s.At.UTC()
+	return s, err
+}
+
 func reportSettings(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 }, unit string, lock bool) (planwatch.ReportSettings, error) {
-	s := planwatch.ReportSettings{Unit: unit}
-	var recipients string
 	query := `SELECT ` + reportSettingsColumns + ` FROM report_settings WHERE orgunit = $1`
 	if lock {
 		query += ` FOR UPDATE`
 	}
-	err := q.QueryRowContext(ctx, query, unit).Scan(
-		&s.Unit, &s.GoverningBody, &s.IssuingBody, &s.Number, &s.Symbol, &s.Place, &recipients,
-		&s.SignerAuthority, &s.SignerTitle, &s.SignerName, &s.By, &s.At)
+	s, err := scanReportSettings(q.QueryRowContext(ctx, query, unit))
 	if errors.Is(err, sql.ErrNoRows) {
-		return s, nil
+		return planwatch.ReportSettings{Unit: unit}, nil
 	}
-	if err != nil {
-		return s, err
-	}
-	s.Recipients, s.At = codesOf(recipients), s.At.UTC()
-	return s, nil
+	return s, err
+}
+
+// insertReportSettings writes a unit's settings, replacing what it had.
+func insertReportSettings(ctx context.Context, tx *sql.Tx, s *planwatch.ReportSettings) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO report_settings (`+reportSettingsColumns+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+		ON CONFLICT (orgunit) DO UPDATE SET governing_body = excluded.governing_body, issuing_body = excluded.issuing_body,
+		number = excluded.number, symbol = excluded.symbol, place = excluded.place, recipients = excluded.recipients,
+		signer_authority = excluded.signer_authority, signer_title = excluded.signer_title, signer_name = excluded.signer_name,
+		who = excluded.who, at = excluded.at`,
+		s.Unit, s.GoverningBody, s.IssuingBody, s.Number, s.Symbol, s.Place, codesJSON(s.Recipients),
+		s.SignerAuthority, s.SignerTitle, s.SignerName, s.By, s.At.UTC())
+	return err
 }
 
 // ReportSettings returns a unit's report settings; empty ones if none are
@@ -58,14 +73,7 @@ func (db *DB) SaveReportSettings(ctx context.Context, s planwatch.ReportSettings
 		if err != nil || !changed {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO report_settings (`+reportSettingsColumns+`)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-			ON CONFLICT (orgunit) DO UPDATE SET governing_body = excluded.governing_body, issuing_body = excluded.issuing_body,
-			number = excluded.number, symbol = excluded.symbol, place = excluded.place, recipients = excluded.recipients,
-			signer_authority = excluded.signer_authority, signer_title = excluded.signer_title, signer_name = excluded.signer_name,
-			who = excluded.who, at = excluded.at`,
-			s.Unit, s.GoverningBody, s.IssuingBody, s.Number, s.Symbol, s.Place, codesJSON(s.Recipients),
-			s.SignerAuthority, s.SignerTitle, s.SignerName, s.By, s.At.UTC()); err != nil {
+		if err := insertReportSettings(ctx, tx, &s); err != nil {
 			return err
 		}
 		return addAudit(ctx, tx, entry)

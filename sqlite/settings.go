@@ -16,22 +16,37 @@ var _ planwatch.ReportSettingsStore = (*DB)(nil)
 const reportSettingsColumns = `orgunit, governing_body, issuing_body, number, symbol, place, recipients,
 	signer_authority, signer_title, signer_name, who, at`
 
+// scanReportSettings reads a row of reportSettingsColumns.
+func scanReportSettings(sc scanner) (planwatch.ReportSettings, error) {
+	var s planwatch.ReportSettings
+	var recipients, at string
+	err := sc.Scan(&s.Unit, &s.GoverningBody, &s.IssuingBody, &s.Number, &s.Symbol, &s.Place, &recipients,
+		&s.SignerAuthority, &s.SignerTitle, &s.SignerName, &s.By, &at)
+	s.Recipients, s.At = codesOf(recipients), parseTime(at)
+	return s, err
+}
+
 func reportSettings(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 }, unit string) (planwatch.ReportSettings, error) {
-	s := planwatch.ReportSettings{Unit: unit}
-	var recipients, at string
-	err := q.QueryRowContext(ctx, `SELECT `+reportSettingsColumns+` FROM report_settings WHERE orgunit = ?`, unit).Scan(
-		&s.Unit, &s.GoverningBody, &s.IssuingBody, &s.Number, &s.Symbol, &s.Place, &recipients,
-		&s.SignerAuthority, &s.SignerTitle, &s.SignerName, &s.By, &at)
+	s, err := scanReportSettings(q.QueryRowContext(ctx, `SELECT `+reportSettingsColumns+` FROM report_settings WHERE orgunit = ?`, unit))
 	if errors.Is(err, sql.ErrNoRows) {
-		return s, nil
+		return planwatch.ReportSettings{Unit: unit}, nil
 	}
-	if err != nil {
-		return s, err
-	}
-	s.Recipients, s.At = codesOf(recipients), parseTime(at)
-	return s, nil
+	return s, err
+}
+
+// insertReportSettings writes a unit's settings, replacing what it had.
+func insertReportSettings(ctx context.Context, tx *sql.Tx, s *planwatch.ReportSettings) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO report_settings (`+reportSettingsColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (orgunit) DO UPDATE SET governing_body = excluded.governing_body, issuing_body = excluded.issuing_body,
+		number = excluded.number, symbol = excluded.symbol, place = excluded.place, recipients = excluded.recipients,
+		signer_authority = excluded.signer_authority, signer_title = excluded.signer_title, signer_name = excluded.signer_name,
+		who = excluded.who, at = excluded.at`,
+		s.Unit, s.GoverningBody, s.IssuingBody, s.Number, s.Symbol, s.Place, codesJSON(s.Recipients),
+		s.SignerAuthority, s.SignerTitle, s.SignerName, s.By, formatTime(s.At))
+	return err
 }
 
 // ReportSettings returns a unit's report settings; empty ones if none are stored.
@@ -56,14 +71,7 @@ func (db *DB) SaveReportSettings(ctx context.Context, s planwatch.ReportSettings
 	if err != nil || !changed {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO report_settings (`+reportSettingsColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (orgunit) DO UPDATE SET governing_body = excluded.governing_body, issuing_body = excluded.issuing_body,
-		number = excluded.number, symbol = excluded.symbol, place = excluded.place, recipients = excluded.recipients,
-		signer_authority = excluded.signer_authority, signer_title = excluded.signer_title, signer_name = excluded.signer_name,
-		who = excluded.who, at = excluded.at`,
-		s.Unit, s.GoverningBody, s.IssuingBody, s.Number, s.Symbol, s.Place, codesJSON(s.Recipients),
-		s.SignerAuthority, s.SignerTitle, s.SignerName, s.By, formatTime(s.At)); err != nil {
+	if err := insertReportSettings(ctx, tx, &s); err != nil {
 		return internal("SaveReportSettings", err)
 	}
 	aw, err := newAuditWriter(ctx, tx)

@@ -48,6 +48,11 @@ func seedAccounts(t *testing.T, dsn string) ([]planwatch.Account, []planwatch.Ap
 			t.Fatal(err)
 		}
 	}
+	// Report settings, with a time PostgreSQL keeps only to the microsecond.
+	if err := s.SaveReportSettings(ctx, planwatch.ReportSettings{Unit: "20", Number: "45", Place: "Lạng Sơn",
+		Recipients: []string{"Văn phòng Chính phủ", "Lưu: VT"}, SignerTitle: "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", SignerName: "Đoàn Thu Hà"}, "an", "cli"); err != nil {
+		t.Fatal(err)
+	}
 	accounts, err := s.(planwatch.AccountStore).Accounts(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -179,13 +184,13 @@ func TestCopyStoreRoundTrip(t *testing.T) {
 			t.Errorf("copy-store output lacks %s:\n%s", table, out)
 		}
 	}
-	checkCopyRows(t, out, map[string]int{"users": len(wantAccounts), "approvals": len(wantApprovals)})
+	checkCopyRows(t, out, map[string]int{"users": len(wantAccounts), "approvals": len(wantApprovals), "report_settings": 1})
 	if strings.Contains(out, "DIFFERS") {
 		t.Errorf("copy differs:\n%s", out)
 	}
 	t.Logf("sqlite → postgres:\n%s", out)
 	outBack := mustRun(t, "copy-store", "--from", pg, "--to", back)
-	checkCopyRows(t, outBack, map[string]int{"users": len(wantAccounts), "approvals": len(wantApprovals)})
+	checkCopyRows(t, outBack, map[string]int{"users": len(wantAccounts), "approvals": len(wantApprovals), "report_settings": 1})
 	if strings.Contains(outBack, "DIFFERS") {
 		t.Errorf("copy back differs:\n%s", outBack)
 	}
@@ -206,6 +211,7 @@ func TestCopyStoreRoundTrip(t *testing.T) {
 		{"status", "--unit", "20", "--period", "2022Q1", "--format", "json"},
 		{"status", "--unit", "20", "--period", "2022Q1"},
 		{"report", "--unit", "20", "--period", "2022Q1", "--format", "md"},
+		{"report", "--unit", "20", "--period", "2022Q1", "--format", "html"}, // with the report settings
 	} {
 		want := mustRun(t, append(args, "--db", first)...)
 		if got := mustRun(t, append(args, "--db", pg)...); got != want {
