@@ -3,13 +3,23 @@
 // hiện nhiệm vụ phát triển kinh tế - xã hội quý I; nhiệm vụ, giải pháp trọng
 // tâm quý II năm 2022"): an opening summary, one sentence per indicator with
 // data, section by section in the order of a provincial report, the lagging
-// indicators and how far behind pace they are, the recorded notes, the
-// priority tasks for the next period and an annex table.
+// indicators and how far behind pace they are, with the child units ranked
+// on them, the recorded notes, the priority tasks for the next period and an
+// annex table. The same report can be written in English (Input.Lang "en"),
+// figure for figure, in the register of a statistical release.
 //
-// Build turns a calc.Dataset, notes and tasks into a Report model; the
-// renderers write it as Markdown, HTML (with inline SVG charts, printable on
-// A4) or DOCX. Every figure comes from the data: an indicator without data
-// gets no sentence, and what is missing is said, never invented.
+// Build turns a calc.Dataset, notes, tasks and the unit's report settings
+// into a Report model, laid out once in blocks; the renderers write it as
+// Markdown, HTML (inline SVG charts, printable on A4) or DOCX (charts as PNG
+// with their SVG, Word styles and a table of contents). HTML and DOCX are
+// framed as an administrative report under Decree 30/2020/NĐ-CP (header
+// table, date line, recipients, signature block). Every figure comes from
+// the data: an indicator without data gets no sentence, and what is missing
+// is said, never invented.
+//
+// A comparison of units is a list of Ranking tables; a report on a group of
+// units or on the country would be built from the same model once the
+// analytics give such units their rows.
 package report
 
 import (
