@@ -70,6 +70,11 @@ type Options struct {
 	// the CREATE and UPDATE strategies ask it whether a value exists. When
 	// nil, nothing is stored yet.
 	Current func(k planwatch.Key, v planwatch.Vintage) (planwatch.DataValue, bool)
+	// CurrentMany, when set, returns the current value (of the most final
+	// vintage, as Store.Values does) of every key of a batch that has one,
+	// so that a big file is not looked up one value at a time; Current
+	// answers for the vintages it does not give.
+	CurrentMany func(keys []planwatch.Key) map[planwatch.Key]planwatch.DataValue
 }
 
 // ToChangeSet converts the rows of a set into planwatch values; see
@@ -108,6 +113,7 @@ type Converter struct {
 	conflict func(Conflict)
 	pending  *group // nil, or &spare while a value is being assembled
 	spare    group
+	queue    []group // values read, waiting for their current values
 	seen     map[uint64]int32 // hash of a value's key, vintage and basis → its line
 	seed     maphash.Seed
 	err      error
@@ -164,9 +170,10 @@ func (c *Converter) isMapped(m map[string]string, id string) bool {
 	return ok
 }
 
-// Close emits the last value. It returns the first error emit returned.
+// Close emits the last values. It returns the first error emit returned.
 func (c *Converter) Close() error {
 	c.flush()
+	c.drain()
 	return c.err
 }
 
@@ -285,6 +292,65 @@ func (c *Converter) flush() {
 	if g == nil || c.err != nil {
 		return
 	}
+	c.queue = append(c.queue, *g)
+	if len(c.queue) >= batchSize {
+		c.drain()
+	}
+}
+
+// batchSize is how many values wait for one lookup of their current values.
+const batchSize = 1024
+
+// drain finishes the queued values: their current values looked up in one
+// batch where Options.CurrentMany allows, then each emitted in file order.
+func (c *Converter) drain() {
+	var known map[planwatch.Key]planwatch.DataValue
+	if c.opts.CurrentMany != nil && len(c.queue) > 0 {
+		keys := make([]planwatch.Key, len(c.queue))
+		for i := range c.queue {
+			keys[i] = storedKey(c.queue[i].v)
+		}
+		known = c.opts.CurrentMany(keys)
+	}
+	for i := range c.queue {
+		if c.err != nil {
+			break
+		}
+		c.finish(&c.queue[i], known)
+	}
+	c.queue = c.queue[:0]
+}
+
+// storedKey is the key a store keeps a value under: a cumulative figure by
+// the months it covers.
+func storedKey(v planwatch.DataValue) planwatch.Key {
+	v.Normalize()
+	return v.Key
+}
+
+// current is the current value of a queued value's key and vintage: from
+// the batch when it has the key in that vintage, known absent when the batch
+// lacks the key, otherwise asked one by one.
+func (c *Converter) current(v planwatch.DataValue, known map[planwatch.Key]planwatch.DataValue) (planwatch.DataValue, bool) {
+	if known != nil {
+		cur, ok := known[storedKey(v)]
+		switch {
+		case !ok:
+			return cur, false
+		case cur.Vintage == v.Vintage:
+			return cur, !cur.Deleted
+		}
+	}
+	if c.opts.Current == nil {
+		return planwatch.DataValue{}, false
+	}
+	cur, has := c.opts.Current(v.Key, v.Vintage)
+	return cur, has && !cur.Deleted
+}
+
+// finish emits a value: merged with the current one for what the file does
+// not say, or withdrawn, or left alone by the strategy.
+func (c *Converter) finish(g *group, known map[planwatch.Key]planwatch.DataValue) {
 	v := g.v
 	keeps := 0
 	for i, line := range g.lines {
@@ -297,12 +363,7 @@ func (c *Converter) flush() {
 			Reason: "xoá giá trị nhưng vẫn ghi số so sánh của nó / the value is deleted but some of its comparisons are not: delete the value row alone"})
 		return
 	}
-	var cur planwatch.DataValue
-	var has bool
-	if c.opts.Current != nil {
-		cur, has = c.opts.Current(v.Key, v.Vintage)
-		has = has && !cur.Deleted
-	}
+	cur, has := c.current(v, known)
 	whole := g.deleted[0] || c.opts.Strategy == Delete
 	switch {
 	case c.opts.Strategy == Create && has, c.opts.Strategy == Update && !has:

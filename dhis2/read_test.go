@@ -368,3 +368,43 @@ type recorder struct{ f func(int) }
 func (r *recorder) Envelope(Envelope)   {}
 func (r *recorder) Row(x Row) error     { r.f(x.Line); return nil }
 func (r *recorder) Conflict(c Conflict) { r.f(c.Row) }
+
+// TestCurrentInBatches: the current values of a batch of keys come from one
+// lookup; a key the batch lacks has none, and a vintage the batch does not
+// give is asked one by one.
+func TestCurrentInBatches(t *testing.T) {
+	official := planwatch.DataValue{Key: planwatch.Key{Indicator: "a", Unit: "20", Period: planwatch.MonthOf(2022, 3)},
+		Basis: planwatch.BasisPeriod, Vintage: planwatch.Official, Value: planwatch.Float(4), YoY: planwatch.Float(12.5), Comment: "kept"}
+	estimate := official
+	estimate.Vintage, estimate.Comment, estimate.YoY = planwatch.Estimate, "estimate kept", planwatch.Float(3)
+	batches, single := 0, 0
+	opts := Options{
+		CurrentMany: func(keys []planwatch.Key) map[planwatch.Key]planwatch.DataValue {
+			batches++
+			return map[planwatch.Key]planwatch.DataValue{official.Key: official}
+		},
+		Current: func(k planwatch.Key, v planwatch.Vintage) (planwatch.DataValue, bool) {
+			single++
+			return current(official, estimate)(k, v)
+		},
+	}
+	var b strings.Builder
+	b.WriteString("dataelement,period,orgunit,attributeoptioncombo,value\na,202203,20,,5\na,202203,20,estimate,6\n")
+	for i := 0; i < 2000; i++ {
+		fmt.Fprintf(&b, "b,202203,%d,,1\n", i)
+	}
+	set, _ := ReadCSV(strings.NewReader(b.String()))
+	cs, conflicts := ToChangeSet(set, opts)
+	if len(conflicts) != 0 || len(cs.Values) != 2002 {
+		t.Fatalf("%d values, %v", len(cs.Values), conflicts)
+	}
+	if v := cs.Values[0]; v.Comment != "kept" || *v.YoY != 12.5 {
+		t.Errorf("official from the batch: %+v", v)
+	}
+	if v := cs.Values[1]; v.Comment != "estimate kept" || *v.YoY != 3 {
+		t.Errorf("estimate asked alone: %+v", v)
+	}
+	if batches != 2 || single != 1 {
+		t.Errorf("%d batch lookups and %d single ones, want 2 and 1", batches, single)
+	}
+}

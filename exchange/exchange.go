@@ -140,6 +140,9 @@ type Options struct {
 	// not say of a value is kept from it (DHIS2 and SDMX merges), and the
 	// CREATE and UPDATE strategies ask it whether a value exists.
 	Current func(k planwatch.Key, v planwatch.Vintage) (planwatch.DataValue, bool)
+	// CurrentMany gives the current values of a batch of keys (see
+	// dhis2.Options); SetStore sets both.
+	CurrentMany func(keys []planwatch.Key) map[planwatch.Key]planwatch.DataValue
 	// DryRun is copied to the change set.
 	DryRun bool
 }
@@ -210,7 +213,8 @@ func Scan(f Format, r io.Reader, opts Options, emit func(planwatch.DataValue) er
 			DHIS2XML: dhis2.ScanXML, ADX: dhis2.ScanADX}[f]
 		c := dhis2.NewConverter(dhis2.Options{Ref: opts.Ref, By: opts.By, Now: opts.Now, Map: dhis2Mapping(opts.Mapping),
 			Schemes: opts.Schemes, Strategy: opts.Strategy, TrustStoredBy: opts.TrustStoredBy,
-			Indicators: opts.Indicators, Units: opts.Units, UnitNames: opts.UnitNames, Current: opts.Current},
+			Indicators: opts.Indicators, Units: opts.Units, UnitNames: opts.UnitNames, Current: opts.Current,
+			CurrentMany: opts.CurrentMany},
 			emit, func(c dhis2.Conflict) { rd.Conflicts.Add(fromDHIS2(c)) })
 		if err := scan(r, c); err != nil {
 			return nil, err
@@ -559,14 +563,26 @@ func importStream(ctx context.Context, st StreamApplier, f Format, r io.Reader, 
 	return Summarize(res, &rd.Conflicts, err, opts.DryRun), nil
 }
 
-// RevisionReader reads the revisions of a key; planwatch.DataStore is one.
-type RevisionReader interface {
+// ValueReader reads stored values; planwatch.DataStore is one.
+type ValueReader interface {
 	Revisions(ctx context.Context, k planwatch.Key) ([]planwatch.DataValue, error)
+	Values(ctx context.Context, q planwatch.ValueQuery) ([]planwatch.DataValue, error)
+}
+
+// SetStore sets Current (one key and vintage) and CurrentMany (a batch of
+// keys in one query) to read the store's current values.
+func (o *Options) SetStore(ctx context.Context, s ValueReader) {
+	o.Current = CurrentFrom(ctx, s)
+	o.CurrentMany = func(keys []planwatch.Key) map[planwatch.Key]planwatch.DataValue {
+		return currentMany(ctx, s, keys)
+	}
 }
 
 // CurrentFrom is Options.Current reading a store: the current value of a key
 // and vintage.
-func CurrentFrom(ctx context.Context, s RevisionReader) func(planwatch.Key, planwatch.Vintage) (planwatch.DataValue, bool) {
+func CurrentFrom(ctx context.Context, s interface {
+	Revisions(ctx context.Context, k planwatch.Key) ([]planwatch.DataValue, error)
+}) func(planwatch.Key, planwatch.Vintage) (planwatch.DataValue, bool) {
 	return func(k planwatch.Key, v planwatch.Vintage) (planwatch.DataValue, bool) {
 		revs, err := s.Revisions(ctx, k)
 		if err != nil {
@@ -580,4 +596,47 @@ func CurrentFrom(ctx context.Context, s RevisionReader) func(planwatch.Key, plan
 		}
 		return planwatch.Current(same)
 	}
+}
+
+// currentMany reads the current values of a batch of keys with one query
+// over their indicators, units and months; nil (ask one by one) when that
+// query would read far more than the batch, or fails.
+func currentMany(ctx context.Context, s ValueReader, keys []planwatch.Key) map[planwatch.Key]planwatch.DataValue {
+	inds, units := map[string]bool{}, map[string]bool{}
+	q := planwatch.ValueQuery{}
+	for _, k := range keys {
+		if !inds[k.Indicator] {
+			inds[k.Indicator] = true
+			q.Indicators = append(q.Indicators, k.Indicator)
+		}
+		if !units[k.Unit] {
+			units[k.Unit] = true
+			q.Units = append(q.Units, k.Unit)
+		}
+		from, to := k.Period.Year*100+k.Period.First, k.Period.Year*100+k.Period.Last
+		if q.FromMonth == 0 || from < q.FromMonth {
+			q.FromMonth = from
+		}
+		if to > q.ToMonth {
+			q.ToMonth = to
+		}
+	}
+	if len(inds)*len(units) > 32*len(keys) {
+		return nil
+	}
+	values, err := s.Values(ctx, q)
+	if err != nil {
+		return nil
+	}
+	want := make(map[planwatch.Key]bool, len(keys))
+	for _, k := range keys {
+		want[k] = true
+	}
+	out := make(map[planwatch.Key]planwatch.DataValue, len(keys))
+	for _, v := range values {
+		if want[v.Key] {
+			out[v.Key] = v
+		}
+	}
+	return out
 }

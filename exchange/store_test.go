@@ -7,6 +7,7 @@ import (
 	"math"
 	"reflect"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -140,4 +141,62 @@ func describe(v planwatch.DataValue) string {
 	}
 	return fmt.Sprintf("%s %s %s value=%s yoy=%s plan=%s ref=%s comment=%q deleted=%v",
 		v.Key, v.Basis, v.Vintage, f(v.Value), f(v.YoY), f(v.PlanPct), f(v.VsRef), v.Comment, v.Deleted)
+}
+
+// TestReimportAltersOnlyWhatTheFileSays: against a real store, a DHIS2 file
+// without a comment column keeps the stored comment and the reported
+// comparison, an empty value changes nothing, and deleted=true deletes.
+func TestReimportAltersOnlyWhatTheFileSays(t *testing.T) {
+	ctx := context.Background()
+	db := newStore(t)
+	opts := func() Options {
+		var o Options
+		inds, _ := db.Indicators(ctx)
+		units, _ := db.OrgUnits(ctx)
+		o.SetCatalogue(inds, units)
+		o.SetStore(ctx, db)
+		o.Ref, o.By = "partner.csv", "importer"
+		return o
+	}
+	imp := func(in string) Summary {
+		t.Helper()
+		s, err := Import(ctx, db, DHIS2CSV, strings.NewReader(in), opts())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	k := planwatch.Key{Indicator: "agri.planted_area", Unit: "20", Period: planwatch.MonthOf(2022, 3)}
+	cur := func() planwatch.DataValue {
+		t.Helper()
+		vs, err := db.Values(ctx, planwatch.ValueQuery{Indicators: []string{k.Indicator}, Units: []string{k.Unit}, FromMonth: 202203, ToMonth: 202203})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(vs) != 1 {
+			return planwatch.DataValue{}
+		}
+		return vs[0]
+	}
+	if s := imp("dataelement,period,orgunit,categoryoptioncombo,value,comment\nagri.planted_area,202203,20,,500,đo đạc lại\nagri.planted_area,202203,20,YOY,4.5,\n"); s.Status != StatusSuccess {
+		t.Fatalf("first import %+v", s)
+	}
+	if s := imp("dataelement,period,orgunit,value\nagri.planted_area,202203,20,510\n"); s.Status != StatusSuccess || s.ImportCount.Updated != 1 {
+		t.Fatalf("re-import %+v", s)
+	}
+	if v := cur(); *v.Value != 510 || v.Comment != "đo đạc lại" || v.YoY == nil || *v.YoY != 4.5 {
+		t.Errorf("after a file without comments: %+v", v)
+	}
+	if s := imp("dataelement,period,orgunit,value\nagri.planted_area,202203,20,\n"); s.Status != StatusError || s.Conflicts[0].ErrorCode != "E8120" {
+		t.Errorf("empty value: %+v", s)
+	}
+	if v := cur(); v.Value == nil || *v.Value != 510 {
+		t.Errorf("an empty value changed the stored one: %+v", v)
+	}
+	if s := imp("dataelement,period,orgunit,deleted\nagri.planted_area,202203,20,true\n"); s.Status != StatusSuccess || s.ImportCount.Deleted != 1 {
+		t.Errorf("deleted=true: %+v", s)
+	}
+	if v := cur(); v.Value != nil {
+		t.Errorf("still there: %+v", v)
+	}
 }

@@ -17,7 +17,8 @@ import (
 func (s *Server) importOptions(r *http.Request, snap *snapshot, ref string, params func(string) string) (exchange.Options, error) {
 	ctx := r.Context()
 	opts := exchange.Options{Ref: ref, By: userName(ctx), Now: s.now(), Indicators: snap.ds.Indicators,
-		Units: map[string]bool{}, Current: exchange.CurrentFrom(ctx, s.store)}
+		Units: map[string]bool{}}
+	opts.SetStore(ctx, s.store)
 	for _, code := range snap.ds.Units.Codes() {
 		opts.Units[code] = true
 	}

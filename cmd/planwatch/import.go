@@ -57,7 +57,7 @@ func cmdImport(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	opts.Indicators, opts.Units, opts.Current = cat.Indicators, cat.Units, cat.Current
+	opts.Indicators, opts.Units, opts.Current, opts.CurrentMany = cat.Indicators, cat.Units, cat.Current, cat.CurrentMany
 	if opts.Mapping, err = loadMapping(ctx, s, *mapping); err != nil {
 		return err
 	}
@@ -103,6 +103,6 @@ func exchangeOptions(ctx context.Context, s planwatch.Store) (exchange.Options, 
 	for _, u := range units {
 		opts.Units[u.Code] = true
 	}
-	opts.Current = exchange.CurrentFrom(ctx, s)
+	opts.SetStore(ctx, s)
 	return opts, nil
 }
