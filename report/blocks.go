@@ -275,7 +275,7 @@ func (r *Report) annex() []block {
 	}
 	// Column widths within the text width of A4 with the report's margins (9354).
 	t := &tableBlock{columns: l.annexColumns(), numeric: []bool{true, false, false, true, true, true, true, true},
-		widths: []int{454, 2835, 850, 964, 964, 1134, 1076, 1077}}
+		widths: []int{454, 2600, 850, 1000, 1050, 1150, 1100, 1150}}
 	for i, a := range r.Annex {
 		t.rows = append(t.rows, a.cells(l, i+1))
 	}

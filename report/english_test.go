@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"math"
 	"regexp"
 	"slices"
@@ -112,6 +113,13 @@ func TestSameStructure(t *testing.T) {
 	}
 	if len(vi.body()) != len(en.body()) {
 		t.Errorf("blocks: vi %d, en %d", len(vi.body()), len(en.body()))
+	}
+	var b bytes.Buffer
+	if err := en.WriteDOCX(&b); err != nil {
+		t.Fatal(err)
+	}
+	if styles := string(docxPackage(t, b.Bytes())["word/styles.xml"]); !strings.Contains(styles, `<w:lang w:val="en-GB"/>`) {
+		t.Error("the English DOCX is not marked as English for spelling")
 	}
 	if en.Letterhead.Kind != "REPORT" || en.Letterhead.Nation != "SOCIALIST REPUBLIC OF VIET NAM" || en.Letterhead.RecipientsTitle != "Recipients:" {
 		t.Errorf("English letterhead: %+v", en.Letterhead)
