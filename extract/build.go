@@ -312,7 +312,15 @@ func hasTargetWord(lo string) bool {
 				break
 			}
 			k += off
-			if endsWithWords(lo, k, "so với") < 0 && endsWithWords(lo, k, "so") < 0 {
+			// "so với chỉ tiêu", "thấp hơn mục tiêu đề ra": a figure
+			// measured against a target is not one.
+			against := false
+			for _, b := range []string{"so với", "so", "thấp hơn", "cao hơn", "vượt", "không đạt", "chưa đạt"} {
+				if endsWithWords(lo, k, b) >= 0 {
+					against = true
+				}
+			}
+			if !against {
 				return true
 			}
 			off = k + len(w)

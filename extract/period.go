@@ -193,11 +193,11 @@ var periodRules = []periodRule{
 		Examples: [][2]string{{"năm 2023", "2023"}, {"đến hết năm 2024", "202412"}}},
 	{Name: "this period", Pattern: reThisPeriod, Keywords: []string{"tháng", "quý", "năm"}, Before: 12, After: 8, Read: readThisPeriod,
 		Examples: [][2]string{{"trong tháng", "202307"}, {"trong quý", "2023Q3"}, {"cả năm", "2023"}}},
-	{Name: "year to date", Pattern: reYTD, Read: readYTD,
+	{Name: "year to date", Pattern: reYTD, Keywords: []string{"từ đầu năm"}, After: 12, Read: readYTD,
 		Examples: [][2]string{{"từ đầu năm đến nay", "202301-202307"}}},
-	{Name: "running total", Pattern: reBareYTD, Read: readYTD,
+	{Name: "running total", Pattern: reBareYTD, Keywords: []string{"tính chung", "lũy kế", "luỹ kế", "cộng dồn"}, Read: readYTD,
 		Examples: [][2]string{{"lũy kế", "202301-202307"}, {"tính chung", "202301-202307"}}},
-	{Name: "that time", Pattern: reRecall,
+	{Name: "that time", Pattern: reRecall, Keywords: []string{"tại thời điểm"}, After: 8,
 		Read: func(sc *periodScanner, m []int) {
 			sc.add(periodRef{start: m[0], end: m[1], recall: true})
 		},

@@ -1,6 +1,8 @@
 package extract
 
 import (
+	"regexp"
+	"sort"
 	"strings"
 )
 
@@ -27,9 +29,21 @@ var notFactRules = []notFactRule{
 					return true
 				}
 			}
+			// "… giảm 5,6% do thời tiết … làm lượng nước giảm 30%": a cause
+			// that follows a figure.
+			k := sort.Search(len(d.mentions), func(k int) bool { return d.mentions[k].start >= m.start }) - 1
+			if k >= 0 && d.mentions[k].end >= s {
+				gap := strings.TrimLeft(d.lo[d.mentions[k].end:m.qualStart], " ,")
+				for _, w := range causeWords {
+					if startsWithWord(gap, w) {
+						return true
+					}
+				}
+			}
 			return false
 		},
 		Examples: []string{"Nguyên nhân tăng chủ yếu do nhu cầu mua sắm tăng cao, giá xăng dầu tăng «4,3%» theo giá thế giới.",
+			"Sản xuất điện quý III/2023 giảm 5,6% do nắng hạn làm lượng nước về hồ giảm «30%».",
 			"Tổng mức bán lẻ tháng 4/2023 tăng 12%, chủ yếu do giá xăng dầu tăng «4,3%»."},
 		Keeps: []string{"Vốn đầu tư từ ngân sách do địa phương quản lý tháng 4/2023 đạt «245,8 tỷ đồng»."}},
 	{Name: "threshold",
@@ -75,10 +89,24 @@ var notFactRules = []notFactRule{
 		Keeps: []string{"Có «12 doanh nghiệp» có vốn đăng ký trên 20 tỷ đồng.",
 			"GRDP bình quân đầu người năm 2023 đạt «58 triệu đồng» trở lên.",
 			"Toàn tỉnh có trên «5.000 lượt khách» trong tháng 4/2023."}},
+	{Name: "quoted target",
+		// "thấp hơn mục tiêu đề ra (7,5 - 8%)": the target a figure is
+		// measured against, quoted in parentheses.
+		Applies: func(d *doc, s int, m mention) bool {
+			return reQuotedTarget.MatchString(d.lo[max(s, m.qualStart-60):m.qualStart])
+		},
+		Examples: []string{"Năm 2024, tăng trưởng GRDP ước đạt 6,8%, thấp hơn mục tiêu đề ra («7,5» - 8%)."},
+		Keeps:    []string{"Năm 2024, tăng trưởng GRDP ước đạt «6,8%», thấp hơn mục tiêu đề ra (7,5 - 8%)."}},
 }
+
+// reQuotedTarget ends with a target word and an opening parenthesis.
+var reQuotedTarget = regexp.MustCompile(`(?:mục tiêu|chỉ tiêu|kế hoạch)[^,;.()]{0,24}\(\s*$`)
 
 // explanationWords open the explanation of a figure.
 var explanationWords = []string{"nguyên nhân", "chủ yếu do", "là do", "một phần do", "do tác động", "do ảnh hưởng"}
+
+// causeWords open a cause right after a figure ("tăng 5% do …").
+var causeWords = []string{"do", "nhờ", "bởi", "vì"}
 
 // notAFact reports the first rule that makes figure m of the sentence
 // starting at s something other than a fact, or "".

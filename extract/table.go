@@ -256,6 +256,10 @@ func (d *doc) cellPeriod(cell string) planwatch.Period {
 	return planwatch.Period{}
 }
 
+// reRatioSide is the denominator of a ratio column: what a figure is
+// divided by ("TH 2023", "KH 2024", "cùng kỳ", "năm trước").
+var reRatioSide = regexp.MustCompile(`^\s*(?:th|kh|ước th|thực hiện|kế hoạch|dự toán|cùng kỳ|năm trước|cùng kì)\b`)
+
 // reYearPair is a yearbook's index column: "2021/2020" (this year over the
 // one before, = 100).
 var reYearPair = regexp.MustCompile(`((?:19|20)\d{2})\s*/\s*(?:19|20)\d{2}`)
@@ -270,7 +274,17 @@ func (d *doc) readValueHeader(cells []string, unitLine string) *valueHeader {
 		col := valueColumn{}
 		p := d.cellPeriod(c)
 		compare := strings.HasPrefix(lc, "so ") || strings.HasPrefix(lc, "so với") || strings.Contains(lc, "so sánh") || strings.HasPrefix(lc, "tăng") || strings.HasPrefix(lc, "%")
+		// "TH 2024/TH 2023", "Ước TH/KH": a ratio of two columns, the
+		// denominator tells a growth index from a share of the plan.
+		ratio := ""
+		if k := strings.LastIndex(lc, "/"); compare && k > 0 && reRatioSide.MatchString(lc[k+1:]) {
+			ratio = lc[k+1:]
+		}
 		switch {
+		case ratio != "" && (hasWord(ratio, "kh") || hasWord(ratio, "kế hoạch") || hasWord(ratio, "dự toán")):
+			col.kind = colPlanPct
+		case ratio != "":
+			col.kind = colYoY
 		case lc == "đơn vị" || lc == "đơn vị tính" || lc == "đvt" || lc == "đv tính":
 			col.kind, unit = colUnit, true
 		case lc == "stt" || lc == "tt" || lc == "số tt":
