@@ -3,6 +3,7 @@ package planwatch
 import (
 	"context"
 	"fmt"
+	"iter"
 	"time"
 )
 
@@ -90,13 +91,33 @@ func CheckLocked(ctx context.Context, as ApprovalReader, cs *ChangeSet) error {
 	if as == nil || len(cs.Values) == 0 {
 		return nil
 	}
+	return CheckLockedKeys(ctx, as, func(yield func(int, Key) bool) {
+		for i := range cs.Values {
+			if !yield(i, cs.Values[i].Key) {
+				return
+			}
+		}
+	})
+}
+
+// CheckLockedKeys is CheckLocked for the keys of a change set's values,
+// given with their 0-based position, for stores that hold a change set in
+// another form than a slice of values (a streamed import). keys may be
+// iterated twice.
+func CheckLockedKeys(ctx context.Context, as ApprovalReader, keys iter.Seq2[int, Key]) error {
+	if as == nil {
+		return nil
+	}
 	units := map[string]bool{}
 	var list []string
-	for _, v := range cs.Values {
-		if !units[v.Unit] {
-			units[v.Unit] = true
-			list = append(list, v.Unit)
+	for _, k := range keys {
+		if !units[k.Unit] {
+			units[k.Unit] = true
+			list = append(list, k.Unit)
 		}
+	}
+	if len(list) == 0 {
+		return nil
 	}
 	approvals, err := as.Approvals(ctx, ApprovalQuery{Units: list, State: ApprovalApproved})
 	if err != nil {
@@ -107,7 +128,7 @@ func CheckLocked(ctx context.Context, as ApprovalReader, cs *ChangeSet) error {
 	}
 	e := &Error{Code: ECONFLICT}
 	seen := map[string]bool{}
-	for i, v := range cs.Values {
+	for i, v := range keys {
 		for _, a := range approvals {
 			if !a.Locked() || !a.Covers(v.Unit, v.Period) {
 				continue

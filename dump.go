@@ -3,6 +3,7 @@ package planwatch
 import (
 	"context"
 	"iter"
+	"time"
 )
 
 // Record is one stored row in a form both engines share, for copying a store
@@ -22,8 +23,12 @@ type Record struct {
 	// User is an account, its PasswordHash included. Account's JSON leaves
 	// the hash out, so whoever serializes records must add it (as the
 	// checksums of copystore do).
-	User      *Account   `json:"user,omitempty"`
-	Value     *DataValue `json:"value,omitempty"` // one revision, withdrawn ones included
+	User   *Account      `json:"user,omitempty"`
+	Change *ChangeRecord `json:"change,omitempty"`
+	Value  *DataValue    `json:"value,omitempty"` // one revision, withdrawn ones included
+	// Seq goes with Value: the number of the change that wrote it (a
+	// ChangeRecord's Seq), so that a copy keeps values grouped as written.
+	Seq       int64      `json:"seq,omitempty"`
 	Approval  *Approval  `json:"approval,omitempty"`
 	Target    *Target    `json:"target,omitempty"`
 	Milestone *Milestone `json:"milestone,omitempty"`
@@ -35,7 +40,7 @@ type Record struct {
 }
 
 // Tables names the kinds of Record, in the order Dump yields them.
-var Tables = []string{"indicators", "orgunits", "transitions", "users", "datavalues", "approvals", "targets", "milestones", "notes", "tasks", "report_settings", "audit"}
+var Tables = []string{"indicators", "orgunits", "transitions", "users", "changes", "datavalues", "approvals", "targets", "milestones", "notes", "tasks", "report_settings", "audit"}
 
 // Table names the kind of the record, one of Tables.
 func (r *Record) Table() string {
@@ -48,6 +53,8 @@ func (r *Record) Table() string {
 		return "transitions"
 	case r.User != nil:
 		return "users"
+	case r.Change != nil:
+		return "changes"
 	case r.Value != nil:
 		return "datavalues"
 	case r.Approval != nil:
@@ -81,4 +88,23 @@ type Restorer interface {
 	// validated or counted and no audit entry is added, since the audit
 	// entries are among the records. ECONFLICT if the store is not empty.
 	Restore(ctx context.Context, records iter.Seq2[Record, error]) error
+}
+
+// ChangeRecord is one numbered change (ChangeFeed) as a store keeps it: when,
+// by whom and from where, of what kind and what it did, and who, when and
+// what source the values it wrote have unless they say otherwise.
+type ChangeRecord struct {
+	Seq    int64       `json:"seq"`
+	At     time.Time   `json:"at"`
+	By     string      `json:"by,omitempty"`
+	From   string      `json:"from,omitempty"`
+	Kind   ChangeKind  `json:"kind"`
+	Result ApplyResult `json:"result"`
+	// Revisions counts the value revisions the change wrote.
+	Revisions int `json:"revisions,omitempty"`
+	// ValueBy, ValueAt and ValueSource are its values' who, when and source
+	// kind and reference, unless a value says otherwise.
+	ValueBy     string    `json:"value_by,omitempty"`
+	ValueAt     time.Time `json:"value_at,omitempty"`
+	ValueSource Source    `json:"value_source,omitempty"`
 }

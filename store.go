@@ -2,6 +2,7 @@ package planwatch
 
 import (
 	"context"
+	"iter"
 	"time"
 )
 
@@ -107,6 +108,20 @@ type DataStore interface {
 	Tasks(ctx context.Context, unit string, p Period) ([]Task, error)
 }
 
+// StreamApplier is a store that takes the values of a change set as a
+// stream, so that a file of any size is imported in bounded memory (issue
+// 12). Both engines are; Apply is ApplyStream over cs.Values.
+type StreamApplier interface {
+	// ApplyStream is Apply with the change set's values read from values
+	// instead of cs.Values (which is not read): all of them are checked
+	// before anything is stored, and either all are stored or none. values
+	// may yield an EINVALID *Error with Problems for an input row it could
+	// not read (a reader's error naming line and column): the problems are
+	// reported with the others and nothing is stored. Any other error from
+	// values stops the import and is returned.
+	ApplyStream(ctx context.Context, cs *ChangeSet, values iter.Seq2[DataValue, error]) (ApplyResult, error)
+}
+
 // AuditStore reads the audit trail.
 type AuditStore interface {
 	// Audit returns entries matching q, newest first.
@@ -142,6 +157,8 @@ const (
 	ChangeData     ChangeKind = "data"     // an Apply: values, targets, milestones, notes or tasks
 	ChangeApproval ChangeKind = "approval" // an approval state (SetApproval)
 	ChangeCatalog  ChangeKind = "catalog"  // indicators, units or transitions
+	ChangeRestore  ChangeKind = "restore"  // values copied from another store (copy-store)
+	ChangeMigrate  ChangeKind = "migrate"  // what a database held before changes were numbered
 )
 
 // Change is one committed change as a store's change observer receives it,

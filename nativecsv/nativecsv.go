@@ -18,11 +18,14 @@
 package nativecsv
 
 import (
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -47,8 +50,86 @@ var targetColumns = []string{"indicator", "orgunit", "year", "value", "kind", "u
 
 // Read parses a values or targets file (detected from the header) into a
 // change set. Every problem is collected into one *planwatch.Error (EINVALID)
-// naming line and column; on error the change set is nil.
+// naming line and column; on error the change set is nil. It holds the whole
+// file's change set in memory: a values file of any size streams through
+// NewStream instead.
 func Read(r io.Reader, name string) (*planwatch.ChangeSet, error) {
+	st, err := NewStream(r, name)
+	if err != nil {
+		return nil, err
+	}
+	perr := st.problems()
+	cs := &planwatch.ChangeSet{From: name}
+	for n := 0; ; n++ {
+		row, ok := st.next(perr)
+		if !ok {
+			break
+		}
+		if n >= MaxRows {
+			// First, so that a capped list of problems still shows it.
+			perr.Problems = append([]planwatch.Problem{{Row: row.line, Reason: fmt.Sprintf("quá %d dòng / more than %d rows", MaxRows, MaxRows)}}, perr.Problems...)
+			break
+		}
+		if st.Kind == Values {
+			if v, ok := row.value(); ok {
+				cs.Values = append(cs.Values, v)
+			}
+		} else if t, ok := row.target(); ok {
+			cs.Targets = append(cs.Targets, t)
+		}
+	}
+	if len(perr.Problems) > 0 {
+		return nil, perr
+	}
+	return cs, nil
+}
+
+// IsTargets reports whether a file starting with head (its first line at
+// least) is a targets file rather than a values file: its header has a year
+// column.
+func IsTargets(head []byte) bool {
+	line, _, _ := bytes.Cut(head, []byte("\n"))
+	for _, h := range strings.Split(string(line), ",") {
+		if strings.ToLower(strings.Trim(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")), `"`)) == "year" {
+			return true
+		}
+	}
+	return false
+}
+
+// Stream reads a file row by row, so that a values file of any size is
+// checked and imported without holding it (Values, for Store.ApplyStream).
+type Stream struct {
+	Kind Kind
+	name string
+	cr   *csv.Reader
+	cols columns
+	// scales and periods remember what the few distinct unit and period
+	// cells of a file mean.
+	scales  map[string]float64
+	periods map[string]periodCell
+	done    bool
+	row     rowReader // the row being read
+}
+
+// maxCached bounds the cells a Stream remembers, whatever the file holds.
+const maxCached = 4096
+
+type periodCell struct {
+	p   planwatch.Period
+	err error
+}
+
+// columns are the positions of the known columns in a file, -1 when absent.
+type columns struct {
+	indicator, orgunit, period, year, value, unit, basis, vintage, yoy, planPct, vsRef, comment int
+	kind, version, adjusted, adopted, source                                                    int
+}
+
+// NewStream reads the header of a values or targets file (which one it is,
+// Kind, comes from the header). A header with unknown or missing columns is
+// an EINVALID *planwatch.Error naming them.
+func NewStream(r io.Reader, name string) (*Stream, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
@@ -61,66 +142,109 @@ func Read(r io.Reader, name string) (*planwatch.ChangeSet, error) {
 		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
 		cols[h] = i
 	}
-	kind := Values
+	st := &Stream{Kind: Values, name: name, cr: cr, scales: map[string]float64{}, periods: map[string]periodCell{}}
 	allowed := valueColumns
 	if _, ok := cols["year"]; ok {
-		kind, allowed = Targets, targetColumns
+		st.Kind, allowed = Targets, targetColumns
 	}
-	perr := &planwatch.Error{Code: planwatch.EINVALID, Message: fmt.Sprintf("%s: tệp có lỗi, không có dữ liệu nào được nhập / the file has errors, nothing was imported", name)}
+	perr := st.problems()
 	for h := range cols {
 		if !contains(allowed, h) {
-			perr.Problems = append(perr.Problems, planwatch.Problem{Row: 1, Column: h, Reason: "cột không rõ / unknown column"})
+			perr.Problems = planwatch.AddProblem(perr.Problems, planwatch.Problem{Row: 1, Column: h, Reason: "cột không rõ / unknown column"})
 		}
 	}
 	for _, need := range allowed[:4] {
 		if _, ok := cols[need]; !ok {
-			perr.Problems = append(perr.Problems, planwatch.Problem{Row: 1, Column: need, Reason: "thiếu cột bắt buộc / required column missing"})
+			perr.Problems = planwatch.AddProblem(perr.Problems, planwatch.Problem{Row: 1, Column: need, Reason: "thiếu cột bắt buộc / required column missing"})
 		}
 	}
 	if len(perr.Problems) > 0 {
 		return nil, perr
 	}
-	cs := &planwatch.ChangeSet{From: name}
-	for n := 2; ; n++ {
-		rec, err := cr.Read()
-		line := n
-		if err == nil {
-			line, _ = cr.FieldPos(0) // the reader skips blank lines: count as the file does
+	at := func(c string) int {
+		if i, ok := cols[c]; ok {
+			return i
 		}
+		return -1
+	}
+	st.cols = columns{indicator: at("indicator"), orgunit: at("orgunit"), period: at("period"), year: at("year"),
+		value: at("value"), unit: at("unit"), basis: at("basis"), vintage: at("vintage"), yoy: at("yoy_pct"),
+		planPct: at("plan_pct"), vsRef: at("vs_ref_pct"), comment: at("comment"), kind: at("kind"),
+		version: at("version"), adjusted: at("adjusted"), adopted: at("adopted"), source: at("source")}
+	return st, nil
+}
+
+// problems is the error that collects a file's problems.
+func (st *Stream) problems() *planwatch.Error {
+	return &planwatch.Error{Code: planwatch.EINVALID, Message: fmt.Sprintf("%s: tệp có lỗi, không có dữ liệu nào được nhập / the file has errors, nothing was imported", st.name)}
+}
+
+// next reads the next non-blank row; false at the end of the file or after
+// a malformed line (its problem added to perr).
+func (st *Stream) next(perr *planwatch.Error) (*rowReader, bool) {
+	for !st.done {
+		rec, err := st.cr.Read()
 		if err == io.EOF {
+			st.done = true
 			break
 		}
 		if err != nil {
+			st.done = true
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				perr.Problems = planwatch.AddProblem(perr.Problems, planwatch.Problem{Row: pe.Line, Reason: "CSV không hợp lệ / malformed CSV: " + pe.Err.Error()})
 			} else {
-				perr.Problems = planwatch.AddProblem(perr.Problems, planwatch.Problem{Row: line, Reason: err.Error()})
+				perr.Problems = planwatch.AddProblem(perr.Problems, planwatch.Problem{Row: 0, Reason: err.Error()})
 			}
-			break
-		}
-		if n > MaxRows+1 {
-			// First, so that a capped list of problems still shows it.
-			perr.Problems = append([]planwatch.Problem{{Row: line, Reason: fmt.Sprintf("quá %d dòng / more than %d rows", MaxRows, MaxRows)}}, perr.Problems...)
 			break
 		}
 		if blank(rec) {
 			continue
 		}
-		row := &rowReader{rec: rec, cols: cols, line: line, err: perr}
-		src := planwatch.Source{Kind: planwatch.SourceFile, Ref: name, Row: line}
-		if kind == Values {
-			if v, ok := row.value(src); ok {
-				cs.Values = append(cs.Values, v)
+		line, _ := st.cr.FieldPos(0) // the reader skips blank lines: count as the file does
+		st.row = rowReader{st: st, rec: rec, line: line, err: perr}
+		return &st.row, true
+	}
+	return nil, false
+}
+
+// Values yields the value of every row of a values file, or, for a row
+// with problems, an EINVALID *planwatch.Error naming them (line and
+// column): the caller goes on, so that every bad row is named. A malformed
+// line ends the file with its problem. Values come with Source kind file,
+// Ref the file's name and Row the line.
+func (st *Stream) Values() iter.Seq2[planwatch.DataValue, error] {
+	return func(yield func(planwatch.DataValue, error) bool) {
+		if st.Kind != Values {
+			yield(planwatch.DataValue{}, planwatch.Errorf(planwatch.EINVALID, "%s: không phải tệp số liệu / not a values file", st.name))
+			return
+		}
+		// Problems of a row gather here, and go out in an error of their own.
+		scratch := &planwatch.Error{Code: planwatch.EINVALID}
+		fail := func() error {
+			perr := st.problems()
+			perr.Problems = slices.Clone(scratch.Problems)
+			return perr
+		}
+		for {
+			scratch.Problems = scratch.Problems[:0]
+			row, ok := st.next(scratch)
+			if !ok {
+				if len(scratch.Problems) > 0 {
+					yield(planwatch.DataValue{}, fail())
+				}
+				return
 			}
-		} else if t, ok := row.target(src); ok {
-			cs.Targets = append(cs.Targets, t)
+			v, ok := row.value()
+			var err error
+			if !ok {
+				err = fail()
+			}
+			if !yield(v, err) {
+				return
+			}
 		}
 	}
-	if len(perr.Problems) > 0 {
-		return nil, perr
-	}
-	return cs, nil
 }
 
 func contains(list []string, s string) bool {
@@ -142,19 +266,64 @@ func blank(rec []string) bool {
 }
 
 type rowReader struct {
+	st   *Stream
 	rec  []string
-	cols map[string]int
 	line int
 	err  *planwatch.Error
 	bad  bool
 }
 
-func (r *rowReader) get(col string) string {
-	i, ok := r.cols[col]
-	if !ok || i >= len(r.rec) {
+// cell is the trimmed text of the column at position i (-1: absent).
+func (r *rowReader) cell(i int) string {
+	if i < 0 || i >= len(r.rec) {
 		return ""
 	}
 	return strings.TrimSpace(r.rec[i])
+}
+
+// get is the cell of a column by name, for messages' sake kept beside cell.
+func (r *rowReader) get(col string) string { return r.cell(r.st.index(col)) }
+
+// index is the position of a known column.
+func (st *Stream) index(col string) int {
+	c := &st.cols
+	switch col {
+	case "indicator":
+		return c.indicator
+	case "orgunit":
+		return c.orgunit
+	case "period":
+		return c.period
+	case "year":
+		return c.year
+	case "value":
+		return c.value
+	case "unit":
+		return c.unit
+	case "basis":
+		return c.basis
+	case "vintage":
+		return c.vintage
+	case "yoy_pct":
+		return c.yoy
+	case "plan_pct":
+		return c.planPct
+	case "vs_ref_pct":
+		return c.vsRef
+	case "comment":
+		return c.comment
+	case "kind":
+		return c.kind
+	case "version":
+		return c.version
+	case "adjusted":
+		return c.adjusted
+	case "adopted":
+		return c.adopted
+	case "source":
+		return c.source
+	}
+	return -1
 }
 
 func (r *rowReader) fail(col, value, reason string) {
@@ -199,24 +368,41 @@ func (r *rowReader) number(col string, required bool) *float64 {
 }
 
 func (r *rowReader) scale(col string) float64 {
-	u := r.get("unit")
+	u := r.cell(r.st.cols.unit)
 	if u == "" {
 		return 1
 	}
-	_, scale := planwatch.SplitUnit(u)
+	scale, ok := r.st.scales[u]
+	if !ok {
+		_, scale = planwatch.SplitUnit(u)
+		if len(r.st.scales) < maxCached {
+			r.st.scales[strings.Clone(u)] = scale
+		}
+	}
 	return scale
 }
 
-func (r *rowReader) value(src planwatch.Source) (planwatch.DataValue, bool) {
-	v := planwatch.DataValue{Source: src, Basis: planwatch.BasisPeriod, Vintage: planwatch.Official}
+// source is where a row's figure comes from.
+func (r *rowReader) source() planwatch.Source {
+	return planwatch.Source{Kind: planwatch.SourceFile, Ref: r.st.name, Row: r.line}
+}
+
+func (r *rowReader) value() (planwatch.DataValue, bool) {
+	v := planwatch.DataValue{Source: r.source(), Basis: planwatch.BasisPeriod, Vintage: planwatch.Official}
 	v.Indicator = r.text("indicator", true)
 	v.Unit = r.text("orgunit", true)
 	if ps := r.text("period", true); ps != "" {
-		p, err := planwatch.ParsePeriod(ps)
-		if err != nil {
+		pc, ok := r.st.periods[ps]
+		if !ok {
+			pc.p, pc.err = planwatch.ParsePeriod(ps)
+			if len(r.st.periods) < maxCached {
+				r.st.periods[strings.Clone(ps)] = pc
+			}
+		}
+		if pc.err != nil {
 			r.fail("period", ps, "kỳ không hợp lệ / invalid period (2022, 2022S1, 2022Q1, 202203, 2022Q1-Q3, 202201-202204)")
 		}
-		v.Period = p
+		v.Period = pc.p
 	}
 	v.Value = r.number("value", false)
 	if v.Value != nil {
@@ -246,8 +432,8 @@ func (r *rowReader) value(src planwatch.Source) (planwatch.DataValue, bool) {
 	return v, !r.bad
 }
 
-func (r *rowReader) target(src planwatch.Source) (planwatch.Target, bool) {
-	t := planwatch.Target{Source: src, Kind: planwatch.TargetPlan} // version 0: the next version
+func (r *rowReader) target() (planwatch.Target, bool) {
+	t := planwatch.Target{Source: r.source(), Kind: planwatch.TargetPlan} // version 0: the next version
 	t.Indicator = r.text("indicator", true)
 	t.Unit = r.text("orgunit", true)
 	if ys := r.text("year", true); ys != "" {

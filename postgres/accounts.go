@@ -206,7 +206,7 @@ func (db *DB) SetApproval(ctx context.Context, a planwatch.Approval) error {
 			return err
 		}
 		var err error
-		seq, err = db.newChangeSet(ctx, tx, planwatch.ChangeApproval, db.now(), a.By, "", planwatch.ApplyResult{})
+		seq, err = db.newChangeSet(ctx, tx, planwatch.ChangeRecord{Kind: planwatch.ChangeApproval, At: db.now(), By: a.By})
 		return err
 	})
 	if err != nil {

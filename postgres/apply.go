@@ -4,30 +4,50 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"iter"
 	"time"
 
 	"planwatch"
 	"planwatch/internal/engine"
 )
 
-// Apply validates and stores a change set atomically: engine.Prepare checks
-// it and decides every revision, version and count (see there); if it finds
-// a problem, Apply returns EINVALID listing them all and stores nothing.
-// Otherwise the plan is written in the same transaction, with one audit
-// entry per change. DryRun does all the checking and counting and stores
+// Apply validates and stores a change set atomically (ApplyStream with
+// cs.Values).
+func (db *DB) Apply(ctx context.Context, cs *planwatch.ChangeSet) (planwatch.ApplyResult, error) {
+	if cs == nil {
+		return planwatch.ApplyResult{}, planwatch.Errorf(planwatch.EINVALID, "không có thay đổi (empty change set)")
+	}
+	return db.ApplyStream(ctx, cs, engine.Values(cs.Values))
+}
+
+var _ planwatch.StreamApplier = (*DB)(nil)
+
+// ApplyStream validates and stores a change set atomically, its values read
+// from values (cs.Values is not read): they are taken in compactly first,
+// then engine.Prepare checks everything and decides every revision,
+// version and count (see there); if it finds a problem, ApplyStream returns
+// EINVALID listing them all and stores nothing. Otherwise the plan is
+// written in the same transaction as one numbered change set, with its
+// audit entry (and one per change when the change set is small,
+// engine.AuditEach). DryRun does all the checking and counting and stores
 // nothing.
-func (db *DB) Apply(ctx context.Context, cs *planwatch.ChangeSet) (res planwatch.ApplyResult, err error) {
+func (db *DB) ApplyStream(ctx context.Context, cs *planwatch.ChangeSet, values iter.Seq2[planwatch.DataValue, error]) (res planwatch.ApplyResult, err error) {
 	if cs == nil {
 		return res, planwatch.Errorf(planwatch.EINVALID, "không có thay đổi (empty change set)")
 	}
 	now := db.now()
+	b, err := engine.Collect(cs, values, now)
+	if err != nil {
+		return res, err
+	}
+	b.WantChanged = db.observers.Any()
 	var plan *engine.Plan // of the attempt that committed
 	var seq int64
 	// One attempt plans and writes in one transaction; inTx retries it from
 	// scratch after a deadlock, so the plan is made again each time.
 	attempt := func(tx *sql.Tx) error {
-		res = planwatch.ApplyResult{}
-		p, err := engine.Prepare(ctx, cs, now, reader{tx: tx, dryRun: cs.DryRun})
+		res, seq = planwatch.ApplyResult{}, 0
+		p, err := engine.Prepare(ctx, cs, b, now, reader{db: db, tx: tx, dryRun: cs.DryRun})
 		if err != nil {
 			return err
 		}
@@ -35,17 +55,13 @@ func (db *DB) Apply(ctx context.Context, cs *planwatch.ChangeSet) (res planwatch
 		if len(p.Problems) > 0 {
 			return engine.Invalid(p.Problems)
 		}
-		if err := planwatch.CheckLocked(ctx, reader{tx: tx}, cs); err != nil {
-			return err
-		}
 		if cs.DryRun {
 			return errDryRun
 		}
 		if p.Empty() {
-			seq = 0
 			return nil
 		}
-		if seq, err = db.newChangeSet(ctx, tx, planwatch.ChangeData, now, cs.By, cs.From, p.Result); err != nil {
+		if seq, err = db.newChangeSet(ctx, tx, p.Record(0)); err != nil {
 			return err
 		}
 		return write(ctx, tx, p, seq)
@@ -68,6 +84,7 @@ var errDryRun = errors.New("dry run")
 
 // reader is the engine.Reader of an Apply: it reads within its transaction.
 type reader struct {
+	db     *DB
 	tx     *sql.Tx
 	dryRun bool
 }
@@ -91,23 +108,6 @@ func (r reader) KnownUnits(ctx context.Context, codes []string) (map[string]bool
 	return r.existing(ctx, "orgunits", "code", codes)
 }
 
-// Heads locks the keys (unless in a dry run), then reads their heads.
-func (r reader) Heads(ctx context.Context, keys []planwatch.Key) ([]engine.Head, error) {
-	ks := make([]string, len(keys))
-	for i, k := range keys {
-		ks[i] = k.String()
-	}
-	if err := r.lockKeys(ctx, keys, ks); err != nil {
-		return nil, err
-	}
-	return engine.Query(ctx, r.tx, func(s engine.Scanner) (engine.Head, error) {
-		id, v, err := scanValue(s)
-		return engine.Head{ID: id, Rev: v}, err
-	}, `SELECT `+valueColumns+` FROM datavalues d
-		WHERE d.k = ANY($1)
-		AND d.revision = (SELECT max(x.revision) FROM datavalues x WHERE x.k = d.k AND x.vintage = d.vintage)`, ks)
-}
-
 func (r reader) Targets(ctx context.Context, keys []string) ([]planwatch.Target, error) {
 	return engine.Query(ctx, r.tx, scanTarget, `SELECT `+targetColumns+` FROM targets WHERE tk = ANY($1)`, keys)
 }
@@ -124,39 +124,12 @@ func (r reader) Tasks(ctx context.Context, ids []int64) ([]planwatch.Task, error
 	return engine.Query(ctx, r.tx, scanTask, `SELECT `+taskColumns+` FROM tasks WHERE id = ANY($1)`, ids)
 }
 
-// lockKeys makes sure every key has its head row and locks those rows, in key
-// order so that two writers never wait on each other crosswise. A writer on
-// another instance that writes one of these keys waits here until this
-// transaction ends, then reads the revisions it committed.
-func (r reader) lockKeys(ctx context.Context, keys []planwatch.Key, ks []string) error {
-	if r.dryRun {
-		return nil
-	}
-	var inds, units []string
-	var starts, ends []int64
-	for _, k := range keys {
-		p := k.Period
-		inds, units = append(inds, k.Indicator), append(units, k.Unit)
-		starts, ends = append(starts, int64(p.Year*100+p.First)), append(ends, int64(p.Year*100+p.Last))
-	}
-	if _, err := r.tx.ExecContext(ctx, `INSERT INTO value_heads (k, indicator, orgunit, start_month, end_month)
-		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::integer[]) AS u(k)
-		ORDER BY k ON CONFLICT (k) DO NOTHING`, ks, inds, units, starts, ends); err != nil {
-		return err
-	}
-	rows, err := r.tx.QueryContext(ctx, `SELECT k FROM value_heads WHERE k = ANY($1) ORDER BY k FOR UPDATE`, ks)
-	if err != nil {
-		return err
-	}
-	return rows.Close()
-}
-
-// write executes the plan within the transaction.
+// write executes the plan as change set seq within the transaction.
 func write(ctx context.Context, tx *sql.Tx, p *engine.Plan, seq int64) error {
-	var audits []planwatch.AuditEntry
-	if err := writeValues(ctx, tx, p, seq, &audits); err != nil {
+	if err := writeSeries(ctx, tx, p.Series, seq); err != nil {
 		return err
 	}
+	audits := append([]planwatch.AuditEntry{p.ChangeSetAudit(seq)}, p.ValueAudits()...)
 	if err := writeTargets(ctx, tx, p, &audits); err != nil {
 		return err
 	}
@@ -191,97 +164,6 @@ func insertAudit(ctx context.Context, tx *sql.Tx, es []planwatch.AuditEntry) err
 		FROM unnest($1::timestamptz[], $2::integer[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
 		WITH ORDINALITY AS u(at, at_ns, who, src, action, entity, old, new, detail, n) ORDER BY n`,
 		at, ns, who, src, action, entity, old, nw, detail)
-	return err
-}
-
-// writeValues inserts the new revisions in one statement, with ids taken
-// from the sequence beforehand so that each plan entry knows its row, and
-// points each touched key's head at its current revision.
-func writeValues(ctx context.Context, tx *sql.Tx, p *engine.Plan, seq int64, audits *[]planwatch.AuditEntry) error {
-	if len(p.Values) == 0 {
-		return nil
-	}
-	n := len(p.Values)
-	ids := make([]int64, 0, n)
-	rows, err := tx.QueryContext(ctx, `SELECT nextval(pg_get_serial_sequence('datavalues', 'id')) FROM generate_series(1, $1)`, n)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Close(); err != nil {
-		return err
-	}
-	c := valueCols{seq: seq}
-	for i, op := range p.Values {
-		op.Head.ID = ids[i]
-		c.add(op.Head.ID, &op.Head.Rev)
-		*audits = append(*audits, op.Audit)
-	}
-	if err := c.insert(ctx, tx); err != nil {
-		return err
-	}
-	ks := make([]string, 0, len(p.Dirty))
-	cur := make([]*int64, 0, len(p.Dirty))
-	for _, k := range p.Dirty {
-		ks = append(ks, k)
-		if h, ok := p.Current(k); ok {
-			id := h.ID
-			cur = append(cur, &id)
-		} else {
-			cur = append(cur, nil)
-		}
-	}
-	_, err = tx.ExecContext(ctx, `UPDATE value_heads h SET current_id = u.id
-		FROM unnest($1::text[], $2::bigint[]) AS u(k, id) WHERE h.k = u.k`, ks, cur)
-	return err
-}
-
-// valueCols holds revisions column by column, for one INSERT … unnest.
-type valueCols struct {
-	seq                                                    int64 // the change set of every revision
-	id, year, first, last, typ, vintage, revision, row, ns []int64
-	k, indicator, orgunit, period, basis, comment          []string
-	kind, ref, sentence, formula, who                      []string
-	value, yoy, planPct, vsRef                             []*float64
-	deleted                                                []bool
-	at                                                     []time.Time
-}
-
-func (c *valueCols) add(id int64, v *planwatch.DataValue) {
-	p := v.Period
-	at, ns := splitTime(v.At)
-	c.id, c.year, c.first, c.last = append(c.id, id), append(c.year, int64(p.Year)), append(c.first, int64(p.First)), append(c.last, int64(p.Last))
-	c.typ, c.vintage, c.revision = append(c.typ, int64(p.Type)), append(c.vintage, int64(v.Vintage)), append(c.revision, int64(v.Revision))
-	c.row, c.ns, c.at = append(c.row, int64(v.Source.Row)), append(c.ns, int64(ns)), append(c.at, at)
-	c.k, c.indicator, c.orgunit, c.period = append(c.k, v.Key.String()), append(c.indicator, v.Indicator), append(c.orgunit, v.Unit), append(c.period, p.ID())
-	c.basis, c.comment = append(c.basis, string(v.Basis)), append(c.comment, v.Comment)
-	c.kind, c.ref, c.sentence = append(c.kind, string(v.Source.Kind)), append(c.ref, v.Source.Ref), append(c.sentence, v.Source.Sentence)
-	c.formula, c.who = append(c.formula, v.Source.Formula), append(c.who, v.By)
-	c.value, c.yoy, c.planPct, c.vsRef = append(c.value, v.Value), append(c.yoy, v.YoY), append(c.planPct, v.PlanPct), append(c.vsRef, v.VsRef)
-	c.deleted = append(c.deleted, v.Deleted)
-}
-
-func (c *valueCols) insert(ctx context.Context, tx *sql.Tx) error {
-	if len(c.id) == 0 {
-		return nil
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO datavalues (id, k, indicator, orgunit, period, year, first_month,
-		last_month, period_type, basis, vintage, revision, value, yoy, plan_pct, vs_ref, comment, deleted,
-		source_kind, source_ref, source_row, source_sentence, source_formula, who, at, at_ns, cs)
-		SELECT *, $27::bigint FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::integer[],
-		$7::integer[], $8::integer[], $9::integer[], $10::text[], $11::integer[], $12::integer[],
-		$13::float8[], $14::float8[], $15::float8[], $16::float8[], $17::text[], $18::boolean[],
-		$19::text[], $20::text[], $21::integer[], $22::text[], $23::text[], $24::text[], $25::timestamptz[], $26::integer[])`,
-		c.id, c.k, c.indicator, c.orgunit, c.period, c.year, c.first, c.last, c.typ, c.basis, c.vintage, c.revision,
-		c.value, c.yoy, c.planPct, c.vsRef, c.comment, c.deleted, c.kind, c.ref, c.row, c.sentence, c.formula, c.who,
-		c.at, c.ns, c.seq)
 	return err
 }
 

@@ -50,7 +50,7 @@ func (db *DB) SaveIndicators(ctx context.Context, inds []planwatch.Indicator, by
 			seq = 0
 			return nil
 		}
-		seq, err = db.newChangeSet(ctx, tx, planwatch.ChangeCatalog, now, by, "", planwatch.ApplyResult{})
+		seq, err = db.newChangeSet(ctx, tx, planwatch.ChangeRecord{Kind: planwatch.ChangeCatalog, At: now, By: by})
 		return err
 	})
 	return db.catalogChanged("SaveIndicators", seq, err)
@@ -155,7 +155,7 @@ func (db *DB) SaveOrgUnits(ctx context.Context, units []planwatch.OrgUnit, trans
 			return err
 		}
 		var err error
-		seq, err = db.newChangeSet(ctx, tx, planwatch.ChangeCatalog, now, by, "", planwatch.ApplyResult{})
+		seq, err = db.newChangeSet(ctx, tx, planwatch.ChangeRecord{Kind: planwatch.ChangeCatalog, At: now, By: by})
 		return err
 	})
 	return db.catalogChanged("SaveOrgUnits", seq, err)

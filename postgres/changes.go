@@ -18,23 +18,70 @@ var _ planwatch.ChangeFeed = (*DB)(nil)
 // later meets a change numbered below n committing.
 const changeLock = 0x706c616e63686773 // "planchgs"
 
-// newChangeSet numbers a write within its transaction and announces it to
-// the other instances (delivered only if the transaction commits). Call it
-// after the transaction's row locks are taken, so that the advisory lock is
-// held only for the write itself.
-func (db *DB) newChangeSet(ctx context.Context, tx *sql.Tx, kind planwatch.ChangeKind, at time.Time, by, from string, res planwatch.ApplyResult) (int64, error) {
+// newChangeSet numbers a write within its transaction (or stores a copied
+// change with its own number, c.Seq > 0) and announces it to the other
+// instances (delivered only if the transaction commits). Call it after the
+// transaction's row locks are taken, so that the advisory lock is held only
+// for the write itself.
+func (db *DB) newChangeSet(ctx context.Context, tx *sql.Tx, c planwatch.ChangeRecord) (int64, error) {
 	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(changeLock)); err != nil {
 		return 0, err
 	}
-	t, ns := splitTime(at)
+	at, ns := splitTime(c.At)
+	var vat any
+	vatNS := 0
+	if !c.ValueAt.IsZero() {
+		t, n := splitTime(c.ValueAt)
+		vat, vatNS = t, n
+	}
+	var id any
+	if c.Seq > 0 {
+		id = c.Seq
+	}
 	var seq int64
-	if err := tx.QueryRowContext(ctx, `INSERT INTO change_sets (id, at, at_ns, who, src, kind, imported, updated, ignored, deleted)
-		SELECT coalesce(max(id), 0) + 1, $1, $2, $3, $4, $5, $6, $7, $8, $9 FROM change_sets RETURNING id`,
-		t, ns, by, from, string(kind), res.Imported, res.Updated, res.Ignored, res.Deleted).Scan(&seq); err != nil {
+	if err := tx.QueryRowContext(ctx, `INSERT INTO change_sets (id, at, at_ns, who, src, kind, imported, updated, ignored, deleted,
+		revisions, v_who, v_at, v_at_ns, v_kind, v_ref)
+		SELECT coalesce($1::bigint, coalesce(max(id), 0) + 1), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16 FROM change_sets
+		RETURNING id`, id, at, ns, c.By, c.From, string(c.Kind), c.Result.Imported, c.Result.Updated, c.Result.Ignored,
+		c.Result.Deleted, c.Revisions, c.ValueBy, vat, vatNS, string(c.ValueSource.Kind), c.ValueSource.Ref).Scan(&seq); err != nil {
 		return 0, err
 	}
 	_, err := tx.ExecContext(ctx, `SELECT pg_notify($1, $2)`, changeChannel, db.instance+" "+strconv.FormatInt(seq, 10))
 	return seq, err
+}
+
+const changeColumns = `id, at, at_ns, who, src, kind, imported, updated, ignored, deleted, revisions, v_who, v_at, v_at_ns, v_kind, v_ref`
+
+func scanChange(s scanner) (planwatch.ChangeRecord, error) {
+	var c planwatch.ChangeRecord
+	var at time.Time
+	var vat sql.NullTime
+	var ns, vns int
+	var kind, vkind string
+	err := s.Scan(&c.Seq, &at, &ns, &c.By, &c.From, &kind, &c.Result.Imported, &c.Result.Updated, &c.Result.Ignored,
+		&c.Result.Deleted, &c.Revisions, &c.ValueBy, &vat, &vns, &vkind, &c.ValueSource.Ref)
+	c.At, c.Kind, c.ValueSource.Kind = joinTime(at, ns), planwatch.ChangeKind(kind), planwatch.SourceKind(vkind)
+	if vat.Valid {
+		c.ValueAt = joinTime(vat.Time, vns)
+	}
+	return c, err
+}
+
+// defaultsSince reads the value defaults of the change sets numbered after
+// a number, for engine.DefaultsCache.
+func defaultsSince(q engine.Queryer) func(ctx context.Context, after int64) (engine.Defaults, error) {
+	return func(ctx context.Context, after int64) (engine.Defaults, error) {
+		rows, err := q.QueryContext(ctx, `SELECT `+changeColumns+` FROM change_sets WHERE id > $1`, after)
+		if err != nil {
+			return nil, err
+		}
+		out := engine.Defaults{}
+		err = engine.Each(rows, scanChange, func(c planwatch.ChangeRecord) error {
+			out[c.Seq] = engine.DefaultsOfRecord(&c)
+			return nil
+		})
+		return out, err
+	}
 }
 
 // ChangeSeq returns the number of the last committed change, 0 for none. It
@@ -62,47 +109,29 @@ func (db *DB) CurrentSince(ctx context.Context, seq int64, fn func(planwatch.Dat
 	if seq >= upTo {
 		return upTo, nil
 	}
+	lookup, err := db.defaults.Since(ctx, defaultsSince(tx))
+	if err != nil {
+		return 0, internal("CurrentSince", err)
+	}
 	var rows *sql.Rows
 	if seq <= 0 {
-		rows, err = tx.QueryContext(ctx, `SELECT h.k, `+valueColumns+` FROM value_heads h JOIN datavalues d ON d.id = h.current_id`)
+		rows, err = tx.QueryContext(ctx, `SELECT `+seriesRowColumns+` FROM revisions r JOIN series s ON s.id = r.series
+			ORDER BY r.series, r.cs`)
 	} else {
-		rows, err = tx.QueryContext(ctx, `SELECT ch.k, `+valueColumns+` FROM (SELECT DISTINCT k FROM datavalues WHERE cs > $1) ch
-			JOIN value_heads h ON h.k = ch.k LEFT JOIN datavalues d ON d.id = h.current_id`, seq)
+		rows, err = tx.QueryContext(ctx, `SELECT `+seriesRowColumns+` FROM revisions r JOIN series s ON s.id = r.series
+			WHERE r.series IN (SELECT DISTINCT series FROM revisions WHERE cs > $1) ORDER BY r.series, r.cs`, seq)
 	}
 	if err != nil {
 		return 0, internal("CurrentSince", err)
 	}
-	if err := engine.Each(rows, scanChanged, fn); err != nil {
+	err = engine.ScanSeries(rows, func(s *engine.SeriesState) error {
+		if seq <= 0 {
+			return s.Current(lookup, fn)
+		}
+		return s.ChangedSince(seq, lookup, fn)
+	})
+	if err != nil {
 		return 0, internal("CurrentSince", err)
 	}
 	return upTo, nil
-}
-
-// scanChanged reads a key and its current revision, or the key alone
-// (Deleted) when it has none.
-func scanChanged(s scanner) (planwatch.DataValue, error) {
-	var k string
-	var id sql.NullInt64
-	var ind, unit, basis, kind, ref, sentence, formula, who, comment sql.NullString
-	var year, first, last, typ, vintage, revision, row, ns sql.NullInt64
-	var deleted sql.NullBool
-	var at sql.NullTime
-	var value, yoy, planPct, vsRef sql.NullFloat64
-	if err := s.Scan(&k, &id, &ind, &unit, &year, &first, &last, &typ, &basis, &vintage, &revision,
-		&value, &yoy, &planPct, &vsRef, &comment, &deleted, &kind, &ref, &row, &sentence, &formula, &who, &at, &ns); err != nil {
-		return planwatch.DataValue{}, err
-	}
-	if !id.Valid {
-		return engine.Withdrawn(k)
-	}
-	return planwatch.DataValue{
-		Key:     planwatch.Key{Indicator: ind.String, Unit: unit.String, Period: period(int(year.Int64), int(first.Int64), int(last.Int64), int(typ.Int64))},
-		Basis:   planwatch.Basis(basis.String),
-		Vintage: planwatch.Vintage(vintage.Int64),
-		Value:   floatPtr(value), YoY: floatPtr(yoy), PlanPct: floatPtr(planPct), VsRef: floatPtr(vsRef),
-		Comment: comment.String, Deleted: deleted.Bool,
-		Source: planwatch.Source{Kind: planwatch.SourceKind(kind.String), Ref: ref.String, Row: int(row.Int64),
-			Sentence: sentence.String, Formula: formula.String},
-		By: who.String, At: joinTime(at.Time, int(ns.Int64)), Revision: int(revision.Int64),
-	}, nil
 }

@@ -28,6 +28,11 @@ func (db *DB) Dump(ctx context.Context) iter.Seq2[planwatch.Record, error] {
 		}
 		defer tx.Rollback()
 		d := &engine.Dump{Ctx: ctx, Q: tx, Yield: yield, Wrap: func(err error) error { return internal("Dump", err) }}
+		lookup, err := db.defaults.Since(ctx, defaultsSince(tx))
+		if err != nil {
+			d.Fail(err)
+			return
+		}
 		inds, err := indicators(ctx, tx)
 		if !engine.DumpAll(d, inds, err, func(ind *planwatch.Indicator) planwatch.Record { return planwatch.Record{Indicator: ind} }) {
 			return
@@ -42,10 +47,10 @@ func (db *DB) Dump(ctx context.Context) iter.Seq2[planwatch.Record, error] {
 		}) && d.Rows(`SELECT `+accountColumns+` FROM accounts ORDER BY name`, func(s engine.Scanner) (planwatch.Record, error) {
 			a, err := scanAccount(s)
 			return planwatch.Record{User: &a}, err
-		}) && d.Rows(`SELECT `+valueColumns+` FROM datavalues d ORDER BY d.id`, func(s engine.Scanner) (planwatch.Record, error) {
-			_, v, err := scanValue(s)
-			return planwatch.Record{Value: &v}, err
-		}) && d.Rows(`SELECT orgunit, year, first_month, last_month, period_type, state, who, at, comment
+		}) && d.Rows(`SELECT `+changeColumns+` FROM change_sets ORDER BY id`, func(s engine.Scanner) (planwatch.Record, error) {
+			c, err := scanChange(s)
+			return planwatch.Record{Change: &c}, err
+		}) && d.Values(`SELECT `+seriesRowColumns+` FROM revisions r JOIN series s ON s.id = r.series ORDER BY r.cs, r.series`, lookup) && d.Rows(`SELECT orgunit, year, first_month, last_month, period_type, state, who, at, comment
 			FROM approvals ORDER BY orgunit, year, first_month, last_month`, func(s engine.Scanner) (planwatch.Record, error) {
 			a, err := scanApproval(s)
 			return planwatch.Record{Approval: &a}, err
@@ -81,41 +86,34 @@ func (db *DB) Restore(ctx context.Context, records iter.Seq2[planwatch.Record, e
 	err := db.tryTx(ctx, func(tx *sql.Tx) error {
 		var used bool
 		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM indicators) OR EXISTS (SELECT 1 FROM orgunits)
-			OR EXISTS (SELECT 1 FROM datavalues) OR EXISTS (SELECT 1 FROM audit)
+			OR EXISTS (SELECT 1 FROM change_sets) OR EXISTS (SELECT 1 FROM audit)
 			OR EXISTS (SELECT 1 FROM accounts) OR EXISTS (SELECT 1 FROM approvals)`).Scan(&used); err != nil {
 			return err
 		}
 		if used {
 			return planwatch.Errorf(planwatch.ECONFLICT, "cơ sở dữ liệu đích không trống (the target database is not empty)")
 		}
-		// The whole copy is one numbered change.
-		seq, err := db.newChangeSet(ctx, tx, "restore", db.now(), "", "", planwatch.ApplyResult{})
-		if err != nil {
-			return err
-		}
-		var heads engine.Heads
+		var rs engine.Restoring
 		for r, err := range records {
 			if err != nil {
 				return err
 			}
-			if err := restoreOne(ctx, tx, r, seq, &heads); err != nil {
-				return err
+			switch {
+			case r.Change != nil:
+				rs.Change(*r.Change)
+			case r.Value != nil:
+				rs.Value(*r.Value, r.Seq)
+			default:
+				if err := restoreOne(ctx, tx, r); err != nil {
+					return err
+				}
 			}
 		}
-		for _, k := range heads.Keys() {
-			var cur *int64
-			if h, ok := heads.Current(k); ok {
-				cur = &h.ID
-			}
-			key := heads.Key(k)
-			p := key.Period
-			if _, err := tx.ExecContext(ctx, `INSERT INTO value_heads (k, current_id, indicator, orgunit, start_month, end_month)
-				VALUES ($1, $2, $3, $4, $5, $6)`, k, cur, key.Indicator, key.Unit, p.Year*100+p.First, p.Year*100+p.Last); err != nil {
-				return err
-			}
+		if err := db.restoreValues(ctx, tx, &rs); err != nil {
+			return err
 		}
 		// Identity columns continue after the copied ids.
-		for _, t := range []string{"datavalues", "notes", "tasks", "audit"} {
+		for _, t := range []string{"notes", "tasks", "audit"} {
 			if _, err := tx.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence('`+t+`', 'id'), coalesce(max(id), 0) + 1, false) FROM `+t); err != nil {
 				return err
 			}
@@ -125,7 +123,7 @@ func (db *DB) Restore(ctx context.Context, records iter.Seq2[planwatch.Record, e
 	return internal("Restore", err)
 }
 
-func restoreOne(ctx context.Context, tx *sql.Tx, r planwatch.Record, seq int64, heads *engine.Heads) error {
+func restoreOne(ctx context.Context, tx *sql.Tx, r planwatch.Record) error {
 	var err error
 	switch {
 	case r.Indicator != nil:
@@ -154,18 +152,6 @@ func restoreOne(ctx context.Context, tx *sql.Tx, r planwatch.Record, seq int64, 
 		_, err = tx.ExecContext(ctx, `INSERT INTO approvals (orgunit, period, year, first_month, last_month, period_type, state, who, at, comment)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, a.Unit, p.ID(), p.Year, p.First, p.Last, int(p.Type), string(a.State),
 			a.By, a.At.UTC().Truncate(time.Microsecond), a.Comment)
-	case r.Value != nil:
-		v := r.Value
-		c := valueCols{seq: seq}
-		var id int64
-		if err := tx.QueryRowContext(ctx, `SELECT nextval(pg_get_serial_sequence('datavalues', 'id'))`).Scan(&id); err != nil {
-			return err
-		}
-		c.add(id, v)
-		if err := c.insert(ctx, tx); err != nil {
-			return err
-		}
-		heads.Add(id, v)
 	case r.Target != nil:
 		err = insertTarget(ctx, tx, r.Target)
 	case r.Milestone != nil:
@@ -194,4 +180,36 @@ func restoreOne(ctx context.Context, tx *sql.Tx, r planwatch.Record, seq int64, 
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, e.ID, at, ns, e.By, e.From, e.Action, e.Entity, e.Old, e.New, e.Detail)
 	}
 	return err
+}
+
+// restoreValues writes the change sets and values of a copy, keeping their
+// numbers, in one statement per change set.
+func (db *DB) restoreValues(ctx context.Context, tx *sql.Tx, rs *engine.Restoring) error {
+	rs.Finish(db.now())
+	for _, c := range rs.Changes {
+		if _, err := db.newChangeSet(ctx, tx, c); err != nil {
+			return err
+		}
+	}
+	ids, err := reader{db: db, tx: tx}.Series(ctx, rs.SeriesKeys())
+	if err != nil {
+		return err
+	}
+	var batch []*engine.SeriesWrite
+	var batchSeq int64
+	err = rs.Each(func(seq int64, w *engine.SeriesWrite) error {
+		if seq != batchSeq && len(batch) > 0 {
+			if err := writeSeries(ctx, tx, batch, batchSeq); err != nil {
+				return err
+			}
+			batch = batch[:0]
+		}
+		w.ID, batchSeq = ids[w.SeriesKey], seq
+		batch = append(batch, w)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return writeSeries(ctx, tx, batch, batchSeq)
 }

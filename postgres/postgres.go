@@ -7,10 +7,11 @@
 // so both engines share one idiom (a *sql.Tx passed to lower-case helpers),
 // and database/sql's pool is all this engine needs.
 //
-// Concurrency: Apply locks the head row of every key it writes (SELECT … FOR
-// UPDATE on value_heads, in key order) before numbering revisions, so writers
-// on any number of instances queue per key; every revision is kept with its
-// own number and the current value is recomputed under the lock. A
+// Concurrency: Apply locks the row of every series it writes (SELECT … FOR
+// UPDATE on series, in id order) before numbering revisions, so writers on
+// any number of instances queue per series; every revision is kept with its
+// own number. Changes are numbered under an advisory lock held to the commit
+// (changes.go), so that their numbers follow commit order. A
 // transaction that still meets a deadlock or a serialization failure is
 // retried from the start.
 //
@@ -59,6 +60,8 @@ type DB struct {
 	// observers are called after each commit (WithCommitObserver,
 	// WithChangeObserver).
 	observers engine.Observers
+	// defaults caches the value defaults of committed change sets.
+	defaults *engine.DefaultsCache
 	// dsn and instance identify this instance's notifications (notify.go);
 	// stops end its listeners.
 	dsn, instance string
@@ -109,7 +112,7 @@ const migrationLock = 0x706c616e77617463 // "planwatc"
 // string), brings its schema up to date and, with WithReplica, connects to
 // the replica as well.
 func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
-	db := &DB{Now: time.Now, dsn: dsn, instance: newInstanceID(), listeners: &listeners{}}
+	db := &DB{Now: time.Now, dsn: dsn, instance: newInstanceID(), listeners: &listeners{}, defaults: &engine.DefaultsCache{}}
 	for _, o := range opts {
 		o(db)
 	}
@@ -228,6 +231,11 @@ func (db *DB) migrateOne(ctx context.Context, conn *sql.Conn, version int, name 
 	}
 	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 		return err
+	}
+	if code := migrationCode[version]; code != nil {
+		if err := code(ctx, tx, db.now()); err != nil {
+			return err
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
 		version, filepath.Base(name), db.now()); err != nil {

@@ -16,30 +16,6 @@ import (
 // scanner is a *sql.Rows or *sql.Row.
 type scanner = engine.Scanner
 
-const valueColumns = `d.id, d.indicator, d.orgunit, d.year, d.first_month, d.last_month, d.period_type, d.basis,
-	d.vintage, d.revision, d.value, d.yoy, d.plan_pct, d.vs_ref, d.comment, d.deleted, d.source_kind, d.source_ref,
-	d.source_row, d.source_sentence, d.source_formula, d.who, d.at, d.at_ns`
-
-func scanValue(s scanner) (int64, planwatch.DataValue, error) {
-	var v planwatch.DataValue
-	var id int64
-	var year, first, last, typ, vintage, ns int
-	var basis, kind string
-	var value, yoy, planPct, vsRef sql.NullFloat64
-	var at time.Time
-	err := s.Scan(&id, &v.Indicator, &v.Unit, &year, &first, &last, &typ, &basis, &vintage, &v.Revision,
-		&value, &yoy, &planPct, &vsRef, &v.Comment, &v.Deleted, &kind, &v.Source.Ref, &v.Source.Row,
-		&v.Source.Sentence, &v.Source.Formula, &v.By, &at, &ns)
-	if err != nil {
-		return 0, v, err
-	}
-	v.Period = period(year, first, last, typ)
-	v.Basis, v.Vintage = planwatch.Basis(basis), planwatch.Vintage(vintage)
-	v.Value, v.YoY, v.PlanPct, v.VsRef = floatPtr(value), floatPtr(yoy), floatPtr(planPct), floatPtr(vsRef)
-	v.Source.Kind, v.At = planwatch.SourceKind(kind), joinTime(at, ns)
-	return id, v, nil
-}
-
 // where builds the WHERE clause of a query with numbered parameters.
 type where struct {
 	conds []string
@@ -65,42 +41,6 @@ func (w *where) String() string {
 		return ""
 	}
 	return " WHERE " + strings.Join(w.conds, " AND ")
-}
-
-// Values returns the current value of every key matching q, ordered by
-// indicator, unit and period. It reads the replica when there is one.
-//
-// TODO(issue 6): q.ApprovedOnly is not applied yet, and Approved is never
-// set: approvals arrive with users and sessions (as in the sqlite engine).
-func (db *DB) Values(ctx context.Context, q planwatch.ValueQuery) ([]planwatch.DataValue, error) {
-	var w where
-	w.add("c.current_id IS NOT NULL")
-	w.in("c.indicator", q.Indicators)
-	w.in("c.orgunit", q.Units)
-	if q.FromMonth > 0 {
-		w.add("c.start_month >= " + w.arg(q.FromMonth))
-	}
-	if q.ToMonth > 0 {
-		w.add("c.end_month <= " + w.arg(q.ToMonth))
-	}
-	query := `SELECT ` + valueColumns + ` FROM value_heads c JOIN datavalues d ON d.id = c.current_id` + w.String() +
-		" ORDER BY c.indicator, c.orgunit, c.start_month, c.end_month, d.period"
-	out, err := values(ctx, db.r, query, w.args...)
-	return out, internal("Values", err)
-}
-
-// Revisions returns every revision of one key, oldest first (every vintage).
-// It reads the primary: it is the history shown right after a change.
-func (db *DB) Revisions(ctx context.Context, k planwatch.Key) ([]planwatch.DataValue, error) {
-	out, err := values(ctx, db.w, `SELECT `+valueColumns+` FROM datavalues d WHERE d.k = $1 ORDER BY d.id`, k.String())
-	return out, internal("Revisions", err)
-}
-
-func values(ctx context.Context, q queryer, query string, args ...any) ([]planwatch.DataValue, error) {
-	return engine.Query(ctx, q, func(s scanner) (planwatch.DataValue, error) {
-		_, v, err := scanValue(s)
-		return v, err
-	}, query, args...)
 }
 
 const targetColumns = `indicator, orgunit, year, kind, version, value, adjusted, adopted, source_kind, source_ref,

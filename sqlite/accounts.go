@@ -207,7 +207,7 @@ func (db *DB) SetApproval(ctx context.Context, a planwatch.Approval) error {
 		return internal("SetApproval", err)
 	}
 	// An approval changes what approved-only figures show: it is numbered.
-	seq, err := newChangeSet(ctx, tx, planwatch.ChangeApproval, db.now(), a.By, "", planwatch.ApplyResult{})
+	seq, err := newChangeSet(ctx, tx, planwatch.ChangeRecord{Kind: planwatch.ChangeApproval, At: db.now(), By: a.By})
 	if err != nil {
 		return internal("SetApproval", err)
 	}

@@ -4,22 +4,42 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"iter"
 
 	"planwatch"
 	"planwatch/internal/engine"
 )
 
-// Apply validates and stores a change set atomically: engine.Prepare checks
-// it and decides every revision, version and count (see there); if it finds
-// a problem, Apply returns EINVALID listing them all and stores nothing.
-// Otherwise the plan is written in one transaction, with one audit entry per
-// change. DryRun does all the checking and counting and stores nothing.
+// Apply validates and stores a change set atomically (ApplyStream with
+// cs.Values).
 func (db *DB) Apply(ctx context.Context, cs *planwatch.ChangeSet) (planwatch.ApplyResult, error) {
 	if cs == nil {
 		return planwatch.ApplyResult{}, planwatch.Errorf(planwatch.EINVALID, "không có thay đổi (empty change set)")
 	}
+	return db.ApplyStream(ctx, cs, engine.Values(cs.Values))
+}
+
+var _ planwatch.StreamApplier = (*DB)(nil)
+
+// ApplyStream validates and stores a change set atomically, its values read
+// from values (cs.Values is not read): they are taken in compactly first,
+// then engine.Prepare checks everything and decides every revision,
+// version and count (see there); if it finds a problem, ApplyStream returns
+// EINVALID listing them all and stores nothing. Otherwise the plan is
+// written in one transaction as one numbered change set, with its audit
+// entry (and one per change when the change set is small, engine.AuditEach).
+// DryRun does all the checking and counting and stores nothing.
+func (db *DB) ApplyStream(ctx context.Context, cs *planwatch.ChangeSet, values iter.Seq2[planwatch.DataValue, error]) (planwatch.ApplyResult, error) {
+	if cs == nil {
+		return planwatch.ApplyResult{}, planwatch.Errorf(planwatch.EINVALID, "không có thay đổi (empty change set)")
+	}
+	now := db.now()
+	b, err := engine.Collect(cs, values, now)
+	if err != nil {
+		return planwatch.ApplyResult{}, err
+	}
+	b.WantChanged = db.observers.Any()
 	var tx *sql.Tx
-	var err error
 	if cs.DryRun {
 		tx, err = db.r.BeginTx(ctx, nil)
 	} else {
@@ -29,23 +49,17 @@ func (db *DB) Apply(ctx context.Context, cs *planwatch.ChangeSet) (planwatch.App
 		return planwatch.ApplyResult{}, internal("Apply", err)
 	}
 	defer tx.Rollback()
-	p, err := engine.Prepare(ctx, cs, db.now(), reader{tx})
+	p, err := engine.Prepare(ctx, cs, b, now, reader{db, tx, cs.DryRun})
 	if err != nil {
 		return planwatch.ApplyResult{}, internal("Apply", err)
 	}
 	if len(p.Problems) > 0 {
 		return planwatch.ApplyResult{}, engine.Invalid(p.Problems)
 	}
-	if err := planwatch.CheckLocked(ctx, reader{tx}, cs); err != nil {
-		return planwatch.ApplyResult{}, internal("Apply", err)
-	}
-	if cs.DryRun {
+	if cs.DryRun || p.Empty() {
 		return p.Result, nil
 	}
-	if p.Empty() {
-		return p.Result, nil
-	}
-	seq, err := newChangeSet(ctx, tx, planwatch.ChangeData, db.now(), cs.By, cs.From, p.Result)
+	seq, err := newChangeSet(ctx, tx, p.Record(0))
 	if err != nil {
 		return planwatch.ApplyResult{}, internal("Apply", err)
 	}
@@ -62,7 +76,11 @@ func (db *DB) Apply(ctx context.Context, cs *planwatch.ChangeSet) (planwatch.App
 }
 
 // reader is the engine.Reader of an Apply: it reads within its transaction.
-type reader struct{ tx *sql.Tx }
+type reader struct {
+	db     *DB
+	tx     *sql.Tx
+	dryRun bool
+}
 
 // existing returns which of codes are in table's column.
 func (r reader) existing(ctx context.Context, table, column string, codes []string) (map[string]bool, error) {
@@ -81,19 +99,6 @@ func (r reader) KnownIndicators(ctx context.Context, codes []string) (map[string
 
 func (r reader) KnownUnits(ctx context.Context, codes []string) (map[string]bool, error) {
 	return r.existing(ctx, "orgunits", "code", codes)
-}
-
-func (r reader) Heads(ctx context.Context, keys []planwatch.Key) ([]engine.Head, error) {
-	ks := make([]string, len(keys))
-	for i, k := range keys {
-		ks[i] = k.String()
-	}
-	return engine.Query(ctx, r.tx, func(s engine.Scanner) (engine.Head, error) {
-		id, v, err := scanValue(s)
-		return engine.Head{ID: id, Rev: v}, err
-	}, `SELECT `+valueColumns+` FROM datavalues d
-		WHERE d.k IN (SELECT value FROM json_each(?))
-		AND d.revision = (SELECT max(x.revision) FROM datavalues x WHERE x.k = d.k AND x.vintage = d.vintage)`, jsonStrings(ks))
 }
 
 func (r reader) Targets(ctx context.Context, keys []string) ([]planwatch.Target, error) {
@@ -122,15 +127,23 @@ func jsonIDs(ids []int64) string {
 	return string(b)
 }
 
-// write executes the plan within the transaction.
+// write executes the plan as change set seq within the transaction.
 func write(ctx context.Context, tx *sql.Tx, p *engine.Plan, seq int64) error {
 	aw, err := newAuditWriter(ctx, tx)
 	if err != nil {
 		return err
 	}
 	defer aw.Close()
-	if err := writeValues(ctx, tx, p, seq, aw); err != nil {
+	if err := writeSeries(ctx, tx, p.Series, seq); err != nil {
 		return err
+	}
+	if err := aw.add(ctx, p.ChangeSetAudit(seq)); err != nil {
+		return err
+	}
+	for _, e := range p.ValueAudits() {
+		if err := aw.add(ctx, e); err != nil {
+			return err
+		}
 	}
 	if err := writeTargets(ctx, tx, p, aw); err != nil {
 		return err
@@ -142,61 +155,6 @@ func write(ctx context.Context, tx *sql.Tx, p *engine.Plan, seq int64) error {
 		return err
 	}
 	return writeTasks(ctx, tx, p, aw)
-}
-
-func writeValues(ctx context.Context, tx *sql.Tx, p *engine.Plan, seq int64, aw *auditWriter) error {
-	if len(p.Values) == 0 {
-		return nil
-	}
-	ins, err := tx.PrepareContext(ctx, `INSERT INTO datavalues (k, indicator, orgunit, period, year, first_month,
-		last_month, period_type, basis, vintage, revision, value, yoy, plan_pct, vs_ref, comment, deleted,
-		source_kind, source_ref, source_row, source_sentence, source_formula, who, at, cs)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return err
-	}
-	defer ins.Close()
-	for _, op := range p.Values {
-		v := &op.Head.Rev
-		r, err := ins.ExecContext(ctx, v.Key.String(), v.Indicator, v.Unit, v.Period.ID(), v.Period.Year, v.Period.First,
-			v.Period.Last, int(v.Period.Type), string(v.Basis), int(v.Vintage), v.Revision, nullFloat(v.Value),
-			nullFloat(v.YoY), nullFloat(v.PlanPct), nullFloat(v.VsRef), v.Comment, boolInt(v.Deleted),
-			string(v.Source.Kind), v.Source.Ref, v.Source.Row, v.Source.Sentence, v.Source.Formula, v.By, formatTime(v.At), seq)
-		if err != nil {
-			return err
-		}
-		if op.Head.ID, err = r.LastInsertId(); err != nil {
-			return err
-		}
-		if err := aw.add(ctx, op.Audit); err != nil {
-			return err
-		}
-	}
-	set, err := tx.PrepareContext(ctx, `INSERT INTO current_values (k, value_id, indicator, orgunit, start_month, end_month)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (k) DO UPDATE SET value_id = excluded.value_id`)
-	if err != nil {
-		return err
-	}
-	defer set.Close()
-	del, err := tx.PrepareContext(ctx, `DELETE FROM current_values WHERE k = ?`)
-	if err != nil {
-		return err
-	}
-	defer del.Close()
-	for _, k := range p.Dirty {
-		h, ok := p.Current(k)
-		if !ok {
-			if _, err := del.ExecContext(ctx, k); err != nil {
-				return err
-			}
-			continue
-		}
-		per := h.Rev.Period
-		if _, err := set.ExecContext(ctx, k, h.ID, h.Rev.Indicator, h.Rev.Unit, per.Year*100+per.First, per.Year*100+per.Last); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 func writeTargets(ctx context.Context, tx *sql.Tx, p *engine.Plan, aw *auditWriter) error {

@@ -60,7 +60,7 @@ func (db *DB) SaveIndicators(ctx context.Context, inds []planwatch.Indicator, by
 
 // commitCatalog numbers a catalogue change and commits it.
 func (db *DB) commitCatalog(ctx context.Context, tx *sql.Tx, by, op string) error {
-	seq, err := newChangeSet(ctx, tx, planwatch.ChangeCatalog, db.now(), by, "", planwatch.ApplyResult{})
+	seq, err := newChangeSet(ctx, tx, planwatch.ChangeRecord{Kind: planwatch.ChangeCatalog, At: db.now(), By: by})
 	if err != nil {
 		return internal(op, err)
 	}

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"time"
 
 	"planwatch"
 	"planwatch/internal/engine"
@@ -11,15 +10,60 @@ import (
 
 var _ planwatch.ChangeFeed = (*DB)(nil)
 
-// newChangeSet numbers a write within its transaction: the single writer
-// connection makes numbers follow commit order.
-func newChangeSet(ctx context.Context, tx *sql.Tx, kind planwatch.ChangeKind, at time.Time, by, from string, res planwatch.ApplyResult) (int64, error) {
-	r, err := tx.ExecContext(ctx, `INSERT INTO change_sets (at, who, src, kind, imported, updated, ignored, deleted)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, formatTime(at), by, from, string(kind), res.Imported, res.Updated, res.Ignored, res.Deleted)
+// newChangeSet numbers a write within its transaction (the single writer
+// connection makes numbers follow commit order), or stores a copied change
+// with its own number (c.Seq > 0).
+func newChangeSet(ctx context.Context, tx *sql.Tx, c planwatch.ChangeRecord) (int64, error) {
+	var id any
+	if c.Seq > 0 {
+		id = c.Seq
+	}
+	r, err := tx.ExecContext(ctx, `INSERT INTO change_sets (id, at, who, src, kind, imported, updated, ignored, deleted,
+		revisions, v_who, v_at, v_kind, v_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, formatTime(c.At), c.By, c.From, string(c.Kind), c.Result.Imported, c.Result.Updated, c.Result.Ignored,
+		c.Result.Deleted, c.Revisions, c.ValueBy, formatTime(c.ValueAt), string(c.ValueSource.Kind), c.ValueSource.Ref)
 	if err != nil {
 		return 0, err
 	}
 	return r.LastInsertId()
+}
+
+const changeColumns = `id, at, who, src, kind, imported, updated, ignored, deleted, revisions, v_who, v_at, v_kind, v_ref`
+
+func scanChange(s scanner) (planwatch.ChangeRecord, error) {
+	var c planwatch.ChangeRecord
+	var at, vat, kind, vkind string
+	err := s.Scan(&c.Seq, &at, &c.By, &c.From, &kind, &c.Result.Imported, &c.Result.Updated, &c.Result.Ignored,
+		&c.Result.Deleted, &c.Revisions, &c.ValueBy, &vat, &vkind, &c.ValueSource.Ref)
+	c.At, c.ValueAt, c.Kind, c.ValueSource.Kind = parseTime(at), parseTime(vat), planwatch.ChangeKind(kind), planwatch.SourceKind(vkind)
+	return c, err
+}
+
+// defaultsSince reads the value defaults of the change sets numbered after
+// a number, for engine.DefaultsCache.
+func defaultsSince(q engine.Queryer) func(ctx context.Context, after int64) (engine.Defaults, error) {
+	return func(ctx context.Context, after int64) (engine.Defaults, error) {
+		rows, err := q.QueryContext(ctx, `SELECT id, v_who, v_at, v_kind, v_ref FROM change_sets WHERE id > ?`, after)
+		if err != nil {
+			return nil, err
+		}
+		out := engine.Defaults{}
+		err = engine.Each(rows, scanDefaults, func(d idDefaults) error { out[d.id] = d.d; return nil })
+		return out, err
+	}
+}
+
+type idDefaults struct {
+	id int64
+	d  engine.ChangeDefaults
+}
+
+func scanDefaults(s scanner) (idDefaults, error) {
+	var d idDefaults
+	var at, kind string
+	err := s.Scan(&d.id, &d.d.By, &at, &kind, &d.d.Ref)
+	d.d.At, d.d.Kind = parseTime(at), planwatch.SourceKind(kind)
+	return d, err
 }
 
 // ChangeSeq returns the number of the last committed change, 0 for none.
@@ -46,46 +90,29 @@ func (db *DB) CurrentSince(ctx context.Context, seq int64, fn func(planwatch.Dat
 	if seq >= upTo {
 		return upTo, nil
 	}
+	lookup, err := db.defaults.Since(ctx, defaultsSince(tx))
+	if err != nil {
+		return 0, internal("CurrentSince", err)
+	}
 	var rows *sql.Rows
 	if seq <= 0 {
-		rows, err = tx.QueryContext(ctx, `SELECT c.k, `+valueColumns+` FROM current_values c JOIN datavalues d ON d.id = c.value_id`)
+		rows, err = tx.QueryContext(ctx, `SELECT `+seriesRowColumns+` FROM revisions r JOIN series s ON s.id = r.series
+			ORDER BY r.series, r.cs`)
 	} else {
-		rows, err = tx.QueryContext(ctx, `SELECT ch.k, `+valueColumns+` FROM (SELECT DISTINCT k FROM datavalues WHERE cs > ?) ch
-			LEFT JOIN current_values c ON c.k = ch.k LEFT JOIN datavalues d ON d.id = c.value_id`, seq)
+		rows, err = tx.QueryContext(ctx, `SELECT `+seriesRowColumns+` FROM revisions r JOIN series s ON s.id = r.series
+			WHERE r.series IN (SELECT DISTINCT series FROM revisions WHERE cs > ?) ORDER BY r.series, r.cs`, seq)
 	}
 	if err != nil {
 		return 0, internal("CurrentSince", err)
 	}
-	if err := engine.Each(rows, scanChanged, fn); err != nil {
+	err = engine.ScanSeries(rows, func(s *engine.SeriesState) error {
+		if seq <= 0 {
+			return s.Current(lookup, fn)
+		}
+		return s.ChangedSince(seq, lookup, fn)
+	})
+	if err != nil {
 		return 0, internal("CurrentSince", err)
 	}
 	return upTo, nil
-}
-
-// scanChanged reads a key and its current revision, or the key alone
-// (Deleted) when it has none.
-func scanChanged(s scanner) (planwatch.DataValue, error) {
-	var k string
-	var id sql.NullInt64
-	var ind, unit, basis, kind, ref, sentence, formula, who, comment, at sql.NullString
-	var year, first, last, typ, vintage, revision, deleted, row sql.NullInt64
-	var value, yoy, planPct, vsRef sql.NullFloat64
-	if err := s.Scan(&k, &id, &ind, &unit, &year, &first, &last, &typ, &basis, &vintage, &revision,
-		&value, &yoy, &planPct, &vsRef, &comment, &deleted, &kind, &ref, &row, &sentence, &formula, &who, &at); err != nil {
-		return planwatch.DataValue{}, err
-	}
-	if !id.Valid {
-		return engine.Withdrawn(k)
-	}
-	v := planwatch.DataValue{
-		Key:     planwatch.Key{Indicator: ind.String, Unit: unit.String, Period: period(int(year.Int64), int(first.Int64), int(last.Int64), int(typ.Int64))},
-		Basis:   planwatch.Basis(basis.String),
-		Vintage: planwatch.Vintage(vintage.Int64),
-		Value:   floatPtr(value), YoY: floatPtr(yoy), PlanPct: floatPtr(planPct), VsRef: floatPtr(vsRef),
-		Comment: comment.String, Deleted: deleted.Int64 != 0,
-		Source: planwatch.Source{Kind: planwatch.SourceKind(kind.String), Ref: ref.String, Row: int(row.Int64),
-			Sentence: sentence.String, Formula: formula.String},
-		By: who.String, At: parseTime(at.String), Revision: int(revision.Int64),
-	}
-	return v, nil
 }

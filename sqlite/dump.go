@@ -30,6 +30,11 @@ func (db *DB) Dump(ctx context.Context) iter.Seq2[planwatch.Record, error] {
 		}
 		defer tx.Rollback()
 		d := &engine.Dump{Ctx: ctx, Q: tx, Yield: yield, Wrap: func(err error) error { return internal("Dump", err) }}
+		lookup, err := db.defaults.Since(ctx, defaultsSince(tx))
+		if err != nil {
+			d.Fail(err)
+			return
+		}
 		inds, err := indicators(ctx, tx)
 		_ = engine.DumpAll(d, inds, err, func(ind *planwatch.Indicator) planwatch.Record {
 			return planwatch.Record{Indicator: ind}
@@ -42,10 +47,10 @@ func (db *DB) Dump(ctx context.Context) iter.Seq2[planwatch.Record, error] {
 		}) && d.Rows(`SELECT `+accountColumns+` FROM accounts ORDER BY name`, func(s engine.Scanner) (planwatch.Record, error) {
 			a, err := scanAccount(s)
 			return planwatch.Record{User: &a}, err
-		}) && d.Rows(`SELECT `+valueColumns+` FROM datavalues d ORDER BY d.id`, func(s engine.Scanner) (planwatch.Record, error) {
-			_, v, err := scanValue(s)
-			return planwatch.Record{Value: &v}, err
-		}) && d.Rows(`SELECT orgunit, year, first_month, last_month, period_type, state, who, at, comment
+		}) && d.Rows(`SELECT `+changeColumns+` FROM change_sets ORDER BY id`, func(s engine.Scanner) (planwatch.Record, error) {
+			c, err := scanChange(s)
+			return planwatch.Record{Change: &c}, err
+		}) && d.Values(`SELECT `+seriesRowColumns+` FROM revisions r JOIN series s ON s.id = r.series ORDER BY r.cs, r.series`, lookup) && d.Rows(`SELECT orgunit, year, first_month, last_month, period_type, state, who, at, comment
 			FROM approvals ORDER BY orgunit, year, first_month, last_month`, func(s engine.Scanner) (planwatch.Record, error) {
 			a, err := scanApproval(s)
 			return planwatch.Record{Approval: &a}, err
@@ -83,42 +88,36 @@ func (db *DB) Restore(ctx context.Context, records iter.Seq2[planwatch.Record, e
 	defer tx.Rollback()
 	var used bool
 	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM indicators) OR EXISTS (SELECT 1 FROM orgunits)
-		OR EXISTS (SELECT 1 FROM datavalues) OR EXISTS (SELECT 1 FROM audit)
+		OR EXISTS (SELECT 1 FROM change_sets) OR EXISTS (SELECT 1 FROM audit)
 		OR EXISTS (SELECT 1 FROM accounts) OR EXISTS (SELECT 1 FROM approvals)`).Scan(&used); err != nil {
 		return internal("Restore", err)
 	}
 	if used {
 		return planwatch.Errorf(planwatch.ECONFLICT, "cơ sở dữ liệu đích không trống (the target database is not empty)")
 	}
-	// The whole copy is one numbered change.
-	seq, err := newChangeSet(ctx, tx, "restore", db.now(), "", "", planwatch.ApplyResult{})
-	if err != nil {
-		return internal("Restore", err)
-	}
-	var heads engine.Heads
+	var rs engine.Restoring
 	for r, err := range records {
 		if err != nil {
 			return err
 		}
-		if err := restoreOne(ctx, tx, r, seq, &heads); err != nil {
-			return internal("Restore", err)
+		switch {
+		case r.Change != nil:
+			rs.Change(*r.Change)
+		case r.Value != nil:
+			rs.Value(*r.Value, r.Seq)
+		default:
+			if err := restoreOne(ctx, tx, r); err != nil {
+				return internal("Restore", err)
+			}
 		}
 	}
-	for _, k := range heads.Keys() {
-		h, ok := heads.Current(k)
-		if !ok {
-			continue
-		}
-		p := h.Rev.Period
-		if _, err := tx.ExecContext(ctx, `INSERT INTO current_values (k, value_id, indicator, orgunit, start_month, end_month)
-			VALUES (?, ?, ?, ?, ?, ?)`, k, h.ID, h.Rev.Indicator, h.Rev.Unit, p.Year*100+p.First, p.Year*100+p.Last); err != nil {
-			return internal("Restore", err)
-		}
+	if err := db.restoreValues(ctx, tx, &rs); err != nil {
+		return internal("Restore", err)
 	}
 	return internal("Restore", tx.Commit())
 }
 
-func restoreOne(ctx context.Context, tx *sql.Tx, r planwatch.Record, seq int64, heads *engine.Heads) error {
+func restoreOne(ctx context.Context, tx *sql.Tx, r planwatch.Record) error {
 	var err error
 	switch {
 	case r.Indicator != nil:
@@ -146,24 +145,6 @@ func restoreOne(ctx context.Context, tx *sql.Tx, r planwatch.Record, seq int64, 
 		_, err = tx.ExecContext(ctx, `INSERT INTO approvals (orgunit, period, year, first_month, last_month, period_type, state, who, at, comment)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, a.Unit, p.ID(), p.Year, p.First, p.Last, int(p.Type), string(a.State),
 			a.By, formatTime(a.At), a.Comment)
-	case r.Value != nil:
-		v := r.Value
-		res, err := tx.ExecContext(ctx, `INSERT INTO datavalues (k, indicator, orgunit, period, year, first_month,
-			last_month, period_type, basis, vintage, revision, value, yoy, plan_pct, vs_ref, comment, deleted,
-			source_kind, source_ref, source_row, source_sentence, source_formula, who, at, cs)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			v.Key.String(), v.Indicator, v.Unit, v.Period.ID(), v.Period.Year, v.Period.First, v.Period.Last,
-			int(v.Period.Type), string(v.Basis), int(v.Vintage), v.Revision, nullFloat(v.Value), nullFloat(v.YoY),
-			nullFloat(v.PlanPct), nullFloat(v.VsRef), v.Comment, boolInt(v.Deleted), string(v.Source.Kind),
-			v.Source.Ref, v.Source.Row, v.Source.Sentence, v.Source.Formula, v.By, formatTime(v.At), seq)
-		if err != nil {
-			return err
-		}
-		id, err := res.LastInsertId()
-		if err != nil {
-			return err
-		}
-		heads.Add(id, v)
 	case r.Target != nil:
 		t := r.Target
 		_, err = tx.ExecContext(ctx, `INSERT INTO targets (tk, indicator, orgunit, year, kind, version, value,
@@ -198,4 +179,23 @@ func restoreOne(ctx context.Context, tx *sql.Tx, r planwatch.Record, seq int64, 
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.ID, formatTime(e.At), e.By, e.From, e.Action, e.Entity, e.Old, e.New, e.Detail)
 	}
 	return err
+}
+
+// restoreValues writes the change sets and values of a copy, keeping their
+// numbers.
+func (db *DB) restoreValues(ctx context.Context, tx *sql.Tx, rs *engine.Restoring) error {
+	rs.Finish(db.now())
+	for _, c := range rs.Changes {
+		if _, err := newChangeSet(ctx, tx, c); err != nil {
+			return err
+		}
+	}
+	ids, err := reader{db: db, tx: tx}.Series(ctx, rs.SeriesKeys())
+	if err != nil {
+		return err
+	}
+	return rs.Each(func(seq int64, w *engine.SeriesWrite) error {
+		w.ID = ids[w.SeriesKey]
+		return writeSeries(ctx, tx, []*engine.SeriesWrite{w}, seq)
+	})
 }

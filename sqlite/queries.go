@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"strings"
 
@@ -13,73 +12,12 @@ import (
 // scanner is a *sql.Rows or *sql.Row.
 type scanner = engine.Scanner
 
-const valueColumns = `d.id, d.indicator, d.orgunit, d.year, d.first_month, d.last_month, d.period_type, d.basis,
-	d.vintage, d.revision, d.value, d.yoy, d.plan_pct, d.vs_ref, d.comment, d.deleted, d.source_kind, d.source_ref,
-	d.source_row, d.source_sentence, d.source_formula, d.who, d.at`
-
-func scanValue(s scanner) (int64, planwatch.DataValue, error) {
-	var v planwatch.DataValue
-	var id int64
-	var year, first, last, typ, vintage, deleted int
-	var basis, kind, at string
-	var value, yoy, planPct, vsRef sql.NullFloat64
-	err := s.Scan(&id, &v.Indicator, &v.Unit, &year, &first, &last, &typ, &basis, &vintage, &v.Revision,
-		&value, &yoy, &planPct, &vsRef, &v.Comment, &deleted, &kind, &v.Source.Ref, &v.Source.Row,
-		&v.Source.Sentence, &v.Source.Formula, &v.By, &at)
-	if err != nil {
-		return 0, v, err
-	}
-	v.Period = period(year, first, last, typ)
-	v.Basis, v.Vintage, v.Deleted = planwatch.Basis(basis), planwatch.Vintage(vintage), deleted != 0
-	v.Value, v.YoY, v.PlanPct, v.VsRef = floatPtr(value), floatPtr(yoy), floatPtr(planPct), floatPtr(vsRef)
-	v.Source.Kind, v.At = planwatch.SourceKind(kind), parseTime(at)
-	return id, v, nil
-}
-
 // in adds "column IN (list)" to a query being built, when list is not empty.
 func in(where []string, args []any, column string, list []string) ([]string, []any) {
 	if len(list) == 0 {
 		return where, args
 	}
 	return append(where, column+` IN (SELECT value FROM json_each(?))`), append(args, jsonStrings(list))
-}
-
-// Values returns the current value of every key matching q, ordered by
-// indicator, unit and period.
-//
-// TODO(issue 6): q.ApprovedOnly is not applied yet, and Approved is never
-// set: approvals arrive with users and sessions.
-func (db *DB) Values(ctx context.Context, q planwatch.ValueQuery) ([]planwatch.DataValue, error) {
-	var where []string
-	var args []any
-	where, args = in(where, args, "c.indicator", q.Indicators)
-	where, args = in(where, args, "c.orgunit", q.Units)
-	if q.FromMonth > 0 {
-		where, args = append(where, "c.start_month >= ?"), append(args, q.FromMonth)
-	}
-	if q.ToMonth > 0 {
-		where, args = append(where, "c.end_month <= ?"), append(args, q.ToMonth)
-	}
-	query := `SELECT ` + valueColumns + ` FROM current_values c JOIN datavalues d ON d.id = c.value_id`
-	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
-	}
-	query += " ORDER BY c.indicator, c.orgunit, c.start_month, c.end_month, d.period"
-	out, err := db.values(ctx, query, args...)
-	return out, internal("Values", err)
-}
-
-// Revisions returns every revision of one key, oldest first (every vintage).
-func (db *DB) Revisions(ctx context.Context, k planwatch.Key) ([]planwatch.DataValue, error) {
-	out, err := db.values(ctx, `SELECT `+valueColumns+` FROM datavalues d WHERE d.k = ? ORDER BY d.id`, k.String())
-	return out, internal("Revisions", err)
-}
-
-func (db *DB) values(ctx context.Context, query string, args ...any) ([]planwatch.DataValue, error) {
-	return engine.Query(ctx, db.r, func(s scanner) (planwatch.DataValue, error) {
-		_, v, err := scanValue(s)
-		return v, err
-	}, query, args...)
 }
 
 const targetColumns = `indicator, orgunit, year, kind, version, value, adjusted, adopted, source_kind, source_ref,

@@ -43,6 +43,10 @@ type DB struct {
 	// observers are called after each commit (WithCommitObserver,
 	// WithChangeObserver).
 	observers engine.Observers
+	// defaults caches the value defaults of committed change sets.
+	defaults engine.DefaultsCache
+	// schemaUpTo stops migrations after that version (tests of migrations).
+	schemaUpTo int
 }
 
 var _ planwatch.Store = (*DB)(nil)
@@ -174,39 +178,58 @@ func (db *DB) migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	vacuum := false
 	for _, m := range ms {
-		if err := db.migrateOne(ctx, m.Version, m.Path); err != nil {
+		if db.schemaUpTo > 0 && m.Version > db.schemaUpTo {
+			break
+		}
+		applied, err := db.migrateOne(ctx, m.Version, m.Path)
+		if err != nil {
 			return fmt.Errorf("migration %s: %w", m.Name, err)
+		}
+		vacuum = vacuum || (applied && m.Version == 6)
+	}
+	if vacuum && db.path != ":memory:" {
+		// Migration 6 leaves the space of the old value tables free in the
+		// file: give it back, once.
+		if _, err := db.w.ExecContext(ctx, `VACUUM`); err != nil {
+			return fmt.Errorf("vacuum: %w", err)
 		}
 	}
 	return nil
 }
 
-func (db *DB) migrateOne(ctx context.Context, version int, name string) error {
+// migrateOne applies one migration unless it was; it reports whether it did.
+func (db *DB) migrateOne(ctx context.Context, version int, name string) (bool, error) {
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer tx.Rollback()
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
-		return err
+		return false, err
 	}
 	if n > 0 {
-		return nil
+		return false, nil
 	}
 	body, err := fs.ReadFile(migrations, name)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-		return err
+		return false, err
+	}
+	if code := migrationCode[version]; code != nil {
+		if err := code(ctx, tx, db.now()); err != nil {
+			return false, err
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
 		version, filepath.Base(name), formatTime(db.now())); err != nil {
-		return err
+		return false, err
 	}
-	return tx.Commit()
+	return true, tx.Commit()
 }
 
 // Times are stored in UTC with a fixed width so that they sort as text.

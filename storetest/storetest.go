@@ -546,8 +546,9 @@ func testIgnored(t *testing.T, ctx context.Context, s planwatch.Store) {
 	if n := len(revisions(t, ctx, s, b.Key)); n != 2 {
 		t.Errorf("%d revisions of b, want 2", n)
 	}
-	if after := len(audit(t, ctx, s, planwatch.AuditQuery{})); after != before+1 {
-		t.Errorf("%d audit entries added, want 1", after-before)
+	// One entry for the change set, one for the one value it changed.
+	if after := len(audit(t, ctx, s, planwatch.AuditQuery{})); after != before+2 {
+		t.Errorf("%d audit entries added, want 2", after-before)
 	}
 	// A different vintage with the same figure is not the same value.
 	off := value("trade.retail", "20", "202201", planwatch.Official, 10)
@@ -1116,7 +1117,7 @@ func testLargeApply(t *testing.T, ctx context.Context, s planwatch.Store) {
 	}
 	vs[bad].Indicator = "trade.retail"
 	start := time.Now()
-	res := apply(t, ctx, s, &planwatch.ChangeSet{By: "tester", Values: vs})
+	res := apply(t, ctx, s, &planwatch.ChangeSet{By: "tester", From: "large-import", Values: vs})
 	t.Logf("10,000 values applied in %v", time.Since(start))
 	if res != (planwatch.ApplyResult{Imported: 10000}) {
 		t.Errorf("result %+v", res)
@@ -1124,8 +1125,20 @@ func testLargeApply(t *testing.T, ctx context.Context, s planwatch.Store) {
 	if got := values(t, ctx, s, planwatch.ValueQuery{}); len(got) != 10000 {
 		t.Errorf("%d values stored", len(got))
 	}
-	if got := audit(t, ctx, s, planwatch.AuditQuery{Action: "value.create"}); len(got) != 10000 {
-		t.Errorf("%d audit entries", len(got))
+	// A file import is one change set: one audit entry with who, from where,
+	// the file and the counts, none per value (their revisions keep who,
+	// when and source).
+	if got := audit(t, ctx, s, planwatch.AuditQuery{Action: "value."}); len(got) != 0 {
+		t.Errorf("%d value audit entries for a 10,000-value change set, want none", len(got))
+	}
+	cs := audit(t, ctx, s, planwatch.AuditQuery{Action: "changes.apply"})
+	if len(cs) != 1 || cs[0].By != "tester" || cs[0].From != "large-import" || !strings.Contains(cs[0].Detail, "imported 10000") ||
+		!strings.Contains(cs[0].Detail, "large.csv") || !strings.HasPrefix(cs[0].Entity, "changeset/") {
+		t.Errorf("change set audit entries %+v", cs)
+	}
+	revs := revisions(t, ctx, s, vs[9999].Key)
+	if len(revs) != 1 || revs[0].By != "tester" || revs[0].Source.Ref != "large.csv" || revs[0].Source.Row != 10000 || revs[0].At.IsZero() {
+		t.Errorf("revision of the last value: %+v", revs)
 	}
 	// The same file again changes nothing.
 	if res := apply(t, ctx, s, &planwatch.ChangeSet{By: "tester", Values: vs}); res != (planwatch.ApplyResult{Ignored: 10000}) {

@@ -1,13 +1,16 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"path/filepath"
 
 	"planwatch"
 	"planwatch/dhis2"
 	"planwatch/exchange"
+	"planwatch/nativecsv"
 )
 
 // cmdImport imports a file of values or targets in any supported format
@@ -73,7 +76,14 @@ func cmdImport(ctx context.Context, env *Env, args []string) error {
 		opts.SetCatalogue(inds, units)
 	}
 	opts.Ref, opts.By, opts.Now, opts.DryRun = filepath.Base(name), user(env, *by), env.Now(), *dry
-	sum, err := exchange.Import(ctx, s, f, file, opts)
+	in := bufio.NewReader(file)
+	head, _ := in.Peek(4096) // a shorter file is all there
+	var sum exchange.Summary
+	if sa, ok := s.(planwatch.StreamApplier); ok && f == exchange.Native && !nativecsv.IsTargets(head) && opts.Atomic != exchange.AtomicNone {
+		sum, err = importValues(ctx, sa, in, opts)
+	} else {
+		sum, err = exchange.Import(ctx, s, f, in, opts)
+	}
 	if err != nil {
 		return err
 	}
@@ -85,6 +95,26 @@ func cmdImport(ctx context.Context, env *Env, args []string) error {
 		return &planwatch.Error{Code: planwatch.EINVALID, Message: fmt.Sprintf("%s: không có dữ liệu nào được nhập (%d lỗi, xem ở trên) / nothing was imported (%d conflicts, listed above)", name, sum.ConflictCount, sum.ConflictCount)}
 	}
 	return nil
+}
+
+// importValues streams a planwatch values file into the store: every row
+// read, checked and planned in memory that holds a few dozen bytes a value
+// (not the file), then stored as one change set, or nothing.
+func importValues(ctx context.Context, s planwatch.StreamApplier, r io.Reader, opts exchange.Options) (exchange.Summary, error) {
+	st, err := nativecsv.NewStream(r, opts.Ref)
+	if err != nil {
+		if planwatch.ErrorCode(err) == planwatch.EINVALID {
+			return exchange.Summarize(planwatch.ApplyResult{}, nil, err, opts.DryRun), nil
+		}
+		return exchange.Summary{}, err
+	}
+	cs := &planwatch.ChangeSet{By: opts.By, From: opts.Ref, DryRun: opts.DryRun}
+	res, err := s.ApplyStream(ctx, cs, st.Values())
+	switch planwatch.ErrorCode(err) {
+	case "", planwatch.EINVALID, planwatch.ECONFLICT: // the file's fault: in the summary
+		return exchange.Summarize(res, nil, err, opts.DryRun), nil
+	}
+	return exchange.Summary{}, err
 }
 
 // exchangeOptions gives readers the catalogue, so unknown codes are conflicts

@@ -18,10 +18,18 @@ type Reader interface {
 	// KnownIndicators and KnownUnits return which of codes are in the catalogue.
 	KnownIndicators(ctx context.Context, codes []string) (map[string]bool, error)
 	KnownUnits(ctx context.Context, codes []string) (map[string]bool, error)
-	// Heads returns the latest stored revision of each vintage of each key,
-	// with its row id. keys come in the order the change set names them,
-	// each once.
-	Heads(ctx context.Context, keys []planwatch.Key) ([]Head, error)
+	// Approvals reads approvals, for the lock check (planwatch.CheckLockedKeys).
+	Approvals(ctx context.Context, q planwatch.ApprovalQuery) ([]planwatch.Approval, error)
+	// Series returns the id of each of the series keys. Outside a dry run it
+	// creates the missing ones and, on engines with several writers, locks
+	// them all until the transaction ends, so that revisions are numbered
+	// under the lock; in a dry run it returns the stored ones only.
+	Series(ctx context.Context, keys []SeriesKey) (map[SeriesKey]int64, error)
+	// Stored calls fn with every stored revisions row of the series ids
+	// (sorted), by series and then change set.
+	Stored(ctx context.Context, ids []int64, fn func(series, cs int64, data []byte) error) error
+	// Defaults returns the value defaults of the change sets ids.
+	Defaults(ctx context.Context, ids []int64) (Defaults, error)
 	// Targets returns every version of the targets whose TargetKey is in keys.
 	Targets(ctx context.Context, keys []string) ([]planwatch.Target, error)
 	// Milestones returns the milestones whose MilestoneKey is in keys.
@@ -32,8 +40,9 @@ type Reader interface {
 }
 
 // Plan is what a change set does, decided in memory before anything is
-// written. The engine writes the ops in order (values, targets, milestones,
-// notes, tasks), each with its audit entry.
+// written. The engine numbers the change set (a change_sets row with
+// ValueDefaults and the counts, and its audit entry, ChangeSetAudit), then
+// writes the series, targets, milestones, notes and tasks, and Audits.
 type Plan struct {
 	// Result counts what the change set does.
 	Result planwatch.ApplyResult
@@ -41,33 +50,46 @@ type Plan struct {
 	// one, nothing must be stored.
 	Problems []planwatch.Problem
 
-	// Values are the new revisions. The engine sets Head.ID when it writes
-	// one, before it recomputes the current value of the Dirty keys.
-	Values []*ValueOp
-	// Dirty lists the keys whose current value must be recomputed, by Current.
-	Dirty      []string
-	Targets    []TargetOp    // new target versions
-	Milestones []MilestoneOp // milestones to insert or replace, by MilestoneKey
-	Notes      []NoteOp      // notes to add (ID 0) or update
-	Tasks      []TaskOp      // tasks to add (ID 0) or update
+	// Series holds the new revisions, one row per series (Encode).
+	Series []*SeriesWrite
+	// ValueDefaults are who, when and where from for the values, unless a
+	// value says otherwise; they go with the change set.
+	ValueDefaults ChangeDefaults
+	Targets       []TargetOp    // new target versions
+	Milestones    []MilestoneOp // milestones to insert or replace, by MilestoneKey
+	Notes         []NoteOp      // notes to add (ID 0) or update
+	Tasks         []TaskOp      // tasks to add (ID 0) or update
 
-	heads Heads
+	valueAudits []planwatch.AuditEntry
+	changed     []changedKey
+	defaults    Defaults
+	by, from    string
+	now         time.Time
 }
 
 // Empty reports whether the plan changes nothing (everything Ignored).
 func (p *Plan) Empty() bool {
-	return len(p.Values)+len(p.Targets)+len(p.Milestones)+len(p.Notes)+len(p.Tasks) == 0
+	return len(p.Series)+len(p.Targets)+len(p.Milestones)+len(p.Notes)+len(p.Tasks) == 0
 }
 
-// Current returns the revision that is the current value of the key k of
-// Dirty, once the plan is written; false when it has none.
-func (p *Plan) Current(k string) (*Head, bool) { return p.heads.Current(k) }
+// ValueAudits are the audit entries of the values, one each when the
+// change set is small (AuditEach).
+func (p *Plan) ValueAudits() []planwatch.AuditEntry { return p.valueAudits }
 
-// ValueOp stores one new revision. Audit.Entity is its key.
-type ValueOp struct {
-	Head  *Head
-	Audit planwatch.AuditEntry
+// ChangeSetAudit is the audit entry of the change set numbered seq: who,
+// from where, the file and the counts.
+func (p *Plan) ChangeSetAudit(seq int64) planwatch.AuditEntry {
+	r := p.Result
+	detail := fmt.Sprintf("imported %d, updated %d, ignored %d, deleted %d", r.Imported, r.Updated, r.Ignored, r.Deleted)
+	if p.ValueDefaults.Ref != "" {
+		detail += "; " + string(p.ValueDefaults.Kind) + ": " + p.ValueDefaults.Ref
+	}
+	return planwatch.AuditEntry{At: p.now, By: p.by, From: p.from, Action: "changes.apply", Entity: ChangeSetEntity(seq),
+		New: JSONText(r), Detail: detail}
 }
+
+// ChangeSetEntity names a change set in the audit trail.
+func ChangeSetEntity(seq int64) string { return "changeset/" + strconv.FormatInt(seq, 10) }
 
 // TargetOp stores one new target version.
 type TargetOp struct {
@@ -96,14 +118,16 @@ type TaskOp struct {
 }
 
 // Prepare decides what the change set cs does, as of now, reading what it
-// needs through r.
+// needs through r. Its values are the batch b (Collect), not cs.Values.
 //
 // First every part is checked (DataValue.Validate and more: known indicator
 // and unit codes, well-formed periods, finite numbers, known target kinds,
-// existing note and task ids, no conflicting target version). Every problem is
-// collected in Plan.Problems. A problem's Row is the item's Source.Row when
-// set, otherwise its 1-based index in its slice; Column is the field's JSON
-// name, prefixed with "milestone.", "note." or "task." for those parts.
+// existing note and task ids, no conflicting target version, no value under
+// an approved unit-period). Every problem is collected in Plan.Problems. A
+// problem's Row is the item's Source.Row when set, otherwise its 1-based
+// index in its slice; Column is the field's JSON name, prefixed with
+// "milestone.", "note." or "task." for those parts. Values under a lock
+// make Prepare return ECONFLICT (planwatch.CheckLockedKeys).
 //
 // Then: a value equal to the latest revision of its key and vintage is
 // Ignored (so is withdrawing what is not there); otherwise it becomes the
@@ -112,15 +136,25 @@ type TaskOp struct {
 // without a Version get the next one (or are Ignored when equal to the
 // current one). Milestones are set by indicator, unit, period and target
 // kind; notes and tasks with an ID update that one, without one are added.
-// Every change gets one audit entry.
+// Every change but a value of a large change set gets its audit entry.
 //
-// The error is one of r's; the caller's slices are not modified.
-func Prepare(ctx context.Context, cs *planwatch.ChangeSet, now time.Time, r Reader) (*Plan, error) {
-	a := &applier{cs: cs, now: now, r: r, p: &Plan{}}
+// The error is one of r's or the lock check's; the caller's slices are not
+// modified.
+func Prepare(ctx context.Context, cs *planwatch.ChangeSet, b *Batch, now time.Time, r Reader) (*Plan, error) {
+	a := &applier{cs: cs, batch: b, now: now, r: r, p: &Plan{by: cs.By, from: cs.From, now: now}}
+	if b != nil {
+		a.p.Problems = append(a.p.Problems, b.Problems...)
+		a.p.ValueDefaults = b.Defaults
+	}
 	a.fill()
 	a.checkShape()
 	if err := a.checkCodes(ctx); err != nil {
 		return nil, err
+	}
+	if len(a.p.Problems) == 0 && b != nil {
+		if err := planwatch.CheckLockedKeys(ctx, r, b.Keys()); err != nil {
+			return nil, err
+		}
 	}
 	if err := a.plan(ctx); err != nil {
 		return nil, err
@@ -131,20 +165,20 @@ func Prepare(ctx context.Context, cs *planwatch.ChangeSet, now time.Time, r Read
 // applier carries one Prepare through its phases: fill, checkShape,
 // checkCodes and plan.
 type applier struct {
-	cs  *planwatch.ChangeSet
-	now time.Time
-	r   Reader
-	p   *Plan
+	cs    *planwatch.ChangeSet
+	batch *Batch
+	now   time.Time
+	r     Reader
+	p     *Plan
 
-	values     []planwatch.DataValue
 	targets    []planwatch.Target
 	milestones []planwatch.Milestone
 	notes      []planwatch.Note
 	tasks      []planwatch.Task
 }
 
-// fill copies the change set (the caller's slices are not modified) and fills
-// in who and when.
+// fill copies the change set's parts other than values (the caller's slices
+// are not modified) and fills in who and when.
 func (a *applier) fill() {
 	by := func(s string) string {
 		if s != "" {
@@ -157,12 +191,6 @@ func (a *applier) fill() {
 			return t.UTC()
 		}
 		return a.now
-	}
-	a.values = append([]planwatch.DataValue(nil), a.cs.Values...)
-	for i := range a.values {
-		v := &a.values[i]
-		v.By, v.At, v.Revision, v.Approved = by(v.By), at(v.At), 0, false
-		v.Normalize()
 	}
 	a.targets = append([]planwatch.Target(nil), a.cs.Targets...)
 	for i := range a.targets {
@@ -208,20 +236,34 @@ func rowOf(i int, src planwatch.Source) int {
 
 func fmtFloat(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
 
-// checkPeriod reports a zero or malformed period.
-func (a *applier) checkPeriod(row int, column string, p planwatch.Period) {
+// periodProblem reports a zero or malformed period.
+func periodProblem(row int, column string, p planwatch.Period) *planwatch.Problem {
 	if p.IsZero() {
-		a.problem(row, column, "", "thiếu kỳ báo cáo (period required)")
-		return
+		return &planwatch.Problem{Row: row, Column: column, Reason: "thiếu kỳ báo cáo (period required)"}
 	}
 	if q, err := planwatch.ParsePeriod(p.ID()); err != nil || q != p {
-		a.problem(row, column, fmt.Sprintf("%d/%d-%d", p.Year, p.First, p.Last), "kỳ báo cáo không hợp lệ (invalid period)")
+		return &planwatch.Problem{Row: row, Column: column, Value: fmt.Sprintf("%d/%d-%d", p.Year, p.First, p.Last), Reason: "kỳ báo cáo không hợp lệ (invalid period)"}
+	}
+	return nil
+}
+
+// floatProblem reports a number that is not finite.
+func floatProblem(row int, column string, f *float64) *planwatch.Problem {
+	if f != nil && (math.IsNaN(*f) || math.IsInf(*f, 0)) {
+		return &planwatch.Problem{Row: row, Column: column, Value: fmtFloat(*f), Reason: "không phải số hữu hạn (not a finite number)"}
+	}
+	return nil
+}
+
+func (a *applier) checkPeriod(row int, column string, p planwatch.Period) {
+	if pr := periodProblem(row, column, p); pr != nil {
+		a.p.Problems = append(a.p.Problems, *pr)
 	}
 }
 
 func (a *applier) checkFloat(row int, column string, f *float64) {
-	if f != nil && (math.IsNaN(*f) || math.IsInf(*f, 0)) {
-		a.problem(row, column, fmtFloat(*f), "không phải số hữu hạn (not a finite number)")
+	if pr := floatProblem(row, column, f); pr != nil {
+		a.p.Problems = append(a.p.Problems, *pr)
 	}
 }
 
@@ -236,35 +278,6 @@ func knownTargetKind(k planwatch.TargetKind) bool {
 
 // checkShape checks what needs no database.
 func (a *applier) checkShape() {
-	for i := range a.values {
-		v := &a.values[i]
-		row, n := rowOf(i, v.Source), len(a.p.Problems)
-		if v.Indicator == "" {
-			a.problem(row, "indicator", "", "thiếu mã chỉ tiêu (indicator required)")
-		}
-		if v.Unit == "" {
-			a.problem(row, "orgunit", "", "thiếu mã đơn vị (unit required)")
-		}
-		a.checkPeriod(row, "period", v.Period)
-		if v.Basis != planwatch.BasisPeriod && v.Basis != planwatch.BasisCumulative {
-			a.problem(row, "basis", string(v.Basis), "phải là period hoặc cumulative (expected period or cumulative)")
-		}
-		if v.Vintage < planwatch.Estimate || v.Vintage > planwatch.Official {
-			a.problem(row, "vintage", strconv.Itoa(int(v.Vintage)), "phải là estimate, preliminary hoặc official (expected estimate, preliminary or official)")
-		}
-		a.checkFloat(row, "value", v.Value)
-		a.checkFloat(row, "yoy_pct", v.YoY)
-		a.checkFloat(row, "plan_pct", v.PlanPct)
-		a.checkFloat(row, "vs_ref", v.VsRef)
-		if !v.Deleted && v.Value == nil && v.YoY == nil && v.PlanPct == nil && v.VsRef == nil {
-			a.problem(row, "value", "", "thiếu giá trị hoặc so sánh (a value or a reported comparison is required)")
-		}
-		if len(a.p.Problems) == n { // the domain's own rule, in case it grows stricter
-			if err := v.Validate(); err != nil {
-				a.problem(row, "", "", planwatch.ErrorMessage(err))
-			}
-		}
-	}
 	for i := range a.targets {
 		t := &a.targets[i]
 		row := rowOf(i, t.Source)
@@ -356,8 +369,10 @@ func known(ctx context.Context, codes map[string]bool, lookup func(context.Conte
 // checkCodes reports indicator and unit codes that are not in the catalogue.
 func (a *applier) checkCodes(ctx context.Context) error {
 	inds, units := map[string]bool{}, map[string]bool{}
-	for _, v := range a.values {
-		inds[v.Indicator], units[v.Unit] = true, true
+	if a.batch != nil {
+		for _, sb := range a.batch.Series {
+			inds[sb.Indicator], units[sb.Unit] = true, true
+		}
 	}
 	for _, t := range a.targets {
 		inds[t.Indicator], units[t.Unit] = true, true
@@ -392,9 +407,8 @@ func (a *applier) checkCodes(ctx context.Context) error {
 			a.problem(row, column, code, "đơn vị hành chính không tồn tại (unknown administrative unit)")
 		}
 	}
-	for i, v := range a.values {
-		ind(rowOf(i, v.Source), "indicator", v.Indicator)
-		unit(rowOf(i, v.Source), "orgunit", v.Unit)
+	if a.batch != nil {
+		a.p.Problems = append(a.p.Problems, a.batch.checkCodes(knownInd, knownUnit)...)
 	}
 	for i, t := range a.targets {
 		ind(rowOf(i, t.Source), "indicator", t.Indicator)
@@ -433,13 +447,6 @@ func (a *applier) plan(ctx context.Context) error {
 	return a.planTasks(ctx)
 }
 
-// SameFigure reports whether b says nothing new after a.
-func SameFigure(a, b *planwatch.DataValue) bool {
-	eq := func(x, y *float64) bool { return (x == nil && y == nil) || (x != nil && y != nil && *x == *y) }
-	return a.Basis == b.Basis && a.Deleted == b.Deleted && a.Comment == b.Comment &&
-		eq(a.Value, b.Value) && eq(a.YoY, b.YoY) && eq(a.PlanPct, b.PlanPct) && eq(a.VsRef, b.VsRef)
-}
-
 // figure is how a revision reads in the audit trail.
 type figure struct {
 	Value    *float64 `json:"value,omitempty"`
@@ -455,89 +462,6 @@ type figure struct {
 // FigureText is how a revision reads in the audit trail.
 func FigureText(v *planwatch.DataValue) string {
 	return JSONText(figure{v.Value, v.YoY, v.PlanPct, v.VsRef, string(v.Basis), v.Vintage.String(), v.Revision, v.Comment})
-}
-
-func (a *applier) planValues(ctx context.Context) error {
-	if len(a.values) == 0 || len(a.p.Problems) > 0 {
-		return nil
-	}
-	heads := &a.p.heads
-	var keys []planwatch.Key
-	for i := range a.values {
-		n := len(heads.keys)
-		if heads.of(a.values[i].Key); len(heads.keys) > n {
-			keys = append(keys, a.values[i].Key)
-		}
-	}
-	// Preload the latest revision of each vintage of every key involved.
-	stored, err := a.r.Heads(ctx, keys)
-	if err != nil {
-		return err
-	}
-	for i := range stored {
-		h := &stored[i]
-		heads.m[h.Rev.Key.String()].v[h.Rev.Vintage] = h
-	}
-
-	isDirty := make(map[string]bool, len(keys))
-	for i := range a.values {
-		v := &a.values[i]
-		k := v.Key.String()
-		hs := heads.m[k]
-		last := hs.v[v.Vintage]
-		if v.Deleted {
-			if last == nil || last.Rev.Deleted {
-				a.p.Result.Ignored++ // nothing to withdraw
-				continue
-			}
-		} else if last != nil && !last.Rev.Deleted && SameFigure(&last.Rev, v) {
-			a.p.Result.Ignored++
-			continue
-		}
-		before, had := hs.current()
-		v.Revision = 1
-		if last != nil {
-			v.Revision = last.Rev.Revision + 1
-		}
-		op := &ValueOp{Head: &Head{Rev: *v}}
-		e := planwatch.AuditEntry{At: a.now, By: a.cs.By, From: a.cs.From, Entity: k,
-			Detail: fmt.Sprintf("%s revision %d", v.Vintage, v.Revision)}
-		if src := v.Source.String(); src != "" {
-			e.Detail += "; " + src
-		}
-		if e.By == "" {
-			e.By = v.By
-		} else if v.By != e.By {
-			// A partner's storedBy kept by an import: the change is still the importer's.
-			e.Detail += "; storedBy " + v.By
-		}
-		switch {
-		case v.Deleted:
-			a.p.Result.Deleted++
-			e.Action = "value.delete"
-		case !had:
-			a.p.Result.Imported++
-			e.Action, e.New = "value.create", FigureText(v)
-		default:
-			a.p.Result.Updated++
-			e.Action, e.New = "value.update", FigureText(v)
-		}
-		// Old is what this revision revises: the previous revision of the
-		// same vintage, or else the key's current value.
-		if last != nil && !last.Rev.Deleted {
-			e.Old = FigureText(&last.Rev)
-		} else if had {
-			e.Old = FigureText(&before.Rev)
-		}
-		op.Audit = e
-		hs.v[v.Vintage] = op.Head
-		a.p.Values = append(a.p.Values, op)
-		if !isDirty[k] {
-			isDirty[k] = true
-			a.p.Dirty = append(a.p.Dirty, k)
-		}
-	}
-	return nil
 }
 
 // TargetKey identifies a target's versions: indicator, unit, year and kind.
@@ -805,22 +729,4 @@ func (a *applier) planTasks(ctx context.Context) error {
 		a.p.Tasks = append(a.p.Tasks, TaskOp{t, e})
 	}
 	return nil
-}
-
-// Changed lists, once the plan is written, the new current value of every
-// key whose current value changed; a key left with no current value (all
-// withdrawn) comes as a Deleted value of that key. Commit observers (caches,
-// the national cube) are fed with it.
-func (p *Plan) Changed() []planwatch.DataValue {
-	out := make([]planwatch.DataValue, 0, len(p.Dirty))
-	for _, k := range p.Dirty {
-		if h, ok := p.Current(k); ok {
-			out = append(out, h.Rev)
-			continue
-		}
-		if v, err := Withdrawn(k); err == nil {
-			out = append(out, v)
-		}
-	}
-	return out
 }

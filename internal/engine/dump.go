@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 
 	"planwatch"
 )
@@ -56,6 +57,34 @@ func DumpAll[T any](d *Dump, items []T, err error, record func(*T) planwatch.Rec
 		if !d.Yield(record(&items[i]), nil) {
 			return false
 		}
+	}
+	return true
+}
+
+// errStop ends a scan once yield has had enough.
+var errStop = errors.New("stop")
+
+// Values yields a value record for every stored revision: query reads rows
+// of (series, indicator, unit, change set, data) sorted by change set and
+// series; lookup gives the change sets' value defaults.
+func (d *Dump) Values(query string, lookup Lookup) bool {
+	rows, err := d.Q.QueryContext(d.Ctx, query)
+	if err != nil {
+		return d.Fail(err)
+	}
+	err = ScanSeries(rows, func(s *SeriesState) error {
+		return s.Each(lookup, func(v planwatch.DataValue, cs int64) error {
+			if !d.Yield(planwatch.Record{Value: &v, Seq: cs}, nil) {
+				return errStop
+			}
+			return nil
+		})
+	})
+	if errors.Is(err, errStop) {
+		return false
+	}
+	if err != nil {
+		return d.Fail(err)
 	}
 	return true
 }

@@ -2,8 +2,10 @@
 // postgres) have in common and that does not depend on the SQL dialect: the
 // planning of Store.Apply (filling in who and when, checking every item,
 // deciding revisions, versions and counts, building the audit entries), the
-// checks and audit entries of the catalogue writes, the bookkeeping of the
-// latest revision of each key, and loops over result rows.
+// compact stored form of value revisions (codec.go: one record per series
+// and change set) and reading it back (current values, revisions, what
+// changed since a change number), the checks and audit entries of the
+// catalogue writes, and loops over result rows.
 //
 // The engines keep everything that is SQL: they give the planner a Reader
 // for the few lookups it needs, and write the Plan it returns in their own

@@ -1,0 +1,220 @@
+package engine
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"sync"
+
+	"planwatch"
+)
+
+// SeriesState is every stored revision of one series, as read back from its
+// revisions rows (one per change set that wrote to it).
+type SeriesState struct {
+	ID int64
+	SeriesKey
+	entries []storedEntry
+}
+
+// add decodes one revisions row of the series.
+func (s *SeriesState) add(cs int64, data []byte) error {
+	var buf [64]Entry
+	es, err := Decode(buf[:0], data)
+	if err != nil {
+		return fmt.Errorf("series %d (%s/%s), change set %d: %w", s.ID, s.Indicator, s.Unit, cs, err)
+	}
+	for i := range es {
+		s.entries = append(s.entries, storedEntry{es[i], cs})
+	}
+	return nil
+}
+
+// ScanSeries reads rows of (series, indicator, unit, change set, data)
+// sorted by series and then change set, and calls fn with the state of each
+// series in turn (rows sorted by change set first give a state per row). It
+// closes rows.
+func ScanSeries(rows *sql.Rows, fn func(*SeriesState) error) error {
+	defer rows.Close()
+	var cur *SeriesState
+	flush := func() error {
+		if cur == nil || len(cur.entries) == 0 {
+			return nil
+		}
+		return fn(cur)
+	}
+	for rows.Next() {
+		var id, cs int64
+		var k SeriesKey
+		var data []byte
+		if err := rows.Scan(&id, &k.Indicator, &k.Unit, &cs, &data); err != nil {
+			return err
+		}
+		if cur == nil || cur.ID != id {
+			if err := flush(); err != nil {
+				return err
+			}
+			cur = &SeriesState{ID: id, SeriesKey: k}
+		}
+		if err := cur.add(cs, data); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return flush()
+}
+
+// heads gathers the latest revision of each vintage of each key of the
+// series, keys in period order. after > 0 keeps only keys written by a
+// change set numbered after it.
+func (s *SeriesState) heads(after int64) ([]uint32, map[uint32]*keyHead) {
+	heads := map[uint32]*keyHead{}
+	var codes []uint32
+	touched := map[uint32]bool{}
+	for i := range s.entries {
+		se := &s.entries[i]
+		h := heads[se.e.Code]
+		if h == nil {
+			h = &keyHead{}
+			heads[se.e.Code] = h
+			codes = append(codes, se.e.Code)
+		}
+		if r := h.v[se.e.Vintage]; r.e == nil || se.e.Revision > r.e.Revision {
+			h.v[se.e.Vintage] = headRef{&se.e, se.cs}
+		}
+		if se.cs > after {
+			touched[se.e.Code] = true
+		}
+	}
+	if after > 0 {
+		codes = slices.DeleteFunc(codes, func(c uint32) bool { return !touched[c] })
+	}
+	slices.Sort(codes)
+	return codes, heads
+}
+
+// Current calls fn with the current value of every key of the series
+// (planwatch.Current), in period order.
+func (s *SeriesState) Current(d Lookup, fn func(planwatch.DataValue) error) error {
+	codes, heads := s.heads(0)
+	for _, c := range codes {
+		if r, ok := heads[c].current(); ok {
+			if err := fn(r.e.DataValue(s.Indicator, s.Unit, d(r.cs))); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// ChangedSince calls fn with the current value of every key of the series
+// written by a change set numbered after seq, in period order; a key left
+// without one comes as a Deleted value.
+func (s *SeriesState) ChangedSince(seq int64, d Lookup, fn func(planwatch.DataValue) error) error {
+	codes, heads := s.heads(seq)
+	for _, c := range codes {
+		v := planwatch.DataValue{Key: planwatch.Key{Indicator: s.Indicator, Unit: s.Unit, Period: PeriodOf(c)}, Deleted: true}
+		if r, ok := heads[c].current(); ok {
+			v = r.e.DataValue(s.Indicator, s.Unit, d(r.cs))
+		}
+		if err := fn(v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Revisions returns every revision of period p in the series, oldest first
+// (by change set, then in the order the change set gave them).
+func (s *SeriesState) Revisions(p planwatch.Period, d Lookup) []planwatch.DataValue {
+	code := PeriodCode(p)
+	var out []planwatch.DataValue
+	for i := range s.entries {
+		if se := &s.entries[i]; se.e.Code == code {
+			out = append(out, se.e.DataValue(s.Indicator, s.Unit, d(se.cs)))
+		}
+	}
+	return out
+}
+
+// Each calls fn with every revision of the series and its change set, in
+// stored order.
+func (s *SeriesState) Each(d Lookup, fn func(v planwatch.DataValue, cs int64) error) error {
+	for i := range s.entries {
+		se := &s.entries[i]
+		if err := fn(se.e.DataValue(s.Indicator, s.Unit, d(se.cs)), se.cs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Lookup gives the value defaults of a change set by number.
+type Lookup func(cs int64) *ChangeDefaults
+
+// Defaults are the value defaults of some change sets by number.
+type Defaults map[int64]ChangeDefaults
+
+// Lookup looks change sets up in d.
+func (d Defaults) Lookup(cs int64) *ChangeDefaults {
+	c := d[cs]
+	return &c
+}
+
+// DefaultsCache keeps the value defaults of the change sets read so far: a
+// committed change set never changes, so a store reads each one once.
+type DefaultsCache struct {
+	mu   sync.RWMutex
+	m    Defaults
+	last int64 // every change set up to this number is in m
+}
+
+// Since returns a lookup of every change set, having read those numbered
+// after the last one read, with load (in the caller's transaction, so that
+// they agree with what it reads next). A store's change sets are numbered
+// in commit order, so what was read once is complete up to its number.
+func (c *DefaultsCache) Since(ctx context.Context, load func(ctx context.Context, after int64) (Defaults, error)) (Lookup, error) {
+	c.mu.RLock()
+	last := c.last
+	c.mu.RUnlock()
+	more, err := load(ctx, last)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.m == nil {
+		c.m = Defaults{}
+	}
+	for id, d := range more {
+		c.m[id] = d
+		c.last = max(c.last, id)
+	}
+	c.mu.Unlock()
+	return func(cs int64) *ChangeDefaults {
+		c.mu.RLock()
+		d := c.m[cs]
+		c.mu.RUnlock()
+		return &d
+	}, nil
+}
+
+// SortValues puts values in the order Values returns them: by indicator,
+// unit, first and last month, and period.
+func SortValues(vs []planwatch.DataValue) {
+	slices.SortFunc(vs, func(a, b planwatch.DataValue) int {
+		return cmp.Or(cmp.Compare(a.Indicator, b.Indicator), cmp.Compare(a.Unit, b.Unit),
+			cmp.Compare(a.Period.Year*100+a.Period.First, b.Period.Year*100+b.Period.First),
+			cmp.Compare(a.Period.Year*100+a.Period.Last, b.Period.Year*100+b.Period.Last),
+			cmp.Compare(a.Period.ID(), b.Period.ID()))
+	})
+}
+
+// InMonths reports whether v's period lies within the months of q
+// (YYYYMM, 0 for open).
+func InMonths(p planwatch.Period, from, to int) bool {
+	return (from == 0 || p.Year*100+p.First >= from) && (to == 0 || p.Year*100+p.Last <= to)
+}

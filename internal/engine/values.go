@@ -1,0 +1,579 @@
+package engine
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"planwatch"
+)
+
+// AuditEach is the largest number of values a change set may hold for its
+// values to get an audit entry each (value.create, value.update,
+// value.delete, with the old and new figure): what a person types into a
+// form or sends through the API. A larger change set (a file import) gets
+// only its change set's entry, naming who, from where, the file and the
+// counts; each of its values still keeps its revision, with who, when and
+// source, so Revisions tells every value's history.
+const AuditEach = 100
+
+// SeriesKey names a series: the figures of one indicator for one unit.
+type SeriesKey struct{ Indicator, Unit string }
+
+// Batch is the values of one change set as a store takes them in: filled in
+// (who, when), normalized, checked one by one, and held compactly, grouped
+// by series, so that a file of millions of rows fits in little memory.
+type Batch struct {
+	// Defaults are who, when and where from for the change set's values: the
+	// first value's. Values that differ keep their own.
+	Defaults ChangeDefaults
+	// N counts the values taken in.
+	N int
+	// Series lists the series in the order they were first seen.
+	Series []*SeriesBatch
+	// Problems lists what is wrong with single values (and what the
+	// stream's reader reported); codes are checked later, by Prepare.
+	Problems []planwatch.Problem
+	// WantChanged asks Prepare to work out the new current value of every
+	// key the change set changes (Plan.Changed), for commit observers.
+	WantChanged bool
+
+	bySeries map[SeriesKey]*SeriesBatch
+	last     *SeriesBatch              // files list a series' values together
+	periods  map[planwatch.Period]bool // periods already found well formed
+}
+
+// SeriesBatch is what a change set writes to one series.
+type SeriesBatch struct {
+	SeriesKey
+	Entries []Entry
+}
+
+// Values iterates over a slice of values, as Collect takes them.
+func Values(vs []planwatch.DataValue) iter.Seq2[planwatch.DataValue, error] {
+	return func(yield func(planwatch.DataValue, error) bool) {
+		for _, v := range vs {
+			if !yield(v, nil) {
+				return
+			}
+		}
+	}
+}
+
+// Collect takes in the values of change set cs (whose own Values are not
+// read) from values, filling in who (cs.By) and when (now) where missing.
+// values may yield an EINVALID *planwatch.Error with Problems for a row it
+// could not read: the problems are kept and reading goes on. Any other error
+// stops it and is returned.
+func Collect(cs *planwatch.ChangeSet, values iter.Seq2[planwatch.DataValue, error], now time.Time) (*Batch, error) {
+	b := &Batch{bySeries: map[SeriesKey]*SeriesBatch{}, periods: map[planwatch.Period]bool{}}
+	for v, err := range values {
+		if err != nil {
+			var pe *planwatch.Error
+			if errors.As(err, &pe) && pe.Code == planwatch.EINVALID && len(pe.Problems) > 0 {
+				b.Problems = append(b.Problems, pe.Problems...)
+				b.N++
+				continue
+			}
+			return nil, err
+		}
+		b.Add(cs, &v, now)
+	}
+	return b, nil
+}
+
+// Add takes in one value (see Collect).
+func (b *Batch) Add(cs *planwatch.ChangeSet, v *planwatch.DataValue, now time.Time) {
+	i := b.N
+	b.N++
+	if v.By == "" {
+		v.By = cs.By
+	}
+	if v.At.IsZero() {
+		v.At = now
+	} else {
+		v.At = v.At.UTC()
+	}
+	v.Revision, v.Approved = 0, false
+	v.Normalize()
+	if ps := b.valueProblems(rowOf(i, v.Source), v); len(ps) > 0 {
+		b.Problems = append(b.Problems, ps...)
+		return
+	}
+	if len(b.Series) == 0 {
+		b.Defaults = DefaultsOf(v)
+	}
+	sb := b.last
+	if sb == nil || sb.Indicator != v.Indicator || sb.Unit != v.Unit {
+		sk := SeriesKey{v.Indicator, v.Unit}
+		sb = b.bySeries[sk]
+		if sb == nil {
+			sb = &SeriesBatch{SeriesKey: SeriesKey{strings.Clone(v.Indicator), strings.Clone(v.Unit)}}
+			b.bySeries[sb.SeriesKey] = sb
+			b.Series = append(b.Series, sb)
+		}
+		b.last = sb
+	}
+	sb.Entries = append(sb.Entries, EntryOf(v, i, &b.Defaults))
+}
+
+// valueProblems checks what needs no database.
+func (b *Batch) valueProblems(row int, v *planwatch.DataValue) []planwatch.Problem {
+	var ps []planwatch.Problem
+	problem := func(column, value, reason string) {
+		ps = append(ps, planwatch.Problem{Row: row, Column: column, Value: value, Reason: reason})
+	}
+	if v.Indicator == "" {
+		problem("indicator", "", "thiếu mã chỉ tiêu (indicator required)")
+	}
+	if v.Unit == "" {
+		problem("orgunit", "", "thiếu mã đơn vị (unit required)")
+	}
+	if !b.periods[v.Period] {
+		if p := periodProblem(row, "period", v.Period); p != nil {
+			ps = append(ps, *p)
+		} else if len(b.periods) < 4096 {
+			b.periods[v.Period] = true
+		}
+	}
+	if v.Basis != planwatch.BasisPeriod && v.Basis != planwatch.BasisCumulative {
+		problem("basis", string(v.Basis), "phải là period hoặc cumulative (expected period or cumulative)")
+	}
+	if v.Vintage < planwatch.Estimate || v.Vintage > planwatch.Official {
+		problem("vintage", strconv.Itoa(int(v.Vintage)), "phải là estimate, preliminary hoặc official (expected estimate, preliminary or official)")
+	}
+	for _, f := range []struct {
+		column string
+		f      *float64
+	}{{"value", v.Value}, {"yoy_pct", v.YoY}, {"plan_pct", v.PlanPct}, {"vs_ref", v.VsRef}} {
+		if p := floatProblem(row, f.column, f.f); p != nil {
+			ps = append(ps, *p)
+		}
+	}
+	if !v.Deleted && v.Value == nil && v.YoY == nil && v.PlanPct == nil && v.VsRef == nil {
+		problem("value", "", "thiếu giá trị hoặc so sánh (a value or a reported comparison is required)")
+	}
+	if len(ps) == 0 { // the domain's own rule, in case it grows stricter
+		if err := v.Validate(); err != nil {
+			problem("", "", planwatch.ErrorMessage(err))
+		}
+	}
+	return ps
+}
+
+// entryRow is the row a problem of entry e names: its file row, or else
+// its position in the change set.
+func entryRow(e *Entry) int {
+	if e.Row > 0 {
+		return int(e.Row)
+	}
+	return int(e.Index) + 1
+}
+
+// checkCodes reports every value whose indicator or unit is not in the
+// catalogue.
+func (b *Batch) checkCodes(knownInd, knownUnit map[string]bool) []planwatch.Problem {
+	var ps []planwatch.Problem
+	for _, sb := range b.Series {
+		ind, unit := knownInd[sb.Indicator], knownUnit[sb.Unit]
+		if ind && unit {
+			continue
+		}
+		for i := range sb.Entries {
+			row := entryRow(&sb.Entries[i])
+			if !ind {
+				ps = append(ps, planwatch.Problem{Row: row, Column: "indicator", Value: sb.Indicator, Reason: "chỉ tiêu không có trong danh mục (unknown indicator)"})
+			}
+			if !unit {
+				ps = append(ps, planwatch.Problem{Row: row, Column: "orgunit", Value: sb.Unit, Reason: "đơn vị hành chính không tồn tại (unknown administrative unit)"})
+			}
+		}
+	}
+	slices.SortStableFunc(ps, func(a, b planwatch.Problem) int { return cmp.Compare(a.Row, b.Row) })
+	return ps
+}
+
+// Keys iterates over the keys of the batch's values with their position in
+// the change set, for planwatch.CheckLockedKeys.
+func (b *Batch) Keys() iter.Seq2[int, planwatch.Key] {
+	return func(yield func(int, planwatch.Key) bool) {
+		for _, sb := range b.Series {
+			for i := range sb.Entries {
+				e := &sb.Entries[i]
+				if !yield(int(e.Index), planwatch.Key{Indicator: sb.Indicator, Unit: sb.Unit, Period: PeriodOf(e.Code)}) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// SeriesWrite is what a plan stores for one series: the new revisions of
+// one change set, encoded (Encode) as one row of the revisions table.
+type SeriesWrite struct {
+	// ID is the series' id, 0 in a dry run for a series not yet stored.
+	ID int64
+	SeriesKey
+	Entries []Entry
+}
+
+// keyHead holds the latest revision of each vintage of one key: all that
+// planwatch.Current looks at.
+type keyHead struct {
+	v     [4]headRef
+	dirty bool // written by the plan
+}
+
+type headRef struct {
+	e  *Entry
+	cs int64 // its change set; 0 for the one being planned
+}
+
+// current is planwatch.Current on heads.
+func (h *keyHead) current() (headRef, bool) {
+	for vin := planwatch.Official; vin >= planwatch.Estimate; vin-- {
+		if r := h.v[vin]; r.e != nil {
+			if r.e.Flags&flagDeleted == 0 {
+				return r, true
+			}
+		}
+	}
+	return headRef{}, false
+}
+
+// changedKey is a key whose current value the plan changes.
+type changedKey struct {
+	series *SeriesWrite
+	code   uint32
+	cur    headRef // e nil: no current value left
+}
+
+// planValues decides the revision of every value, series by series,
+// reading what the store holds of each series the batch writes.
+func (a *applier) planValues(ctx context.Context) error {
+	b := a.batch
+	if b == nil || len(b.Series) == 0 || len(a.p.Problems) > 0 {
+		return nil
+	}
+	keys := make([]SeriesKey, len(b.Series))
+	for i, sb := range b.Series {
+		keys[i] = sb.SeriesKey
+	}
+	ids, err := a.r.Series(ctx, keys)
+	if err != nil {
+		return err
+	}
+	var stored []int64
+	for _, sb := range b.Series {
+		if id := ids[sb.SeriesKey]; id > 0 {
+			stored = append(stored, id)
+		}
+	}
+	// What each stored series holds, decoded: kept only until planned.
+	held := map[int64][]storedEntry{}
+	if len(stored) > 0 {
+		slices.Sort(stored)
+		if err := a.r.Stored(ctx, stored, func(series, cs int64, data []byte) error {
+			es, err := Decode(nil, data)
+			if err != nil {
+				return fmt.Errorf("series %d, change set %d: %w", series, cs, err)
+			}
+			for i := range es {
+				held[series] = append(held[series], storedEntry{es[i], cs})
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
+	var changed []changedKey
+	csNeeded := map[int64]bool{}
+	// The heads of the keys of one series at a time, reused.
+	index := map[uint32]int32{}
+	var heads []keyHead
+	for _, sb := range b.Series {
+		// Room for every entry, so that heads can point into it.
+		w := &SeriesWrite{ID: ids[sb.SeriesKey], SeriesKey: sb.SeriesKey, Entries: make([]Entry, 0, len(sb.Entries))}
+		clear(index)
+		heads = heads[:0]
+		head := func(code uint32) *keyHead {
+			i, ok := index[code]
+			if !ok {
+				i = int32(len(heads))
+				heads = append(heads, keyHead{})
+				index[code] = i
+			}
+			return &heads[i]
+		}
+		old := held[w.ID]
+		for i := range old {
+			se := &old[i]
+			h := head(se.e.Code)
+			if r := h.v[se.e.Vintage]; r.e == nil || se.e.Revision > r.e.Revision {
+				h.v[se.e.Vintage] = headRef{&se.e, se.cs}
+			}
+		}
+		delete(held, w.ID)
+		var dirty []uint32
+		for i := range sb.Entries {
+			e := sb.Entries[i]
+			h := head(e.Code)
+			last := h.v[e.Vintage].e
+			if e.Flags&flagDeleted != 0 {
+				if last == nil || last.Flags&flagDeleted != 0 {
+					a.p.Result.Ignored++ // nothing to withdraw
+					continue
+				}
+			} else if last != nil && last.Flags&flagDeleted == 0 && sameFigure(last, &e) {
+				a.p.Result.Ignored++
+				continue
+			}
+			before, had := h.current()
+			e.Revision = 1
+			if last != nil {
+				e.Revision = last.Revision + 1
+			}
+			switch {
+			case e.Flags&flagDeleted != 0:
+				a.p.Result.Deleted++
+			case !had:
+				a.p.Result.Imported++
+			default:
+				a.p.Result.Updated++
+			}
+			w.Entries = append(w.Entries, e)
+			ne := &w.Entries[len(w.Entries)-1]
+			if b.N <= AuditEach {
+				a.p.valueAudits = append(a.p.valueAudits, a.valueAudit(w, ne, last, before, had))
+			}
+			h.v[e.Vintage] = headRef{ne, 0}
+			if !h.dirty && b.WantChanged {
+				h.dirty = true
+				dirty = append(dirty, e.Code)
+			}
+		}
+		if len(w.Entries) == 0 {
+			continue
+		}
+		a.p.Series = append(a.p.Series, w)
+		if b.WantChanged {
+			for _, code := range dirty {
+				cur, _ := heads[index[code]].current()
+				changed = append(changed, changedKey{w, code, cur})
+				if cur.e != nil && cur.cs != 0 {
+					csNeeded[cur.cs] = true
+				}
+			}
+		}
+	}
+	if b.WantChanged {
+		a.p.changed = changed
+		if len(csNeeded) > 0 {
+			list := make([]int64, 0, len(csNeeded))
+			for id := range csNeeded {
+				list = append(list, id)
+			}
+			if a.p.defaults, err = a.r.Defaults(ctx, list); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+type storedEntry struct {
+	e  Entry
+	cs int64
+}
+
+// valueAudit is the audit entry of one new revision ne of series w: last is
+// the previous revision of its vintage, before the key's current value.
+func (a *applier) valueAudit(w *SeriesWrite, ne, last *Entry, before headRef, had bool) planwatch.AuditEntry {
+	figure := func(e *Entry) string {
+		v := e.DataValue(w.Indicator, w.Unit, &ChangeDefaults{})
+		return FigureText(&v)
+	}
+	v := ne.DataValue(w.Indicator, w.Unit, &a.batch.Defaults)
+	k := v.Key.String()
+	e := planwatch.AuditEntry{At: a.now, By: a.cs.By, From: a.cs.From, Entity: k,
+		Detail: fmt.Sprintf("%s revision %d", v.Vintage, v.Revision)}
+	if src := v.Source.String(); src != "" {
+		e.Detail += "; " + src
+	}
+	if e.By == "" {
+		e.By = v.By
+	} else if v.By != e.By {
+		// A partner's storedBy kept by an import: the change is still the importer's.
+		e.Detail += "; storedBy " + v.By
+	}
+	switch {
+	case v.Deleted:
+		e.Action = "value.delete"
+	case !had:
+		e.Action, e.New = "value.create", FigureText(&v)
+	default:
+		e.Action, e.New = "value.update", FigureText(&v)
+	}
+	// Old is what this revision revises: the previous revision of the
+	// same vintage, or else the key's current value.
+	if last != nil && last.Flags&flagDeleted == 0 {
+		e.Old = figure(last)
+	} else if had {
+		e.Old = figure(before.e)
+	}
+	return e
+}
+
+// Changed lists, once the plan is written as change set seq, the new
+// current value of every key whose current value changed; a key left with
+// no current value (all withdrawn) comes as a Deleted value of that key.
+// Commit observers (caches, indexes) are fed with it. It is empty unless
+// the batch asked for it (WantChanged).
+func (p *Plan) Changed() []planwatch.DataValue {
+	out := make([]planwatch.DataValue, 0, len(p.changed))
+	for _, c := range p.changed {
+		if c.cur.e == nil {
+			out = append(out, planwatch.DataValue{Key: planwatch.Key{Indicator: c.series.Indicator, Unit: c.series.Unit, Period: PeriodOf(c.code)}, Deleted: true})
+			continue
+		}
+		d := &p.ValueDefaults
+		if c.cur.cs != 0 {
+			d = p.defaults.Lookup(c.cur.cs)
+		}
+		out = append(out, c.cur.e.DataValue(c.series.Indicator, c.series.Unit, d))
+	}
+	return out
+}
+
+// Record is the change set row of the plan, written as number seq.
+func (p *Plan) Record(seq int64) planwatch.ChangeRecord {
+	n := 0
+	for _, w := range p.Series {
+		n += len(w.Entries)
+	}
+	d := p.ValueDefaults
+	return planwatch.ChangeRecord{Seq: seq, At: p.now, By: p.by, From: p.from, Kind: planwatch.ChangeData, Result: p.Result,
+		Revisions: n, ValueBy: d.By, ValueAt: d.At, ValueSource: planwatch.Source{Kind: d.Kind, Ref: d.Ref}}
+}
+
+// DefaultsOfRecord are the value defaults a change record gives.
+func DefaultsOfRecord(r *planwatch.ChangeRecord) ChangeDefaults {
+	return ChangeDefaults{By: r.ValueBy, At: r.ValueAt, Kind: r.ValueSource.Kind, Ref: r.ValueSource.Ref}
+}
+
+// Restoring gathers the records of a copy (planwatch.Restorer) into what
+// the engine writes: its change sets, and the values grouped by change set
+// and series, each with the revision number it had.
+type Restoring struct {
+	Changes  []planwatch.ChangeRecord
+	defaults map[int64]*ChangeDefaults
+	groups   map[int64]map[SeriesKey]*SeriesWrite
+	orphans  []planwatch.DataValue // values of no known change
+	maxSeq   int64
+}
+
+// Change takes a change record in.
+func (r *Restoring) Change(c planwatch.ChangeRecord) {
+	if r.defaults == nil {
+		r.defaults = map[int64]*ChangeDefaults{}
+	}
+	d := DefaultsOfRecord(&c)
+	r.defaults[c.Seq] = &d
+	r.Changes = append(r.Changes, c)
+	r.maxSeq = max(r.maxSeq, c.Seq)
+}
+
+// Value takes a value record in, written by change seq.
+func (r *Restoring) Value(v planwatch.DataValue, seq int64) {
+	d := r.defaults[seq]
+	if d == nil {
+		r.orphans = append(r.orphans, v)
+		return
+	}
+	r.add(v, seq, d)
+}
+
+func (r *Restoring) add(v planwatch.DataValue, seq int64, d *ChangeDefaults) {
+	if r.groups == nil {
+		r.groups = map[int64]map[SeriesKey]*SeriesWrite{}
+	}
+	g := r.groups[seq]
+	if g == nil {
+		g = map[SeriesKey]*SeriesWrite{}
+		r.groups[seq] = g
+	}
+	sk := SeriesKey{v.Indicator, v.Unit}
+	w := g[sk]
+	if w == nil {
+		w = &SeriesWrite{SeriesKey: sk}
+		g[sk] = w
+	}
+	e := EntryOf(&v, 0, d)
+	e.Revision = uint32(v.Revision)
+	w.Entries = append(w.Entries, e)
+}
+
+// Finish puts the values of no known change (a copy from a store that did
+// not number its changes) into one restore change after the others.
+func (r *Restoring) Finish(now time.Time) {
+	if len(r.orphans) == 0 {
+		return
+	}
+	d := DefaultsOf(&r.orphans[0])
+	c := planwatch.ChangeRecord{Seq: r.maxSeq + 1, At: now, Kind: planwatch.ChangeRestore, Revisions: len(r.orphans),
+		ValueBy: d.By, ValueAt: d.At, ValueSource: planwatch.Source{Kind: d.Kind, Ref: d.Ref}}
+	r.Change(c)
+	for _, v := range r.orphans {
+		r.add(v, c.Seq, &d)
+	}
+	r.orphans = nil
+}
+
+// Each calls fn with the values of every change and series, by change.
+func (r *Restoring) Each(fn func(seq int64, w *SeriesWrite) error) error {
+	seqs := make([]int64, 0, len(r.groups))
+	for seq := range r.groups {
+		seqs = append(seqs, seq)
+	}
+	slices.Sort(seqs)
+	for _, seq := range seqs {
+		g := r.groups[seq]
+		ws := make([]*SeriesWrite, 0, len(g))
+		for _, w := range g {
+			ws = append(ws, w)
+		}
+		slices.SortFunc(ws, func(a, b *SeriesWrite) int {
+			return cmp.Or(cmp.Compare(a.Indicator, b.Indicator), cmp.Compare(a.Unit, b.Unit))
+		})
+		for _, w := range ws {
+			if err := fn(seq, w); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// SeriesKeys lists every series the copy writes to, once each.
+func (r *Restoring) SeriesKeys() []SeriesKey {
+	seen := map[SeriesKey]bool{}
+	var out []SeriesKey
+	for _, g := range r.groups {
+		for k := range g {
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b SeriesKey) int {
+		return cmp.Or(cmp.Compare(a.Indicator, b.Indicator), cmp.Compare(a.Unit, b.Unit))
+	})
+	return out
+}
