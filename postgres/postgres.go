@@ -62,6 +62,8 @@ type DB struct {
 	observers engine.Observers
 	// defaults caches the value defaults of committed change sets.
 	defaults *engine.DefaultsCache
+	// schemaUpTo stops migrations after that version (tests of migrations).
+	schemaUpTo int
 	// dsn and instance identify this instance's notifications (notify.go);
 	// stops end its listeners.
 	dsn, instance string
@@ -205,6 +207,9 @@ func (db *DB) migrate(ctx context.Context) error {
 		return err
 	}
 	for _, m := range ms {
+		if db.schemaUpTo > 0 && m.Version > db.schemaUpTo {
+			break
+		}
 		if err := db.migrateOne(ctx, conn, m.Version, m.Path); err != nil {
 			return fmt.Errorf("migration %s: %w", m.Name, err)
 		}

@@ -55,6 +55,7 @@ func Run(t *testing.T, open func(t *testing.T) planwatch.Store) {
 		{"AuditImmutable", testAuditImmutable},
 		{"Concurrency", testConcurrency},
 		{"LargeApply", testLargeApply},
+		{"ApplyStream", testApplyStream},
 		{"Seed", testSeed},
 		{"ReportSettings", testReportSettings},
 	}
