@@ -143,7 +143,7 @@ type TaskOp struct {
 func Prepare(ctx context.Context, cs *planwatch.ChangeSet, b *Batch, now time.Time, r Reader) (*Plan, error) {
 	a := &applier{cs: cs, batch: b, now: now, r: r, p: &Plan{by: cs.By, from: cs.From, now: now}}
 	if b != nil {
-		a.p.Problems = append(a.p.Problems, b.Problems...)
+		a.p.Problems = addProblems(a.p.Problems, b.Problems)
 		a.p.ValueDefaults = b.Defaults
 	}
 	a.fill()
@@ -257,13 +257,13 @@ func floatProblem(row int, column string, f *float64) *planwatch.Problem {
 
 func (a *applier) checkPeriod(row int, column string, p planwatch.Period) {
 	if pr := periodProblem(row, column, p); pr != nil {
-		a.p.Problems = append(a.p.Problems, *pr)
+		a.p.Problems = planwatch.AddProblem(a.p.Problems, *pr)
 	}
 }
 
 func (a *applier) checkFloat(row int, column string, f *float64) {
 	if pr := floatProblem(row, column, f); pr != nil {
-		a.p.Problems = append(a.p.Problems, *pr)
+		a.p.Problems = planwatch.AddProblem(a.p.Problems, *pr)
 	}
 }
 
@@ -408,7 +408,7 @@ func (a *applier) checkCodes(ctx context.Context) error {
 		}
 	}
 	if a.batch != nil {
-		a.p.Problems = append(a.p.Problems, a.batch.checkCodes(knownInd, knownUnit)...)
+		a.p.Problems = addProblems(a.p.Problems, a.batch.checkCodes(knownInd, knownUnit))
 	}
 	for i, t := range a.targets {
 		ind(rowOf(i, t.Source), "indicator", t.Indicator)

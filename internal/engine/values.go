@@ -77,7 +77,7 @@ func Collect(cs *planwatch.ChangeSet, values iter.Seq2[planwatch.DataValue, erro
 		if err != nil {
 			var pe *planwatch.Error
 			if errors.As(err, &pe) && pe.Code == planwatch.EINVALID && len(pe.Problems) > 0 {
-				b.Problems = append(b.Problems, pe.Problems...)
+				b.Problems = addProblems(b.Problems, pe.Problems)
 				b.N++
 				continue
 			}
@@ -103,7 +103,7 @@ func (b *Batch) Add(cs *planwatch.ChangeSet, v *planwatch.DataValue, now time.Ti
 	v.Revision, v.Approved = 0, false
 	v.Normalize()
 	if ps := b.valueProblems(rowOf(i, v.Source), v); len(ps) > 0 {
-		b.Problems = append(b.Problems, ps...)
+		b.Problems = addProblems(b.Problems, ps)
 		return
 	}
 	if len(b.Series) == 0 {
@@ -188,15 +188,32 @@ func (b *Batch) checkCodes(knownInd, knownUnit map[string]bool) []planwatch.Prob
 		for i := range sb.Entries {
 			row := entryRow(&sb.Entries[i])
 			if !ind {
-				ps = append(ps, planwatch.Problem{Row: row, Column: "indicator", Value: sb.Indicator, Reason: "chỉ tiêu không có trong danh mục (unknown indicator)"})
+				ps = planwatch.AddProblem(ps, planwatch.Problem{Row: row, Column: "indicator", Value: sb.Indicator, Reason: "chỉ tiêu không có trong danh mục (unknown indicator)"})
 			}
 			if !unit {
-				ps = append(ps, planwatch.Problem{Row: row, Column: "orgunit", Value: sb.Unit, Reason: "đơn vị hành chính không tồn tại (unknown administrative unit)"})
+				ps = planwatch.AddProblem(ps, planwatch.Problem{Row: row, Column: "orgunit", Value: sb.Unit, Reason: "đơn vị hành chính không tồn tại (unknown administrative unit)"})
 			}
 		}
 	}
-	slices.SortStableFunc(ps, func(a, b planwatch.Problem) int { return cmp.Compare(a.Row, b.Row) })
+	if planwatch.CountProblems(ps) == len(ps) { // a capped list keeps its count last
+		slices.SortStableFunc(ps, func(a, b planwatch.Problem) int { return cmp.Compare(a.Row, b.Row) })
+	}
 	return ps
+}
+
+// addProblems appends src to dst as planwatch.AddProblem would, one by
+// one, so that dst stays capped.
+func addProblems(dst, src []planwatch.Problem) []planwatch.Problem {
+	for _, p := range src {
+		if p.More == 0 {
+			dst = planwatch.AddProblem(dst, p)
+			continue
+		}
+		for range p.More { // problems only counted stay counted
+			dst = planwatch.AddProblem(dst, planwatch.Problem{Row: p.Row, Reason: p.Reason})
+		}
+	}
+	return dst
 }
 
 // Keys iterates over the keys of the batch's values with their position in
