@@ -343,12 +343,19 @@ func (r *rowReader) text(col string, required bool) string {
 	return unsafeCell(s)
 }
 
-// unsafeCell removes the guard SafeCell put before a formula-like text.
+// unsafeCell removes the guards SafeCell put (see there).
 func unsafeCell(s string) string {
-	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(s[1])) {
-		return s[1:]
+	if !strings.Contains(s, "'") {
+		return s
 	}
-	return s
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\'' && cellStart(s, i) && formulaAt(s[i+1:]) {
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
 
 func (r *rowReader) number(col string, required bool) *float64 {
@@ -560,12 +567,61 @@ func num(f *float64) string {
 	return s
 }
 
-// SafeCell defuses text a spreadsheet would run as a formula.
+// SafeCell defuses text a spreadsheet would run as a formula. A
+// spreadsheet may split a CSV line on another separator than the file's
+// (Excel uses ";" where the decimal mark is a comma, as in Vietnam) and may
+// break a quoted field at a newline, so every place where a cell could
+// start — the text's start and after any of , ; tab CR LF — is guarded:
+// when the text from there, past spaces and quotes, starts with = + - @, a
+// tab or a line break
+// (or with an apostrophe before such a text, so that guarding can be
+// undone exactly), an apostrophe is put there. "x;=HYPERLINK(…)" is written
+// "x;'=HYPERLINK(…)", " =1+1" is "' =1+1"; readers undo it (unsafeCell).
 func SafeCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if cellStart(s, i) && formulaAt(s[i:]) {
+			if b.Len() == 0 {
+				b.Grow(len(s) + 4)
+				b.WriteString(s[:i])
+			}
+			b.WriteByte('\'')
+		}
+		if b.Len() > 0 {
+			b.WriteByte(s[i])
+		}
 	}
-	return s
+	if b.Len() == 0 {
+		return s
+	}
+	return b.String()
+}
+
+// cellSeparators are the characters after which a spreadsheet may start a cell.
+const cellSeparators = ",;\t\r\n"
+
+// cellStart reports whether a cell could start at byte i of s.
+func cellStart(s string, i int) bool {
+	return i == 0 || strings.IndexByte(cellSeparators, s[i-1]) >= 0
+}
+
+// formulaAt reports whether a cell starting with t (up to the next
+// separator) would be run as a formula, or is a guard before one.
+func formulaAt(t string) bool {
+	i := 0
+	for i < len(t) && (t[i] == ' ' || t[i] == '"') {
+		i++
+	}
+	if i == len(t) {
+		return false
+	}
+	switch t[i] {
+	case '=', '+', '-', '@', '\t', '\r', '\n': // a leading tab or line break is dropped by some spreadsheets
+		return true
+	case '\'':
+		return i == 0 && formulaAt(t[1:])
+	}
+	return false
 }
 
 // UnsafeCell removes the guard SafeCell put before a formula-like text, for

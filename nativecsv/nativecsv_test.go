@@ -146,3 +146,37 @@ func TestNumberRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestSafeCell: every place a spreadsheet could start a cell is guarded,
+// and the guard comes off exactly.
+func TestSafeCell(t *testing.T) {
+	for in, want := range map[string]string{
+		"=1+1": "'=1+1", "x=1": "x=1", "": "", "'x": "'x", "'=x": "''=x", "-5": "'-5",
+		" =1": "' =1", "\n=1": "'\n'=1", "a;=1": "a;'=1", "a; @x": "a;' @x", "a,=1": "a,'=1", "a\t+1": "a\t'+1",
+		`a;"=1"`: `a;'"=1"`, "\tx": "'\tx", "bình thường; không sao": "bình thường; không sao", "a;'=1": "a;''=1",
+	} {
+		if got := SafeCell(in); got != want {
+			t.Errorf("SafeCell(%q) = %q, want %q", in, got, want)
+		}
+		if got := unsafeCell(SafeCell(in)); got != in {
+			t.Errorf("unsafeCell(SafeCell(%q)) = %q", in, got)
+		}
+	}
+}
+
+func FuzzSafeCell(f *testing.F) {
+	for _, s := range []string{"=1", "a;=1", "'=1", "\t\r\n", `"'"=`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		g := SafeCell(s)
+		if unsafeCell(g) != s {
+			t.Fatalf("unsafeCell(SafeCell(%q)) = %q", s, unsafeCell(g))
+		}
+		for i := range len(g) {
+			if cellStart(g, i) && formulaAt(g[i:]) && g[i] != '\'' {
+				t.Fatalf("SafeCell(%q) = %q: a cell at %d starts like a formula", s, g, i)
+			}
+		}
+	})
+}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"planwatch"
+	"planwatch/nativecsv"
 )
 
 // Row is one observation as the file gives it, after column renaming and
@@ -254,9 +255,6 @@ func unescapeText(s string) string {
 }
 
 // safeText guards a text cell against spreadsheet formula injection.
-func safeText(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) || len(s) >= 2 && s[0] == '\'' && strings.ContainsRune("'=+-@\t\r", rune(s[1])) {
-		return "'" + s
-	}
-	return s
-}
+// The rule is CSV's (nativecsv.SafeCell): a cell may start after any
+// separator a spreadsheet might split on.
+func safeText(s string) string { return nativecsv.SafeCell(s) }

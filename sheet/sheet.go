@@ -21,23 +21,16 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"planwatch"
+	"planwatch/nativecsv"
 )
 
-// SafeText guards a text cell against formula injection.
-func SafeText(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) || len(s) >= 2 && s[0] == '\'' && strings.ContainsRune("'=+-@\t\r", rune(s[1])) {
-		return "'" + s
-	}
-	return s
-}
+// SafeText guards a text cell against formula injection, by the rule of
+// CSV cells (nativecsv.SafeCell): a workbook's text may be copied out to
+// a CSV file or pasted cell by cell.
+func SafeText(s string) string { return nativecsv.SafeCell(s) }
 
 // unsafeText undoes SafeText when a workbook is read back.
-func unsafeText(s string) string {
-	if len(s) >= 2 && s[0] == '\'' && strings.ContainsRune("'=+-@\t\r", rune(s[1])) {
-		return s[1:]
-	}
-	return s
-}
+func unsafeText(s string) string { return nativecsv.UnsafeCell(s) }
 
 // numFmt is an Excel number format with the indicator's decimals.
 func numFmt(decimals int) string {

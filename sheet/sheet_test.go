@@ -245,7 +245,7 @@ func TestValuesGolden(t *testing.T) {
 
 func TestSafeText(t *testing.T) {
 	for in, want := range map[string]string{"=1+1": "'=1+1", "+x": "'+x", "-x": "'-x", "@x": "'@x",
-		"\tx": "'\tx", "\rx": "'\rx", "x=1": "x=1", "": "", "'=x": "''=x", "''x": "'''x", "'x": "'x"} {
+		"\tx": "'\tx", "\rx": "'\rx", "x=1": "x=1", "": "", "'=x": "''=x", "''x": "''x", "'x": "'x", "a;=1": "a;'=1"} {
 		if got := SafeText(in); got != want {
 			t.Errorf("SafeText(%q) = %q, want %q", in, got, want)
 		}

@@ -274,6 +274,8 @@ func (s *Server) guard(rt route) http.Handler {
 const (
 	maxFormBody     = 1 << 20
 	multipartMemory = 1 << 20
+	// maxMappingBody holds a mapping file of planwatch.MaxMappingEntries.
+	maxMappingBody = 16 << 20
 	// slowBodyTime is how long a signed-in user may take to send a file.
 	slowBodyTime = 10 * time.Minute
 )
@@ -282,6 +284,7 @@ const (
 var bodyLimits = map[string]int64{
 	"POST /upload":            maxUpload,
 	"POST /plans/import":      maxUpload,
+	"POST /mappings":          maxMappingBody,
 	"POST /api/values":        maxUpload,
 	"POST /api/targets":       maxUpload,
 	"POST /api/dataValueSets": maxUpload,
