@@ -87,3 +87,44 @@ func TestExtractSaveSeed(t *testing.T) {
 		t.Errorf("retail sales not stored as in the article:\n%s", status)
 	}
 }
+
+// A People's Council resolution read with --save sets up the year's plan:
+// its levels and its growth target (the lower bound) become the targets of
+// the year the resolution is about.
+func TestExtractSaveResolution(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "x.db")
+	mustRun(t, "init", "--db", db)
+	out := mustRun(t, "extract", "--save", "--yes", "--db", db, "--unit", "15", "../../extract/testdata/heldout4/32-yenbai-2023-nghiquyet.txt")
+	if !strings.Contains(out, "chỉ tiêu kế hoạch") {
+		t.Fatalf("save summary:\n%s", out)
+	}
+	status := mustRun(t, "status", "--db", db, "--unit", "15", "--period", "2023", "--format", "json")
+	var got struct {
+		Rows []struct {
+			Indicator string   `json:"indicator"`
+			Plan      *float64 `json:"plan"`
+		} `json:"rows"`
+	}
+	if err := json.Unmarshal([]byte(status), &got); err != nil {
+		t.Fatal(err)
+	}
+	plans := map[string]float64{}
+	for _, r := range got.Rows {
+		if r.Plan != nil {
+			plans[r.Indicator] = *r.Plan
+		}
+	}
+	for code, want := range map[string]float64{"budget.revenue_total": 7250e9, "macro.grdp_growth": 8, "forest.new_planting_area": 15000} {
+		if plans[code] != want {
+			t.Errorf("plan of %s for 2023 = %v, want %v (plans: %v)", code, plans[code], want, plans)
+		}
+	}
+}
+
+// A Word file is read as the text it holds: its tables too.
+func TestCmdExtractDOCX(t *testing.T) {
+	out := mustRun(t, "extract", "../../extract/testdata/heldout4/35-bacgiang-2024q1-phuluc.docx")
+	if !strings.Contains(out, `"kind":"plan_growth"`) || !strings.Contains(out, `"value":46820000000000`) || !strings.Contains(out, `"table":1`) {
+		t.Errorf("DOCX facts:\n%s", out)
+	}
+}
