@@ -486,3 +486,17 @@ func TestDOCXLibreOffice(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkReportDOCX writes the demo report as DOCX: the charts are
+// rasterized to PNG, which is most of the work.
+func BenchmarkReportDOCX(b *testing.B) {
+	r := Build(demoInput(b))
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		buf.Reset()
+		if err := r.WriteDOCX(&buf); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
