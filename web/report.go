@@ -19,26 +19,11 @@ func (s *Server) buildReport(r *http.Request, unit string, p planwatch.Period, l
 	if err != nil {
 		return nil, err
 	}
-	in := report.Input{Data: snap.ds, Unit: unit, Period: p, Date: s.now(), Lang: lang}
-	if in.Notes, err = s.store.Notes(ctx, unit, p); err != nil {
+	in, err := report.LoadWith(ctx, s.store, snap.ds, unit, p)
+	if err != nil {
 		return nil, err
 	}
-	if in.Settings, err = s.store.ReportSettings(ctx, unit); err != nil {
-		return nil, err
-	}
-	// Tasks are kept by the year they are due in; the next period may fall
-	// in the following year (as report.Load does).
-	periods := []planwatch.Period{p}
-	if next := report.NextPeriod(p); next.Year != p.Year {
-		periods = append(periods, next)
-	}
-	for _, y := range periods {
-		ts, err := s.store.Tasks(ctx, unit, y)
-		if err != nil {
-			return nil, err
-		}
-		in.Tasks = append(in.Tasks, ts...)
-	}
+	in.Date, in.Lang = s.now(), lang
 	return report.Build(in), nil
 }
 
