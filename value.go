@@ -58,6 +58,10 @@ const (
 	SourceDerived      SourceKind = "derived"      // computed from other figures by Formula
 	SourceIllustrative SourceKind = "illustrative" // minh họa: invented to illustrate, not real
 	SourceAPI          SourceKind = "api"
+	// SourceRestated: a figure for a period before a reform, restated by its
+	// source for the unit's territory of today (số liệu tính lại theo địa
+	// giới mới); it wins over a figure derived from the former units.
+	SourceRestated SourceKind = "restated"
 )
 
 // Source records the provenance of a value, target or milestone.

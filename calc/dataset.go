@@ -54,11 +54,6 @@ const (
 	flagRestated // reported for the unit's territory of today (số liệu tính lại theo địa giới mới)
 )
 
-// SourceRestated marks a value restated for the unit's current territory
-// (a statistics office's series recomputed after a reform): such a value
-// wins over one derived from the unit's predecessors.
-const SourceRestated planwatch.SourceKind = "restated"
-
 func (e *entry) ok() bool         { return e.value == e.value }
 func (e *entry) cumulative() bool { return e.flags&flagCumulative != 0 }
 
@@ -202,7 +197,7 @@ func (d *Dataset) put(v planwatch.DataValue) {
 	if v.Basis == planwatch.BasisCumulative {
 		e.flags |= flagCumulative
 	}
-	if v.Source.Kind == SourceRestated {
+	if v.Source.Kind == planwatch.SourceRestated {
 		e.flags |= flagRestated
 	}
 	if d.approved(v.Unit, v.Period) {

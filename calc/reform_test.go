@@ -99,7 +99,7 @@ func TestReformGrowthComparesTheSameTerritory(t *testing.T) {
 	}
 	// A value restated for the new territory wins over the derived one.
 	re := pv(code, "08", "2024Q3", 3100)
-	re.Source.Kind = SourceRestated
+	re.Source.Kind = planwatch.SourceRestated
 	d.Apply([]planwatch.DataValue{re})
 	r = d.Row(code, "08", q3, DefaultOptions())
 	if r.YoY == nil || *r.YoY != 1.61 || !r.LastYear.Restated {

@@ -14,6 +14,10 @@ type entryData struct {
 	UnitName string
 	Sector   string
 	Rows     []entryRow
+	// Restatable: the unit took in other units (a reform) after the period,
+	// so a figure may be entered as restated for today's territory.
+	Restatable bool
+	Restated   bool
 }
 
 type entryRow struct {
@@ -61,6 +65,14 @@ func (s *Server) entryPage(w http.ResponseWriter, r *http.Request) (*snapshot, s
 
 func (s *Server) entryRows(p *page, snap *snapshot, sel selection, posted map[string]entryRow) entryData {
 	d := entryData{UnitName: unitName(snap, sel.Unit, sel.Period), Sector: sel.Sector}
+	for _, tr := range snap.ds.Units.Predecessors(sel.Unit) {
+		if !tr.Date.After(sel.Period.End()) {
+			continue
+		}
+		if tr.Old != sel.Unit || !tr.Full {
+			d.Restatable = true
+		}
+	}
 	for _, ind := range snap.inds {
 		if ind.Sector != sel.Sector {
 			continue
@@ -105,6 +117,11 @@ func (s *Server) postEntry(w http.ResponseWriter, r *http.Request) error {
 	}
 	posted := map[string]entryRow{}
 	var values []planwatch.DataValue
+	// A figure restated for the unit's territory of today (after a reform).
+	source := planwatch.SourceForm
+	if r.PostFormValue("restated") == "1" {
+		source = planwatch.SourceRestated
+	}
 	for _, ind := range snap.inds {
 		if ind.Sector != sel.Sector {
 			continue
@@ -134,7 +151,7 @@ func (s *Server) postEntry(w http.ResponseWriter, r *http.Request) error {
 			values = append(values, planwatch.DataValue{
 				Key:   planwatch.Key{Indicator: ind.Code, Unit: sel.Unit, Period: sel.Period},
 				Basis: basis, Vintage: vin, Value: planwatch.Float(x * scale), Comment: row.Comment,
-				Source: planwatch.Source{Kind: planwatch.SourceForm, Ref: "web/entry"},
+				Source: planwatch.Source{Kind: source, Ref: "web/entry"},
 			})
 		}
 		posted[ind.Code] = row

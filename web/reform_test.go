@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -38,7 +39,7 @@ func TestReformOnPages(t *testing.T) {
 	if _, err := st.Apply(ctx, cs); err != nil {
 		t.Fatal(err)
 	}
-	c := newClient(t, newTestServer(t, Config{Store: st, PublicRead: true}))
+	c := newClient(t, newTestServer(t, Config{Store: st, PublicRead: true, Authenticate: headerUser}))
 
 	page := body(c.get("/indicators/" + code + "?unit=08&period=2025Q3"))
 	for _, want := range []string{"&#43;5%", "cùng kỳ: 3.000 tỷ đồng", "Hà Giang (02)", "Tuyên Quang (08)", `id="lineage"`, "01/07/2025"} {
@@ -57,5 +58,22 @@ func TestReformOnPages(t *testing.T) {
 	// The province's own dashboard says its growth is against the former units.
 	if d08 := body(c.get("/?unit=08&period=2025Q3")); !strings.Contains(d08, "so với các đơn vị cũ") {
 		t.Errorf("dashboard of new 08 does not say its growth is against the former units")
+	}
+
+	// A planner enters 2024Q3 for new 08 as restated for today's territory
+	// (the form offers the choice for a reorganised unit): growth uses it.
+	c.user = "planner"
+	form := body(c.get("/entry?unit=08&period=2024Q3&sector=" + url.QueryEscape("Thương mại, dịch vụ")))
+	if !strings.Contains(form, `id="entry-restated"`) {
+		t.Fatal("the entry form of new 08 for 2024Q3 offers no restated choice")
+	}
+	rec := c.postForm("/entry?unit=08&period=2024Q3&sector="+url.QueryEscape("Thương mại, dịch vụ"), url.Values{
+		"v." + code: {"3.100"}, "vin." + code: {"official"}, "basis." + code: {"period"}, "restated": {"1"}})
+	if rec.Code >= 400 {
+		t.Fatalf("entry: %d\n%s", rec.Code, body(rec))
+	}
+	page = body(c.get("/indicators/" + code + "?unit=08&period=2025Q3"))
+	if !strings.Contains(page, "cùng kỳ: 3.100 tỷ đồng") || !strings.Contains(page, "tính lại theo địa giới mới") {
+		t.Errorf("after a restated 2024Q3, the indicator page of 08 does not compare with it:\n%s", page[strings.Index(page, "<main"):])
 	}
 }
