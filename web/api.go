@@ -165,7 +165,14 @@ func (s *Server) apiPostValues(w http.ResponseWriter, r *http.Request) error {
 		if v.Vintage == 0 {
 			v.Vintage = planwatch.Official
 		}
+		// The client may say its figure is restated for the unit's territory
+		// of today ("source": {"kind": "restated"}): a statement about the
+		// figure, not provenance; the rest of the source is the server's.
+		restated := v.Source.Kind == planwatch.SourceRestated
 		v.Source = apiSource(v.Source, i)
+		if restated {
+			v.Source.Kind = planwatch.SourceRestated
+		}
 	}
 	res, err := s.apply(r, &planwatch.ChangeSet{Values: body.Values, DryRun: body.DryRun})
 	if err != nil {

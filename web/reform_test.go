@@ -77,3 +77,18 @@ func TestReformOnPages(t *testing.T) {
 		t.Errorf("after a restated 2024Q3, the indicator page of 08 does not compare with it:\n%s", page[strings.Index(page, "<main"):])
 	}
 }
+
+// POST /api/values may say a figure is restated for today's territory.
+func TestAPIRestated(t *testing.T) {
+	s := newTestServer(t, Config{Authenticate: headerUser})
+	c := newClient(t, s)
+	c.user = "planner"
+	rec := c.postJSON("/api/values", `[{"indicator":"trade.retail_sales_services","orgunit":"178","period":"2021Q4","value":5,"source":{"kind":"restated","ref":"GSO yearbook 2025"}}]`)
+	if rec.Code != 200 {
+		t.Fatalf("POST /api/values: %d %s", rec.Code, body(rec))
+	}
+	v, ok := s.data.live.Dataset().Reported("trade.retail_sales_services", "178", planwatch.MustPeriod("2021Q4"))
+	if !ok || v.Source.Kind != planwatch.SourceRestated || v.Source.Ref != "GSO yearbook 2025" {
+		t.Fatalf("stored %+v, want a restated value with its reference", v.Source)
+	}
+}
