@@ -200,14 +200,9 @@ func parseBool(s string) (bool, bool) {
 	return false, false
 }
 
-// unescapeText undoes the formula-injection guard of the writers: a leading
-// apostrophe before = + - @ tab or CR.
-func unescapeText(s string) string {
-	if len(s) >= 2 && s[0] == '\'' && strings.ContainsRune("'=+-@\t\r", rune(s[1])) {
-		return s[1:]
-	}
-	return s
-}
+// unescapeText undoes the formula-injection guard of the writers
+// (nativecsv.SafeCell).
+func unescapeText(s string) string { return nativecsv.UnsafeCell(s) }
 
 // safeText guards a text cell against spreadsheet formula injection.
 // The rule is CSV's (nativecsv.SafeCell): a cell may start after any

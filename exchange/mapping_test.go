@@ -208,3 +208,30 @@ func TestImportStreams(t *testing.T) {
 		t.Fatalf("summary %+v, err %v, store %+v", s, err, store)
 	}
 }
+
+// FuzzReadMapping: any input gives a valid mapping or an error naming
+// problems, never a panic; a mapping read back after writing is the same.
+func FuzzReadMapping(f *testing.F) {
+	f.Add("kind,partner_id,code,value_type\ndataElement,a,b,BOOLEAN\ncolumn,X,\n")
+	f.Add("kind,partner_id,code\norgUnit,'=1,20\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		m, err := ReadMapping(strings.NewReader(in), "f")
+		var pe *planwatch.Error
+		if err != nil && (!errors.As(err, &pe) || pe.Code != planwatch.EINVALID || len(pe.Problems) == 0) {
+			t.Fatalf("an error that names no problem: %v", err)
+		} else if err != nil {
+			return
+		}
+		if err := m.Validate(); err != nil {
+			t.Fatalf("read but invalid: %v", err)
+		}
+		var b bytes.Buffer
+		if err := WriteMapping(&b, m.Entries); err != nil {
+			t.Fatal(err)
+		}
+		back, err := ReadMapping(&b, "f")
+		if err != nil || !reflect.DeepEqual(back.Entries, m.Entries) {
+			t.Fatalf("round trip: %+v\n%+v\n%v", m.Entries, back.Entries, err)
+		}
+	})
+}

@@ -247,12 +247,7 @@ func ScanCSV(r io.Reader, opts ReadOptions, sink Sink) (version string, sep rune
 }
 
 // unescapeText undoes the writer's guard against formula injection.
-func unescapeText(s string) string {
-	if len(s) >= 2 && s[0] == '\'' && strings.ContainsRune("'=+-@\t\r", rune(s[1])) {
-		return s[1:]
-	}
-	return s
-}
+func unescapeText(s string) string { return nativecsv.UnsafeCell(s) }
 
 // safeText guards a text cell against spreadsheet formula injection.
 // The rule is CSV's (nativecsv.SafeCell): a cell may start after any
