@@ -190,9 +190,10 @@ func (r *reading) percentage() {
 	r.fol = readFollowing(d.lo, m.end, d.bodyEnd)
 	st.anchorEnd = max(m.end, r.fol.end)
 	switch {
-	case m.fromRange:
-		// "từ 9 - 9,5%": a target range, not a figure.
 	case r.listTarget():
+	case m.fromRange:
+		// "từ 9 - 9,5%" outside a list of targets: a target range, not a
+		// figure.
 	case r.target:
 		r.milestone()
 	case st.last >= 0 && strings.Contains(d.lo[r.clause:m.qualStart], "loại trừ yếu tố giá"):
@@ -209,12 +210,13 @@ func (r *reading) percentage() {
 func (r *reading) listTarget() bool {
 	d, m := r.d, r.m
 	if d.targetYear == 0 || m.unit != "%" || r.fol.kind != folNone || reRangeEnd.MatchString(d.lo[max(0, m.qualStart-12):m.qualStart]) ||
-		r.verb != "" && r.verb != "đạt" && r.verb != "là" {
+		r.verb != "" && r.verb != "đạt" && r.verb != "là" && !riseVerbs[r.verb] {
 		return false
 	}
 	f := r.newFact(Plan)
 	f.Estimate, f.Unit, f.Qualifier, f.Range = false, "%", m.qual, m.rng
-	if growthSubject(r.seg) {
+	// "GRDP tăng 8 - 8,5%", "tốc độ tăng trưởng … từ 8 - 8,5%": a growth target.
+	if growthSubject(r.seg) || riseVerbs[r.verb] {
 		f.Kind, f.YoYPct = PlanGrowth, ptr(r.x)
 	} else {
 		f.Value = ptr(r.x)

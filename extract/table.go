@@ -171,6 +171,11 @@ func (d *doc) readTable(facts *[]Fact, t *textTable, no int) {
 		la := strings.ToLower(a)
 		if k := strings.Index(la, "đơn vị tính"); k >= 0 {
 			unitLine = strings.TrimSpace(strings.TrimLeft(a[k+len("đơn vị tính"):], " :"))
+			// "Tỷ đồng - Unit: Bill. dongs", "Tỷ đồng (giá hiện hành)": the
+			// Vietnamese unit only.
+			if c := strings.IndexAny(unitLine, "-–/(;"); c > 0 {
+				unitLine = strings.TrimSpace(unitLine[:c])
+			}
 		}
 		if strings.Contains(la, "= 100") || strings.Contains(la, "=100") {
 			index = true
@@ -546,6 +551,10 @@ func (d *doc) readRow(facts *[]Fact, header []column, t *textTable, r, no int, t
 	}
 }
 
+// reYearQualifier is a word a yearbook writes over a year: preliminary,
+// estimated.
+var reYearQualifier = regexp.MustCompile(`(?i)^(?:sơ bộ|ước tính|ước|dự tính|prel\.?|sơ bộ\s*-\s*prel\.?)$`)
+
 // findFlatTables finds tables flattened to one cell per line, as a yearbook
 // copied from a PDF gives them: two or more header lines that each name a
 // period ("2020", "2021/2020", "Sơ bộ 2024"), then groups of a label line
@@ -565,6 +574,14 @@ func (d *doc) findFlatTables(lines []string) []*textTable {
 	}
 	isHead := func(s string) bool {
 		return s != "" && len(s) <= 40 && (!isFigure(s) || reBareYearCell.MatchString(s)) && reBareYear.MatchString(s) && !strings.ContainsAny(s, ".,;:")
+	}
+	// "Sơ bộ" on its own line over "2024": one header cell.
+	for i := 0; i+1 < len(ls); i++ {
+		if reYearQualifier.MatchString(ls[i].text) && reBareYearCell.MatchString(ls[i+1].text) {
+			ls[i+1].text = ls[i].text + " " + ls[i+1].text
+			ls[i+1].start = ls[i].start
+			ls = append(ls[:i], ls[i+1:]...)
+		}
 	}
 	for i := 0; i < len(ls); {
 		k := i

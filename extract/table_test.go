@@ -176,3 +176,33 @@ func TestTables(t *testing.T) {
 	}
 	checkCells(t, "yearbook values", facts, 2, want)
 }
+
+// TestFlatTableVariants: a yearbook's "Sơ bộ" written over its year and a
+// bilingual unit line.
+func TestFlatTableVariants(t *testing.T) {
+	text := "Diện tích gieo trồng cây hằng năm\nĐơn vị tính: Nghìn ha - Unit: Thous. ha\n2021\n2022\n2023\nSơ bộ\n2024\nTổng số\n120,5\n118,2\n117,9\n116,4\nLúa\n80,1\n79,5\n78,8\n78,0\n"
+	facts := New(nil).Extract(text, Options{})
+	if len(facts) != 8 {
+		t.Fatalf("facts: %d, want 8: %+v", len(facts), facts)
+	}
+	last := facts[3]
+	if last.Period != "2024" || last.Unit != "ha" || last.Value == nil || *last.Value != 116400 || last.Row != 2 || last.Column != 5 {
+		t.Errorf("Sơ bộ 2024: %+v", last)
+	}
+}
+
+// TestResolutionListForms: targets in a list written "tăng 8 - 8,5%" and
+// "từ 8 - 8,5%" are growth targets.
+func TestResolutionListForms(t *testing.T) {
+	text := "NGHỊ QUYẾT\nVề kế hoạch phát triển kinh tế - xã hội năm 2025\n\n2. Các chỉ tiêu chủ yếu năm 2025\n- Tổng sản phẩm trên địa bàn (GRDP) tăng 8 - 8,5%.\n- Tốc độ tăng giá trị sản xuất công nghiệp từ 10 - 11%.\n- Thu ngân sách nhà nước 5.000 tỷ đồng.\n"
+	facts := New(nil).Extract(text, Options{})
+	var growth []string
+	for _, f := range facts {
+		if f.Kind == PlanGrowth && f.Period == "2025" {
+			growth = append(growth, f.Range)
+		}
+	}
+	if len(growth) != 2 || growth[0] != "8-8,5%" || growth[1] != "10-11%" {
+		t.Errorf("growth targets %v in %+v", growth, facts)
+	}
+}
