@@ -113,3 +113,24 @@ func TestMappingArgumentsFirst(t *testing.T) {
 		}
 	}
 }
+
+// TestImportSDMXWithColumnMapping: the SDMX-CSV field guide's example keyed
+// by generic dimensions lands through a mapping of its columns and codes.
+func TestImportSDMXWithColumnMapping(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "x.db")
+	mustRun(t, "init", "--db", db)
+	sample := filepath.Join("..", "..", "sdmx", "testdata", "sdmxcsv-v2.0.0-fieldguide-example1.csv")
+	if out, err := run(t, "import", "--db", db, sample); err == nil || !strings.Contains(out, "DIM_1") {
+		t.Fatalf("without a mapping: %v\n%s", err, out)
+	}
+	mapping := filepath.Join(dir, "estat.csv")
+	os.WriteFile(mapping, []byte("kind,partner_id,code\n"+
+		"column,DIM_1,INDICATOR\ncolumn,DIM_2,REF_AREA\ncolumn,DIM_3,TIME_PERIOD\n"+
+		"column,ATTR_1,\ncolumn,ATTR_2,\ncolumn,ATTR_3,\ncolumn,UPDATED,\n"+
+		"dataElement,A,trade.retail_sales_services\norgUnit,B,20\n"), 0o644)
+	out := mustRun(t, "import", "--db", db, "--mapping", mapping, sample)
+	if !strings.Contains(out, "SUCCESS: imported 2") {
+		t.Errorf("with the mapping: %s", out)
+	}
+}
