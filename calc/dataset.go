@@ -721,3 +721,53 @@ func (d *Dataset) Years() []int {
 	}
 	return out
 }
+
+// PlanMilestones are the milestones a unit is measured against in a year:
+// its own; or, when its territory changed during the year and it set none,
+// the milestones every one of the units it was formed of had set alike
+// (from lists them). Milestones the former units did not share are not
+// carried over: a share of plan cannot be split.
+func (d *Dataset) PlanMilestones(indicator, unit string, year int) (ms []planwatch.Milestone, from []string) {
+	if own := d.Milestones(indicator, unit, year); len(own) > 0 {
+		return own, nil
+	}
+	change := d.territoryChange(unit, planwatch.YearOf(year).Start().AddDate(0, 0, -1), planwatch.YearOf(year).End())
+	if change.IsZero() {
+		return nil, nil
+	}
+	type key struct {
+		period planwatch.Period
+		share  float64
+		bound  planwatch.Bound
+		kind   planwatch.TargetKind
+	}
+	count := map[key]int{}
+	first := map[key]planwatch.Milestone{}
+	n := 0
+	for _, tr := range d.Units.Predecessors(unit) {
+		if !tr.Date.Equal(change) {
+			continue
+		}
+		n++
+		from = append(from, tr.Old)
+		for _, m := range d.Milestones(indicator, tr.Old, year) {
+			k := key{m.Period, m.Share, m.Bound, m.TargetKind}
+			count[k]++
+			if _, ok := first[k]; !ok {
+				m.Unit = unit
+				first[k] = m
+			}
+		}
+	}
+	for k, c := range count {
+		if c == n {
+			ms = append(ms, first[k])
+		}
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].Period.Last < ms[j].Period.Last })
+	if len(ms) == 0 {
+		return nil, nil
+	}
+	sort.Strings(from)
+	return ms, from
+}

@@ -204,3 +204,44 @@ func TestReformTable(t *testing.T) {
 		})
 	}
 }
+
+// Plans set before the reform for the former units: the new unit's target
+// adds them up (flows), and a milestone all of them set alike is carried over.
+func TestReformPlansRollOn(t *testing.T) {
+	const code = "trade.retail_sales_services"
+	adopted := planwatch.MustPeriod("2024Q4").End()
+	target := func(unit string, v float64) planwatch.Target {
+		return planwatch.Target{Indicator: code, Unit: unit, Year: 2025, Kind: planwatch.TargetPlan, Value: v, Version: 1, Adopted: adopted}
+	}
+	d := realDataset(t, []planwatch.DataValue{pv(code, "08", "2025Q3", 3150)}, []planwatch.Target{target("02", 4000), target("08", 8000)})
+	d.SetTargets([]planwatch.Target{target("02", 4000), target("08", 8000)}, nil)
+	r := d.Row(code, "08", planwatch.MustPeriod("2025Q3"), DefaultOptions())
+	if r.Target == nil || *r.Target != 12000 || len(r.TargetFrom) != 2 {
+		t.Fatalf("target of new 08 = %v from %v, want 4000 + 8000 from [02 08]", r.Target, r.TargetFrom)
+	}
+	// A missing former target is flagged.
+	d.SetTargets([]planwatch.Target{target("08", 8000)}, nil)
+	r = d.Row(code, "08", planwatch.MustPeriod("2025Q3"), DefaultOptions())
+	if r.Target == nil || *r.Target != 8000 || !r.TargetPartial {
+		t.Errorf("with Hà Giang's plan missing: target %v partial %v, want 8000 marked partial", r.Target, r.TargetPartial)
+	}
+	// Milestones: N1 (a new code) takes over the one C1 and C2 both set, not ones that differ.
+	inds := []planwatch.Indicator{ind("flow", planwatch.KindFlow, planwatch.TimeSum, planwatch.UnitSum)}
+	half := planwatch.HalfOf(2025, 1)
+	ms := func(unit string, share float64) planwatch.Milestone {
+		return planwatch.Milestone{Indicator: "flow", Unit: unit, Period: half, Share: share, Bound: planwatch.BoundMin, TargetKind: planwatch.TargetPlan}
+	}
+	small := NewDataset(inds, testUnits(), []planwatch.DataValue{pv("flow", "N1", "2025Q3", 1)}, nil, []planwatch.Milestone{ms("C1", 45), ms("C2", 45)})
+	if r := small.Row("flow", "N1", planwatch.MustPeriod("2025Q3"), DefaultOptions()); len(r.Milestones) != 1 || r.Milestones[0].Share != 45 || len(r.Milestones[0].From) != 2 {
+		t.Fatalf("milestones of N1 = %+v, want the 45%% both C1 and C2 set", r.Milestones)
+	}
+	small = NewDataset(inds, testUnits(), []planwatch.DataValue{pv("flow", "N1", "2025Q3", 1)}, nil, []planwatch.Milestone{ms("C1", 45), ms("C2", 50)})
+	if r := small.Row("flow", "N1", planwatch.MustPeriod("2025Q3"), DefaultOptions()); len(r.Milestones) != 0 {
+		t.Errorf("milestones that differ were carried over: %+v", r.Milestones)
+	}
+	// A target adopted after the reform is the new unit's own.
+	d.SetTargets([]planwatch.Target{{Indicator: code, Unit: "08", Year: 2025, Kind: planwatch.TargetPlan, Value: 13000, Version: 2, Adopted: planwatch.MustPeriod("2025Q3").End()}}, nil)
+	if r := d.Row(code, "08", planwatch.MustPeriod("2025Q3"), DefaultOptions()); r.Target == nil || *r.Target != 13000 || len(r.TargetFrom) != 0 {
+		t.Errorf("a plan adopted after the reform: %v from %v, want 13000 as the unit's own", r.Target, r.TargetFrom)
+	}
+}

@@ -93,6 +93,9 @@ type MilestoneCheck struct {
 	Due     bool     // the milestone's period has ended by the end of the row's period
 	Reached *float64 // share of plan reached by the milestone's period, if known
 	Met     *bool
+	// From lists the former units that set this milestone, when the unit
+	// took it over from them (every one of them had set the same).
+	From []string
 }
 
 func (d *Dataset) isFlow(ind *planwatch.Indicator) bool { return ind.TimeAgg == planwatch.TimeSum }
@@ -173,8 +176,9 @@ func (d *Dataset) Row(indicator, unit string, p planwatch.Period, opt Options) R
 		r.Status = NoTarget
 	}
 
-	for _, m := range d.Milestones(indicator, unit, p.Year) {
-		mc := MilestoneCheck{Milestone: m, Due: m.Period.Last <= p.Last}
+	ms, from := d.PlanMilestones(indicator, unit, p.Year)
+	for _, m := range ms {
+		mc := MilestoneCheck{Milestone: m, Due: m.Period.Last <= p.Last, From: from}
 		if t, ok := d.PlanTarget(indicator, unit, p.Year, m.TargetKind); ok && t.Value != 0 {
 			if f := d.territory(&ind, unit, m.Period.YearToDate(), asOf, 0); f.OK && mc.Due {
 				reached := round(f.Value/t.Value*100, 2)
