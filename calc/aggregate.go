@@ -272,9 +272,32 @@ func (d *Dataset) reported(ind *planwatch.Indicator, unit string, p planwatch.Pe
 		return d.rollUp(ind, unit, p, depth)
 	}
 	if len(d.Units.EverChildren(unit)) == 0 && ind.UnitAgg != planwatch.UnitRatio {
-		return compute() // a unit's own figures cost less to read than to remember
+		return d.leaf(ind, unit, p) // a unit's own figures cost less to read than to remember
 	}
 	return d.memo(keyOf(ind, unit, p, -1), compute)
+}
+
+// leaf is reported for a unit with no units under it: its own figures,
+// read under one lock.
+func (d *Dataset) leaf(ind *planwatch.Indicator, unit string, p planwatch.Period) Figure {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	s := d.values[ind.Code][unit]
+	if len(s) == 0 {
+		return missing()
+	}
+	if e, ok := d.reportedEntry(s, p); ok && e.ok() {
+		return Figure{Value: e.value, OK: true, Reported: true, Vintage: planwatch.Vintage(e.vintage), Restated: e.flags&flagRestated != 0}
+	}
+	switch ind.TimeAgg {
+	case planwatch.TimeSum:
+		return d.sumOverTime(s, p)
+	case planwatch.TimeLast:
+		return d.lastOverTime(s, p)
+	case planwatch.TimeAvg:
+		return d.avgOverTime(s, p)
+	}
+	return missing()
 }
 
 func (d *Dataset) hasYear(ind *planwatch.Indicator, year int) bool {
@@ -509,6 +532,12 @@ func (d *Dataset) parentAt(code string, t time.Time) (string, bool) {
 // parent of the unit that reported it at the quarter's end). atEnd: the
 // child is under parent at the end of p, so a missing figure is a gap.
 func (d *Dataset) childPart(ind *planwatch.Indicator, child, parent string, p planwatch.Period) (first, last int, atEnd bool) {
+	// Most units stood under one parent the whole period: one version says so.
+	for _, v := range d.Units.Versions(child) {
+		if v.Parent == parent && !p.Start().Before(v.ValidFrom) && (v.ValidTo.IsZero() || p.End().Before(v.ValidTo)) {
+			return p.First, p.Last, true
+		}
+	}
 	first, last = 13, 0
 	add := func(a, b int) {
 		first, last = min(first, a), max(last, b)
@@ -559,8 +588,7 @@ func (d *Dataset) rollUp(ind *planwatch.Indicator, unit string, p planwatch.Peri
 	if ind.UnitAgg != planwatch.UnitSum && ind.UnitAgg != planwatch.UnitAvg {
 		return missing() // rates, indices: never summed or averaged over units
 	}
-	children := append([]string(nil), d.Units.EverChildren(unit)...)
-	sort.Strings(children) // a fixed order: sums come out the same every time
+	children := d.childrenOf(unit)
 	f := Figure{Vintage: planwatch.Official}
 	sum := 0.0
 	for _, c := range children {
@@ -623,3 +651,23 @@ func (d *Dataset) hasData(ind *planwatch.Indicator, unit string, p planwatch.Per
 }
 
 var _ = math.NaN
+
+// childrenOf lists every unit that was ever under unit, by code: a fixed
+// order, so that sums come out the same every time.
+func (d *Dataset) childrenOf(unit string) []string {
+	d.memoMu.Lock()
+	cs, ok := d.kids[unit]
+	d.memoMu.Unlock()
+	if ok {
+		return cs
+	}
+	cs = append([]string(nil), d.Units.EverChildren(unit)...)
+	sort.Strings(cs)
+	d.memoMu.Lock()
+	if d.kids == nil {
+		d.kids = map[string][]string{}
+	}
+	d.kids[unit] = cs
+	d.memoMu.Unlock()
+	return cs
+}

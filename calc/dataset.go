@@ -89,6 +89,7 @@ type Dataset struct {
 	memoMu  sync.Mutex
 	figures map[figureKey]Figure
 	parents map[parentKey]*yearParents // where units stood, month by month
+	kids    map[string][]string        // every unit ever under a unit, by code
 }
 
 type figureKey struct {
@@ -361,9 +362,10 @@ func (d *Dataset) Reported(indicator, unit string, p planwatch.Period) (planwatc
 func (d *Dataset) reportedEntry(s series, p planwatch.Period) (entry, bool) {
 	var found entry
 	ok := false
+	s = yearEntries(s, p.Year)
 	for i := range s {
 		e := &s[i]
-		if int(e.year) != p.Year || int(e.last) != p.Last || !d.usable(e) {
+		if int(e.last) != p.Last || !d.usable(e) {
 			continue
 		}
 		covers := !e.cumulative() && int(e.first) == p.First
@@ -629,6 +631,8 @@ func (d *Dataset) setCatalogue(inds []planwatch.Indicator, units []planwatch.Org
 	}
 	d.Units = planwatch.NewHierarchy(units, trans)
 	d.rawUnits, d.rawTrans = units, trans
+	d.kids = nil
+	clear(d.parents)
 }
 
 // reloadPlans reads targets, milestones and approvals again.
