@@ -19,7 +19,6 @@ type htmlView struct {
 	R        *Report
 	Lang     string
 	UnitName string
-	Meta     string
 	Head     Letterhead
 	Body     []htmlBlock
 	Annex    []htmlBlock
@@ -82,7 +81,7 @@ func htmlBlocks(l lang, bs []block) []htmlBlock {
 // recipients and signature block, then the annex on a new page.
 func (r *Report) WriteHTML(w io.Writer) error {
 	l := langOf(r.Lang)
-	v := htmlView{R: r, Lang: string(l), UnitName: upperFirst(r.UnitName), Meta: r.meta(), Head: r.Letterhead,
+	v := htmlView{R: r, Lang: string(l), UnitName: upperFirst(r.UnitName), Head: r.Letterhead,
 		Body: htmlBlocks(l, r.body()), Annex: htmlBlocks(l, r.annex())}
 	return htmlTemplate.Execute(w, v)
 }
