@@ -24,7 +24,7 @@ type ProductOptions struct {
 	Period   string   // the period shown (default 2025Q3)
 	Runs     int      // runs of status and report after the first (default 5)
 	Clients  int      // concurrent clients on the pages of serve (default 200)
-	Requests int      // requests of each client to each page (default 5)
+	Requests int      // requests of each client to each page (default 3)
 	Idle     time.Duration
 	JSON     bool
 }
@@ -103,7 +103,7 @@ func RunProduct(ctx context.Context, o ProductOptions, w io.Writer) (ProductResu
 		o.Clients = 200
 	}
 	if o.Requests <= 0 {
-		o.Requests = 5
+		o.Requests = 3
 	}
 	if o.Idle <= 0 {
 		o.Idle = 12 * time.Second // beyond the 10 s the web's cache used to live

@@ -25,7 +25,7 @@ func cmdBench(ctx context.Context, env *Env, args []string) error {
 	units := fs.String("unit", "20", "--product: đơn vị / units whose status and report are timed, comma-separated; the dashboard is the first one's")
 	period := fs.String("period", "2025Q3", "--product: kỳ / period")
 	clients := fs.Int("clients", 200, "--product: số máy khách đồng thời / concurrent clients")
-	requests := fs.Int("requests", 5, "--product: số yêu cầu mỗi máy khách mỗi trang / requests per client and page")
+	requests := fs.Int("requests", 3, "--product: số yêu cầu mỗi máy khách mỗi trang / requests per client and page")
 	idle := fs.Duration("idle", 12*time.Second, "--product: thời gian rảnh trước lần xem cuối / idle time before the last view")
 	asJSON := fs.Bool("json", false, "in một đối tượng JSON / print one JSON object")
 	runs := fs.Int("runs", 5, "số lần chạy / runs of each query or command")
