@@ -219,30 +219,78 @@ func (st *Stream) Values() iter.Seq2[planwatch.DataValue, error] {
 			yield(planwatch.DataValue{}, planwatch.Errorf(planwatch.EINVALID, "%s: không phải tệp số liệu / not a values file", st.name))
 			return
 		}
-		// Problems of a row gather here, and go out in an error of their own.
-		scratch := &planwatch.Error{Code: planwatch.EINVALID}
-		fail := func() error {
-			perr := st.problems()
-			perr.Problems = slices.Clone(scratch.Problems)
-			return perr
-		}
-		for {
-			scratch.Problems = scratch.Problems[:0]
-			row, ok := st.next(scratch)
-			if !ok {
-				if len(scratch.Problems) > 0 {
-					yield(planwatch.DataValue{}, fail())
+		// Rows are read and parsed on a goroutine of their own, a chunk at a
+		// time, while the caller takes in the previous chunk: an import
+		// keeps two cores busy.
+		chunks, free := make(chan []rowValue, 2), make(chan []rowValue, 3)
+		done := make(chan struct{})
+		defer close(done)
+		go st.produce(chunks, free, done)
+		for chunk := range chunks {
+			for i := range chunk {
+				if !yield(chunk[i].v, chunk[i].err) {
+					return
 				}
-				return
 			}
-			v, ok := row.value()
-			var err error
-			if !ok {
-				err = fail()
+			select {
+			case free <- chunk[:0]:
+			default:
 			}
-			if !yield(v, err) {
-				return
+		}
+	}
+}
+
+// rowValue is a row read: its value or its problems.
+type rowValue struct {
+	v   planwatch.DataValue
+	err error
+}
+
+// produce reads every row into chunks sent on out, until the end of the
+// file or done; it closes out.
+func (st *Stream) produce(out chan<- []rowValue, free <-chan []rowValue, done <-chan struct{}) {
+	defer close(out)
+	const size = 1024
+	// Problems of a row gather here, and go out in an error of their own.
+	scratch := &planwatch.Error{Code: planwatch.EINVALID}
+	fail := func() error {
+		perr := st.problems()
+		perr.Problems = slices.Clone(scratch.Problems)
+		return perr
+	}
+	chunk := make([]rowValue, 0, size)
+	send := func() bool {
+		select {
+		case out <- chunk:
+		case <-done:
+			return false
+		}
+		select {
+		case chunk = <-free:
+		default:
+			chunk = make([]rowValue, 0, size)
+		}
+		return true
+	}
+	for {
+		scratch.Problems = scratch.Problems[:0]
+		row, ok := st.next(scratch)
+		if !ok {
+			if len(scratch.Problems) > 0 {
+				chunk = append(chunk, rowValue{err: fail()})
 			}
+			if len(chunk) > 0 {
+				send()
+			}
+			return
+		}
+		v, ok := row.value()
+		var err error
+		if !ok {
+			err = fail()
+		}
+		if chunk = append(chunk, rowValue{v, err}); len(chunk) == size && !send() {
+			return
 		}
 	}
 }

@@ -2,6 +2,8 @@ package nativecsv
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -179,4 +181,63 @@ func FuzzSafeCell(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestStreamValues: a values file streams row by row, in order across
+// chunks, each bad row as an error naming its line and columns, and a
+// malformed line ends it with its problem; a caller may stop early.
+func TestStreamValues(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("indicator,orgunit,period,value,unit\n")
+	const n = 3000 // more than one chunk
+	for i := 0; i < n; i++ {
+		switch i {
+		case 1500:
+			b.WriteString("a,20,2022Q5,x,\n") // line 1502
+		default:
+			fmt.Fprintf(&b, "a,%d,2022Q1,\"%d,5\",tỷ đồng\n", i, i)
+		}
+	}
+	b.WriteString("a,20,\"2022Q1,1\n") // malformed: an open quote
+	st, err := NewStream(strings.NewReader(b.String()), "f.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got int
+	var bad []planwatch.Problem
+	for v, err := range st.Values() {
+		if err != nil {
+			var pe *planwatch.Error
+			if !errors.As(err, &pe) || pe.Code != planwatch.EINVALID {
+				t.Fatalf("row error %v, want EINVALID with problems", err)
+			}
+			bad = append(bad, pe.Problems...)
+			continue
+		}
+		if want := fmt.Sprint(got + boolInt(got >= 1500)); v.Unit != want || v.Source.Row != got+2+boolInt(got >= 1500) {
+			t.Fatalf("value %d: unit %s row %d", got, v.Unit, v.Source.Row)
+		}
+		if w := (float64(got+boolInt(got >= 1500)) + 0.5) * 1e9; *v.Value != w {
+			t.Fatalf("value %d = %v, want %v", got, *v.Value, w)
+		}
+		got++
+	}
+	if got != n-1 {
+		t.Errorf("%d values, want %d", got, n-1)
+	}
+	if len(bad) != 3 || bad[0].Row != 1502 || bad[0].Column != "period" || bad[1].Column != "value" || bad[2].Row != n+2 {
+		t.Errorf("problems %+v", bad)
+	}
+	// Stopping early ends the reading.
+	st, _ = NewStream(strings.NewReader(b.String()), "f.csv")
+	for range st.Values() {
+		break
+	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -147,7 +147,7 @@ func (s *Server) postLogin(w http.ResponseWriter, r *http.Request) error {
 	if err != nil && planwatch.ErrorCode(err) != planwatch.ENOTFOUND {
 		return err
 	}
-	hash := dummyHash // the same work as for a wrong password
+	hash := dummyHash() // the same work as for a wrong password
 	if exists {
 		hash = a.PasswordHash
 	}

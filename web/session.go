@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/argon2"
@@ -72,8 +73,13 @@ func CheckPassword(hash, password string) bool {
 }
 
 // dummyHash is checked against when the account does not exist, so that the
-// answer takes as long as for a wrong password.
-var dummyHash, _ = HashPassword("planwatch: no such account")
+// answer takes as long as for a wrong password. It is made at the first
+// sign-in, not when the program starts: an argon2id hash costs 64 MB and a
+// third of a second, which every command (import, status) would pay.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := HashPassword("planwatch: no such account")
+	return h
+})
 
 // sessionCookie names the session cookie.
 const sessionCookie = "pw_session"

@@ -56,6 +56,14 @@ func cmdImport(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
+	in := bufio.NewReader(file)
+	head, _ := in.Peek(4096) // a shorter file is all there
+	if sa, ok := s.(planwatch.StreamApplier); ok && f == exchange.Native && !nativecsv.IsTargets(head) && opts.Atomic != exchange.AtomicNone && *mapping == "" {
+		// A planwatch values file streams into the store, which checks
+		// its codes itself.
+		opts.Ref, opts.By, opts.DryRun = filepath.Base(name), user(env, *by), *dry
+		return printSummary(env, name)(importValues(ctx, sa, in, opts))
+	}
 	cat, err := exchangeOptions(ctx, s)
 	if err != nil {
 		return err
@@ -76,25 +84,24 @@ func cmdImport(ctx context.Context, env *Env, args []string) error {
 		opts.SetCatalogue(inds, units)
 	}
 	opts.Ref, opts.By, opts.Now, opts.DryRun = filepath.Base(name), user(env, *by), env.Now(), *dry
-	in := bufio.NewReader(file)
-	head, _ := in.Peek(4096) // a shorter file is all there
-	var sum exchange.Summary
-	if sa, ok := s.(planwatch.StreamApplier); ok && f == exchange.Native && !nativecsv.IsTargets(head) && opts.Atomic != exchange.AtomicNone {
-		sum, err = importValues(ctx, sa, in, opts)
-	} else {
-		sum, err = exchange.Import(ctx, s, f, in, opts)
+	return printSummary(env, name)(exchange.Import(ctx, s, f, in, opts))
+}
+
+// printSummary prints the summary of importing file name, once.
+func printSummary(env *Env, name string) func(exchange.Summary, error) error {
+	return func(sum exchange.Summary, err error) error {
+		if err != nil {
+			return err
+		}
+		if err := sum.WriteText(env.Stdout); err != nil {
+			return err
+		}
+		if sum.Status == exchange.StatusError {
+			// The summary above names every conflict; the error only says so.
+			return &planwatch.Error{Code: planwatch.EINVALID, Message: fmt.Sprintf("%s: không có dữ liệu nào được nhập (%d lỗi, xem ở trên) / nothing was imported (%d conflicts, listed above)", name, sum.ConflictCount, sum.ConflictCount)}
+		}
+		return nil
 	}
-	if err != nil {
-		return err
-	}
-	if err := sum.WriteText(env.Stdout); err != nil {
-		return err
-	}
-	if sum.Status == exchange.StatusError {
-		// The summary above names every conflict; the error only says so.
-		return &planwatch.Error{Code: planwatch.EINVALID, Message: fmt.Sprintf("%s: không có dữ liệu nào được nhập (%d lỗi, xem ở trên) / nothing was imported (%d conflicts, listed above)", name, sum.ConflictCount, sum.ConflictCount)}
-	}
-	return nil
 }
 
 // importValues streams a planwatch values file into the store: every row

@@ -17,15 +17,19 @@ type SeriesState struct {
 	ID int64
 	SeriesKey
 	entries []storedEntry
+	scratch []Entry    // scratch of add
+	order   []int32    // scratch of heads
+	out     []codeHead // scratch of heads
 }
 
 // add decodes one revisions row of the series.
 func (s *SeriesState) add(cs int64, data []byte) error {
-	var buf [64]Entry
-	es, err := Decode(buf[:0], data)
+	es, err := Decode(s.scratch[:0], data)
+	s.scratch = es
 	if err != nil {
 		return fmt.Errorf("series %d (%s/%s), change set %d: %w", s.ID, s.Indicator, s.Unit, cs, err)
 	}
+	s.entries = slices.Grow(s.entries, len(es))
 	for i := range es {
 		s.entries = append(s.entries, storedEntry{es[i], cs})
 	}
@@ -34,8 +38,8 @@ func (s *SeriesState) add(cs int64, data []byte) error {
 
 // ScanSeries reads rows of (series, indicator, unit, change set, data)
 // sorted by series and then change set, and calls fn with the state of each
-// series in turn (rows sorted by change set first give a state per row). It
-// closes rows.
+// series in turn (rows sorted by change set first give a state per row); fn
+// must not keep the state, which is reused. It closes rows.
 func ScanSeries(rows *sql.Rows, fn func(*SeriesState) error) error {
 	defer rows.Close()
 	var cur *SeriesState
@@ -56,7 +60,11 @@ func ScanSeries(rows *sql.Rows, fn func(*SeriesState) error) error {
 			if err := flush(); err != nil {
 				return err
 			}
-			cur = &SeriesState{ID: id, SeriesKey: k}
+			if cur == nil {
+				cur = &SeriesState{}
+			}
+			// One state reused: fn must not keep it.
+			cur.ID, cur.SeriesKey, cur.entries = id, k, cur.entries[:0]
 		}
 		if err := cur.add(cs, data); err != nil {
 			return err
@@ -68,41 +76,49 @@ func ScanSeries(rows *sql.Rows, fn func(*SeriesState) error) error {
 	return flush()
 }
 
+// codeHead is the heads of one key of a series.
+type codeHead struct {
+	code    uint32
+	touched bool // written by a change set after the one asked for
+	h       keyHead
+}
+
 // heads gathers the latest revision of each vintage of each key of the
 // series, keys in period order. after > 0 keeps only keys written by a
 // change set numbered after it.
-func (s *SeriesState) heads(after int64) ([]uint32, map[uint32]*keyHead) {
-	heads := map[uint32]*keyHead{}
-	var codes []uint32
-	touched := map[uint32]bool{}
+func (s *SeriesState) heads(after int64) []codeHead {
+	// Sorting positions by key (stable: change sets stay in order) is
+	// cheaper than a map for the few dozen keys of a series.
+	order := s.order[:0]
 	for i := range s.entries {
+		order = append(order, int32(i))
+	}
+	s.order = order
+	slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(s.entries[a].e.Code, s.entries[b].e.Code) })
+	out := s.out[:0]
+	for _, i := range order {
 		se := &s.entries[i]
-		h := heads[se.e.Code]
-		if h == nil {
-			h = &keyHead{}
-			heads[se.e.Code] = h
-			codes = append(codes, se.e.Code)
+		if len(out) == 0 || out[len(out)-1].code != se.e.Code {
+			out = append(out, codeHead{code: se.e.Code})
 		}
-		if r := h.v[se.e.Vintage]; r.e == nil || se.e.Revision > r.e.Revision {
-			h.v[se.e.Vintage] = headRef{&se.e, se.cs}
+		ch := &out[len(out)-1]
+		if r := ch.h.v[se.e.Vintage]; r.e == nil || se.e.Revision > r.e.Revision {
+			ch.h.v[se.e.Vintage] = headRef{&se.e, se.cs}
 		}
-		if se.cs > after {
-			touched[se.e.Code] = true
-		}
+		ch.touched = ch.touched || se.cs > after
 	}
+	s.out = out
 	if after > 0 {
-		codes = slices.DeleteFunc(codes, func(c uint32) bool { return !touched[c] })
+		out = slices.DeleteFunc(out, func(c codeHead) bool { return !c.touched })
 	}
-	slices.Sort(codes)
-	return codes, heads
+	return out
 }
 
 // Current calls fn with the current value of every key of the series
 // (planwatch.Current), in period order.
 func (s *SeriesState) Current(d Lookup, fn func(planwatch.DataValue) error) error {
-	codes, heads := s.heads(0)
-	for _, c := range codes {
-		if r, ok := heads[c].current(); ok {
+	for _, c := range s.heads(0) {
+		if r, ok := c.h.current(); ok {
 			if err := fn(r.e.DataValue(s.Indicator, s.Unit, d(r.cs))); err != nil {
 				return err
 			}
@@ -115,10 +131,9 @@ func (s *SeriesState) Current(d Lookup, fn func(planwatch.DataValue) error) erro
 // written by a change set numbered after seq, in period order; a key left
 // without one comes as a Deleted value.
 func (s *SeriesState) ChangedSince(seq int64, d Lookup, fn func(planwatch.DataValue) error) error {
-	codes, heads := s.heads(seq)
-	for _, c := range codes {
-		v := planwatch.DataValue{Key: planwatch.Key{Indicator: s.Indicator, Unit: s.Unit, Period: PeriodOf(c)}, Deleted: true}
-		if r, ok := heads[c].current(); ok {
+	for _, c := range s.heads(seq) {
+		v := planwatch.DataValue{Key: planwatch.Key{Indicator: s.Indicator, Unit: s.Unit, Period: PeriodOf(c.code)}, Deleted: true}
+		if r, ok := c.h.current(); ok {
 			v = r.e.DataValue(s.Indicator, s.Unit, d(r.cs))
 		}
 		if err := fn(v); err != nil {
@@ -206,10 +221,12 @@ func (c *DefaultsCache) Since(ctx context.Context, load func(ctx context.Context
 // unit, first and last month, and period.
 func SortValues(vs []planwatch.DataValue) {
 	slices.SortFunc(vs, func(a, b planwatch.DataValue) int {
-		return cmp.Or(cmp.Compare(a.Indicator, b.Indicator), cmp.Compare(a.Unit, b.Unit),
+		if c := cmp.Or(cmp.Compare(a.Indicator, b.Indicator), cmp.Compare(a.Unit, b.Unit),
 			cmp.Compare(a.Period.Year*100+a.Period.First, b.Period.Year*100+b.Period.First),
-			cmp.Compare(a.Period.Year*100+a.Period.Last, b.Period.Year*100+b.Period.Last),
-			cmp.Compare(a.Period.ID(), b.Period.ID()))
+			cmp.Compare(a.Period.Year*100+a.Period.Last, b.Period.Year*100+b.Period.Last)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Period.ID(), b.Period.ID()) // the same months in two shapes
 	})
 }
 
