@@ -100,10 +100,22 @@ func CheckLocked(ctx context.Context, as ApprovalReader, cs *ChangeSet) error {
 	})
 }
 
+// UnitHistoryReader reads the versions of some units and the transitions
+// into them; a store's reader inside a write transaction is one.
+type UnitHistoryReader interface {
+	UnitHistory(ctx context.Context, codes []string) ([]OrgUnit, []Transition, error)
+}
+
 // CheckLockedKeys is CheckLocked for the keys of a change set's values,
 // given with their 0-based position, for stores that hold a change set in
 // another form than a slice of values (a streamed import). keys may be
 // iterated twice.
+//
+// An approval locks the values of its unit within its period, and, when as
+// is also a UnitHistoryReader, those of the units under it (a district's
+// communes, whose figures roll up into the approved ones). A value of a
+// wider period than the approved one (a six-month report after an approved
+// first quarter) is not locked: it is another report.
 func CheckLockedKeys(ctx context.Context, as ApprovalReader, keys iter.Seq2[int, Key]) error {
 	if as == nil {
 		return nil
@@ -119,7 +131,11 @@ func CheckLockedKeys(ctx context.Context, as ApprovalReader, keys iter.Seq2[int,
 	if len(list) == 0 {
 		return nil
 	}
-	approvals, err := as.Approvals(ctx, ApprovalQuery{Units: list, State: ApprovalApproved})
+	h, err := unitsAbove(ctx, as, list)
+	if err != nil {
+		return err
+	}
+	approvals, err := as.Approvals(ctx, ApprovalQuery{Units: h.Codes(), State: ApprovalApproved})
 	if err != nil {
 		return err
 	}
@@ -130,7 +146,7 @@ func CheckLockedKeys(ctx context.Context, as ApprovalReader, keys iter.Seq2[int,
 	seen := map[string]bool{}
 	for i, v := range keys {
 		for _, a := range approvals {
-			if !a.Locked() || !a.Covers(v.Unit, v.Period) {
+			if !a.Locked() || !a.Period.Contains(v.Period) || !h.IsAncestor(a.Unit, v.Unit, v.Period.End()) {
 				continue
 			}
 			if k := a.Unit + "/" + a.Period.ID(); !seen[k] {
@@ -149,4 +165,38 @@ func CheckLockedKeys(ctx context.Context, as ApprovalReader, keys iter.Seq2[int,
 		return nil
 	}
 	return e
+}
+
+// unitsAbove returns the hierarchy of codes and of every unit above them,
+// read through as when it is a UnitHistoryReader (otherwise it knows codes
+// alone, each its own only ancestor).
+func unitsAbove(ctx context.Context, as ApprovalReader, codes []string) (*Hierarchy, error) {
+	var versions []OrgUnit
+	for _, c := range codes {
+		versions = append(versions, OrgUnit{Code: c}) // a unit is its own ancestor, known or not
+	}
+	ur, ok := as.(UnitHistoryReader)
+	if !ok {
+		return NewHierarchy(versions, nil), nil
+	}
+	seen := map[string]bool{}
+	next := codes
+	for depth := 0; depth < 5 && len(next) > 0; depth++ {
+		vs, _, err := ur.UnitHistory(ctx, next)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range next {
+			seen[c] = true
+		}
+		next = nil
+		for _, v := range vs {
+			versions = append(versions, v)
+			if v.Parent != "" && !seen[v.Parent] {
+				seen[v.Parent] = true
+				next = append(next, v.Parent)
+			}
+		}
+	}
+	return NewHierarchy(versions, nil), nil
 }

@@ -1,6 +1,7 @@
 package planwatch
 
 import (
+	"fmt"
 	"time"
 )
 
@@ -189,4 +190,56 @@ func (h *Hierarchy) Codes() []string {
 		out = append(out, c)
 	}
 	return out
+}
+
+// Lifetime is when a unit can have figures: from the day it was formed,
+// when a transition formed it (a unit the records simply begin with
+// existed before them), until the day it ceased, when its last version
+// ends. Zero times mean no limit.
+type Lifetime struct {
+	Formed, Ceased time.Time
+}
+
+// LifetimeOf is the lifetime of the unit whose versions are given, with
+// the transitions into it. A transition from the unit into itself (a unit
+// that went on under the reform) does not form it.
+func LifetimeOf(versions []OrgUnit, into []Transition) Lifetime {
+	if len(versions) == 0 {
+		return Lifetime{}
+	}
+	first, open := versions[0], false
+	var l Lifetime
+	for _, v := range versions {
+		if v.ValidFrom.Before(first.ValidFrom) {
+			first = v
+		}
+		if v.ValidTo.IsZero() {
+			open = true
+		} else if v.ValidTo.After(l.Ceased) {
+			l.Ceased = v.ValidTo
+		}
+	}
+	if open {
+		l.Ceased = time.Time{}
+	}
+	for _, t := range into {
+		if t.New == first.Code && t.Old != t.New && t.Date.Equal(first.ValidFrom) {
+			l.Formed = first.ValidFrom
+		}
+	}
+	return l
+}
+
+// Problem says why the unit code can have no figure for p ("" when it can):
+// p must overlap the lifetime.
+func (l Lifetime) Problem(code string, p Period) string {
+	switch {
+	case !l.Formed.IsZero() && p.End().Before(l.Formed):
+		return fmt.Sprintf("đơn vị %s được thành lập ngày %s, không có số liệu kỳ %s / unit %s was formed on %s: it has no figures for %s",
+			code, l.Formed.Format(time.DateOnly), p.ID(), code, l.Formed.Format(time.DateOnly), p.ID())
+	case !l.Ceased.IsZero() && !p.Start().Before(l.Ceased):
+		return fmt.Sprintf("đơn vị %s không còn từ ngày %s, không có số liệu kỳ %s / unit %s ceased on %s: it has no figures for %s",
+			code, l.Ceased.Format(time.DateOnly), p.ID(), code, l.Ceased.Format(time.DateOnly), p.ID())
+	}
+	return ""
 }

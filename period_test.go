@@ -116,3 +116,31 @@ func FuzzParsePeriod(f *testing.F) {
 		_ = p.LabelVI() + p.LabelEN()
 	})
 }
+
+func TestLifetime(t *testing.T) {
+	reform := ReformDate
+	old := OrgUnit{Code: "05977", ValidFrom: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), ValidTo: reform}
+	newU := OrgUnit{Code: "26001", ValidFrom: reform}
+	went := []OrgUnit{{Code: "06000", ValidFrom: old.ValidFrom, ValidTo: reform}, {Code: "06000", ValidFrom: reform}}
+	formed := []Transition{{Old: "05977", New: "26001", Date: reform}}
+	for _, c := range []struct {
+		name   string
+		l      Lifetime
+		period string
+		ok     bool
+	}{
+		{"old commune in 2022", LifetimeOf([]OrgUnit{old}, nil), "2022", true},
+		{"old commune before the records", LifetimeOf([]OrgUnit{old}, nil), "2015", true},
+		{"old commune in its last year", LifetimeOf([]OrgUnit{old}, nil), "2025", true},
+		{"old commune after it ceased", LifetimeOf([]OrgUnit{old}, nil), "202507", false},
+		{"new commune before it was formed", LifetimeOf([]OrgUnit{newU}, formed), "2022", false},
+		{"new commune, June 2025", LifetimeOf([]OrgUnit{newU}, formed), "202506", false},
+		{"new commune, its first year", LifetimeOf([]OrgUnit{newU}, formed), "2025", true},
+		{"a code the records begin with later, not formed", LifetimeOf([]OrgUnit{newU}, nil), "2022", true},
+		{"a commune that went on", LifetimeOf(went, []Transition{{Old: "06000", New: "06000", Date: reform}}), "2031", true},
+	} {
+		if got := c.l.Problem("x", MustPeriod(c.period)) == ""; got != c.ok {
+			t.Errorf("%s, %s: allowed %v, want %v (%+v)", c.name, c.period, got, c.ok, c.l)
+		}
+	}
+}

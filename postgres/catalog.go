@@ -168,14 +168,17 @@ func (db *DB) OrgUnits(ctx context.Context) ([]planwatch.OrgUnit, error) {
 }
 
 func orgUnits(ctx context.Context, q queryer) ([]planwatch.OrgUnit, error) {
-	return engine.Query(ctx, q, func(s engine.Scanner) (planwatch.OrgUnit, error) {
-		var u planwatch.OrgUnit
-		var from, to sql.NullTime
-		err := s.Scan(&u.Code, &from, &to, &u.Name, &u.FullName, &u.Type, &u.NameEN, &u.Parent, &u.Level)
-		u.ValidFrom, u.ValidTo = fromDate(from), fromDate(to)
-		return u, err
-	}, `SELECT code, valid_from, valid_to, name, full_name, type, name_en, parent, level
-		FROM orgunits ORDER BY code, valid_from`)
+	return engine.Query(ctx, q, scanOrgUnit, `SELECT `+orgUnitColumns+` FROM orgunits ORDER BY code, valid_from`)
+}
+
+const orgUnitColumns = `code, valid_from, valid_to, name, full_name, type, name_en, parent, level`
+
+func scanOrgUnit(s engine.Scanner) (planwatch.OrgUnit, error) {
+	var u planwatch.OrgUnit
+	var from, to sql.NullTime
+	err := s.Scan(&u.Code, &from, &to, &u.Name, &u.FullName, &u.Type, &u.NameEN, &u.Parent, &u.Level)
+	u.ValidFrom, u.ValidTo = fromDate(from), fromDate(to)
+	return u, err
 }
 
 // Transitions lists every transition, by date, old and new code.
@@ -185,11 +188,15 @@ func (db *DB) Transitions(ctx context.Context) ([]planwatch.Transition, error) {
 }
 
 func transitions(ctx context.Context, q queryer) ([]planwatch.Transition, error) {
-	return engine.Query(ctx, q, func(s engine.Scanner) (planwatch.Transition, error) {
-		var t planwatch.Transition
-		var d sql.NullTime
-		err := s.Scan(&t.Old, &t.New, &d, &t.Full, &t.Basis, &t.Weight)
-		t.Date = fromDate(d)
-		return t, err
-	}, `SELECT old, new, date, "full", basis, weight FROM transitions ORDER BY date, old, new`)
+	return engine.Query(ctx, q, scanTransition, `SELECT `+transitionColumns+` FROM transitions ORDER BY date, old, new`)
+}
+
+const transitionColumns = `old, new, date, "full", basis, weight`
+
+func scanTransition(s engine.Scanner) (planwatch.Transition, error) {
+	var t planwatch.Transition
+	var d sql.NullTime
+	err := s.Scan(&t.Old, &t.New, &d, &t.Full, &t.Basis, &t.Weight)
+	t.Date = fromDate(d)
+	return t, err
 }

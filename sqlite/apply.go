@@ -97,10 +97,6 @@ func (r reader) KnownIndicators(ctx context.Context, codes []string) (map[string
 	return r.existing(ctx, "indicators", "code", codes)
 }
 
-func (r reader) KnownUnits(ctx context.Context, codes []string) (map[string]bool, error) {
-	return r.existing(ctx, "orgunits", "code", codes)
-}
-
 func (r reader) Targets(ctx context.Context, keys []string) ([]planwatch.Target, error) {
 	return engine.Query(ctx, r.tx, scanTarget,
 		`SELECT `+targetColumns+` FROM targets WHERE tk IN (SELECT value FROM json_each(?))`, jsonStrings(keys))

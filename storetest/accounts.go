@@ -31,6 +31,7 @@ func RunAccounts(t *testing.T, open func(t *testing.T) planwatch.Store) {
 		{"Approvals", testApprovals},
 		{"CheckLocked", testCheckLocked},
 		{"ApplyHonoursLocks", testApplyHonoursLocks},
+		{"LockCoversChildUnits", testLockCoversChildUnits},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -283,8 +284,8 @@ func testApplyHonoursLocks(t *testing.T, ctx context.Context, s AccountsAndAppro
 		t.Fatal(err)
 	}
 	cs := &planwatch.ChangeSet{By: "bình", Values: []planwatch.DataValue{
-		value("trade.retail", "05977", "2022Q1", planwatch.Official, 1), // not locked: another unit
-		value("trade.retail", "178", "202203", planwatch.Official, 2),   // within the approved quarter
+		value("trade.retail", "20", "2022Q1", planwatch.Official, 1),  // not locked: the province above
+		value("trade.retail", "178", "202203", planwatch.Official, 2), // within the approved quarter
 	}}
 	for _, dry := range []bool{true, false} {
 		cs.DryRun = dry
@@ -301,6 +302,61 @@ func testApplyHonoursLocks(t *testing.T, ctx context.Context, s AccountsAndAppro
 	cs.DryRun = false
 	if res, err := st.Apply(ctx, cs); err != nil || res.Imported != 2 {
 		t.Fatalf("after unlock: %+v %v", res, err)
+	}
+}
+
+// testLockCoversChildUnits (issue 15, 12): approving a district's quarter
+// freezes the figures of its communes for that quarter too (they roll up
+// into the approved figures); the province above and other districts are
+// not frozen, nor is a wider period of the district (a six-month report
+// after an approved first quarter).
+func testLockCoversChildUnits(t *testing.T, ctx context.Context, s AccountsAndApprovals) {
+	st, ok := s.(planwatch.Store)
+	if !ok {
+		t.Skip("not a planwatch.Store")
+	}
+	if err := Fixture(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetApproval(ctx, planwatch.Approval{Unit: "178", Period: planwatch.MustPeriod("2022Q1"), State: planwatch.ApprovalApproved, By: "an"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		unit, period string
+		locked       bool
+	}{
+		{"05977", "2022Q1", true}, {"06000", "202202", true}, {"05977", "2022Q2", false},
+		{"20", "2022Q1", false}, {"178", "2022S1", false},
+	} {
+		cs := &planwatch.ChangeSet{By: "bình", DryRun: true, Values: []planwatch.DataValue{value("trade.retail", c.unit, c.period, planwatch.Official, 1)}}
+		_, err := st.Apply(ctx, cs)
+		if locked := planwatch.ErrorCode(err) == planwatch.ECONFLICT; locked != c.locked {
+			t.Errorf("%s %s: %v, want locked=%v", c.unit, c.period, err, c.locked)
+		}
+		if c.locked && !containsAll(planwatch.ErrorMessage(err), "178", "2022Q1") {
+			t.Errorf("%s %s: message %q does not name the approved unit and period", c.unit, c.period, planwatch.ErrorMessage(err))
+		}
+	}
+	// Targets: an approved quarter leaves the year's plan open to a
+	// mid-year adjustment; an approved year freezes it, below too.
+	target := func(unit string, year int) error {
+		_, err := st.Apply(ctx, &planwatch.ChangeSet{By: "bình", DryRun: true, Targets: []planwatch.Target{
+			{Indicator: "trade.retail", Unit: unit, Year: year, Kind: planwatch.TargetPlan, Value: 1}}})
+		return err
+	}
+	if err := target("178", 2022); err != nil {
+		t.Errorf("a target of a year with an approved quarter: %v", err)
+	}
+	if err := s.SetApproval(ctx, planwatch.Approval{Unit: "20", Period: planwatch.MustPeriod("2022"), State: planwatch.ApprovalApproved, By: "an"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, unit := range []string{"20", "178", "05977"} {
+		if err := target(unit, 2022); planwatch.ErrorCode(err) != planwatch.ECONFLICT {
+			t.Errorf("target of %s for an approved year: %v", unit, err)
+		}
+	}
+	if err := target("20", 2023); err != nil {
+		t.Errorf("a target of the next year: %v", err)
 	}
 }
 

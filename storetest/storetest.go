@@ -40,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) planwatch.Store) {
 		{"ApplyAllOrNothing", testApplyAllOrNothing},
 		{"ApplyProblemRows", testApplyProblemRows},
 		{"ApplyValidation", testApplyValidation},
+		{"UnitValidity", testUnitValidity},
 		{"Revisions", testRevisions},
 		{"Withdraw", testWithdraw},
 		{"Ignored", testIgnored},

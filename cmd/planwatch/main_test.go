@@ -175,12 +175,15 @@ func TestImportAllOrNothing(t *testing.T) {
 	mustRun(t, "init", "--db", db)
 	var b strings.Builder
 	b.WriteString("indicator,orgunit,period,value,unit\n")
-	// 20 communes of Lạng Sơn (2022 list) × 500 months: 10,000 distinct keys.
+	// 20 communes of Lạng Sơn (2022 list) × 500 months: 10,000 distinct keys,
+	// months in which all of them existed (June 1983 to February 2025; some
+	// were merged before the 2025-03-01 list).
 	communes := []string{"05971", "05974", "05977", "05980", "05983", "05986", "05989", "05992", "05995", "05998",
 		"06001", "06004", "06007", "06010", "06013", "06016", "06019", "06022", "06025", "06028"}
+	first := 2025*12 + 1 - 499 // months since year 0, of the first month
 	for i := 0; i < 10000; i++ {
-		n := i / len(communes)
-		year, month := 2000+n/12, 1+n%12
+		n := first + i/len(communes)
+		year, month := n/12, 1+n%12
 		value := fmt.Sprintf("%d,5", 100+i%97)
 		if i == 6789 {
 			value = "12x"

@@ -15,9 +15,12 @@ import (
 // Reader is what planning needs from the database, read within the
 // transaction that will write the plan.
 type Reader interface {
-	// KnownIndicators and KnownUnits return which of codes are in the catalogue.
+	// KnownIndicators returns which of codes are in the catalogue.
 	KnownIndicators(ctx context.Context, codes []string) (map[string]bool, error)
-	KnownUnits(ctx context.Context, codes []string) (map[string]bool, error)
+	// UnitHistory returns every version of the units with the given codes
+	// and the transitions into them (New among codes): which units exist,
+	// and when they can have figures (planwatch.LifetimeOf).
+	UnitHistory(ctx context.Context, codes []string) ([]planwatch.OrgUnit, []planwatch.Transition, error)
 	// Approvals reads approvals, for the lock check (planwatch.CheckLockedKeys).
 	Approvals(ctx context.Context, q planwatch.ApprovalQuery) ([]planwatch.Approval, error)
 	// Series returns the id of each of the series keys. Outside a dry run it
@@ -151,8 +154,8 @@ func Prepare(ctx context.Context, cs *planwatch.ChangeSet, b *Batch, now time.Ti
 	if err := a.checkCodes(ctx); err != nil {
 		return nil, err
 	}
-	if len(a.p.Problems) == 0 && b != nil {
-		if err := planwatch.CheckLockedKeys(ctx, r, b.Keys()); err != nil {
+	if len(a.p.Problems) == 0 {
+		if err := planwatch.CheckLockedKeys(ctx, r, a.lockedKeys()); err != nil {
 			return nil, err
 		}
 	}
@@ -393,9 +396,13 @@ func (a *applier) checkCodes(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	knownUnit, err := known(ctx, units, a.r.KnownUnits)
+	lives, err := lifetimes(ctx, units, a.r)
 	if err != nil {
 		return err
+	}
+	knownUnit := make(map[string]bool, len(lives))
+	for code := range lives {
+		knownUnit[code] = true
 	}
 	ind := func(row int, column, code string) {
 		if code != "" && !knownInd[code] {
@@ -407,16 +414,30 @@ func (a *applier) checkCodes(ctx context.Context) error {
 			a.problem(row, column, code, "đơn vị hành chính không tồn tại (unknown administrative unit)")
 		}
 	}
+	// A unit's figures fall within its life (formed by the 2025 reform,
+	// merged away by it): the period's column is the unit's.
+	life := func(row int, column, code string, p planwatch.Period) {
+		if l, ok := lives[code]; ok && !p.IsZero() {
+			if why := l.Problem(code, p); why != "" {
+				a.problem(row, column, code, why)
+			}
+		}
+	}
 	if a.batch != nil {
 		a.p.Problems = addProblems(a.p.Problems, a.batch.checkCodes(knownInd, knownUnit))
+		a.p.Problems = addProblems(a.p.Problems, a.batch.checkLives(lives))
 	}
 	for i, t := range a.targets {
 		ind(rowOf(i, t.Source), "indicator", t.Indicator)
 		unit(rowOf(i, t.Source), "unit", t.Unit)
+		if t.Year >= 1900 && t.Year <= 2200 {
+			life(rowOf(i, t.Source), "unit", t.Unit, planwatch.YearOf(t.Year))
+		}
 	}
 	for i, m := range a.milestones {
 		ind(rowOf(i, m.Source), "milestone.indicator", m.Indicator)
 		unit(rowOf(i, m.Source), "milestone.unit", m.Unit)
+		life(rowOf(i, m.Source), "milestone.unit", m.Unit, m.Period)
 	}
 	for i, n := range a.notes {
 		unit(i+1, "note.orgunit", n.Unit)
