@@ -68,6 +68,22 @@ func scoreSet(t *testing.T, dir string) (tot score, ok bool) {
 	return tot, true
 }
 
+// scoreWithFloors scores the set under dir and fails below the F1 and
+// "full" floors given.
+func scoreWithFloors(t *testing.T, dir string, minF1, minFull float64) {
+	t.Helper()
+	tot, ok := scoreSet(t, dir)
+	if !ok {
+		t.Fatalf("no held-out set under %s", dir)
+	}
+	if f := tot.f1(); f < minF1 {
+		t.Errorf("%s: F1 = %.3f, want ≥ %.2f", dir, f, minF1)
+	}
+	if f := ratio(tot.full, tot.gold); f < minFull {
+		t.Errorf("%s: full = %.3f, want ≥ %.2f", dir, f, minFull)
+	}
+}
+
 // inputExts are the forms a scored document may take; every one present
 // beside a gold file is scored against it.
 var inputExts = []string{".txt", ".html", ".docx", ".xlsx", ".pdf"}

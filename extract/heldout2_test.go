@@ -23,15 +23,4 @@ const (
 // TestHeldout2 scores the extractor on testdata/heldout2 with the eval-dev
 // rules and prints the per-file figures. Unlike TestHeldout it also holds a
 // floor on "full", since the set is about periods.
-func TestHeldout2(t *testing.T) {
-	tot, ok := scoreSet(t, heldout2Dir)
-	if !ok {
-		t.Fatalf("no held-out set under %s", heldout2Dir)
-	}
-	if f := tot.f1(); f < heldout2MinF1 {
-		t.Errorf("held-out 2 F1 = %.3f, want ≥ %.2f", f, heldout2MinF1)
-	}
-	if f := ratio(tot.full, tot.gold); f < heldout2MinFull {
-		t.Errorf("held-out 2 full = %.3f, want ≥ %.2f", f, heldout2MinFull)
-	}
-}
+func TestHeldout2(t *testing.T) { scoreWithFloors(t, heldout2Dir, heldout2MinF1, heldout2MinFull) }

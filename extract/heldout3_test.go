@@ -20,15 +20,4 @@ const (
 
 // TestHeldout3 scores the extractor on testdata/heldout3 with the eval-dev
 // rules and holds floors on F1 and "full".
-func TestHeldout3(t *testing.T) {
-	tot, ok := scoreSet(t, heldout3Dir)
-	if !ok {
-		t.Fatalf("no held-out set under %s", heldout3Dir)
-	}
-	if f := tot.f1(); f < heldout3MinF1 {
-		t.Errorf("held-out 3 F1 = %.3f, want ≥ %.2f", f, heldout3MinF1)
-	}
-	if f := ratio(tot.full, tot.gold); f < heldout3MinFull {
-		t.Errorf("held-out 3 full = %.3f, want ≥ %.2f", f, heldout3MinFull)
-	}
-}
+func TestHeldout3(t *testing.T) { scoreWithFloors(t, heldout3Dir, heldout3MinF1, heldout3MinFull) }
