@@ -185,18 +185,18 @@ func (t *table) write(b *strings.Builder) {
 	b.WriteByte('\n')
 }
 
-// parseDate reads the dates metadata carries: RFC 3339 and its date-only
-// and minute forms.
+// parseDate reads the dates metadata carries: RFC 3339, without a zone or
+// seconds, or the date alone at the start ("2024-06-03…").
 func parseDate(s string) time.Time {
 	s = strings.TrimSpace(s)
-	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04:05", "2006-01-02"} {
+	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04:05"} {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t
 		}
-		if len(s) > len(layout) {
-			if t, err := time.Parse(layout, s[:len(layout)]); err == nil && layout == "2006-01-02" {
-				return t
-			}
+	}
+	if len(s) >= 10 {
+		if t, err := time.Parse("2006-01-02", s[:10]); err == nil {
+			return t
 		}
 	}
 	return time.Time{}

@@ -86,11 +86,7 @@ func readXLSX(b []byte) (*Document, error) {
 			}
 			t.rows = append(t.rows, row)
 		}
-		if len(grid) > 0 && len(f.GetSheetList()) > 1 {
-			out.WriteString("\n")
-		}
 		t.write(&out)
-		_ = sheet
 	}
 	d.Text = out.String()
 	return d, nil

@@ -241,7 +241,6 @@ func (d *doc) cellPeriod(cell string) planwatch.Period {
 	pc := d.pc
 	if m := reBareYear.FindStringSubmatch(lc); m != nil {
 		pc.year = atoi(m[1])
-		pc.date = pc.date.AddDate(0, 0, 0)
 	}
 	var best planwatch.Period
 	for _, r := range scanPeriods(lc, pc) {
