@@ -62,6 +62,8 @@ var reLetterhead = regexp.MustCompile(`^(?:(?:ỦY BAN NHÂN DÂN|UBND|HỘI Đ�
 var reFileLine = regexp.MustCompile(`(?m)^[ \t]*[\p{L}\p{N}_\-.]+\.(?:png|jpe?g|gif|webp|svg)[ \t]*$`)
 
 var (
+	reLineDate    = regexp.MustCompile(`(?:^|[^\d/])(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})(?:$|[^\d/])`)
+	reLineISODate = regexp.MustCompile(`(?:^|[^\d-])((?:19|20)\d{2})-(\d{2})-(\d{2})(?:$|[^\d-])`)
 	reDateLine    = regexp.MustCompile(`\d{1,2}:\d{2}\s+(\d{1,2})/(\d{1,2})/(\d{4})`)
 	reOpeningDate = regexp.MustCompile(`(?m)^[ \t]*(?:\p{L}+[ \t]+)?(?:ngày[ \t]+)?(\d{1,2})/(\d{1,2})/(\d{4})`)
 	reYearAny     = regexp.MustCompile(`(?:năm|/)\s*((?:19|20)\d{2})`)
@@ -210,6 +212,23 @@ func (d *doc) findDate(opts Options) {
 	}
 	if m := reOpeningDate.FindStringSubmatch(head); m != nil && set(m[1], m[2], m[3]) {
 		return
+	}
+	// A byline or date line of a web page: a short line near the top that
+	// holds a full date ("Thứ Hai, 03/06/2024 - 08:15", "Minh Anh
+	// 03/06/2024", "Đăng ngày 2024-06-03").
+	for _, line := range strings.Split(head, "\n") {
+		if utf8.RuneCountInString(line) > 100 {
+			continue
+		}
+		lo := lowerSameLen(line)
+		if m := reLineDate.FindStringSubmatchIndex(lo); m != nil && !comparisonBase(lo, m[0]) {
+			if _, point := (&periodScanner{lo: lo}).pointWord(m[0]); !point && set(lo[m[2]:m[3]], lo[m[4]:m[5]], lo[m[6]:m[7]]) {
+				return
+			}
+		}
+		if m := reLineISODate.FindStringSubmatch(lo); m != nil && set(m[3], m[2], m[1]) {
+			return
+		}
 	}
 	year := 0
 	for _, s := range []string{d.text[d.titleStart:d.titleEnd], head, d.text[:d.bodyEnd]} {

@@ -18,6 +18,8 @@ func FuzzExtract(f *testing.F) {
 		"khoảng 7,5-8% so với cùng kỳ (phần lớn chỉ từ 5-6%)", "phấn đấu hết quý II/2022 đạt trên 60% kế hoạch",
 		"512\nnghìn tấn", "tăng 7,...", "0292.3812.475", "Km15+700", "tỷ lệ 1/500", "30/4 - 1/5", "\xff\xfe1,2 tỷ",
 		"so với", "quý", "tháng 13/2023", "ngày 31 tháng 2 năm 2023", "Tin liên quan\n- 5 tỷ đồng",
+		"| Chỉ tiêu | ĐVT | Năm 2024 | Năm 2024 |\n| Chỉ tiêu | ĐVT | KH | Ước TH quý I |\n| Thu | Tỷ đồng | 7,5 - 8 | 2.615 |",
+		"Đơn vị tính: Tỷ đồng\n2020\nSơ bộ\n2021\nTổng số\n1,5\n-", "2. Các chỉ tiêu chủ yếu năm 2025\n- GRDP tăng 8 - 8,5%.",
 	} {
 		f.Add(s)
 	}
