@@ -64,11 +64,15 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	return err
 }
 
-// mdText keeps recorded text from starting Markdown blocks (headings, lists).
+// mdText keeps recorded text (notes, tasks people typed) as text: it
+// cannot start Markdown blocks (headings, lists), nor carry HTML or links
+// into the rendered report (<img onerror=…>, [x](javascript:…)).
 func mdText(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
+	s = mdEscaper.Replace(strings.Join(strings.Fields(s), " "))
 	if s != "" && strings.ContainsRune("#>-*+|", rune(s[0])) {
 		s = `\` + s
 	}
 	return s
 }
+
+var mdEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "[", `\[`, "]", `\]`, "`", "\\`")

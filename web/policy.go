@@ -263,6 +263,11 @@ func (s *Server) guard(rt route) http.Handler {
 				}
 			}
 		}
+		// What the server answers depends on who asks and changes with the
+		// data: no cache keeps it (static files aside).
+		if rt.pattern != "GET /static/" {
+			w.Header().Set("Cache-Control", "no-store")
+		}
 		ctx := context.WithValue(r.Context(), ctxUser, u)
 		rt.handler.ServeHTTP(w, r.WithContext(ctx))
 	})
