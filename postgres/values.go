@@ -25,22 +25,35 @@ func (r reader) Series(ctx context.Context, keys []engine.SeriesKey) (map[engine
 	for i, k := range keys {
 		inds[i], units[i] = k.Indicator, k.Unit
 	}
+	ids := make(map[engine.SeriesKey]int64, len(keys))
+	collect := func(rows *sql.Rows, err error) error {
+		if err != nil {
+			return err
+		}
+		return engine.Each(rows, scanSeriesID, func(s seriesID) error { ids[s.k] = s.id; return nil })
+	}
 	query := `SELECT id, indicator, orgunit FROM series WHERE (indicator, orgunit) IN
 		(SELECT * FROM unnest($1::text[], $2::text[]))`
-	if !r.dryRun {
-		if _, err := r.tx.ExecContext(ctx, `INSERT INTO series (indicator, orgunit)
-			SELECT * FROM unnest($1::text[], $2::text[]) AS u(i, o) ORDER BY i, o ON CONFLICT DO NOTHING`, inds, units); err != nil {
-			return nil, err
-		}
-		query += ` ORDER BY id FOR UPDATE`
+	if r.dryRun {
+		return ids, collect(r.tx.QueryContext(ctx, query, inds, units))
 	}
-	rows, err := r.tx.QueryContext(ctx, query, inds, units)
-	if err != nil {
+	// The series this transaction creates are its own until it commits
+	// (another writer of one waits on the insert); the others are locked.
+	if err := collect(r.tx.QueryContext(ctx, `INSERT INTO series (indicator, orgunit)
+		SELECT * FROM unnest($1::text[], $2::text[]) AS u(i, o) ORDER BY i, o ON CONFLICT DO NOTHING
+		RETURNING id, indicator, orgunit`, inds, units)); err != nil {
 		return nil, err
 	}
-	ids := make(map[engine.SeriesKey]int64, len(keys))
-	err = engine.Each(rows, scanSeriesID, func(s seriesID) error { ids[s.k] = s.id; return nil })
-	return ids, err
+	if len(ids) == len(keys) {
+		return ids, nil
+	}
+	inds, units = inds[:0], units[:0]
+	for _, k := range keys {
+		if ids[k] == 0 {
+			inds, units = append(inds, k.Indicator), append(units, k.Unit)
+		}
+	}
+	return ids, collect(r.tx.QueryContext(ctx, query+` ORDER BY id FOR UPDATE`, inds, units))
 }
 
 type seriesID struct {
