@@ -328,6 +328,12 @@ var reFromTo = regexp.MustCompile(`từ\s+[\d.,]+\s*%?\s+(?:đến|tới)\s*$`)
 
 var reRangeTail = regexp.MustCompile(`^[ \t]*[-–][ \t]*(\d[\d.,]*)[ \t]*%`)
 
+// reValueRangeTail is " - " before the upper bound of a range of values.
+var reValueRangeTail = regexp.MustCompile(`^[ \t]+[-–][ \t]+`)
+
+// fourDigitYear reports a bare year ("2021" of "2021 - 2025").
+func fourDigitYear(s string) bool { return reBareYearCell.MatchString(s) }
+
 // measureUnits are units that are not counting nouns.
 var measureUnits = map[string]bool{"VND": true, "USD": true, "ha": true, "km": true, "km2": true,
 	"m2": true, "m3": true, "tấn": true, "tạ": true, "tạ/ha": true, "tấn/ha": true, "%/năm": true, "%/tháng": true, "kWh": true, "MW": true, "lít": true, "%": true, "điểm %": true, "lần": true}
@@ -421,6 +427,21 @@ func (d *doc) readMention(i, j int) (mention, bool) {
 		m.rng = strings.Join(strings.Fields(t[i:m.end]), "")
 		return m, true
 	}
+	// A range of values: "38.000 - 39.000 đồng/kg", "7.000 – 8.000 tỷ
+	// đồng": the lower bound in the unit of the upper one.
+	if loc := reValueRangeTail.FindStringIndex(after); loc != nil && !fourDigitYear(t[i:j]) {
+		if q2, size2, ok := vi.ParseQuantity(after[loc[1]:]); ok && q2.Unit != "" && q2.Unit != "%" {
+			m.q = vi.Quantity{Number: num, Value: num.Scaled(q2.ScaleExp), Unit: q2.Unit, ScaleExp: q2.ScaleExp, UnitStart: -1}
+			m.unit, m.end = q2.Unit, j+loc[1]+size2
+			end := m.end
+			if strings.HasPrefix(t[end:d.bodyEnd], "/") {
+				// "đồng/kg": the range as written keeps its per-unit suffix.
+				end += 1 + len(t[end+1:d.bodyEnd]) - len(strings.TrimLeftFunc(t[end+1:d.bodyEnd], isLetter))
+			}
+			m.rng = strings.Join(strings.Fields(t[i:end]), "")
+			return m, true
+		}
+	}
 	if len(after) >= 2 && (after[0] == '-' || after[0] == '.') && isASCIIDigit(after[1]) {
 		return mention{}, false
 	}
@@ -448,7 +469,13 @@ func (d *doc) readMention(i, j int) (mention, bool) {
 	// change, not a level.
 	if q.Unit != "%" && q.Unit != "lần" && q.Unit != "điểm %" {
 		if v := precedingVerb(lo, m.qualStart); v == "tăng" || v == "giảm" || v == "cao hơn" || v == "thấp hơn" {
-			if strings.HasPrefix(strings.TrimLeft(lo[i+size:min(d.bodyEnd, i+size+30)], " "), "so với") {
+			// "thấp hơn 3.000 đồng/kg so với đầu năm": a per-unit suffix
+			// may stand between.
+			rest := strings.TrimLeft(lo[i+size:min(d.bodyEnd, i+size+30)], " ")
+			if strings.HasPrefix(rest, "/") {
+				rest = strings.TrimLeft(strings.TrimLeftFunc(rest[1:], isLetter), " ")
+			}
+			if strings.HasPrefix(rest, "so với") {
 				return mention{}, false
 			}
 		}

@@ -161,7 +161,7 @@ func (r *reading) interestRate() bool {
 func (r *reading) value() {
 	d, m, st := r.d, r.m, r.st
 	f := r.newFact(Actual)
-	f.Value, f.Unit, f.Qualifier = ptr(m.q.Value), m.unit, m.qual
+	f.Value, f.Unit, f.Qualifier, f.Range = ptr(m.q.Value), m.unit, m.qual, m.rng
 	if r.target || planSubject(r.seg) || planHead(f.Indicator) {
 		f.Kind = Plan
 		y := d.pc.year

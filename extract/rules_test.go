@@ -66,3 +66,16 @@ func TestRestatedSummary(t *testing.T) {
 		}
 	}
 }
+
+// TestValueRange: a range of values is its lower bound with the range
+// kept; a change written with a per-unit suffix is not a level.
+func TestValueRange(t *testing.T) {
+	facts := New(nil).Extract("Giá cà phê tháng 3/2015 dao động ở mức 38.000 - 39.000 đồng/kg, thấp hơn khoảng 3.000 đồng/kg so với đầu năm.", Options{})
+	if len(facts) != 1 || facts[0].Value == nil || *facts[0].Value != 38000 || facts[0].Range != "38.000-39.000đồng/kg" {
+		t.Errorf("facts: %+v", facts)
+	}
+	// A plan term is not a range of values.
+	if facts := New(nil).Extract("Giai đoạn 2021 - 2025 có 12 dự án.", Options{}); len(facts) != 1 || *facts[0].Value != 12 {
+		t.Errorf("plan term: %+v", facts)
+	}
+}
