@@ -282,7 +282,11 @@ func (d *Dataset) reported(ind *planwatch.Indicator, unit string, p planwatch.Pe
 func (d *Dataset) leaf(ind *planwatch.Indicator, unit string, p planwatch.Period) Figure {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
-	s := d.values[ind.Code][unit]
+	return d.leafOf(ind, d.values[ind.Code][unit], p)
+}
+
+// leafOf is leaf on the unit's series; the caller holds mu.
+func (d *Dataset) leafOf(ind *planwatch.Indicator, s series, p planwatch.Period) Figure {
 	if len(s) == 0 {
 		return missing()
 	}
@@ -585,52 +589,167 @@ func (d *Dataset) childPart(ind *planwatch.Indicator, child, parent string, p pl
 // under the unit, so a total over a span that crosses a reform adds the
 // former units' months and the new units' months.
 func (d *Dataset) rollUp(ind *planwatch.Indicator, unit string, p planwatch.Period, depth int) Figure {
+	return d.rollUpMany(ind, unit, []planwatch.Period{p}, depth)[0]
+}
+
+// rollUpMany is rollUp for several periods at once: each child is visited
+// once for all of them (the national roll-up of a status row asks for a
+// dozen periods of the same indicator).
+func (d *Dataset) rollUpMany(ind *planwatch.Indicator, unit string, ps []planwatch.Period, depth int) []Figure {
+	out := make([]Figure, len(ps))
 	if ind.UnitAgg != planwatch.UnitSum && ind.UnitAgg != planwatch.UnitAvg {
-		return missing() // rates, indices: never summed or averaged over units
+		return out // rates, indices: never summed or averaged over units
 	}
-	children := d.childrenOf(unit)
-	f := Figure{Vintage: planwatch.Official}
-	sum := 0.0
-	for _, c := range children {
-		first, last, atEnd := d.childPart(ind, c, unit, p)
-		if ind.TimeAgg == planwatch.TimeLast {
-			// A level is the sum of the levels of the units under the unit at the end.
-			yp := d.parentsIn(c, p.Year)
-			par, inForce := yp.parent[p.Last], yp.inForce[p.Last]
-			if par != unit || (!inForce && !d.hasData(ind, c, p)) {
+	sums := make([]float64, len(ps))
+	for i := range out {
+		out[i].Vintage = planwatch.Official
+	}
+	parts := make([]planwatch.Period, len(ps))
+	atEnds := make([]bool, len(ps))
+	figs := make([]Figure, len(ps))
+	starts, ends := make([]time.Time, len(ps)), make([]time.Time, len(ps))
+	for i, p := range ps {
+		starts[i], ends[i] = p.Start(), p.End()
+	}
+	for _, c := range d.childrenOf(unit) {
+		any := false
+		vs := d.Units.Versions(c)
+		for i, p := range ps {
+			var first, last int
+			var atEnd, whole bool
+			for _, v := range vs { // most units stood under one parent the whole period
+				if v.Parent == unit && !starts[i].Before(v.ValidFrom) && (v.ValidTo.IsZero() || ends[i].Before(v.ValidTo)) {
+					first, last, atEnd, whole = p.First, p.Last, true, true
+					break
+				}
+			}
+			if !whole && d.mayCount(vs, unit, starts[i], ends[i]) {
+				first, last, atEnd = d.childPart(ind, c, unit, p)
+			}
+			if ind.TimeAgg == planwatch.TimeLast {
+				// A level is the sum of the levels of the units under the unit at the end.
+				yp := d.parentsIn(c, p.Year)
+				par, inForce := yp.parent[p.Last], yp.inForce[p.Last]
+				if par != unit || (!inForce && !d.hasData(ind, c, p)) {
+					last = 0
+				} else {
+					first, last, atEnd = p.First, p.Last, inForce
+				}
+			}
+			parts[i], atEnds[i] = planwatch.Period{}, atEnd
+			if last == 0 {
 				continue
 			}
-			first, last, atEnd = p.First, p.Last, inForce
+			any = true
+			parts[i] = p
+			if first != p.First || last != p.Last {
+				parts[i] = periodOf(p.Year, first, last)
+			}
 		}
-		if last == 0 {
+		if !any {
 			continue
 		}
-		part := p
-		if first != p.First || last != p.Last {
-			part = periodOf(p.Year, first, last)
+		if len(vs) > 0 && len(d.Units.EverChildren(c)) == 0 && ind.UnitAgg != planwatch.UnitRatio {
+			d.mu.RLock() // a leaf: its own figures, nothing to remember
+			cs := d.values[ind.Code][c]
+			for i, part := range parts {
+				figs[i] = Figure{}
+				if !part.IsZero() {
+					figs[i] = d.leafOf(ind, cs, part)
+				}
+			}
+			d.mu.RUnlock()
+		} else {
+			figs = d.reportedMany(ind, c, parts, depth+1)
 		}
-		cf := d.reported(ind, c, part, depth+1)
-		if atEnd || cf.OK {
-			f.Expected++
+		for i, cf := range figs {
+			if parts[i].IsZero() {
+				continue
+			}
+			f := &out[i]
+			if atEnds[i] || cf.OK {
+				f.Expected++
+			}
+			if !cf.OK {
+				continue
+			}
+			sums[i] += cf.Value
+			f.Units++
+			f.Vintage = minVintage(f.Vintage, cf.Vintage)
+			f.Partial = f.Partial || cf.Partial
 		}
-		if !cf.OK {
+	}
+	for i := range out {
+		f := &out[i]
+		if f.Units == 0 {
+			*f = missing()
 			continue
 		}
-		sum += cf.Value
-		f.Units++
-		f.Vintage = minVintage(f.Vintage, cf.Vintage)
-		f.Partial = f.Partial || cf.Partial
+		f.OK = true
+		f.Partial = f.Partial || f.Units < f.Expected
+		f.Value = sums[i]
+		if ind.UnitAgg == planwatch.UnitAvg {
+			f.Value = sums[i] / float64(f.Units)
+		}
 	}
-	if f.Units == 0 {
-		return missing()
+	return out
+}
+
+// reportedMany is reported for several periods (zero periods give missing
+// figures): a leaf's own figures under one lock; a unit without figures of
+// its own rolled up for all the periods not yet remembered at once.
+func (d *Dataset) reportedMany(ind *planwatch.Indicator, unit string, ps []planwatch.Period, depth int) []Figure {
+	out := make([]Figure, len(ps))
+	if len(d.Units.EverChildren(unit)) == 0 && ind.UnitAgg != planwatch.UnitRatio {
+		d.mu.RLock()
+		s := d.values[ind.Code][unit]
+		d.mu.RUnlock()
+		if len(s) == 0 {
+			return out
+		}
+		for i, p := range ps {
+			if !p.IsZero() {
+				out[i] = d.leaf(ind, unit, p)
+			}
+		}
+		return out
 	}
-	f.OK = true
-	f.Partial = f.Partial || f.Units < f.Expected
-	f.Value = sum
-	if ind.UnitAgg == planwatch.UnitAvg {
-		f.Value = sum / float64(f.Units)
+	d.mu.RLock()
+	own := len(d.values[ind.Code][unit]) > 0
+	d.mu.RUnlock()
+	var todo []int
+	for i, p := range ps {
+		if p.IsZero() {
+			continue
+		}
+		if own || ind.UnitAgg == planwatch.UnitRatio || depth > 8 || !d.hasYear(ind, p.Year) {
+			out[i] = d.reported(ind, unit, p, depth)
+			continue
+		}
+		d.memoMu.Lock()
+		f, ok := d.figures[keyOf(ind, unit, p, -1)]
+		d.memoMu.Unlock()
+		if ok {
+			out[i] = f
+			continue
+		}
+		todo = append(todo, i)
 	}
-	return f
+	if len(todo) == 0 {
+		return out
+	}
+	batch := make([]planwatch.Period, len(todo))
+	for k, i := range todo {
+		batch[k] = ps[i]
+	}
+	figs := d.rollUpMany(ind, unit, batch, depth)
+	d.memoMu.Lock()
+	for k, i := range todo {
+		out[i] = figs[k]
+		d.figures[keyOf(ind, unit, ps[i], -1)] = figs[k]
+	}
+	d.memoMu.Unlock()
+	return out
 }
 
 // hasData says whether the unit or any unit that was ever under it has a
@@ -670,4 +789,21 @@ func (d *Dataset) childrenOf(unit string) []string {
 	d.kids[unit] = cs
 	d.memoMu.Unlock()
 	return cs
+}
+
+// mayCount says whether a unit with these versions can count under parent
+// for a period from start to end: a version under parent overlaps it, or
+// the unit had ceased before it with parent as its last parent (its late
+// figures stay there). Otherwise childPart would find nothing.
+func (d *Dataset) mayCount(vs []planwatch.OrgUnit, parent string, start, end time.Time) bool {
+	for _, v := range vs {
+		if v.Parent == parent && !v.ValidFrom.After(end) && (v.ValidTo.IsZero() || v.ValidTo.After(start)) {
+			return true
+		}
+	}
+	if n := len(vs); n > 0 {
+		last := vs[n-1]
+		return last.Parent == parent && !last.ValidTo.IsZero() && !start.Before(last.ValidTo)
+	}
+	return false
 }

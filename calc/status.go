@@ -108,6 +108,7 @@ func (d *Dataset) Row(indicator, unit string, p planwatch.Period, opt Options) R
 	}
 	r := Row{Indicator: ind, Unit: unit, Period: p}
 	asOf := p.End() // every figure of the row is for the territory the unit covers now
+	d.warm(&ind, unit, p, opt)
 	r.Current = d.territory(&ind, unit, p, asOf, 0)
 	r.YTD = r.Current
 	if d.isFlow(&ind) && !p.SameMonths(p.YearToDate()) {
@@ -396,4 +397,22 @@ func ptr(f float64) *float64 { return &f }
 func round(x float64, dec int) float64 {
 	p := math.Pow(10, float64(dec))
 	return math.Round(x*p) / p
+}
+
+// warm computes at once the figures a row will ask for, when they are all
+// what was reported within the unit (its territory did not change since the
+// earliest of them): a roll-up then visits the units below once for all.
+func (d *Dataset) warm(ind *planwatch.Indicator, unit string, p planwatch.Period, opt Options) {
+	n := opt.HistoryYears
+	if n <= 0 {
+		n = 3
+	}
+	ps := []planwatch.Period{p, p.YearToDate(), p.SamePeriodLastYear(), planwatch.YearOf(p.Year - 1)}
+	for y := p.Year - 1; y >= p.Year-n; y-- {
+		ps = append(ps, planwatch.YearToDateOf(y, p.Last), planwatch.YearOf(y))
+	}
+	if !d.territoryChange(unit, planwatch.YearOf(p.Year-n).Start(), p.End()).IsZero() || len(d.Units.EverChildren(unit)) == 0 {
+		return
+	}
+	d.reportedMany(ind, unit, ps, 0)
 }
