@@ -779,8 +779,11 @@ func (d *doc) targetSection(i int) {
 		return
 	}
 	lo := d.lo[ls : ls+len(line)]
+	// "1. Kết quả thực hiện các chỉ tiêu chủ yếu", "Đánh giá tình hình
+	// thực hiện mục tiêu": a review of targets, whose figures are results.
+	review := hasWord(lo, "kết quả") || hasWord(lo, "thực hiện") || hasWord(lo, "tình hình") || hasWord(lo, "đánh giá")
 	switch {
-	case hasWord(lo, "chỉ tiêu") || hasWord(lo, "mục tiêu"):
+	case (hasWord(lo, "chỉ tiêu") || hasWord(lo, "mục tiêu")) && !review:
 		y := 0
 		for _, r := range d.periods {
 			if r.start >= ls && r.start < le && !r.p.IsZero() && r.explicitY {

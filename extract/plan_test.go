@@ -38,3 +38,19 @@ func TestPlanResolution(t *testing.T) {
 		}
 	}
 }
+
+// TestTargetSections: a heading that names targets opens a list of them; a
+// heading that reviews them does not.
+func TestTargetSections(t *testing.T) {
+	text := "BÁO CÁO\nTình hình kinh tế - xã hội năm 2024\n\n1. Kết quả thực hiện các chỉ tiêu chủ yếu năm 2024\n- Thu ngân sách nhà nước năm 2024 đạt 5.000 tỷ đồng.\n\n2. Các chỉ tiêu chủ yếu năm 2025\n- Thu ngân sách nhà nước 5.500 tỷ đồng.\n\n3. Nhiệm vụ, giải pháp\n- Năm 2024 đã thu hút 20 dự án.\n"
+	facts := New(nil).Extract(text, Options{})
+	want := []struct{ kind, period string }{{Actual, "2024"}, {Plan, "2025"}, {Actual, "2024"}}
+	if len(facts) != len(want) {
+		t.Fatalf("facts: %+v", facts)
+	}
+	for i, w := range want {
+		if facts[i].Kind != w.kind || facts[i].Period != w.period {
+			t.Errorf("%q: %s %s, want %s %s", facts[i].Sentence, facts[i].Kind, facts[i].Period, w.kind, w.period)
+		}
+	}
+}
