@@ -268,7 +268,15 @@ func documentYear(lo string) int {
 // comparisonBase reports a year phrase at byte i that names what a figure
 // is compared with: "so với (cùng kỳ|cùng thời điểm|cùng vụ)? năm 2021".
 func comparisonBase(lo string, i int) bool {
-	for _, w := range []string{"so với", "so", "so với cùng kỳ", "so cùng kỳ", "so với cùng thời điểm", "so với cùng vụ", "cùng kỳ", "cùng thời điểm"} {
+	return comparedWith(lo, i) || endsWithWords(lo, i, "cùng kỳ") >= 0 || endsWithWords(lo, i, "cùng thời điểm") >= 0
+}
+
+// comparedWith reports a phrase at byte i written after "so với" (and
+// "cùng kỳ", "cùng thời điểm", "cùng vụ"): what a figure is compared with,
+// not the period of a figure. "Cùng kỳ năm 2023 đạt …" alone is a figure of
+// 2023.
+func comparedWith(lo string, i int) bool {
+	for _, w := range []string{"so với", "so", "so với cùng kỳ", "so cùng kỳ", "so với cùng thời điểm", "so với cùng vụ"} {
 		if endsWithWords(lo, i, w) >= 0 {
 			return true
 		}

@@ -122,7 +122,7 @@ func (sc *periodScanner) boundary(s, e int) bool {
 // ("so với 31/12/2021", "so với cùng kỳ năm 2022"): not a period of a fact.
 func (sc *periodScanner) afterCompare(s int) bool {
 	lo := sc.lo
-	return comparisonBase(lo, s) || endsWithWords(lo, s, "so với cuối") >= 0 ||
+	return comparedWith(lo, s) || endsWithWords(lo, s, "so với cuối") >= 0 ||
 		endsWithWords(lo, s, "so với thời điểm") >= 0 || endsWithWords(lo, s, "so với ngày") >= 0
 }
 
