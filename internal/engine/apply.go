@@ -174,6 +174,7 @@ type applier struct {
 	r     Reader
 	p     *Plan
 
+	scratch    []Entry // of decoding
 	targets    []planwatch.Target
 	milestones []planwatch.Milestone
 	notes      []planwatch.Note

@@ -287,26 +287,11 @@ func (a *applier) planValues(ctx context.Context) error {
 		return err
 	}
 	var stored []int64
+	byID := make(map[int64]*SeriesBatch, len(b.Series))
 	for _, sb := range b.Series {
 		if id := ids[sb.SeriesKey]; id > 0 {
 			stored = append(stored, id)
-		}
-	}
-	// What each stored series holds, decoded: kept only until planned.
-	held := map[int64][]storedEntry{}
-	if len(stored) > 0 {
-		slices.Sort(stored)
-		if err := a.r.Stored(ctx, stored, func(series, cs int64, data []byte) error {
-			es, err := Decode(nil, data)
-			if err != nil {
-				return fmt.Errorf("series %d, change set %d: %w", series, cs, err)
-			}
-			for i := range es {
-				held[series] = append(held[series], storedEntry{es[i], cs})
-			}
-			return nil
-		}); err != nil {
-			return err
+			byID[id] = sb
 		}
 	}
 	var changed []changedKey
@@ -314,9 +299,15 @@ func (a *applier) planValues(ctx context.Context) error {
 	// The heads of the keys of one series at a time, reused.
 	index := map[uint32]int32{}
 	var heads []keyHead
-	for _, sb := range b.Series {
-		// Room for every entry, so that heads can point into it.
-		w := &SeriesWrite{ID: ids[sb.SeriesKey], SeriesKey: sb.SeriesKey, Entries: make([]Entry, 0, len(sb.Entries))}
+	planned := make(map[*SeriesBatch]bool, len(b.Series))
+	planOne := func(sb *SeriesBatch, old []storedEntry) {
+		planned[sb] = true
+		// The new revisions are the batch's own entries, numbered in place,
+		// as long as none is ignored (a file of new figures): a copy only
+		// from the first ignored one. Planning again (a retried
+		// transaction) numbers them again.
+		w := &SeriesWrite{ID: ids[sb.SeriesKey], SeriesKey: sb.SeriesKey, Entries: sb.Entries[:0:len(sb.Entries)]}
+		aliased := true
 		clear(index)
 		heads = heads[:0]
 		head := func(code uint32) *keyHead {
@@ -328,7 +319,6 @@ func (a *applier) planValues(ctx context.Context) error {
 			}
 			return &heads[i]
 		}
-		old := held[w.ID]
 		for i := range old {
 			se := &old[i]
 			h := head(se.e.Code)
@@ -336,19 +326,28 @@ func (a *applier) planValues(ctx context.Context) error {
 				h.v[se.e.Vintage] = headRef{&se.e, se.cs}
 			}
 		}
-		delete(held, w.ID)
 		var dirty []uint32
 		for i := range sb.Entries {
 			e := sb.Entries[i]
 			h := head(e.Code)
 			last := h.v[e.Vintage].e
+			ignore := false
 			if e.Flags&flagDeleted != 0 {
-				if last == nil || last.Flags&flagDeleted != 0 {
-					a.p.Result.Ignored++ // nothing to withdraw
-					continue
-				}
-			} else if last != nil && last.Flags&flagDeleted == 0 && sameFigure(last, &e) {
+				ignore = last == nil || last.Flags&flagDeleted != 0 // nothing to withdraw
+			} else {
+				ignore = last != nil && last.Flags&flagDeleted == 0 && sameFigure(last, &e)
+			}
+			if ignore {
 				a.p.Result.Ignored++
+				if aliased {
+					// From here on the batch's entries stay as they are.
+					aliased = false
+					w.Entries = append(make([]Entry, 0, len(sb.Entries)), w.Entries...)
+					for j := range w.Entries {
+						ne := &w.Entries[j]
+						heads[index[ne.Code]].v[ne.Vintage] = headRef{ne, 0}
+					}
+				}
 				continue
 			}
 			before, had := h.current()
@@ -376,7 +375,7 @@ func (a *applier) planValues(ctx context.Context) error {
 			}
 		}
 		if len(w.Entries) == 0 {
-			continue
+			return
 		}
 		a.p.Series = append(a.p.Series, w)
 		if b.WantChanged {
@@ -387,6 +386,40 @@ func (a *applier) planValues(ctx context.Context) error {
 					csNeeded[cur.cs] = true
 				}
 			}
+		}
+	}
+	// Stored series are planned as their rows come (by id), holding one
+	// series' revisions at a time; then those with none.
+	if len(stored) > 0 {
+		slices.Sort(stored)
+		var cur int64
+		var old []storedEntry
+		if err := a.r.Stored(ctx, stored, func(series, cs int64, data []byte) error {
+			if series != cur {
+				if cur != 0 {
+					planOne(byID[cur], old)
+				}
+				cur, old = series, nil
+			}
+			es, err := Decode(a.scratch[:0], data)
+			a.scratch = es
+			if err != nil {
+				return fmt.Errorf("series %d, change set %d: %w", series, cs, err)
+			}
+			for i := range es {
+				old = append(old, storedEntry{es[i], cs})
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		if cur != 0 {
+			planOne(byID[cur], old)
+		}
+	}
+	for _, sb := range b.Series {
+		if !planned[sb] {
+			planOne(sb, nil)
 		}
 	}
 	if b.WantChanged {
