@@ -114,7 +114,7 @@ type Converter struct {
 	pending  *group // nil, or &spare while a value is being assembled
 	spare    group
 	queue    []group          // values read, waiting for their current values
-	seen     map[uint64]int32 // hash of a value's key, vintage and basis → its line
+	seen     lineSet // a value's key, vintage and basis → its line
 	seed     maphash.Seed
 	err      error
 	ignored  int
@@ -142,7 +142,7 @@ func NewConverter(opts Options, emit func(planwatch.DataValue) error, conflict f
 		opts.Strategy = CreateAndUpdate
 	}
 	return &Converter{opts: opts, schemes: opts.Schemes, emit: emit, conflict: conflict,
-		seen: map[uint64]int32{}, seed: maphash.MakeSeed()}
+		seed: maphash.MakeSeed()}
 }
 
 // Ignored counts the values the strategy left alone (CREATE: values that
@@ -248,13 +248,11 @@ func (c *Converter) Row(r Row) error {
 	if g == nil || g.id != id {
 		c.flush()
 		g = &c.spare
-		h := maphash.String(c.seed, id)
-		if prev, dup := c.seen[h]; dup {
+		if prev := c.seen.add(maphash.String(c.seed, id), r.Line); prev > 0 {
 			c.conflict(Conflict{Row: r.Line, Index: r.Index, Code: CodeDuplicate, Object: "dataValue", Value: r.Value,
 				Reason: fmt.Sprintf("trùng dòng %d (cùng chỉ tiêu, đơn vị, kỳ và loại số liệu) / duplicate of line %d (same indicator, unit, period and vintage)", prev, prev)})
 			return c.err
 		}
-		c.seen[h] = int32(r.Line)
 		*g = group{id: id, index: r.Index,
 			v: planwatch.DataValue{Key: k, Basis: basis, Vintage: vintage,
 				Source: planwatch.Source{Kind: planwatch.SourceFile, Ref: c.opts.Ref, Row: r.Line},

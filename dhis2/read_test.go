@@ -408,3 +408,20 @@ func TestCurrentInBatches(t *testing.T) {
 		t.Errorf("%d batch lookups and %d single ones, want 2 and 1", batches, single)
 	}
 }
+
+func TestLineSet(t *testing.T) {
+	var s lineSet
+	const mix = 0x9E3779B97F4A7C15
+	for i := 1; i <= 100000; i++ {
+		if prev := s.add(uint64(i)*mix, i); prev != 0 {
+			t.Fatalf("%d seen at %d", i, prev)
+		}
+	}
+	k := uint64(5000)
+	if prev := s.add(k*mix, 7); prev != 5000 {
+		t.Errorf("again: %d", prev)
+	}
+	if s.add(0, 3) != 0 || s.add(0, 4) != 3 {
+		t.Error("a zero hash")
+	}
+}
