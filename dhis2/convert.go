@@ -113,7 +113,7 @@ type Converter struct {
 	conflict func(Conflict)
 	pending  *group // nil, or &spare while a value is being assembled
 	spare    group
-	queue    []group          // values read, waiting for their current values
+	queue    []group // values read, waiting for their current values
 	seen     lineSet // a value's key, vintage and basis → its line
 	seed     maphash.Seed
 	err      error
