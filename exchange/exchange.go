@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"iter"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -376,15 +375,6 @@ type Applier interface {
 	Apply(ctx context.Context, cs *planwatch.ChangeSet) (planwatch.ApplyResult, error)
 }
 
-// StreamApplier is a store that takes the values of a change set as a
-// reader yields them, in one transaction: all or nothing, as Apply. A value
-// sequence that ends with an error makes it store nothing and return that
-// error. Import uses it when the store offers it, so that a file of any size
-// imports in memory that does not grow with it.
-type StreamApplier interface {
-	ApplyStream(ctx context.Context, cs *planwatch.ChangeSet, values iter.Seq2[planwatch.DataValue, error]) (planwatch.ApplyResult, error)
-}
-
 // fileFault reports whether an error of Apply is the file's (a summary):
 // invalid values, or values under a lock. Other errors, a refusal to the
 // user included (EFORBIDDEN), are returned as they are.
@@ -396,8 +386,14 @@ func fileFault(err error) bool {
 	return false
 }
 
-// errConflicts ends a value stream whose file has conflicts.
-var errConflicts = planwatch.Errorf(planwatch.EINVALID, "Không nhập gì: tệp có lỗi (nothing imported: the file has conflicts).")
+// errConflicts ends a value stream whose file has conflicts. It is an
+// EINVALID error with one problem, so that a store collects it with its own
+// problems of the values that could be read (which the summary then lists
+// beside the file's conflicts) and stores nothing.
+var errConflicts = &planwatch.Error{Code: planwatch.EINVALID, Message: conflictsReason,
+	Problems: []planwatch.Problem{{Reason: conflictsReason}}}
+
+const conflictsReason = "Không nhập gì: tệp có lỗi (nothing imported: the file has conflicts)."
 
 // Import reads a file and applies it: under atomicMode ALL, the whole file
 // or nothing; under NONE, every value that can be stored. The summary says
@@ -407,7 +403,7 @@ var errConflicts = planwatch.Errorf(planwatch.EINVALID, "Không nhập gì: tệ
 // file's fault (EINTERNAL, storage errors). Bad files give an ERROR summary
 // and a nil error.
 func Import(ctx context.Context, store Applier, f Format, r io.Reader, opts Options) (Summary, error) {
-	if st, ok := store.(StreamApplier); ok && opts.Atomic != AtomicNone && f != XLSX && f != Native {
+	if st, ok := store.(planwatch.StreamApplier); ok && opts.Atomic != AtomicNone && f != XLSX && f != Native {
 		return importStream(ctx, st, f, r, opts)
 	}
 	cs, rd, err := ReadAll(f, r, opts)
@@ -513,7 +509,7 @@ func dropRefused(cs *planwatch.ChangeSet, err error, conflicts *Conflicts) (*pla
 }
 
 // importStream reads a file into a store that takes values as they come.
-func importStream(ctx context.Context, st StreamApplier, f Format, r io.Reader, opts Options) (Summary, error) {
+func importStream(ctx context.Context, st planwatch.StreamApplier, f Format, r io.Reader, opts Options) (Summary, error) {
 	var rd *Reading
 	var readErr error
 	cs := &planwatch.ChangeSet{By: opts.By, From: opts.Ref, DryRun: opts.DryRun}
@@ -549,9 +545,17 @@ func importStream(ctx context.Context, st StreamApplier, f Format, r io.Reader, 
 		return Summary{}, err
 	}
 	if rd.Conflicts.Len() > 0 {
-		if err != nil && err != errConflicts && fileFault(err) {
-			rd.Conflicts.addError(err)
-		} else if err != nil && err != errConflicts {
+		var pe *planwatch.Error
+		switch {
+		case err == nil || err == errConflicts:
+		case errors.As(err, &pe) && fileFault(err):
+			// The store's own problems, without the mark of the file's.
+			for _, p := range pe.Problems {
+				if p.Reason != conflictsReason {
+					rd.Conflicts.addProblems([]planwatch.Problem{p})
+				}
+			}
+		default:
 			return Summary{}, err
 		}
 		return Summarize(planwatch.ApplyResult{}, &rd.Conflicts, nil, opts.DryRun), nil

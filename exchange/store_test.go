@@ -200,3 +200,28 @@ func TestReimportAltersOnlyWhatTheFileSays(t *testing.T) {
 		t.Errorf("still there: %+v", v)
 	}
 }
+
+// TestStreamedImportNamesStoreProblems: streamed into a real store, a file
+// with a conflict is refused whole, and the store's own problem with another
+// row (a figure of 2022 for a commune formed in 2025) is reported with it.
+func TestStreamedImportNamesStoreProblems(t *testing.T) {
+	ctx := context.Background()
+	db := newStore(t)
+	var opts Options
+	inds, _ := db.Indicators(ctx)
+	units, _ := db.OrgUnits(ctx)
+	opts.SetCatalogue(inds, units)
+	opts.SetStore(ctx, db)
+	in := "dataelement,period,orgunit,value\nagri.planted_area,202203,20,abc\nagri.planted_area,202204,11948,5\nagri.planted_area,202205,20,7\n"
+	s, err := Import(ctx, db, DHIS2CSV, strings.NewReader(in), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Status != StatusError || s.ConflictCount != 2 || s.Conflicts[0].Row != 2 || s.Conflicts[1].Row != 3 || !strings.Contains(s.Conflicts[1].Reason, "2025-07-01") {
+		t.Errorf("summary %+v", s)
+	}
+	vs, _ := db.Values(ctx, planwatch.ValueQuery{Indicators: []string{"agri.planted_area"}, Units: []string{"20"}})
+	if len(vs) != 0 {
+		t.Errorf("stored %+v", vs)
+	}
+}
