@@ -110,6 +110,7 @@ type Stream struct {
 	periods map[string]periodCell
 	done    bool
 	row     rowReader // the row being read
+	numbers []float64 // what is left of the block numbers are taken from
 }
 
 // maxCached bounds the cells a Stream remembers, whatever the file holds.
@@ -419,7 +420,16 @@ func (r *rowReader) number(col string, required bool) *float64 {
 		r.fail(col, s, "không phải số / not a number")
 		return nil
 	}
-	return &f
+	// Numbers are carved from a block of a thousand: one allocation where
+	// there would be a thousand. A block is never reused, so a value may
+	// be kept as long as wanted.
+	if len(r.st.numbers) == 0 {
+		r.st.numbers = make([]float64, 1024)
+	}
+	p := &r.st.numbers[0]
+	r.st.numbers = r.st.numbers[1:]
+	*p = f
+	return p
 }
 
 func (r *rowReader) scale(col string) float64 {

@@ -285,6 +285,21 @@ func decimalOf(f float64) (m int64, exp int, ok bool) {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return 0, 0, false
 	}
+	// Most figures have a few decimals: try them before formatting.
+	for k := 0; k <= 4; k++ {
+		x := f * pow10[k]
+		if x != math.Trunc(x) || math.Abs(x) >= 1<<53 {
+			continue
+		}
+		m, exp = int64(x), -k
+		for m != 0 && m%10 == 0 && exp < 22 {
+			m, exp = m/10, exp+1
+		}
+		if math.Float64bits(fromDecimal(m, exp)) == math.Float64bits(f) {
+			return m, exp, true
+		}
+		break
+	}
 	var tmp [32]byte
 	s := strconv.AppendFloat(tmp[:0], f, 'e', -1, 64) // d.ddddde±xx, shortest
 	mant, expText, _ := strings.Cut(string(s), "e")

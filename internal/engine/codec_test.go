@@ -117,3 +117,15 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecimalOf: a figure written as a decimal gives itself back, bit for bit.
+func FuzzDecimalOf(f *testing.F) {
+	for _, x := range []float64{279.6, 0.1, 5953e9, -1.5, 1e-7, 123456.789} {
+		f.Add(x)
+	}
+	f.Fuzz(func(t *testing.T, x float64) {
+		if m, exp, ok := decimalOf(x); ok && math.Float64bits(fromDecimal(m, exp)) != math.Float64bits(x) {
+			t.Fatalf("%v: %d e%d", x, m, exp)
+		}
+	})
+}
