@@ -36,11 +36,13 @@ type Record struct {
 	Task      *Task      `json:"task,omitempty"`
 	// ReportSettings are a unit's report settings, with who set them and when.
 	ReportSettings *ReportSettings `json:"report_settings,omitempty"`
-	Audit          *AuditEntry     `json:"audit,omitempty"`
+	// Mapping is a named mapping of a partner's ids, with its entries.
+	Mapping *Mapping    `json:"mapping,omitempty"`
+	Audit   *AuditEntry `json:"audit,omitempty"`
 }
 
 // Tables names the kinds of Record, in the order Dump yields them.
-var Tables = []string{"indicators", "orgunits", "transitions", "users", "changes", "datavalues", "approvals", "targets", "milestones", "notes", "tasks", "report_settings", "audit"}
+var Tables = []string{"indicators", "orgunits", "transitions", "users", "changes", "datavalues", "approvals", "targets", "milestones", "notes", "tasks", "report_settings", "mappings", "audit"}
 
 // Table names the kind of the record, one of Tables.
 func (r *Record) Table() string {
@@ -69,6 +71,8 @@ func (r *Record) Table() string {
 		return "tasks"
 	case r.ReportSettings != nil:
 		return "report_settings"
+	case r.Mapping != nil:
+		return "mappings"
 	case r.Audit != nil:
 		return "audit"
 	}

@@ -29,7 +29,7 @@ type Summary struct {
 // except that
 //   - an account's password hash, which Account leaves out of JSON, is in it,
 //     so that a copy whose users could not sign in does not verify;
-//   - an account's creation time, an approval's and report settings' time count to the
+//   - an account's creation time, an approval's, report settings' and a mapping's time count to the
 //     microsecond, as PostgreSQL's timestamptz keeps them (SQLite keeps
 //     nanoseconds), so that a copy from SQLite verifies.
 func checksummed(r planwatch.Record) any {
@@ -49,6 +49,10 @@ func checksummed(r planwatch.Record) any {
 		s := *r.ReportSettings
 		s.At = s.At.Truncate(time.Microsecond)
 		return planwatch.Record{ReportSettings: &s}
+	case r.Mapping != nil:
+		m := *r.Mapping
+		m.At = m.At.Truncate(time.Microsecond)
+		return planwatch.Record{Mapping: &m}
 	}
 	return r
 }

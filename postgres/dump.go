@@ -41,6 +41,7 @@ func (db *DB) Dump(ctx context.Context) iter.Seq2[planwatch.Record, error] {
 		if !engine.DumpAll(d, units, err, func(u *planwatch.OrgUnit) planwatch.Record { return planwatch.Record{OrgUnit: u} }) {
 			return
 		}
+		maps, mapsErr := allMappings(ctx, tx) // read whole: a few, with their entries
 		trans, err := transitions(ctx, tx)
 		_ = engine.DumpAll(d, trans, err, func(t *planwatch.Transition) planwatch.Record {
 			return planwatch.Record{Transition: t}
@@ -69,6 +70,8 @@ func (db *DB) Dump(ctx context.Context) iter.Seq2[planwatch.Record, error] {
 		}) && d.Rows(`SELECT `+reportSettingsColumns+` FROM report_settings ORDER BY orgunit`, func(s engine.Scanner) (planwatch.Record, error) {
 			rs, err := scanReportSettings(s)
 			return planwatch.Record{ReportSettings: &rs}, err
+		}) && engine.DumpAll(d, maps, mapsErr, func(m *planwatch.Mapping) planwatch.Record {
+			return planwatch.Record{Mapping: m}
 		}) && d.Rows(`SELECT id, at, at_ns, who, src, action, entity, old, new, detail FROM audit ORDER BY id`, func(s engine.Scanner) (planwatch.Record, error) {
 			e, err := scanAudit(s)
 			return planwatch.Record{Audit: &e}, err
@@ -173,6 +176,8 @@ func restoreOne(ctx context.Context, tx *sql.Tx, r planwatch.Record) error {
 			string(t.Status), strs(t.Indicators), t.By, at, ns)
 	case r.ReportSettings != nil:
 		err = insertReportSettings(ctx, tx, r.ReportSettings)
+	case r.Mapping != nil:
+		err = insertMapping(ctx, tx, *r.Mapping)
 	case r.Audit != nil:
 		e := r.Audit
 		at, ns := splitTime(e.At)

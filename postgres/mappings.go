@@ -101,20 +101,39 @@ func scanMappingEntry(s scanner) (planwatch.MappingEntry, error) {
 
 // Mappings lists every mapping, with its entries, ordered by name.
 func (db *DB) Mappings(ctx context.Context) ([]planwatch.Mapping, error) {
-	names, err := engine.Query(ctx, db.w, func(s scanner) (string, error) {
-		var n string
-		return n, s.Scan(&n)
-	}, `SELECT name FROM mappings ORDER BY name`)
+	out, err := allMappings(ctx, db.w)
+	return out, internal("Mappings", err)
+}
+
+// allMappings reads every mapping through q: the database, or a transaction.
+func allMappings(ctx context.Context, q queryRower) ([]planwatch.Mapping, error) {
+	names, err := engine.Query(ctx, q, engine.ScanString, `SELECT name FROM mappings ORDER BY name`)
 	if err != nil {
-		return nil, internal("Mappings", err)
+		return nil, err
 	}
 	out := make([]planwatch.Mapping, 0, len(names))
 	for _, n := range names {
-		m, err := mapping(ctx, db.w, n)
+		m, err := mapping(ctx, q, n)
 		if err != nil {
-			return nil, internal("Mappings", err)
+			return nil, err
 		}
 		out = append(out, m)
 	}
 	return out, nil
+}
+
+// insertMapping stores a mapping as it is, for Restore: its audit entries
+// come with the other records.
+func insertMapping(ctx context.Context, tx *sql.Tx, m planwatch.Mapping) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO mappings (name, updated_by, updated_at) VALUES ($1, $2, $3)`,
+		m.Name, m.By, m.At.UTC()); err != nil {
+		return err
+	}
+	for _, en := range m.Entries {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO mapping_entries (mapping, kind, partner_id, code, value_type) VALUES ($1, $2, $3, $4, $5)`,
+			m.Name, en.Kind, en.PartnerID, en.Code, en.ValueType); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -53,6 +53,14 @@ func seedAccounts(t *testing.T, dsn string) ([]planwatch.Account, []planwatch.Ap
 		Recipients: []string{"Văn phòng Chính phủ", "Lưu: VT"}, SignerTitle: "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", SignerName: "Đoàn Thu Hà"}, "an", "cli"); err != nil {
 		t.Fatal(err)
 	}
+	// A partner mapping, replaced once (two audit entries).
+	for _, code := range []string{"178", "180"} {
+		if err := s.(planwatch.MappingStore).SaveMapping(ctx, planwatch.Mapping{Name: "sierra-leone", By: "an", Entries: []planwatch.MappingEntry{
+			{Kind: planwatch.MapOrgUnit, PartnerID: "DiszpKrYNg8", Code: code},
+			{Kind: planwatch.MapDataElement, PartnerID: "f7n9E0hX8qk", Code: "agri.planted_area", ValueType: "NUMBER"}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	accounts, err := s.(planwatch.AccountStore).Accounts(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -184,13 +192,13 @@ func TestCopyStoreRoundTrip(t *testing.T) {
 			t.Errorf("copy-store output lacks %s:\n%s", table, out)
 		}
 	}
-	checkCopyRows(t, out, map[string]int{"users": len(wantAccounts), "approvals": len(wantApprovals), "report_settings": 1})
+	checkCopyRows(t, out, map[string]int{"users": len(wantAccounts), "approvals": len(wantApprovals), "report_settings": 1, "mappings": 1})
 	if strings.Contains(out, "DIFFERS") {
 		t.Errorf("copy differs:\n%s", out)
 	}
 	t.Logf("sqlite → postgres:\n%s", out)
 	outBack := mustRun(t, "copy-store", "--from", pg, "--to", back)
-	checkCopyRows(t, outBack, map[string]int{"users": len(wantAccounts), "approvals": len(wantApprovals), "report_settings": 1})
+	checkCopyRows(t, outBack, map[string]int{"users": len(wantAccounts), "approvals": len(wantApprovals), "report_settings": 1, "mappings": 1})
 	if strings.Contains(outBack, "DIFFERS") {
 		t.Errorf("copy back differs:\n%s", outBack)
 	}
