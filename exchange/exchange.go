@@ -1,11 +1,16 @@
-// Package exchange ties the file formats together for the CLI and the web
-// API: it detects a file's format, reads it into one planwatch.ChangeSet or
-// a list of conflicts (never both, so that an import is never partial), and
-// writes the import summary in the manner of DHIS2's.
+// Package exchange is the one reader of every incoming file, for the CLI,
+// the upload page and the API alike: it detects a file's format, reads it
+// into planwatch values (one at a time for DHIS2 and SDMX files, so that a
+// store taking a stream imports a file of any size in bounded memory),
+// translates a partner's ids through a named Mapping, and writes the import
+// summary in the manner of DHIS2's, with conflicts counted by kind and the
+// ids no mapping translates (the rows of a mapping template). An import is
+// all or nothing unless atomicMode NONE asks for the valid part.
 //
 // Formats: DHIS2 data value sets (JSON, CSV, DXF2 XML, ADX), SDMX-CSV, the
-// data-entry workbook (XLSX) and planwatch's own CSV. Values travel in base
-// units in every format but the workbook, which shows display units.
+// data-entry workbook and lists of values (XLSX) and planwatch's own CSV.
+// Values travel in base units in every format but the workbook, which
+// shows display units.
 package exchange
 
 import (

@@ -13,11 +13,16 @@
 // COMMENT_OBS.
 //
 // Partner files name their dimensions as their data structure does: Columns
-// in ReadOptions renames them, and a column the reader does not know is a
-// conflict unless it is declared to be dropped. ACTION follows SDMX: I
-// (2.0), A and M merge with the current value, R replaces it, D deletes the
-// whole observation of the vintage OBS_STATUS names (all other measure and
-// attribute cells empty) or the components marked by a non-empty cell.
+// in ReadOptions renames them (a mapping's column rows), a column the reader
+// does not know is a conflict unless it is declared to be dropped, and the
+// partner's INDICATOR and REF_AREA codes are translated by Options
+// (a mapping's dataElement and orgUnit rows). The standard FREQ (A, S, Q, M)
+// is checked against TIME_PERIOD, and UNIT_MULT scales OBS_VALUE by a power
+// of ten. ACTION follows SDMX: I (2.0), A and M merge with the current value,
+// R replaces it, D deletes the whole observation of the vintage OBS_STATUS
+// names (all other measure and attribute cells empty) or the components
+// marked by a non-empty cell. ScanCSV and Converter read a message one
+// observation at a time.
 package sdmx
 
 import (
