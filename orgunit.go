@@ -2,6 +2,7 @@ package planwatch
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -83,6 +84,12 @@ func NewHierarchy(units []OrgUnit, transitions []Transition) *Hierarchy {
 			}
 		}
 	}
+	// Children in code order, not in the order of a map: everything built
+	// on them (the demo's districts, roll-ups, pages) is then the same run
+	// after run.
+	for _, cs := range h.children {
+		slices.Sort(cs)
+	}
 	for _, t := range transitions {
 		h.forward[t.Old] = append(h.forward[t.Old], t)
 		h.backward[t.New] = append(h.backward[t.New], t)
@@ -121,7 +128,8 @@ func (h *Hierarchy) Latest(code string) (OrgUnit, bool) {
 // Versions returns every version of code, oldest first.
 func (h *Hierarchy) Versions(code string) []OrgUnit { return h.versions[code] }
 
-// ChildrenAt lists the codes of the units whose parent is code on day d.
+// ChildrenAt lists the codes of the units whose parent is code on day d,
+// in code order.
 func (h *Hierarchy) ChildrenAt(code string, d time.Time) []string {
 	var out []string
 	for _, c := range h.children[code] {
@@ -133,7 +141,7 @@ func (h *Hierarchy) ChildrenAt(code string, d time.Time) []string {
 }
 
 // EverChildren lists the codes of every unit that had code as its parent in
-// any version, in no particular order.
+// any version, in code order.
 func (h *Hierarchy) EverChildren(code string) []string { return h.children[code] }
 
 // ProvinceOf returns the province code that unit code belonged to on day d,
@@ -183,12 +191,13 @@ func (h *Hierarchy) Successors(old string) []Transition { return h.forward[old] 
 // Predecessors returns the transitions into a new unit.
 func (h *Hierarchy) Predecessors(new string) []Transition { return h.backward[new] }
 
-// Codes lists every code known, in no particular order.
+// Codes lists every code known, in code order.
 func (h *Hierarchy) Codes() []string {
 	out := make([]string, 0, len(h.versions))
 	for c := range h.versions {
 		out = append(out, c)
 	}
+	slices.Sort(out)
 	return out
 }
 

@@ -2,6 +2,8 @@ package demo
 
 import (
 	"hash/fnv"
+	"maps"
+	"slices"
 	"strconv"
 	"time"
 
@@ -89,7 +91,8 @@ func illustrate(cs *planwatch.ChangeSet, districts []string, inds map[string]pla
 			add(code, d, p, x)
 		}
 	}
-	for code, season := range seasons {
+	for _, code := range slices.Sorted(maps.Keys(seasons)) { // in code order: the same demo every time
+		season := seasons[code]
 		cur, ok := q1[code]
 		if !ok {
 			continue
