@@ -32,6 +32,9 @@ func cmdBench(ctx context.Context, env *Env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
 	switch {
 	case *product != "" && *data != "":
 		return fmt.Errorf("bench: --product or --data, not both")

@@ -22,6 +22,9 @@ func cmdCopyStore(ctx context.Context, env *Env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
 	if *from == "" || *to == "" {
 		return planwatch.Errorf(planwatch.EINVALID, "cần --from và --to / --from and --to are required")
 	}

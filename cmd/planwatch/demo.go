@@ -17,6 +17,9 @@ func cmdDemo(ctx context.Context, env *Env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
 	if _, err := os.Stat(*db); os.IsNotExist(err) {
 		if err := initStore(ctx, env, *db, true, env.Stdout); err != nil {
 			return err

@@ -24,6 +24,9 @@ func cmdExport(ctx context.Context, env *Env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
 	f, err := exchange.ParseFormat(*format)
 	if err != nil {
 		return err

@@ -24,6 +24,9 @@ func cmdInit(ctx context.Context, env *Env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
 	return initStore(ctx, env, *db, *withDemo, env.Stdout)
 }
 

@@ -7,12 +7,15 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"runtime/pprof"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -29,24 +32,25 @@ type Env struct {
 type command struct {
 	run     func(ctx context.Context, env *Env, args []string) error
 	summary string
+	subs    []string // subcommands, for commands that have them
 }
 
 func commands() map[string]command {
 	return map[string]command{
-		"init":       {cmdInit, "tạo cơ sở dữ liệu (--demo: kèm dữ liệu mẫu Lạng Sơn) / create a database"},
-		"demo":       {cmdDemo, "khởi tạo dữ liệu mẫu và chạy / init the demo database and run it"},
-		"serve":      {cmdServe, "chạy máy chủ web / run the web server"},
-		"import":     {cmdImport, "nhập tệp số liệu hoặc chỉ tiêu (CSV, DHIS2, SDMX, XLSX) / import values or targets"},
-		"export":     {cmdExport, "xuất số liệu (CSV, DHIS2, SDMX, XLSX) / export values or targets"},
-		"status":     {cmdStatus, "tình hình thực hiện theo kỳ / where every indicator stands"},
-		"report":     {cmdReport, "viết báo cáo kỳ / write the period report"},
-		"note":       {cmdNote, "ghi chú theo lĩnh vực / sector notes"},
-		"task":       {cmdTask, "nhiệm vụ trọng tâm / priority tasks"},
-		"bench":      {cmdBench, "đo hiệu năng / benchmark"},
-		"copy-store": {cmdCopyStore, "chép dữ liệu giữa hai CSDL / copy a store between engines"},
-		"extract":    {cmdExtract, "đọc số liệu từ văn bản tiếng Việt / read facts out of Vietnamese text"},
-		"user":       {cmdUser, "tài khoản: add|set|set-password|list|disable / manage accounts"},
-		"mapping":    {cmdMapping, "bảng ánh xạ mã đối tác: import|list|export|template / partner id mappings"},
+		"init":       {cmdInit, "tạo cơ sở dữ liệu (--demo: kèm dữ liệu mẫu Lạng Sơn) / create a database", nil},
+		"demo":       {cmdDemo, "khởi tạo dữ liệu mẫu và chạy / init the demo database and run it", nil},
+		"serve":      {cmdServe, "chạy máy chủ web / run the web server", nil},
+		"import":     {cmdImport, "nhập tệp số liệu hoặc chỉ tiêu (CSV, DHIS2, SDMX, XLSX) / import values or targets", nil},
+		"export":     {cmdExport, "xuất số liệu (CSV, DHIS2, SDMX, XLSX) / export values or targets", nil},
+		"status":     {cmdStatus, "tình hình thực hiện theo kỳ / where every indicator stands", nil},
+		"report":     {cmdReport, "viết báo cáo kỳ / write the period report", nil},
+		"note":       {cmdNote, "ghi chú theo lĩnh vực / sector notes", []string{"add", "list", "import"}},
+		"task":       {cmdTask, "nhiệm vụ trọng tâm / priority tasks", []string{"add", "list", "import"}},
+		"bench":      {cmdBench, "đo hiệu năng / benchmark", nil},
+		"copy-store": {cmdCopyStore, "chép dữ liệu giữa hai CSDL / copy a store between engines", nil},
+		"extract":    {cmdExtract, "đọc số liệu từ văn bản tiếng Việt / read facts out of Vietnamese text", nil},
+		"user":       {cmdUser, "tài khoản: add|set|set-password|list|disable / manage accounts", []string{"add", "set", "set-password", "list", "disable", "enable"}},
+		"mapping":    {cmdMapping, "bảng ánh xạ mã đối tác: import|list|export|template / partner id mappings", []string{"import", "list", "export", "template"}},
 	}
 }
 
@@ -82,7 +86,50 @@ func Run(ctx context.Context, env *Env, args []string) error {
 		usage(env.Stderr, cmds)
 		return fmt.Errorf("lệnh không rõ / unknown command %q", args[0])
 	}
-	return c.run(ctx, env, args[1:])
+	if !helpWanted(args[1:]) && !(len(c.subs) > 0 && len(args) > 1 && args[1] == "help") {
+		return c.run(ctx, env, args[1:])
+	}
+	// planwatch X --help: the usage on standard output, exit 0, nothing
+	// opened (every command checks its command line before it touches a
+	// database). A command with subcommands that has no usage of its own
+	// gets one listing them.
+	help := *env
+	help.Stderr = env.Stdout
+	err := c.run(ctx, &help, args[1:])
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if len(c.subs) > 0 && (len(args) < 3 || helpWanted(args[1:2]) || args[1] == "help") {
+		fmt.Fprintf(env.Stdout, "Cách dùng / usage: planwatch %s <%s> [tùy chọn / flags]\n  %s\n"+
+			"planwatch %s <lệnh con / subcommand> --help: tùy chọn của lệnh con / its flags\n",
+			args[0], strings.Join(c.subs, "|"), c.summary, args[0])
+		return nil
+	}
+	return err
+}
+
+// noArgs refuses positional arguments after a command's flags (before any
+// database is opened: a command line that cannot run changes nothing).
+func noArgs(fs *flag.FlagSet) error {
+	if fs.NArg() > 0 {
+		return fmt.Errorf("đối số thừa / unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	return nil
+}
+
+// helpWanted reports whether a command line asks for help (-h, --help,
+// -help) before any "--"; "help" right after a command with subcommands
+// does too.
+func helpWanted(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "--help", "-help":
+			return true
+		}
+	}
+	return false
 }
 
 func usage(w io.Writer, cmds map[string]command) {

@@ -28,6 +28,9 @@ func cmdServe(ctx context.Context, env *Env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
 	trusted, err := parsePrefixes(*proxies)
 	if err != nil {
 		return err

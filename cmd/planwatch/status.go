@@ -68,6 +68,9 @@ func cmdStatus(ctx context.Context, env *Env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
 	s, p, err := openForPeriod(ctx, env, *db, *unit, *period)
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -51,8 +52,24 @@ func cmdUser(ctx context.Context, env *Env, args []string) error {
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	name := strings.TrimSpace(fs.Arg(0))
-	if sub != "list" && (name == "" || fs.NArg() != 1) {
-		return fmt.Errorf("cần đúng một tên tài khoản / give exactly one account name: planwatch user %s NAME", sub)
+	// Everything about the command line is checked before the store is opened.
+	switch sub {
+	case "list":
+		if err := noArgs(fs); err != nil {
+			return err
+		}
+	case "add", "set", "set-password", "disable", "enable":
+		if name == "" || fs.NArg() != 1 {
+			return fmt.Errorf("cần đúng một tên tài khoản / give exactly one account name: planwatch user %s NAME", sub)
+		}
+	default:
+		return fmt.Errorf("lệnh con không rõ / unknown subcommand %q: add, set, set-password, list, disable or enable", sub)
+	}
+	if set["role"] || sub == "add" {
+		check := planwatch.Account{Name: cmp.Or(name, "-"), Role: *role}
+		if err := check.Validate(); err != nil {
+			return err
+		}
 	}
 	s, err := openStore(ctx, env, *db)
 	if err != nil {
