@@ -251,3 +251,32 @@ func TestOneWritePath(t *testing.T) {
 		}
 	}
 }
+
+// TestKeepStoredByAdminOnly: a DHIS2 push keeps its storedBy only when an
+// administrator asks for it (keepStoredBy=true); anyone else asking is
+// refused, and without asking the value is the pusher's.
+func TestKeepStoredByAdminOnly(t *testing.T) {
+	s := newTestServer(t, Config{Authenticate: headerUser})
+	push := func(who, unit, query string) int {
+		body := `{"dataValues":[{"dataElement":"agri.planted_area","period":"2022Q3","orgUnit":"` + unit + `","value":"5","storedBy":"dhis2-user"}]}`
+		req := newJSONRequest("/api/dataValueSets"+query, body)
+		req.Header.Set("X-Test-User", who)
+		return newClient(t, s).do(req).Code
+	}
+	by := func(unit string) string {
+		revs, _ := s.store.Revisions(t.Context(), planwatch.Key{Indicator: "agri.planted_area", Unit: unit, Period: planwatch.MustPeriod("2022Q3")})
+		if len(revs) == 0 {
+			return ""
+		}
+		return revs[len(revs)-1].By
+	}
+	if code := push("planner", "178", "?keepStoredBy=true"); code != http.StatusForbidden {
+		t.Errorf("a planner asking to keep storedBy: %d, want 403", code)
+	}
+	if code := push("admin", "178", ""); code != http.StatusOK || by("178") != "admin" {
+		t.Errorf("an admin's push without asking: %d, by %q", code, by("178"))
+	}
+	if code := push("admin", "180", "?keepStoredBy=true"); code != http.StatusOK || by("180") != "dhis2-user" {
+		t.Errorf("an admin's push keeping storedBy: %d, by %q", code, by("180"))
+	}
+}

@@ -50,6 +50,19 @@ func (s *Server) importOptions(r *http.Request, snap *snapshot, ref string, para
 	default:
 		return opts, planwatch.Errorf(planwatch.EINVALID, "dryRun %q: expected true or false", v)
 	}
+	// keepStoredBy=true: each value keeps the storedBy of the file, for a
+	// transfer between trusted systems; administrators only (the audit still
+	// names the administrator, and the storedBy: see stamp).
+	switch v := params("keepStoredBy"); v {
+	case "", "false":
+	case "true":
+		if u := userOf(ctx); u == nil || u.Role != RoleAdmin {
+			return opts, planwatch.Errorf(planwatch.EFORBIDDEN, "chỉ quản trị viên được giữ storedBy của tệp / only an administrator may keep the file's storedBy")
+		}
+		opts.TrustStoredBy = true
+	default:
+		return opts, planwatch.Errorf(planwatch.EINVALID, "keepStoredBy %q: expected true or false", v)
+	}
 	if name := params("mapping"); name != "" {
 		m, err := s.mapping(r, name)
 		if err != nil {

@@ -5,9 +5,12 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"planwatch"
 )
 
 // subcommands of the commands that have them, for the tests below.
@@ -93,5 +96,37 @@ func TestArgumentsCheckedFirst(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("refused command lines left files: %v", entries)
+	}
+}
+
+// TestImportKeepStoredBy: the operator may keep a DHIS2 file's storedBy as
+// who entered each value; the audit still names the operator.
+func TestImportKeepStoredBy(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "x.db")
+	mustRun(t, "init", "--db", db)
+	file := filepath.Join(dir, "set.json")
+	for i, keep := range []bool{false, true} {
+		os.WriteFile(file, []byte(`{"dataValues":[{"dataElement":"trade.retail_sales_services","period":"2022Q`+strconv.Itoa(i+1)+`","orgUnit":"20","value":"5","storedBy":"dhis2-user"}]}`), 0o644)
+		args := []string{"import", "--db", db, "--by", "operator", file}
+		if keep {
+			args = append(args[:1], append([]string{"--keep-stored-by"}, args[1:]...)...)
+		}
+		mustRun(t, args...)
+	}
+	s, err := openStore(context.Background(), &Env{Getenv: func(string) string { return "" }}, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for i, want := range []string{"operator", "dhis2-user"} {
+		revs, err := s.Revisions(context.Background(), planwatch.Key{Indicator: "trade.retail_sales_services", Unit: "20", Period: planwatch.MustPeriod("2022Q" + strconv.Itoa(i+1))})
+		if err != nil || len(revs) != 1 || revs[0].By != want {
+			t.Errorf("2022Q%d: %+v %v, want by %s", i+1, revs, err, want)
+		}
+	}
+	entries, _ := s.Audit(context.Background(), planwatch.AuditQuery{Entity: "trade.retail_sales_services/20/2022Q2"})
+	if len(entries) != 1 || entries[0].By != "operator" || !strings.Contains(entries[0].Detail, "dhis2-user") {
+		t.Errorf("audit: %+v", entries)
 	}
 }

@@ -28,13 +28,14 @@ func cmdImport(ctx context.Context, env *Env, args []string) error {
 	scheme := fs.String("id-scheme", "", "idScheme của DHIS2 / DHIS2 idScheme: UID, CODE, NAME (default: mapped ids, otherwise codes)")
 	strategy := fs.String("import-strategy", "", "importStrategy của DHIS2 / DHIS2 importStrategy: CREATE_AND_UPDATE (default), CREATE, UPDATE, DELETE")
 	atomic := fs.String("atomic-mode", "", "atomicMode của DHIS2 / DHIS2 atomicMode: ALL (default: all or nothing), NONE (store the valid part)")
+	keepStoredBy := fs.Bool("keep-stored-by", false, "giữ storedBy của tệp DHIS2 làm người nhập (nhật ký ghi người chạy lệnh) / keep a DHIS2 file's storedBy as who entered each value (the audit names --by)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
 		return fmt.Errorf("cách dùng / usage: planwatch import [--db PATH] [--format F] [--mapping NAME|FILE] [--id-scheme S] [--import-strategy S] [--atomic-mode ALL|NONE] [--dry-run] FILE")
 	}
-	var opts exchange.Options
+	opts := exchange.Options{TrustStoredBy: *keepStoredBy}
 	var err error
 	if err = opts.Schemes.Set("idScheme", *scheme); err != nil {
 		return err
