@@ -14,6 +14,7 @@
 package exchange
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -240,7 +241,14 @@ func Scan(f Format, r io.Reader, opts Options, emit func(planwatch.DataValue) er
 			return nil, err
 		}
 		return rd, nil
-	case XLSX, Native:
+	case Native:
+		br := bufio.NewReaderSize(r, 64<<10)
+		if head, _ := br.Peek(4096); !nativecsv.IsTargets(head) {
+			return rd, scanNativeValues(br, opts, rd, emit)
+		}
+		r = br
+		fallthrough
+	case XLSX:
 		cs, err := readWhole(f, r, opts, rd)
 		if err != nil || cs == nil {
 			return rd, err
@@ -254,6 +262,39 @@ func Scan(f Format, r io.Reader, opts Options, emit func(planwatch.DataValue) er
 		return rd, nil
 	}
 	return nil, planwatch.Errorf(planwatch.EINVALID, "unknown format %q", f)
+}
+
+// scanNativeValues reads a planwatch CSV of values row by row: a row with
+// problems is a conflict, and the others are values.
+func scanNativeValues(r io.Reader, opts Options, rd *Reading, emit func(planwatch.DataValue) error) error {
+	st, err := nativecsv.NewStream(r, opts.Ref)
+	if err != nil {
+		return err
+	}
+	for v, err := range st.Values() {
+		if err != nil {
+			var pe *planwatch.Error
+			if !errors.As(err, &pe) || pe.Code != planwatch.EINVALID {
+				return err
+			}
+			rd.Conflicts.addError(err)
+			continue
+		}
+		v.By = opts.By
+		if v.At.IsZero() {
+			v.At = opts.Now
+		}
+		if cc := checkCatalogue(&planwatch.ChangeSet{Values: []planwatch.DataValue{v}}, opts); len(cc) > 0 {
+			for _, c := range cc {
+				rd.Conflicts.Add(c)
+			}
+			continue
+		}
+		if err := emit(v); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // readWhole reads the formats that are read whole (workbooks, planwatch

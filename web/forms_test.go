@@ -41,7 +41,7 @@ func TestEveryPageInEveryLanguage(t *testing.T) {
 	s := newTestServer(t, Config{})
 	for _, lang := range i18n.Languages {
 		c := newClient(t, s)
-		for _, path := range []string{"/", "/indicators/trade.retail_sales_services?unit=20", "/entry?unit=20&period=2022Q1", "/upload", "/read", "/report?unit=20&period=2022Q1", "/plans?unit=20&period=2022Q1", "/nope"} {
+		for _, path := range []string{"/", "/indicators/trade.retail_sales_services?unit=20", "/entry?unit=20&period=2022Q1", "/upload", "/read", "/report?unit=20&period=2022Q1", "/plans?unit=20&period=2022Q1", "/mappings", "/nope"} {
 			rec := c.get(path + map[bool]string{true: "&", false: "?"}[strings.Contains(path, "?")] + "lang=" + lang)
 			if rec.Code != 200 && path != "/nope" {
 				t.Errorf("%s %s: %d", lang, path, rec.Code)

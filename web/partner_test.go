@@ -297,3 +297,31 @@ func TestEntryWorkbookRoundTrip(t *testing.T) {
 		t.Errorf("stored %+v", v)
 	}
 }
+
+// TestUploadAtomicNone: chosen on the upload page, atomicMode=NONE previews
+// the valid part with the refused rows as warnings, and stores that part.
+func TestUploadAtomicNone(t *testing.T) {
+	s := newTestServer(t, Config{})
+	c := newClient(t, s)
+	c.get("/upload?lang=en")
+	file := "indicator,orgunit,period,value\nagri.planted_area,20,2022Q2,31000\nagri.planted_area,178,2022Q2,abc\n"
+	if rec := c.postFile("/upload", "file", "v.csv", file, nil); rec.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("all or nothing by default: %d", rec.Code)
+	}
+	rec := c.postFile("/upload?lang=en", "file", "v.csv", file, url.Values{"atomicMode": {"NONE"}})
+	b := body(rec)
+	id := regexpFind(b, `name="id" value="([0-9a-f]+)"`)
+	if rec.Code != 200 || id == "" || !strings.Contains(b, "Save the valid part") || !strings.Contains(b, "abc") {
+		t.Fatalf("NONE preview: %d\n%s", rec.Code, bodyStart(b))
+	}
+	noMissing(t, b)
+	if rec := c.postForm("/upload/commit", url.Values{"id": {id}}); rec.Code != 200 {
+		t.Fatalf("commit: %d\n%s", rec.Code, bodyStart(body(rec)))
+	}
+	if v, ok := current(t, s, planwatch.Key{Indicator: "agri.planted_area", Unit: "20", Period: planwatch.QuarterOf(2022, 2)}); !ok || *v.Value != 31000 {
+		t.Errorf("valid row not stored: %+v", v)
+	}
+	if _, ok := current(t, s, planwatch.Key{Indicator: "agri.planted_area", Unit: "178", Period: planwatch.QuarterOf(2022, 2)}); ok {
+		t.Error("the refused row was stored")
+	}
+}
