@@ -18,6 +18,7 @@ package calc
 import (
 	"context"
 	"math"
+	"reflect"
 	"sort"
 	"sync"
 	"time"
@@ -403,7 +404,7 @@ func (d *Dataset) SetTargets(targets []planwatch.Target, milestones []planwatch.
 	d.setTargets(targets)
 	d.milestones = milestones
 	d.mu.Unlock()
-	d.forget(nil)
+	// Remembered figures are of values only: plans are read afresh by Row.
 }
 
 func (d *Dataset) setTargets(targets []planwatch.Target) {
@@ -430,13 +431,18 @@ func (d *Dataset) Milestones(indicator, unit string, year int) []planwatch.Miles
 
 // SetApprovals marks the values of approved (locked) unit-periods.
 func (d *Dataset) SetApprovals(approvals []planwatch.Approval) {
-	d.mu.Lock()
-	d.approvals = map[string][]planwatch.Period{}
+	locked := map[string][]planwatch.Period{}
 	for _, a := range approvals {
 		if a.Locked() {
-			d.approvals[a.Unit] = append(d.approvals[a.Unit], a.Period)
+			locked[a.Unit] = append(locked[a.Unit], a.Period)
 		}
 	}
+	d.mu.Lock()
+	if reflect.DeepEqual(locked, d.approvals) || (len(locked) == 0 && len(d.approvals) == 0) {
+		d.mu.Unlock()
+		return // nothing to mark again, nothing to forget
+	}
+	d.approvals = locked
 	for _, byUnit := range d.values {
 		for unit, s := range byUnit {
 			for i := range s {

@@ -86,6 +86,7 @@ func TestDifferentialAgainstOldRules(t *testing.T) {
 			ref := newRefDataset(inds, testUnits(), MarkApproved(append([]planwatch.DataValue(nil), current...), approvals, only), nil, nil)
 			d.ApprovedOnly = only
 			d.SetApprovals(approvals)
+			d.forget(nil) // set once at open in the product; here it changes under the index
 			for _, in := range inds {
 				for _, u := range units {
 					for _, p := range testPeriods() {
