@@ -244,7 +244,7 @@ func Scan(f Format, r io.Reader, opts Options, emit func(planwatch.DataValue) er
 	case Native:
 		br := bufio.NewReaderSize(r, 64<<10)
 		if head, _ := br.Peek(4096); !nativecsv.IsTargets(head) {
-			return rd, scanNativeValues(br, opts, rd, emit)
+			return rd, scanNativeValues(br, head, opts, rd, emit)
 		}
 		r = br
 		fallthrough
@@ -265,12 +265,15 @@ func Scan(f Format, r io.Reader, opts Options, emit func(planwatch.DataValue) er
 }
 
 // scanNativeValues reads a planwatch CSV of values row by row: a row with
-// problems is a conflict, and the others are values.
-func scanNativeValues(r io.Reader, opts Options, rd *Reading, emit func(planwatch.DataValue) error) error {
+// problems is a conflict, and the others are values, given what the file
+// does not say of them from the current values (see keeper). head is the
+// start of the file, for its header.
+func scanNativeValues(r io.Reader, head []byte, opts Options, rd *Reading, emit func(planwatch.DataValue) error) error {
 	st, err := nativecsv.NewStream(r, opts.Ref)
 	if err != nil {
 		return err
 	}
+	k := newKeeper(head, opts, emit)
 	for v, err := range st.Values() {
 		if err != nil {
 			var pe *planwatch.Error
@@ -290,11 +293,11 @@ func scanNativeValues(r io.Reader, opts Options, rd *Reading, emit func(planwatc
 			}
 			continue
 		}
-		if err := emit(v); err != nil {
+		if err := k.add(v); err != nil {
 			return err
 		}
 	}
-	return nil
+	return k.drain()
 }
 
 // readWhole reads the formats that are read whole (workbooks, planwatch
@@ -449,8 +452,16 @@ const conflictsReason = "Không nhập gì: tệp có lỗi (nothing imported: t
 // file's fault (EINTERNAL, storage errors). Bad files give an ERROR summary
 // and a nil error.
 func Import(ctx context.Context, store Applier, f Format, r io.Reader, opts Options) (Summary, error) {
-	if st, ok := store.(planwatch.StreamApplier); ok && opts.Atomic != AtomicNone && f != XLSX && f != Native {
-		return importStream(ctx, st, f, r, opts)
+	if st, ok := store.(planwatch.StreamApplier); ok && opts.Atomic != AtomicNone && f != XLSX {
+		streams := true
+		if f == Native { // values stream; a file of targets is read whole
+			br := bufio.NewReaderSize(r, 64<<10)
+			head, _ := br.Peek(4096)
+			r, streams = br, !nativecsv.IsTargets(head)
+		}
+		if streams {
+			return importStream(ctx, st, f, r, opts)
+		}
 	}
 	cs, rd, err := ReadAll(f, r, opts)
 	if err != nil {

@@ -225,3 +225,40 @@ func TestStreamedImportNamesStoreProblems(t *testing.T) {
 		t.Errorf("stored %+v", vs)
 	}
 }
+
+// TestNativeReimportKeepsUnsaid: a planwatch CSV without a comment column
+// or comparison columns leaves the stored comment and comparisons as they
+// are; with the column, an empty cell says the comment is empty.
+func TestNativeReimportKeepsUnsaid(t *testing.T) {
+	ctx := context.Background()
+	db := newStore(t)
+	var opts Options
+	inds, _ := db.Indicators(ctx)
+	units, _ := db.OrgUnits(ctx)
+	opts.SetCatalogue(inds, units)
+	opts.SetStore(ctx, db)
+	imp := func(in string) Summary {
+		t.Helper()
+		s, err := Import(ctx, db, Native, strings.NewReader(in), opts)
+		if err != nil || s.Status != StatusSuccess {
+			t.Fatalf("%q: %+v %v", in, s, err)
+		}
+		return s
+	}
+	cur := func() planwatch.DataValue {
+		vs, _ := db.Values(ctx, planwatch.ValueQuery{Indicators: []string{"agri.planted_area"}, Units: []string{"20"}})
+		if len(vs) != 1 {
+			t.Fatalf("values %+v", vs)
+		}
+		return vs[0]
+	}
+	imp("indicator,orgunit,period,value,yoy_pct,comment\nagri.planted_area,20,2022Q1,5,4.5,đo lại\n")
+	imp("indicator,orgunit,period,value\nagri.planted_area,20,2022Q1,6\n")
+	if v := cur(); *v.Value != 6 || v.Comment != "đo lại" || v.YoY == nil || *v.YoY != 4.5 {
+		t.Errorf("without the columns: %+v", v)
+	}
+	imp("indicator,orgunit,period,value,comment\nagri.planted_area,20,2022Q1,7,\n")
+	if v := cur(); *v.Value != 7 || v.Comment != "" || v.YoY == nil {
+		t.Errorf("with an empty comment cell: %+v", v)
+	}
+}

@@ -1,16 +1,13 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"io"
 	"path/filepath"
 
 	"planwatch"
 	"planwatch/dhis2"
 	"planwatch/exchange"
-	"planwatch/nativecsv"
 )
 
 // cmdImport imports a file of values or targets in any supported format
@@ -57,14 +54,6 @@ func cmdImport(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	in := bufio.NewReader(file)
-	head, _ := in.Peek(4096) // a shorter file is all there
-	if sa, ok := s.(planwatch.StreamApplier); ok && f == exchange.Native && !nativecsv.IsTargets(head) && opts.Atomic != exchange.AtomicNone && *mapping == "" {
-		// A planwatch values file streams into the store, which checks
-		// its codes itself.
-		opts.Ref, opts.By, opts.DryRun = filepath.Base(name), user(env, *by), *dry
-		return printSummary(env, name)(importValues(ctx, sa, in, opts))
-	}
 	cat, err := exchangeOptions(ctx, s)
 	if err != nil {
 		return err
@@ -85,7 +74,7 @@ func cmdImport(ctx context.Context, env *Env, args []string) error {
 		opts.SetCatalogue(inds, units)
 	}
 	opts.Ref, opts.By, opts.Now, opts.DryRun = filepath.Base(name), user(env, *by), env.Now(), *dry
-	return printSummary(env, name)(exchange.Import(ctx, s, f, in, opts))
+	return printSummary(env, name)(exchange.Import(ctx, s, f, file, opts))
 }
 
 // printSummary prints the summary of importing file name, once.
@@ -103,26 +92,6 @@ func printSummary(env *Env, name string) func(exchange.Summary, error) error {
 		}
 		return nil
 	}
-}
-
-// importValues streams a planwatch values file into the store: every row
-// read, checked and planned in memory that holds a few dozen bytes a value
-// (not the file), then stored as one change set, or nothing.
-func importValues(ctx context.Context, s planwatch.StreamApplier, r io.Reader, opts exchange.Options) (exchange.Summary, error) {
-	st, err := nativecsv.NewStream(r, opts.Ref)
-	if err != nil {
-		if planwatch.ErrorCode(err) == planwatch.EINVALID {
-			return exchange.Summarize(planwatch.ApplyResult{}, nil, err, opts.DryRun), nil
-		}
-		return exchange.Summary{}, err
-	}
-	cs := &planwatch.ChangeSet{By: opts.By, From: opts.Ref, DryRun: opts.DryRun}
-	res, err := s.ApplyStream(ctx, cs, st.Values())
-	switch planwatch.ErrorCode(err) {
-	case "", planwatch.EINVALID, planwatch.ECONFLICT: // the file's fault: in the summary
-		return exchange.Summarize(res, nil, err, opts.DryRun), nil
-	}
-	return exchange.Summary{}, err
 }
 
 // exchangeOptions gives readers the catalogue, so unknown codes are conflicts
