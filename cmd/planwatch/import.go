@@ -54,25 +54,12 @@ func cmdImport(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	cat, err := exchangeOptions(ctx, s)
+	cat, err := exchangeOptions(ctx, s, *mapping)
 	if err != nil {
 		return err
 	}
-	opts.Indicators, opts.Units, opts.Current, opts.CurrentMany = cat.Indicators, cat.Units, cat.Current, cat.CurrentMany
-	if opts.Mapping, err = loadMapping(ctx, s, *mapping); err != nil {
-		return err
-	}
-	if opts.Schemes.ID == dhis2.SchemeName {
-		units, err := s.OrgUnits(ctx)
-		if err != nil {
-			return err
-		}
-		inds, err := s.Indicators(ctx)
-		if err != nil {
-			return err
-		}
-		opts.SetCatalogue(inds, units)
-	}
+	cat.Schemes, cat.Strategy, cat.Atomic = opts.Schemes, opts.Strategy, opts.Atomic
+	opts = cat
 	opts.Ref, opts.By, opts.Now, opts.DryRun = filepath.Base(name), user(env, *by), env.Now(), *dry
 	return printSummary(env, name)(exchange.Import(ctx, s, f, file, opts))
 }
@@ -94,22 +81,22 @@ func printSummary(env *Env, name string) func(exchange.Summary, error) error {
 	}
 }
 
-// exchangeOptions gives readers the catalogue, so unknown codes are conflicts
-// naming the row, and the current values for SDMX merges.
-func exchangeOptions(ctx context.Context, s planwatch.Store) (exchange.Options, error) {
+// exchangeOptions gives readers the catalogue, so unknown codes are
+// conflicts naming the row (and names serve the NAME id scheme), the
+// current values for what a file does not say, and the mapping --mapping
+// names ("" for none).
+func exchangeOptions(ctx context.Context, s planwatch.Store, mapping string) (exchange.Options, error) {
 	var opts exchange.Options
-	var err error
-	if opts.Indicators, err = catalogue(ctx, s); err != nil {
+	inds, err := s.Indicators(ctx)
+	if err != nil {
 		return opts, err
 	}
 	units, err := s.OrgUnits(ctx)
 	if err != nil {
 		return opts, err
 	}
-	opts.Units = map[string]bool{}
-	for _, u := range units {
-		opts.Units[u.Code] = true
-	}
+	opts.SetCatalogue(inds, units)
 	opts.SetStore(ctx, s)
-	return opts, nil
+	opts.Mapping, err = loadMapping(ctx, s, mapping)
+	return opts, err
 }

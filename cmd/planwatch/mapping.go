@@ -61,7 +61,7 @@ func cmdMapping(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		return withMappings(ctx, env, *db, func(s planwatch.Store, ms planwatch.MappingStore) error {
-			opts, err := exchangeOptions(ctx, s)
+			opts, err := exchangeOptions(ctx, s, "")
 			if err != nil {
 				return err
 			}
@@ -112,11 +112,8 @@ func cmdMapping(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	opts, err := exchangeOptions(ctx, s)
+	opts, err := exchangeOptions(ctx, s, *with)
 	if err != nil {
-		return err
-	}
-	if opts.Mapping, err = loadMapping(ctx, s, *with); err != nil {
 		return err
 	}
 	opts.Ref = filepath.Base(fs.Arg(0))
