@@ -54,12 +54,9 @@ func cmdImport(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	cat, err := exchangeOptions(ctx, s, *mapping)
-	if err != nil {
+	if err := readFrom(ctx, s, *mapping, &opts); err != nil {
 		return err
 	}
-	cat.Schemes, cat.Strategy, cat.Atomic = opts.Schemes, opts.Strategy, opts.Atomic
-	opts = cat
 	opts.Ref, opts.By, opts.Now, opts.DryRun = filepath.Base(name), user(env, *by), env.Now(), *dry
 	return printSummary(env, name)(exchange.Import(ctx, s, f, file, opts))
 }
@@ -81,22 +78,21 @@ func printSummary(env *Env, name string) func(exchange.Summary, error) error {
 	}
 }
 
-// exchangeOptions gives readers the catalogue, so unknown codes are
-// conflicts naming the row (and names serve the NAME id scheme), the
-// current values for what a file does not say, and the mapping --mapping
-// names ("" for none).
-func exchangeOptions(ctx context.Context, s planwatch.Store, mapping string) (exchange.Options, error) {
-	var opts exchange.Options
+// readFrom sets what readers take from the store: the catalogue, so unknown
+// codes are conflicts naming the row (and names serve the NAME id scheme),
+// the current values for what a file does not say, and the mapping
+// --mapping names ("" for none).
+func readFrom(ctx context.Context, s planwatch.Store, mapping string, opts *exchange.Options) error {
 	inds, err := s.Indicators(ctx)
 	if err != nil {
-		return opts, err
+		return err
 	}
 	units, err := s.OrgUnits(ctx)
 	if err != nil {
-		return opts, err
+		return err
 	}
 	opts.SetCatalogue(inds, units)
 	opts.SetStore(ctx, s)
 	opts.Mapping, err = loadMapping(ctx, s, mapping)
-	return opts, err
+	return err
 }

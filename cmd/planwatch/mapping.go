@@ -61,8 +61,8 @@ func cmdMapping(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		return withMappings(ctx, env, *db, func(s planwatch.Store, ms planwatch.MappingStore) error {
-			opts, err := exchangeOptions(ctx, s, "")
-			if err != nil {
+			var opts exchange.Options
+			if err := readFrom(ctx, s, "", &opts); err != nil {
 				return err
 			}
 			if ps := exchange.CheckMapping(m, opts.Indicators, opts.Units); len(ps) > 0 {
@@ -112,8 +112,8 @@ func cmdMapping(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	opts, err := exchangeOptions(ctx, s, *with)
-	if err != nil {
+	var opts exchange.Options
+	if err := readFrom(ctx, s, *with, &opts); err != nil {
 		return err
 	}
 	opts.Ref = filepath.Base(fs.Arg(0))
