@@ -611,9 +611,23 @@ func (d *Dataset) rollUpMany(ind *planwatch.Indicator, unit string, ps []planwat
 	for i, p := range ps {
 		starts[i], ends[i] = p.Start(), p.End()
 	}
+	holders := d.holders(ind)
 	for _, c := range d.childrenOf(unit) {
-		any := false
 		vs := d.Units.Versions(c)
+		if !holders[c] {
+			// Nothing of the indicator was ever reported within it: it is only
+			// counted as expected where it stood under the unit at the end.
+			for i := range ps {
+				for _, v := range vs {
+					if v.Parent == unit && v.ValidAt(ends[i]) {
+						out[i].Expected++
+						break
+					}
+				}
+			}
+			continue
+		}
+		any := false
 		for i, p := range ps {
 			var first, last int
 			var atEnd, whole bool
@@ -806,4 +820,47 @@ func (d *Dataset) mayCount(vs []planwatch.OrgUnit, parent string, start, end tim
 		return last.Parent == parent && !last.ValidTo.IsZero() && !start.Before(last.ValidTo)
 	}
 	return false
+}
+
+// holders is the set of units that hold figures of an indicator, or have a
+// unit under them (in any version) that does; remembered until the
+// indicator's values change.
+func (d *Dataset) holders(ind *planwatch.Indicator) map[string]bool {
+	d.memoMu.Lock()
+	h, ok := d.held[ind.Code]
+	d.memoMu.Unlock()
+	if ok {
+		return h
+	}
+	h = map[string]bool{}
+	d.mu.RLock()
+	var units []string
+	for u, s := range d.values[ind.Code] {
+		if len(s) > 0 {
+			units = append(units, u)
+		}
+	}
+	d.mu.RUnlock()
+	var mark func(code string, depth int)
+	mark = func(code string, depth int) {
+		if h[code] || depth > 8 {
+			return
+		}
+		h[code] = true
+		for _, v := range d.Units.Versions(code) {
+			if v.Parent != "" {
+				mark(v.Parent, depth+1)
+			}
+		}
+	}
+	for _, u := range units {
+		mark(u, 0)
+	}
+	d.memoMu.Lock()
+	if d.held == nil {
+		d.held = map[string]map[string]bool{}
+	}
+	d.held[ind.Code] = h
+	d.memoMu.Unlock()
+	return h
 }

@@ -91,6 +91,7 @@ type Dataset struct {
 	figures map[figureKey]Figure
 	parents map[parentKey]*yearParents // where units stood, month by month
 	kids    map[string][]string        // every unit ever under a unit, by code
+	held    map[string]map[string]bool // indicator → units holding figures of it, or above one that does
 }
 
 type figureKey struct {
@@ -173,7 +174,11 @@ func (d *Dataset) forget(touched map[string]bool) {
 	defer d.memoMu.Unlock()
 	if touched == nil || len(d.figures) == 0 {
 		clear(d.figures) // keeps the map's room for the next questions
+		d.held = nil
 		return
+	}
+	for code := range touched {
+		delete(d.held, code)
 	}
 	for code, ind := range d.Indicators {
 		if touched[ind.Numerator] || touched[ind.Denominator] {
