@@ -123,3 +123,19 @@ func TestReportNoteTaskErrors(t *testing.T) {
 		t.Errorf("empty report:\n%s", md)
 	}
 }
+
+// TestCountryStatusAndReport: the country unit (VN, above the provinces)
+// has a status and a report from the same model; on the demo its figures are
+// Lạng Sơn's, the only province with data.
+func TestCountryStatusAndReport(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "demo.db")
+	mustRun(t, "init", "--demo", "--db", db)
+	st := mustRun(t, "status", "--db", db, "--unit", "VN", "--period", "2022Q1", "--format", "json")
+	if !strings.Contains(st, `"unit": "VN"`) || !strings.Contains(st, `"trade.retail_sales_services"`) {
+		t.Errorf("status of the country:\n%.2000s", st)
+	}
+	md := mustRun(t, "report", "--db", db, "--unit", "VN", "--period", "2022Q1")
+	if !strings.Contains(md, "**Cả nước**") || !strings.Contains(md, "5.953 tỷ đồng") {
+		t.Errorf("report of the country:\n%.2000s", md)
+	}
+}
