@@ -4,20 +4,21 @@
 // benchmark's catalogue (org units, indicators with their time and unit
 // aggregation) and annual plan targets in an embedded SQLite database, puts
 // the monthly values into the index — straight in, then written to the
-// index's snapshot, or through the store's general write path, the index
-// following the store's change feed — answers Q1–Q4 with calc's Value,
-// Series and Reported, checks the checksums, and reports load rate, query
-// times, start-up from the snapshot and peak memory. RunProduct measures
-// the product as users run it (issue 12): the planwatch binary importing
-// the files of shared/bench/product, status and report as whole processes,
-// and serve under concurrent clients. cmd/planwatch's "bench" command is a
-// thin wrapper around both.
+// index's snapshot, or through the store's streaming write as `planwatch
+// import` does, the index following the store's change feed — answers
+// Q1–Q4 with calc's Value, Series and Reported, checks the checksums, and
+// reports load rate, query times, start-up from the snapshot and peak
+// memory. RunProduct measures the product as users run it (issue 12): the
+// planwatch binary importing the files of shared/bench/product, status and
+// report as whole processes, and serve under concurrent clients.
+// cmd/planwatch's "bench" command is a thin wrapper around both.
 package benchrun
 
 import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -38,14 +39,12 @@ const (
 	// snapshot (fsynced): the index's own bulk path. The store holds the
 	// catalogue and targets only.
 	LoadIndex = "index"
-	// LoadStore writes the values through Store.Apply (validation,
-	// revisions, audit) in change sets of storeChunk values; the index then
-	// reads them from the store's change feed, as `planwatch import`
-	// followed by `planwatch status` does.
+	// LoadStore writes the values through the store's streaming write
+	// (Store.ApplyStream: validation, revisions, audit, one change set, all
+	// or nothing); the index then reads them from the store's change feed,
+	// as `planwatch import` followed by `planwatch status` does.
 	LoadStore = "store"
 )
-
-const storeChunk = 100_000
 
 // LoadStats says what a load did.
 type LoadStats struct {
@@ -127,10 +126,24 @@ func Load(ctx context.Context, dir, path, mode string) (*Loaded, LoadStats, erro
 			return fail(err)
 		}
 	case LoadStore:
-		if n, err = scanValues(ctx, values, storeChunk, func(batch []planwatch.DataValue) error {
-			_, err := db.Apply(ctx, &planwatch.ChangeSet{By: "bench", Values: batch})
-			return err
-		}); err != nil {
+		// One change set for the whole file, streamed, all or nothing, as
+		// `planwatch import` does.
+		stop := errors.New("stopped")
+		stream := func(yield func(planwatch.DataValue, error) bool) {
+			var err error
+			n, err = scanValues(ctx, values, 1<<16, func(batch []planwatch.DataValue) error {
+				for _, v := range batch {
+					if !yield(v, nil) {
+						return stop
+					}
+				}
+				return nil
+			})
+			if err != nil && !errors.Is(err, stop) {
+				yield(planwatch.DataValue{}, err)
+			}
+		}
+		if _, err := db.ApplyStream(ctx, &planwatch.ChangeSet{By: "bench", From: "data.csv"}, stream); err != nil {
 			return fail(err)
 		}
 		if live, err = calc.OpenSnapshot(ctx, db, false, calc.SnapshotPath(path)); err != nil {
@@ -277,7 +290,7 @@ func readTargets(path string) ([]planwatch.Target, error) {
 
 // scanValues reads data.csv: every line becomes a planwatch.DataValue
 // (monthly, period basis, official), handed to emit in batches of up to n.
-// A batch is only valid during the call.
+// The batch slice is reused after the call; the numbers it points to are not.
 func scanValues(ctx context.Context, path string, n int, emit func([]planwatch.DataValue) error) (int64, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -296,6 +309,7 @@ func scanValues(ctx context.Context, path string, n int, emit func([]planwatch.D
 		total += int64(len(batch))
 		err := emit(batch)
 		batch = batch[:0]
+		xs = make([]float64, n) // the values may be kept by emit
 		return err
 	}
 	// Interned codes, so that a line allocates nothing. Lines of a monthly

@@ -20,7 +20,7 @@ func cmdBench(ctx context.Context, env *Env, args []string) error {
 	product := fs.String("product", "", "thư mục dữ liệu thực tế / realistic data directory (targets.csv, values-*.csv of shared/bench/product)")
 	data := fs.String("data", "", "thư mục dữ liệu benchmark / benchmark data directory (orgunits.csv, indicators.csv, targets.csv, data.csv)")
 	db := fs.String("db", "", "--data: cơ sở dữ liệu / database path (default: a temporary one, removed afterwards)")
-	load := fs.String("load", "index", "--data: index (values straight into the index, then its snapshot) | store (through Store.Apply, then the index follows the store)")
+	load := fs.String("load", "index", "--data: index (values straight into the index, then its snapshot) | store (through Store.ApplyStream as planwatch import does, then the index follows the store)")
 	work := fs.String("work", "", "--product: thư mục làm việc / directory for the database (default: a temporary one, removed afterwards)")
 	units := fs.String("unit", "20", "--product: đơn vị / units whose status and report are timed, comma-separated; the dashboard is the first one's")
 	period := fs.String("period", "2025Q3", "--product: kỳ / period")
