@@ -165,8 +165,10 @@ func (d *Dataset) readSnapshotValues(img []byte) (seq int64, extra *snapshotExtr
 			if n > 0 {
 				s = unsafe.Slice((*entry)(unsafe.Pointer(&raw[0])), n)[:n:n] // an append copies out
 			}
-			for i := range s {
-				years[int(s[i].year)] = true
+			if n > 0 { // a series is sorted: its first and last years bound the others
+				for y := int(s[0].year); y <= int(s[n-1].year); y++ {
+					years[y] = true // a year between without figures only costs a lookup that finds none
+				}
 			}
 			byUnit[unit] = s
 			d.count += n
