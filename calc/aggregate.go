@@ -293,15 +293,7 @@ func (d *Dataset) leafOf(ind *planwatch.Indicator, s series, p planwatch.Period)
 	if e, ok := d.reportedEntry(s, p); ok && e.ok() {
 		return Figure{Value: e.value, OK: true, Reported: true, Vintage: planwatch.Vintage(e.vintage), Restated: e.flags&flagRestated != 0}
 	}
-	switch ind.TimeAgg {
-	case planwatch.TimeSum:
-		return d.sumOverTime(s, p)
-	case planwatch.TimeLast:
-		return d.lastOverTime(s, p)
-	case planwatch.TimeAvg:
-		return d.avgOverTime(s, p)
-	}
-	return missing()
+	return d.timeOf(ind, s, p)
 }
 
 func (d *Dataset) hasYear(ind *planwatch.Indicator, year int) bool {
@@ -317,7 +309,12 @@ func (d *Dataset) hasYear(ind *planwatch.Indicator, year int) bool {
 func (d *Dataset) ownTime(ind *planwatch.Indicator, unit string, p planwatch.Period) Figure {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
-	s := d.values[ind.Code][unit]
+	return d.timeOf(ind, d.values[ind.Code][unit], p)
+}
+
+// timeOf combines a series' figures over p by the indicator's aggregation
+// over time; the caller holds mu.
+func (d *Dataset) timeOf(ind *planwatch.Indicator, s series, p planwatch.Period) Figure {
 	if len(s) == 0 {
 		return missing()
 	}
@@ -535,13 +532,9 @@ func (d *Dataset) parentAt(code string, t time.Time) (string, bool) {
 // figures that end while it was under parent (a quarter belongs to the
 // parent of the unit that reported it at the quarter's end). atEnd: the
 // child is under parent at the end of p, so a missing figure is a gap.
+// (rollUpMany first recognises, from the versions, a child that stood under
+// parent the whole period.)
 func (d *Dataset) childPart(ind *planwatch.Indicator, child, parent string, p planwatch.Period) (first, last int, atEnd bool) {
-	// Most units stood under one parent the whole period: one version says so.
-	for _, v := range d.Units.Versions(child) {
-		if v.Parent == parent && !p.Start().Before(v.ValidFrom) && (v.ValidTo.IsZero() || p.End().Before(v.ValidTo)) {
-			return p.First, p.Last, true
-		}
-	}
 	first, last = 13, 0
 	add := func(a, b int) {
 		first, last = min(first, a), max(last, b)

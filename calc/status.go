@@ -368,10 +368,7 @@ func (d *Dataset) Series(indicator, unit string, typ planwatch.PeriodType, fromY
 	var out []Point
 	// The whole series is for the territory the unit covers at its end, so
 	// that a series crossing a reform compares like with like.
-	asOf := planwatch.YearOf(toYear).End()
-	if u, ok := d.Units.Latest(unit); ok && !u.ValidTo.IsZero() && u.ValidTo.Before(asOf) {
-		asOf = u.ValidTo.AddDate(0, 0, -1)
-	}
+	asOf := d.SeriesDay(unit, toYear)
 	for y := fromYear; y <= toYear; y++ {
 		switch typ {
 		case planwatch.Month:
@@ -415,4 +412,15 @@ func (d *Dataset) warm(ind *planwatch.Indicator, unit string, p planwatch.Period
 		return
 	}
 	d.reportedMany(ind, unit, ps, 0)
+}
+
+// SeriesDay is the day whose territory a series of the unit up to the end
+// of lastYear is drawn for: the end of that year, or the unit's last day
+// if it ceased before.
+func (d *Dataset) SeriesDay(unit string, lastYear int) time.Time {
+	day := planwatch.YearOf(lastYear).End()
+	if u, ok := d.Units.Latest(unit); ok && !u.ValidTo.IsZero() && u.ValidTo.Before(day) {
+		day = u.ValidTo.AddDate(0, 0, -1)
+	}
+	return day
 }

@@ -158,10 +158,7 @@ func (s *Server) trendSVG(lang string, snap *snapshot, ind planwatch.Indicator, 
 	flow := ind.TimeAgg == planwatch.TimeSum
 	// Both years for the territory the unit covers in the period shown, so
 	// that a series crossing a reform compares like with like.
-	asOf := planwatch.YearOf(year).End()
-	if u, ok := snap.ds.Units.Latest(sel.Unit); ok && !u.ValidTo.IsZero() && u.ValidTo.Before(asOf) {
-		asOf = u.ValidTo.AddDate(0, 0, -1)
-	}
+	asOf := snap.ds.SeriesDay(sel.Unit, year)
 	point := func(y, q int) float64 {
 		var f calc.Figure
 		if flow {
