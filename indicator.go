@@ -63,6 +63,15 @@ type Indicator struct {
 	Numerator   string    `json:"numerator"`   // for UnitRatio: indicator codes
 	Denominator string    `json:"denominator"` //
 	Periodicity string    `json:"periodicity"` // month, quarter, half, year
+	// Formula makes a derived indicator: an expression over other
+	// indicators (package formula defines the language).
+	Formula string `json:"formula,omitempty"`
+	// Category is the code of a breakdown category whose options split
+	// this indicator.
+	Category string `json:"category,omitempty"`
+	// Retired indicators are no longer monitored: they leave dashboards and
+	// forms, and their data are kept.
+	Retired bool `json:"retired,omitempty"`
 }
 
 // BaseUnit is the unit values are stored in ("VND" for "tỷ đồng") and Scale the

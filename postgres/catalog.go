@@ -31,15 +31,7 @@ func (db *DB) SaveIndicators(ctx context.Context, inds []planwatch.Indicator, by
 		changes := engine.IndicatorChanges(existing, inds, now, by)
 		for _, c := range changes {
 			ind := &c.Indicator
-			if _, err := tx.ExecContext(ctx, `INSERT INTO indicators
-				(code, name_vi, name_en, unit, sector, kind, time_agg, unit_agg, direction, decimals, numerator, denominator, periodicity)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-				ON CONFLICT (code) DO UPDATE SET name_vi = excluded.name_vi, name_en = excluded.name_en,
-				unit = excluded.unit, sector = excluded.sector, kind = excluded.kind, time_agg = excluded.time_agg,
-				unit_agg = excluded.unit_agg, direction = excluded.direction, decimals = excluded.decimals,
-				numerator = excluded.numerator, denominator = excluded.denominator, periodicity = excluded.periodicity`,
-				ind.Code, ind.NameVI, ind.NameEN, ind.Unit, ind.Sector, string(ind.Kind), string(ind.TimeAgg),
-				string(ind.UnitAgg), int(ind.Direction), ind.Decimals, ind.Numerator, ind.Denominator, ind.Periodicity); err != nil {
+			if _, err := tx.ExecContext(ctx, upsertIndicator, engine.IndicatorArgs(nil, ind)...); err != nil {
 				return err
 			}
 			if err := addAudit(ctx, tx, c.Audit); err != nil {
@@ -72,6 +64,14 @@ func (db *DB) Indicators(ctx context.Context) ([]planwatch.Indicator, error) {
 	out, err := indicators(ctx, db.r)
 	return out, internal("Indicators", err)
 }
+
+// upsertIndicator inserts or replaces an indicator, given IndicatorArgs.
+var upsertIndicator = `INSERT INTO indicators (` + engine.IndicatorColumns + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+	ON CONFLICT (code) DO UPDATE SET name_vi = excluded.name_vi, name_en = excluded.name_en,
+	unit = excluded.unit, sector = excluded.sector, kind = excluded.kind, time_agg = excluded.time_agg,
+	unit_agg = excluded.unit_agg, direction = excluded.direction, decimals = excluded.decimals,
+	numerator = excluded.numerator, denominator = excluded.denominator, periodicity = excluded.periodicity,
+	formula = excluded.formula, category = excluded.category, retired = excluded.retired`
 
 type queryer interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)

@@ -24,13 +24,7 @@ func (db *DB) SaveIndicators(ctx context.Context, inds []planwatch.Indicator, by
 	if err != nil {
 		return internal("SaveIndicators", err)
 	}
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO indicators
-		(code, name_vi, name_en, unit, sector, kind, time_agg, unit_agg, direction, decimals, numerator, denominator, periodicity)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (code) DO UPDATE SET name_vi = excluded.name_vi, name_en = excluded.name_en,
-		unit = excluded.unit, sector = excluded.sector, kind = excluded.kind, time_agg = excluded.time_agg,
-		unit_agg = excluded.unit_agg, direction = excluded.direction, decimals = excluded.decimals,
-		numerator = excluded.numerator, denominator = excluded.denominator, periodicity = excluded.periodicity`)
+	stmt, err := tx.PrepareContext(ctx, upsertIndicator)
 	if err != nil {
 		return internal("SaveIndicators", err)
 	}
@@ -43,9 +37,7 @@ func (db *DB) SaveIndicators(ctx context.Context, inds []planwatch.Indicator, by
 	changes := engine.IndicatorChanges(existing, inds, db.now(), by)
 	for _, c := range changes {
 		ind := &c.Indicator
-		if _, err := stmt.ExecContext(ctx, ind.Code, ind.NameVI, ind.NameEN, ind.Unit, ind.Sector, string(ind.Kind),
-			string(ind.TimeAgg), string(ind.UnitAgg), int(ind.Direction), ind.Decimals, ind.Numerator, ind.Denominator,
-			ind.Periodicity); err != nil {
+		if _, err := stmt.ExecContext(ctx, engine.IndicatorArgs(nil, ind)...); err != nil {
 			return internal("SaveIndicators", err)
 		}
 		if err := aw.add(ctx, c.Audit); err != nil {
@@ -76,6 +68,14 @@ func (db *DB) Indicators(ctx context.Context) ([]planwatch.Indicator, error) {
 	out, err := indicators(ctx, db.r)
 	return out, internal("Indicators", err)
 }
+
+// upsertIndicator inserts or replaces an indicator, given IndicatorArgs.
+var upsertIndicator = `INSERT INTO indicators (` + engine.IndicatorColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	ON CONFLICT (code) DO UPDATE SET name_vi = excluded.name_vi, name_en = excluded.name_en,
+	unit = excluded.unit, sector = excluded.sector, kind = excluded.kind, time_agg = excluded.time_agg,
+	unit_agg = excluded.unit_agg, direction = excluded.direction, decimals = excluded.decimals,
+	numerator = excluded.numerator, denominator = excluded.denominator, periodicity = excluded.periodicity,
+	formula = excluded.formula, category = excluded.category, retired = excluded.retired`
 
 type queryer interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)

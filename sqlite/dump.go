@@ -125,10 +125,8 @@ func restoreOne(ctx context.Context, tx *sql.Tx, r planwatch.Record) error {
 	switch {
 	case r.Indicator != nil:
 		ind := r.Indicator
-		_, err = tx.ExecContext(ctx, `INSERT INTO indicators (code, name_vi, name_en, unit, sector, kind, time_agg,
-			unit_agg, direction, decimals, numerator, denominator, periodicity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			ind.Code, ind.NameVI, ind.NameEN, ind.Unit, ind.Sector, string(ind.Kind), string(ind.TimeAgg),
-			string(ind.UnitAgg), int(ind.Direction), ind.Decimals, ind.Numerator, ind.Denominator, ind.Periodicity)
+		_, err = tx.ExecContext(ctx, `INSERT INTO indicators (`+engine.IndicatorColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			engine.IndicatorArgs(nil, ind)...)
 	case r.OrgUnit != nil:
 		u := r.OrgUnit
 		_, err = tx.ExecContext(ctx, `INSERT INTO orgunits (code, valid_from, valid_to, name, full_name, type, name_en, parent, level)

@@ -92,7 +92,15 @@ func CheckAudit(entries []planwatch.AuditEntry) []planwatch.Problem {
 // IndicatorColumns are the columns of the indicators table that
 // ScanIndicator reads, in its order; they have the same types in every engine.
 const IndicatorColumns = `code, name_vi, name_en, unit, sector, kind, time_agg, unit_agg,
-	direction, decimals, numerator, denominator, periodicity`
+	direction, decimals, numerator, denominator, periodicity, formula, category, retired`
+
+// IndicatorArgs appends the values of IndicatorColumns for ind, in their
+// order, to args.
+func IndicatorArgs(args []any, ind *planwatch.Indicator) []any {
+	return append(args, ind.Code, ind.NameVI, ind.NameEN, ind.Unit, ind.Sector, string(ind.Kind), string(ind.TimeAgg),
+		string(ind.UnitAgg), int(ind.Direction), ind.Decimals, ind.Numerator, ind.Denominator, ind.Periodicity,
+		ind.Formula, ind.Category, ind.Retired)
+}
 
 // ScanIndicator reads a row of IndicatorColumns.
 func ScanIndicator(s Scanner) (planwatch.Indicator, error) {
@@ -100,7 +108,7 @@ func ScanIndicator(s Scanner) (planwatch.Indicator, error) {
 	var kind, timeAgg, unitAgg string
 	var dir int
 	err := s.Scan(&ind.Code, &ind.NameVI, &ind.NameEN, &ind.Unit, &ind.Sector, &kind, &timeAgg, &unitAgg,
-		&dir, &ind.Decimals, &ind.Numerator, &ind.Denominator, &ind.Periodicity)
+		&dir, &ind.Decimals, &ind.Numerator, &ind.Denominator, &ind.Periodicity, &ind.Formula, &ind.Category, &ind.Retired)
 	ind.Kind, ind.TimeAgg, ind.UnitAgg = planwatch.Kind(kind), planwatch.TimeAgg(timeAgg), planwatch.UnitAgg(unitAgg)
 	ind.Direction = planwatch.Direction(dir)
 	return ind, err
