@@ -76,6 +76,13 @@ var wantAccess = map[string]Access{
 	"POST /approvals/unlock":  AccessPlan,
 	"GET /audit":              AccessPlan,
 	"GET /api/audit":          AccessPlan,
+
+	"GET /accounts":           AccessAdmin,
+	"POST /accounts":          AccessAdmin,
+	"POST /accounts/update":   AccessAdmin,
+	"POST /accounts/disable":  AccessAdmin,
+	"POST /accounts/enable":   AccessAdmin,
+	"POST /accounts/password": AccessAdmin,
 }
 
 // matrixUsers are the roles and scopes of the matrix, by the name a test
@@ -108,6 +115,8 @@ func allowedByRole(u *User, public bool, a Access) bool {
 		return u != nil && u.Role != RoleViewer
 	case AccessPlan:
 		return u != nil && (u.Role == RolePlanner || u.Role == RoleAdmin)
+	case AccessAdmin:
+		return u != nil && u.Role == RoleAdmin
 	}
 	return false
 }

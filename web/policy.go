@@ -42,6 +42,7 @@ const (
 	AccessSignedIn               // costly work that stores nothing (reading a text): any signed-in user
 	AccessWrite                  // data entry, uploads, saving extracted facts: reporters and up
 	AccessPlan                   // plans, report notes and tasks: planners and admins
+	AccessAdmin                  // accounts: administrators only
 )
 
 // Scope narrows a write to the data it touches; zero fields are not checked.
@@ -74,8 +75,12 @@ func authorize(u *User, publicRead bool, access Access, sc Scope) error {
 		return planwatch.Errorf(planwatch.EUNAUTHORIZED, "cần đăng nhập / sign-in required")
 	}
 	switch u.Role {
-	case RoleAdmin, RolePlanner:
+	case RoleAdmin:
 		return nil
+	case RolePlanner:
+		if access != AccessAdmin {
+			return nil
+		}
 	case RoleReporter:
 		if access != AccessWrite {
 			break

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 
 	"planwatch"
@@ -26,6 +27,7 @@ type page struct {
 	User     *User
 	SignIn   bool // accounts are on: show who is signed in, or a sign-in link
 	CanAudit bool
+	CanAdmin bool // accounts page
 	Status   int
 	Err      apiError
 	LangURLs map[string]template.URL // language switch links, keeping the query
@@ -51,7 +53,7 @@ type option struct {
 
 // pageNames lists every page template; the tests render each in every language.
 var pageNames = []string{"dashboard", "indicator", "entry", "upload", "read", "report", "plans", "error",
-	"login", "approvals", "completeness", "audit", "mappings"}
+	"login", "approvals", "completeness", "audit", "mappings", "accounts"}
 
 // parseTemplates parses every page with the layout once per language, with
 // the translation and formatting functions bound to that language.
@@ -95,6 +97,7 @@ func (s *Server) newPage(w http.ResponseWriter, r *http.Request, name string) *p
 	}
 	p.SignIn = s.cfg.Authenticate != nil
 	p.CanAudit = authorize(p.User, s.cfg.PublicRead, AccessPlan, Scope{}) == nil
+	p.CanAdmin = s.accounts != nil && authorize(p.User, s.cfg.PublicRead, AccessAdmin, Scope{}) == nil
 	p.LangURLs = map[string]template.URL{}
 	for _, l := range languages {
 		q := r.URL.Query()
@@ -150,11 +153,12 @@ func funcs(lang string) template.FuncMap {
 		"time": func(t interface{ Format(string) string }) string {
 			return t.Format("02/01/2006 15:04")
 		},
-		"add":    func(a, b int) int { return a + b },
-		"join":   func(xs []string) string { return strings.Join(xs, ", ") },
-		"count":  planwatch.CountProblems,
-		"list":   func(xs ...string) []string { return xs },
-		"deref2": func(b *bool) bool { return b != nil && *b },
+		"add":      func(a, b int) int { return a + b },
+		"join":     func(xs []string) string { return strings.Join(xs, ", ") },
+		"contains": func(xs []string, x string) bool { return slices.Contains(xs, x) },
+		"count":    planwatch.CountProblems,
+		"list":     func(xs ...string) []string { return xs },
+		"deref2":   func(b *bool) bool { return b != nil && *b },
 		"deref": func(x *float64) float64 {
 			if x == nil {
 				return 0

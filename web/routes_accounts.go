@@ -34,5 +34,13 @@ func (s *Server) accountRoutes() []route {
 		{"GET /api/approvals", AccessRead, h(s.apiApprovals)},
 		{"GET /api/completeness", AccessRead, h(s.apiCompleteness)},
 		{"GET /api/audit", AccessPlan, h(s.apiAudit)},
+
+		// Issue 13, part 6: accounts, for administrators.
+		{"GET /accounts", AccessAdmin, h(s.handleAccounts)},
+		{"POST /accounts", AccessAdmin, h(s.postAccountCreate)},
+		{"POST /accounts/update", AccessAdmin, h(s.postAccountChange("update"))},
+		{"POST /accounts/disable", AccessAdmin, h(s.postAccountChange("disable"))},
+		{"POST /accounts/enable", AccessAdmin, h(s.postAccountChange("enable"))},
+		{"POST /accounts/password", AccessAdmin, h(s.postAccountChange("password"))},
 	}
 }

@@ -1,0 +1,322 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+
+	"planwatch"
+)
+
+// The accounts page (issue 13, part 6): administrators create accounts, set
+// their role and scopes, disable and enable them and reset passwords. Every
+// route needs AccessAdmin (routes_accounts.go); every change is audited with
+// the account as it was and as it became (never its hash), and a password
+// reset or disabling ends the account's sessions. A new or reset password is
+// made here, shown once in the answer to the request that made it (never in
+// a URL, a cookie, the audit or the log) and only its argon2id hash is kept.
+
+// accountsData is what the accounts page shows.
+type accountsData struct {
+	Accounts []accountRow
+	Roles    []string
+	Sectors  []option
+	// Created and Password: the account whose one-time password is shown,
+	// once, in this answer.
+	Created  string
+	Password string
+	Form     accountForm // the creation form as sent, when it was refused
+}
+
+type accountRow struct {
+	planwatch.Account
+	Units, Indicators string // comma-separated, as the form takes them
+}
+
+// accountForm is the creation form as sent.
+type accountForm struct {
+	Name, Role, Units, Indicators string
+	Sectors                       []string
+}
+
+// oneTimePasswordLen and its alphabet: 16 characters of 55 (no 0/O, 1/l/I)
+// carry about 92 bits.
+const oneTimePasswordLen = 16
+
+const passwordAlphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+// newOneTimePassword returns a random password for an administrator to hand over.
+func newOneTimePassword() string {
+	b := make([]byte, oneTimePasswordLen)
+	rand.Read(b)
+	out := make([]byte, len(b))
+	for i := range b {
+		// 256 is not a multiple of the alphabet's length; reject the
+		// values that would favour its first letters.
+		for int(b[i]) >= 256-256%len(passwordAlphabet) {
+			var c [1]byte
+			rand.Read(c[:])
+			b[i] = c[0]
+		}
+		out[i] = passwordAlphabet[int(b[i])%len(passwordAlphabet)]
+	}
+	return string(out)
+}
+
+func (s *Server) accountStore() (planwatch.AccountStore, error) {
+	if s.accounts == nil {
+		return nil, planwatch.Errorf(planwatch.ENOTFOUND, "máy chủ chạy không có tài khoản / this server runs without accounts")
+	}
+	return s.accounts, nil
+}
+
+func (s *Server) handleAccounts(w http.ResponseWriter, r *http.Request) error {
+	return s.renderAccounts(w, r, http.StatusOK, accountsData{}, nil)
+}
+
+// renderAccounts shows the page with d's one-time password or form, and
+// err's message and problems when a change was refused.
+func (s *Server) renderAccounts(w http.ResponseWriter, r *http.Request, status int, d accountsData, err error) error {
+	as, aerr := s.accountStore()
+	if aerr != nil {
+		return aerr
+	}
+	list, lerr := as.Accounts(r.Context())
+	if lerr != nil {
+		return lerr
+	}
+	p := s.newPage(w, r, "accounts")
+	for _, a := range list {
+		d.Accounts = append(d.Accounts, accountRow{Account: a, Units: strings.Join(a.Units, ", "), Indicators: strings.Join(a.Indicators, ", ")})
+	}
+	d.Roles = []string{planwatch.RoleReporter, planwatch.RolePlanner, planwatch.RoleViewer, planwatch.RoleAdmin}
+	if snap, serr := s.snapshot(r.Context()); serr == nil {
+		for _, sec := range snap.sectors {
+			d.Sectors = append(d.Sectors, option{sec, sectorLabel(p.Lang, sec)})
+		}
+	}
+	if err != nil {
+		var pe *planwatch.Error
+		if asError(err, &pe) {
+			p.Problems = pe.Problems
+			if len(p.Problems) == 0 {
+				p.Problems = []planwatch.Problem{{Reason: pe.Message}}
+			}
+		} else {
+			return err
+		}
+		status = statusOf(planwatch.ErrorCode(err))
+	}
+	// The one-time password is in this answer only: nothing may keep it.
+	w.Header().Set("Cache-Control", "no-store")
+	p.D = d
+	s.render(w, r, status, "accounts", p)
+	return nil
+}
+
+// accountScopes reads and checks the scope fields of a form: unit codes
+// and indicator codes separated by commas or spaces, sectors as checked
+// boxes; every code must exist.
+func (s *Server) accountScopes(ctx context.Context, r *http.Request, a *planwatch.Account) error {
+	a.Units = splitCodes(r.PostFormValue("units"))
+	a.Indicators = splitCodes(r.PostFormValue("indicators"))
+	a.Sectors = nil
+	for _, sec := range r.PostForm["sectors"] {
+		if sec = strings.TrimSpace(sec); sec != "" && !slices.Contains(a.Sectors, sec) {
+			a.Sectors = append(a.Sectors, sec)
+		}
+	}
+	snap, err := s.snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	e := &planwatch.Error{Code: planwatch.EINVALID, Message: "phạm vi không hợp lệ / invalid scope"}
+	for _, u := range a.Units {
+		if _, ok := snap.ds.Units.Latest(u); !ok {
+			e.Problems = append(e.Problems, planwatch.Problem{Column: "units", Value: u, Reason: "không có đơn vị này / no such unit"})
+		}
+	}
+	for _, code := range a.Indicators {
+		if !slices.ContainsFunc(snap.inds, func(ind planwatch.Indicator) bool { return ind.Code == code }) {
+			e.Problems = append(e.Problems, planwatch.Problem{Column: "indicators", Value: code, Reason: "không có chỉ tiêu này / no such indicator"})
+		}
+	}
+	for _, sec := range a.Sectors {
+		if !slices.Contains(snap.sectors, sec) {
+			e.Problems = append(e.Problems, planwatch.Problem{Column: "sectors", Value: sec, Reason: "không có lĩnh vực này / no such sector"})
+		}
+	}
+	if len(e.Problems) > 0 {
+		return e
+	}
+	return nil
+}
+
+// splitCodes splits codes separated by commas, semicolons or white space,
+// without repeats.
+func splitCodes(s string) []string {
+	var out []string
+	for _, x := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\n' || r == '\t' || r == '\r' }) {
+		if !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// auditAccount records an account change with the account before and after.
+func (s *Server) auditAccount(ctx context.Context, r *http.Request, action string, old, new *planwatch.Account) error {
+	e := planwatch.AuditEntry{Action: action, Entity: "user/" + cmpName(old, new)}
+	if old != nil {
+		e.Old = accountJSON(*old)
+	}
+	if new != nil {
+		e.New = accountJSON(*new)
+	}
+	return s.audit(ctx, r, e)
+}
+
+func cmpName(old, new *planwatch.Account) string {
+	if new != nil {
+		return new.Name
+	}
+	return old.Name
+}
+
+// accountJSON is an account as the audit keeps it: role, scopes and state;
+// the hash is never marshalled (json:"-").
+func accountJSON(a planwatch.Account) string {
+	b, _ := json.Marshal(a)
+	return string(b)
+}
+
+// hashNew hashes a new password, waiting its turn with sign-ins (each hash
+// takes 64 MiB).
+func (s *Server) hashNew(ctx context.Context, pw string) (string, error) {
+	select {
+	case s.hashing <- struct{}{}:
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+	defer func() { <-s.hashing }()
+	return HashPassword(pw)
+}
+
+func (s *Server) postAccountCreate(w http.ResponseWriter, r *http.Request) error {
+	as, err := s.accountStore()
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	f := accountForm{Name: strings.TrimSpace(r.PostFormValue("name")), Role: r.PostFormValue("role"),
+		Units: r.PostFormValue("units"), Indicators: r.PostFormValue("indicators"), Sectors: r.PostForm["sectors"]}
+	a := planwatch.Account{Name: f.Name, Role: f.Role, Created: s.now()}
+	if err := a.Validate(); err != nil {
+		return s.renderAccounts(w, r, 0, accountsData{Form: f}, err)
+	}
+	if strings.ContainsFunc(a.Name, func(c rune) bool { return c <= ' ' || c == 0x7f }) {
+		return s.renderAccounts(w, r, 0, accountsData{Form: f}, invalid("tên tài khoản không được có khoảng trắng / an account name has no spaces"))
+	}
+	if err := s.accountScopes(ctx, r, &a); err != nil {
+		return s.renderAccounts(w, r, 0, accountsData{Form: f}, err)
+	}
+	pw := newOneTimePassword()
+	if a.PasswordHash, err = s.hashNew(ctx, pw); err != nil {
+		return err
+	}
+	if err := as.CreateAccount(ctx, a); err != nil {
+		if planwatch.ErrorCode(err) == planwatch.ECONFLICT || planwatch.ErrorCode(err) == planwatch.EINVALID {
+			return s.renderAccounts(w, r, 0, accountsData{Form: f}, err)
+		}
+		return err
+	}
+	if err := s.auditAccount(ctx, r, "user.add", nil, &a); err != nil {
+		return err
+	}
+	return s.renderAccounts(w, r, http.StatusOK, accountsData{Created: a.Name, Password: pw}, nil)
+}
+
+// postAccountChange handles the changes of an existing account: "update"
+// (role and scopes), "disable", "enable" and "password" (a new one-time
+// password). No change may leave the store without an enabled administrator.
+func (s *Server) postAccountChange(action string) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		as, err := s.accountStore()
+		if err != nil {
+			return err
+		}
+		ctx := r.Context()
+		a, err := as.Account(ctx, strings.TrimSpace(r.PostFormValue("name")))
+		if err != nil {
+			return err
+		}
+		old := a
+		var pw string
+		auditAction := "user." + action
+		switch action {
+		case "update":
+			auditAction = "user.set"
+			a.Role = r.PostFormValue("role")
+			if err := a.Validate(); err != nil {
+				return s.renderAccounts(w, r, 0, accountsData{}, err)
+			}
+			if err := s.accountScopes(ctx, r, &a); err != nil {
+				return s.renderAccounts(w, r, 0, accountsData{}, err)
+			}
+		case "disable":
+			a.Disabled = true
+		case "enable":
+			a.Disabled = false
+		case "password":
+			pw = newOneTimePassword()
+			if a.PasswordHash, err = s.hashNew(ctx, pw); err != nil {
+				return err
+			}
+		}
+		if err := s.keepsAnAdmin(ctx, as, old, a); err != nil {
+			return s.renderAccounts(w, r, 0, accountsData{}, err)
+		}
+		if err := as.UpdateAccount(ctx, a); err != nil {
+			return err
+		}
+		// A new password or a disabled account ends the sessions held; so
+		// does a change of role or scope, so that no browser keeps rights
+		// taken away (the next request reads the account anew anyway).
+		if action != "enable" {
+			if err := as.DeleteSessions(ctx, a.Name, s.now()); err != nil {
+				return err
+			}
+		}
+		if err := s.auditAccount(ctx, r, auditAction, &old, &a); err != nil {
+			return err
+		}
+		if pw != "" {
+			return s.renderAccounts(w, r, http.StatusOK, accountsData{Created: a.Name, Password: pw}, nil)
+		}
+		http.Redirect(w, r, "/accounts", http.StatusSeeOther)
+		return nil
+	}
+}
+
+// keepsAnAdmin refuses a change of old into new that would leave no enabled
+// administrator: nobody could manage accounts any more.
+func (s *Server) keepsAnAdmin(ctx context.Context, as planwatch.AccountStore, old, new planwatch.Account) error {
+	wasAdmin := old.Role == planwatch.RoleAdmin && !old.Disabled
+	isAdmin := new.Role == planwatch.RoleAdmin && !new.Disabled
+	if !wasAdmin || isAdmin {
+		return nil
+	}
+	list, err := as.Accounts(ctx)
+	if err != nil {
+		return err
+	}
+	for _, a := range list {
+		if a.Name != old.Name && a.Role == planwatch.RoleAdmin && !a.Disabled {
+			return nil
+		}
+	}
+	return planwatch.Errorf(planwatch.ECONFLICT, "%s là quản trị viên cuối cùng còn hoạt động: không thể tắt hay đổi vai trò / %s is the last enabled administrator: it cannot be disabled or given another role", old.Name, old.Name)
+}
