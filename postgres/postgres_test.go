@@ -96,6 +96,13 @@ func TestMappings(t *testing.T) {
 	})
 }
 
+func TestRules(t *testing.T) {
+	storetest.RunRules(t, func(t *testing.T) planwatch.Store {
+		db, _ := open(t)
+		return db
+	})
+}
+
 func TestChangeFeed(t *testing.T) {
 	storetest.RunChangeFeed(t, func(t *testing.T, observe func(planwatch.Change)) storetest.FeedStore {
 		db, _ := open(t, postgres.WithChangeObserver(observe))

@@ -213,6 +213,10 @@ func TestMappings(t *testing.T) {
 	storetest.RunMappings(t, func(t *testing.T) planwatch.Store { return openTemp(t) })
 }
 
+func TestRules(t *testing.T) {
+	storetest.RunRules(t, func(t *testing.T) planwatch.Store { return openTemp(t) })
+}
+
 func TestChangeFeed(t *testing.T) {
 	storetest.RunChangeFeed(t, func(t *testing.T, observe func(planwatch.Change)) storetest.FeedStore {
 		db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "feed.db"), sqlite.WithChangeObserver(observe))

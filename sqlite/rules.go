@@ -1,0 +1,116 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+
+	"planwatch"
+	"planwatch/internal/engine"
+)
+
+// Validation rules and breakdown categories (migration 009).
+
+var _ planwatch.RuleStore = (*DB)(nil)
+
+func sqlitePh(int) string { return "?" }
+
+var (
+	ruleDocs     = engine.RuleDocs(sqlitePh)
+	categoryDocs = engine.CategoryDocs(sqlitePh)
+)
+
+// SaveRules inserts or replaces rules by code, all or none, each change audited.
+func (db *DB) SaveRules(ctx context.Context, rules []planwatch.ValidationRule, by string) error {
+	if ps := engine.CheckRules(rules); len(ps) > 0 {
+		return engine.Invalid(ps)
+	}
+	return internal("SaveRules", db.docTx(ctx, func(tx *sql.Tx, aw *auditWriter) error {
+		now := db.now()
+		for _, r := range engine.SortedRules(rules) {
+			e, err := ruleDocs.Put(ctx, tx, r.Code, r, by, now)
+			if err != nil {
+				return err
+			}
+			if e != nil {
+				if err := aw.add(ctx, *e); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}))
+}
+
+// DeleteRule removes a rule, audited. ENOTFOUND if there is none of that code.
+func (db *DB) DeleteRule(ctx context.Context, code, by string) error {
+	return internal("DeleteRule", db.docTx(ctx, func(tx *sql.Tx, aw *auditWriter) error {
+		e, err := ruleDocs.Delete(ctx, tx, code, by, db.now())
+		if err != nil {
+			return err
+		}
+		return aw.add(ctx, e)
+	}))
+}
+
+// Rules lists the stored rules ordered by code.
+func (db *DB) Rules(ctx context.Context) ([]planwatch.ValidationRule, error) {
+	bodies, err := ruleDocs.Bodies(ctx, db.r)
+	if err != nil {
+		return nil, internal("Rules", err)
+	}
+	rules, err := engine.DecodeRules(bodies)
+	return rules, internal("Rules", err)
+}
+
+// SaveCategory inserts or replaces a category, audited.
+func (db *DB) SaveCategory(ctx context.Context, c planwatch.Category, by string) error {
+	if err := engine.CheckCategory(&c); err != nil {
+		return err
+	}
+	return internal("SaveCategory", db.docTx(ctx, func(tx *sql.Tx, aw *auditWriter) error {
+		e, err := categoryDocs.Put(ctx, tx, c.Code, c, by, db.now())
+		if err != nil || e == nil {
+			return err
+		}
+		return aw.add(ctx, *e)
+	}))
+}
+
+// DeleteCategory removes a category, audited. ENOTFOUND if there is none of that code.
+func (db *DB) DeleteCategory(ctx context.Context, code, by string) error {
+	return internal("DeleteCategory", db.docTx(ctx, func(tx *sql.Tx, aw *auditWriter) error {
+		e, err := categoryDocs.Delete(ctx, tx, code, by, db.now())
+		if err != nil {
+			return err
+		}
+		return aw.add(ctx, e)
+	}))
+}
+
+// Categories lists the categories ordered by code.
+func (db *DB) Categories(ctx context.Context) ([]planwatch.Category, error) {
+	bodies, err := categoryDocs.Bodies(ctx, db.r)
+	if err != nil {
+		return nil, internal("Categories", err)
+	}
+	cats, err := engine.DecodeCategories(bodies)
+	return cats, internal("Categories", err)
+}
+
+// docTx runs fn in a write transaction with an audit writer.
+func (db *DB) docTx(ctx context.Context, fn func(tx *sql.Tx, aw *auditWriter) error) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	aw, err := newAuditWriter(ctx, tx)
+	if err != nil {
+		return err
+	}
+	defer aw.Close()
+	if err := fn(tx, aw); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

@@ -1,0 +1,134 @@
+package storetest
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"planwatch"
+)
+
+// RunRules runs the conformance suite of planwatch.RuleStore (validation
+// rules and breakdown categories). open must return a new, empty store
+// that implements it; RunRules closes it.
+func RunRules(t *testing.T, open func(t *testing.T) planwatch.Store) {
+	st := open(t)
+	t.Cleanup(func() {
+		if err := st.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	s, ok := st.(interface {
+		planwatch.Store
+		planwatch.RuleStore
+	})
+	if !ok {
+		t.Fatalf("%T does not implement RuleStore", st)
+	}
+	ctx := t.Context()
+	if rules, err := s.Rules(ctx); err != nil || len(rules) != 0 {
+		t.Fatalf("Rules of a new store = %v, %v", rules, err)
+	}
+	parts := planwatch.ValidationRule{Code: "rice-le-planted", NameVI: "Lúa ≤ tổng diện tích gieo trồng", NameEN: "Rice ≤ planted area",
+		Left: "agri.rice_planted_area", Op: planwatch.OpLessEqual, Right: "agri.planted_area", Importance: "high", Action: planwatch.RuleBlock,
+		MessageVI: "Diện tích lúa vượt tổng", MessageEN: "Rice exceeds the total"}
+	share := planwatch.ValidationRule{Code: "share-le-100", NameVI: "Tỷ lệ ≤ 100%", Each: "code=forest.cover_rate", Left: "$",
+		Op: planwatch.OpLessEqual, Right: "100", Importance: "medium", Action: planwatch.RuleWarn, Tolerance: 0.5}
+	if err := s.SaveRules(ctx, []planwatch.ValidationRule{share, parts}, "an"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Rules(ctx)
+	if err != nil || !reflect.DeepEqual(got, []planwatch.ValidationRule{parts, share}) {
+		t.Fatalf("Rules = %+v, %v", got, err)
+	}
+
+	// A refused set changes nothing and names every problem by row and column.
+	changed := parts
+	changed.Right = "agri.cereal_output"
+	bad := []planwatch.ValidationRule{changed, {Code: "x y", NameVI: "", Left: "a +", Op: "~", Right: "1,5", Importance: "urgent", Action: "stop"}}
+	err = s.SaveRules(ctx, bad, "binh")
+	var pe *planwatch.Error
+	if planwatch.ErrorCode(err) != planwatch.EINVALID || !asError(err, &pe) {
+		t.Fatalf("SaveRules of bad rules: %v, want EINVALID", err)
+	}
+	cols := map[string]bool{}
+	for _, p := range pe.Problems {
+		if p.Row != 2 {
+			t.Errorf("problem on row %d, want 2: %+v", p.Row, p)
+		}
+		cols[p.Column] = true
+	}
+	for _, c := range []string{"code", "name_vi", "left", "op", "right", "importance", "action"} {
+		if !cols[c] {
+			t.Errorf("no problem named for column %s: %+v", c, pe.Problems)
+		}
+	}
+	if got, _ := s.Rules(ctx); !reflect.DeepEqual(got, []planwatch.ValidationRule{parts, share}) {
+		t.Fatalf("a refused SaveRules changed the rules: %+v", got)
+	}
+
+	// Saving the same rule again is not a change; changing one is audited with both versions.
+	if err := s.SaveRules(ctx, []planwatch.ValidationRule{share, changed}, "binh"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteRule(ctx, "share-le-100", "binh"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteRule(ctx, "share-le-100", "binh"); planwatch.ErrorCode(err) != planwatch.ENOTFOUND {
+		t.Errorf("DeleteRule of a deleted rule: %v, want ENOTFOUND", err)
+	}
+	if got, _ := s.Rules(ctx); len(got) != 1 || got[0].Right != "agri.cereal_output" {
+		t.Errorf("after the change and the deletion: %+v", got)
+	}
+	audit, err := s.Audit(ctx, planwatch.AuditQuery{Action: "rule."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var actions []string
+	for _, e := range audit {
+		actions = append(actions, e.Action+" "+e.Entity+" "+e.By)
+	}
+	want := "rule.delete rule/share-le-100 binh|rule.set rule/rice-le-planted binh|rule.set rule/share-le-100 an|rule.set rule/rice-le-planted an"
+	if strings.Join(actions, "|") != want {
+		t.Errorf("audit = %s\nwant    %s", strings.Join(actions, "|"), want)
+	}
+	if len(audit) == 4 && (!strings.Contains(audit[1].Old, `"agri.planted_area"`) || !strings.Contains(audit[1].New, `"agri.cereal_output"`)) {
+		t.Errorf("the audit of a change keeps both versions: %+v", audit[1])
+	}
+
+	// Categories.
+	own := planwatch.Category{Code: "ownership", NameVI: "Thành phần kinh tế", NameEN: "Ownership", Options: []planwatch.CategoryOption{
+		{Code: "state", NameVI: "Khu vực nhà nước", NameEN: "State"},
+		{Code: "non_state", NameVI: "Khu vực ngoài nhà nước", NameEN: "Non-state"},
+		{Code: "fdi", NameVI: "Khu vực có vốn đầu tư nước ngoài", NameEN: "FDI"}}}
+	sex := planwatch.Category{Code: "sex", NameVI: "Giới tính", Options: []planwatch.CategoryOption{{Code: "male", NameVI: "Nam"}, {Code: "female", NameVI: "Nữ"}}}
+	for _, c := range []planwatch.Category{sex, own} {
+		if err := s.SaveCategory(ctx, c, "an"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if cats, err := s.Categories(ctx); err != nil || !reflect.DeepEqual(cats, []planwatch.Category{own, sex}) {
+		t.Fatalf("Categories = %+v, %v", cats, err)
+	}
+	badCat := planwatch.Category{Code: "sex", NameVI: "Giới tính", Options: []planwatch.CategoryOption{{Code: "male", NameVI: "Nam"}, {Code: "male", NameVI: "Nam"}}}
+	if err := s.SaveCategory(ctx, badCat, "an"); planwatch.ErrorCode(err) != planwatch.EINVALID {
+		t.Errorf("a category with an option twice: %v, want EINVALID", err)
+	}
+	if err := s.DeleteCategory(ctx, "sex", "binh"); err != nil {
+		t.Fatal(err)
+	}
+	if cats, _ := s.Categories(ctx); len(cats) != 1 || cats[0].Code != "ownership" {
+		t.Errorf("after deleting sex: %+v", cats)
+	}
+	if audit, _ := s.Audit(ctx, planwatch.AuditQuery{Action: "category."}); len(audit) != 3 || audit[0].Action != "category.delete" {
+		t.Errorf("category audit = %+v", audit)
+	}
+}
+
+func asError(err error, target **planwatch.Error) bool {
+	e, ok := err.(*planwatch.Error)
+	if ok {
+		*target = e
+	}
+	return ok
+}
