@@ -69,6 +69,9 @@ func (d *Dataset) RebasedValue(indicator, unit string, p planwatch.Period) Figur
 	if latest.IsZero() || !p.End().Before(latest) {
 		return missing()
 	}
+	if isComposite(&ind) {
+		return d.composite(&ind, unit, p, latest, 0)
+	}
 	return d.rebase(&ind, unit, p, latest, 0)
 }
 
@@ -103,6 +106,14 @@ func keyOf(ind *planwatch.Indicator, unit string, p planwatch.Period, asOf int32
 // come from the units it was formed of (unless a value restated for today's
 // territory was reported), the months after from the unit itself.
 func (d *Dataset) territory(ind *planwatch.Indicator, unit string, p planwatch.Period, asOf time.Time, depth int) Figure {
+	if isComposite(ind) { // derived, or the total of a breakdown (composite.go)
+		return d.composite(ind, unit, p, asOf, depth)
+	}
+	return d.plainTerritory(ind, unit, p, asOf, depth)
+}
+
+// plainTerritory is territory for an indicator of its own values.
+func (d *Dataset) plainTerritory(ind *planwatch.Indicator, unit string, p planwatch.Period, asOf time.Time, depth int) Figure {
 	if depth > 8 {
 		return missing()
 	}

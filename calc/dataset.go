@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"planwatch"
+	"planwatch/formula"
 )
 
 // entry is one current value in the index: 32 bytes. Who, when and from
@@ -87,11 +88,14 @@ type Dataset struct {
 	rawUnits   []planwatch.OrgUnit           // what Units was built from (for snapshots)
 	rawTrans   []planwatch.Transition
 
-	memoMu  sync.Mutex
-	figures map[figureKey]Figure
-	parents map[parentKey]*yearParents // where units stood, month by month
-	kids    map[string][]string        // every unit ever under a unit, by code
-	held    map[string]map[string]bool // indicator → units holding figures of it, or above one that does
+	memoMu   sync.Mutex
+	figures  map[figureKey]Figure
+	parents  map[parentKey]*yearParents // where units stood, month by month
+	kids     map[string][]string        // every unit ever under a unit, by code
+	held     map[string]map[string]bool // indicator → units holding figures of it, or above one that does
+	exprs    map[string]*formula.Expr   // parsed formulas of derived indicators (composite.go)
+	parts    map[string][]string        // indicator → its sub-indicators CODE~option
+	partsFor int                        // len(Indicators) when parts was built
 }
 
 type figureKey struct {
@@ -185,6 +189,7 @@ func (d *Dataset) forget(touched map[string]bool) {
 			touched[code] = true
 		}
 	}
+	d.dependents(touched) // derived indicators and breakdown totals (composite.go)
 	for k := range d.figures {
 		if touched[k.indicator] {
 			delete(d.figures, k)
