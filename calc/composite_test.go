@@ -48,14 +48,14 @@ func TestDerivedIndicator(t *testing.T) {
 	}{
 		{"commune", "x.goods_share", "05977", false, 3.0 / 5 * 100, true, false},
 		{"commune reporting it", "x.goods_share", "05992", false, 49, true, false},
-		{"district", "x.goods_share", "178", false, 10.0 / 17 * 100, true, true}, 
-		{"province", "x.goods_share", "20", false, 10.0 / 17 * 100, true, true}, 
-		{"country", "x.goods_share", "VN", false, 10.0 / 17 * 100, true, true}, 
+		{"district", "x.goods_share", "178", false, 10.0 / 17 * 100, true, true},
+		{"province", "x.goods_share", "20", false, 10.0 / 17 * 100, true, true},
+		{"country", "x.goods_share", "VN", false, 10.0 / 17 * 100, true, true},
 		{"new commune, rebased", "x.goods_share", "05977", true, 10.0 / 17 * 100, true, true},
 		{"operand missing", "x.goods_share", "05971", false, 0, false, false},
-		{"growth, province", "x.total_growth", "20", false, (17.0 - 14) / 14 * 100, true, true}, 
-		{"growth, district", "x.total_growth", "178", false, (17.0 - 14) / 14 * 100, true, true}, 
-		{"derived of derived", "x.twice_share", "20", false, 2 * 10.0 / 17 * 100, true, true}, 
+		{"growth, province", "x.total_growth", "20", false, (17.0 - 14) / 14 * 100, true, true},
+		{"growth, district", "x.total_growth", "178", false, (17.0 - 14) / 14 * 100, true, true},
+		{"derived of derived", "x.twice_share", "20", false, 2 * 10.0 / 17 * 100, true, true},
 	} {
 		var f Figure
 		if tc.rebased {
