@@ -60,6 +60,11 @@ type AuditEntry struct {
 	Old    string    `json:"old,omitempty"`
 	New    string    `json:"new,omitempty"`
 	Detail string    `json:"detail,omitempty"`
+	// Prev and Hash chain the trail (tamper evidence): Hash is the hash of
+	// Prev (the previous entry's Hash) and of this entry's content, set by
+	// the store when it appends the entry (see internal/engine AuditHash).
+	Prev string `json:"prev,omitempty"`
+	Hash string `json:"hash,omitempty"`
 }
 
 // AuditQuery filters audit entries; zero fields mean "any".

@@ -141,25 +141,39 @@ func write(ctx context.Context, tx *sql.Tx, p *engine.Plan, seq int64) error {
 	return insertAudit(ctx, tx, audits)
 }
 
-// insertAudit appends entries in one statement, numbered in their order.
+// insertAudit appends entries in one statement, numbered in their order and
+// chained after the last entry of the trail (engine.AuditChain). The change
+// lock (held to commit, and taken again harmlessly when the transaction
+// numbers a change set) makes appends follow one another across instances,
+// so that the last entry read is the one the first of es follows: one read
+// a transaction, none per entry.
 func insertAudit(ctx context.Context, tx *sql.Tx, es []planwatch.AuditEntry) error {
 	if len(es) == 0 {
 		return nil
 	}
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(changeLock)); err != nil {
+		return err
+	}
+	var chain engine.AuditChain
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce((SELECT hash FROM audit ORDER BY id DESC LIMIT 1), '')`).Scan(&chain.Prev); err != nil {
+		return err
+	}
 	n := len(es)
 	at, ns := make([]time.Time, n), make([]int64, n)
-	who, src, action, entity, old, nw, detail := make([]string, n), make([]string, n), make([]string, n),
-		make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	who, src, action, entity, old, nw, detail, prev, hash := make([]string, n), make([]string, n), make([]string, n),
+		make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	for i, e := range es {
+		chain.Link(&e)
 		t, r := splitTime(e.At)
 		at[i], ns[i] = t, int64(r)
 		who[i], src[i], action[i], entity[i], old[i], nw[i], detail[i] = e.By, e.From, e.Action, e.Entity, e.Old, e.New, e.Detail
+		prev[i], hash[i] = e.Prev, e.Hash
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO audit (at, at_ns, who, src, action, entity, old, new, detail)
-		SELECT at, at_ns, who, src, action, entity, old, new, detail
-		FROM unnest($1::timestamptz[], $2::integer[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
-		WITH ORDINALITY AS u(at, at_ns, who, src, action, entity, old, new, detail, n) ORDER BY n`,
-		at, ns, who, src, action, entity, old, nw, detail)
+	_, err := tx.ExecContext(ctx, `INSERT INTO audit (at, at_ns, who, src, action, entity, old, new, detail, prev, hash)
+		SELECT at, at_ns, who, src, action, entity, old, new, detail, prev, hash
+		FROM unnest($1::timestamptz[], $2::integer[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+		WITH ORDINALITY AS u(at, at_ns, who, src, action, entity, old, new, detail, prev, hash, n) ORDER BY n`,
+		at, ns, who, src, action, entity, old, nw, detail, prev, hash)
 	return err
 }
 

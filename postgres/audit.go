@@ -15,10 +15,7 @@ import (
 // deletes it, and triggers (migration 001) refuse such statements from elsewhere.
 
 func addAudit(ctx context.Context, tx *sql.Tx, e planwatch.AuditEntry) error {
-	at, ns := splitTime(e.At)
-	_, err := tx.ExecContext(ctx, `INSERT INTO audit (at, at_ns, who, src, action, entity, old, new, detail)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, at, ns, e.By, e.From, e.Action, e.Entity, e.Old, e.New, e.Detail)
-	return err
+	return insertAudit(ctx, tx, []planwatch.AuditEntry{e})
 }
 
 // RecordAudit appends entries that are not data changes (logins, permission
@@ -30,15 +27,13 @@ func (db *DB) RecordAudit(ctx context.Context, entries ...planwatch.AuditEntry) 
 	}
 	now := db.now()
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		for _, e := range entries {
-			if e.At.IsZero() {
-				e.At = now
-			}
-			if err := addAudit(ctx, tx, e); err != nil {
-				return err
+		es := append([]planwatch.AuditEntry(nil), entries...)
+		for i := range es {
+			if es[i].At.IsZero() {
+				es[i].At = now
 			}
 		}
-		return nil
+		return insertAudit(ctx, tx, es)
 	})
 	return internal("RecordAudit", err)
 }
@@ -69,7 +64,7 @@ func (db *DB) Audit(ctx context.Context, q planwatch.AuditQuery) ([]planwatch.Au
 		at, ns := splitTime(q.To)
 		where = append(where, "(at, at_ns) < ("+arg(at)+", "+arg(ns)+")")
 	}
-	query := `SELECT id, at, at_ns, who, src, action, entity, old, new, detail FROM audit`
+	query := `SELECT ` + auditColumns + ` FROM audit`
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -85,10 +80,12 @@ func auditRows(ctx context.Context, q queryer, query string, args ...any) ([]pla
 	return engine.Query(ctx, q, scanAudit, query, args...)
 }
 
+const auditColumns = `id, at, at_ns, who, src, action, entity, old, new, detail, prev, hash`
+
 func scanAudit(s scanner) (planwatch.AuditEntry, error) {
 	var e planwatch.AuditEntry
 	var ns int
-	err := s.Scan(&e.ID, &e.At, &ns, &e.By, &e.From, &e.Action, &e.Entity, &e.Old, &e.New, &e.Detail)
+	err := s.Scan(&e.ID, &e.At, &ns, &e.By, &e.From, &e.Action, &e.Entity, &e.Old, &e.New, &e.Detail, &e.Prev, &e.Hash)
 	e.At = joinTime(e.At, ns)
 	return e, err
 }

@@ -72,7 +72,7 @@ func (db *DB) Dump(ctx context.Context) iter.Seq2[planwatch.Record, error] {
 			return planwatch.Record{ReportSettings: &rs}, err
 		}) && engine.DumpAll(d, maps, mapsErr, func(m *planwatch.Mapping) planwatch.Record {
 			return planwatch.Record{Mapping: m}
-		}) && d.Rows(`SELECT id, at, at_ns, who, src, action, entity, old, new, detail FROM audit ORDER BY id`, func(s engine.Scanner) (planwatch.Record, error) {
+		}) && d.Rows(`SELECT `+auditColumns+` FROM audit ORDER BY id`, func(s engine.Scanner) (planwatch.Record, error) {
 			e, err := scanAudit(s)
 			return planwatch.Record{Audit: &e}, err
 		})
@@ -178,8 +178,8 @@ func restoreOne(ctx context.Context, tx *sql.Tx, r planwatch.Record) error {
 	case r.Audit != nil:
 		e := r.Audit
 		at, ns := splitTime(e.At)
-		_, err = tx.ExecContext(ctx, `INSERT INTO audit (id, at, at_ns, who, src, action, entity, old, new, detail)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, e.ID, at, ns, e.By, e.From, e.Action, e.Entity, e.Old, e.New, e.Detail)
+		_, err = tx.ExecContext(ctx, `INSERT INTO audit (id, at, at_ns, who, src, action, entity, old, new, detail, prev, hash)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, e.ID, at, ns, e.By, e.From, e.Action, e.Entity, e.Old, e.New, e.Detail, e.Prev, e.Hash)
 	}
 	return err
 }

@@ -13,20 +13,36 @@ import (
 // Audit: there is deliberately no code path that updates or deletes it, and
 // triggers (migration 001) refuse such statements from elsewhere.
 
-// auditWriter appends audit entries within a transaction.
-type auditWriter struct{ stmt *sql.Stmt }
+// auditWriter appends audit entries within a transaction, chaining each to
+// the one before (engine.AuditChain): the last entry's hash is read once,
+// at the first entry, inside the writing transaction (which holds SQLite's
+// write lock, so no other writer can append in between).
+type auditWriter struct {
+	tx     *sql.Tx
+	stmt   *sql.Stmt
+	chain  engine.AuditChain
+	loaded bool
+}
 
 func newAuditWriter(ctx context.Context, tx *sql.Tx) (*auditWriter, error) {
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO audit (at, who, src, action, entity, old, new, detail)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO audit (at, who, src, action, entity, old, new, detail, prev, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return nil, err
 	}
-	return &auditWriter{stmt}, nil
+	return &auditWriter{tx: tx, stmt: stmt}, nil
 }
 
 func (a *auditWriter) add(ctx context.Context, e planwatch.AuditEntry) error {
-	_, err := a.stmt.ExecContext(ctx, formatTime(e.At), e.By, e.From, e.Action, e.Entity, e.Old, e.New, e.Detail)
+	if !a.loaded {
+		head, err := auditHead(ctx, a.tx)
+		if err != nil {
+			return err
+		}
+		a.chain.Prev, a.loaded = head, true
+	}
+	a.chain.Link(&e)
+	_, err := a.stmt.ExecContext(ctx, formatTime(e.At), e.By, e.From, e.Action, e.Entity, e.Old, e.New, e.Detail, e.Prev, e.Hash)
 	return err
 }
 
@@ -96,12 +112,12 @@ func (db *DB) Audit(ctx context.Context, q planwatch.AuditQuery) ([]planwatch.Au
 	return out, internal("Audit", err)
 }
 
-const auditColumns = `id, at, who, src, action, entity, old, new, detail`
+const auditColumns = `id, at, who, src, action, entity, old, new, detail, prev, hash`
 
 func scanAudit(s scanner) (planwatch.AuditEntry, error) {
 	var e planwatch.AuditEntry
 	var at string
-	err := s.Scan(&e.ID, &at, &e.By, &e.From, &e.Action, &e.Entity, &e.Old, &e.New, &e.Detail)
+	err := s.Scan(&e.ID, &at, &e.By, &e.From, &e.Action, &e.Entity, &e.Old, &e.New, &e.Detail, &e.Prev, &e.Hash)
 	e.At = parseTime(at)
 	return e, err
 }

@@ -178,8 +178,8 @@ func restoreOne(ctx context.Context, tx *sql.Tx, r planwatch.Record) error {
 		err = insertMapping(ctx, tx, *r.Mapping)
 	case r.Audit != nil:
 		e := r.Audit
-		_, err = tx.ExecContext(ctx, `INSERT INTO audit (id, at, who, src, action, entity, old, new, detail)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.ID, formatTime(e.At), e.By, e.From, e.Action, e.Entity, e.Old, e.New, e.Detail)
+		_, err = tx.ExecContext(ctx, `INSERT INTO audit (id, at, who, src, action, entity, old, new, detail, prev, hash)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.ID, formatTime(e.At), e.By, e.From, e.Action, e.Entity, e.Old, e.New, e.Detail, e.Prev, e.Hash)
 	}
 	return err
 }

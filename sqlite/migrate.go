@@ -13,6 +13,7 @@ import (
 // for what SQL cannot do.
 var migrationCode = map[int]func(ctx context.Context, tx *sql.Tx, now time.Time) error{
 	6: convertValues,
+	7: chainAudit,
 }
 
 // convertValues moves the revisions of datavalues (one row each, migrations

@@ -36,6 +36,7 @@ func Run(t *testing.T, open func(t *testing.T) planwatch.Store) {
 		fn   func(t *testing.T, ctx context.Context, s planwatch.Store)
 	}{
 		{"Indicators", testIndicators},
+		{"AuditChain", testAuditChain},
 		{"OrgUnits", testOrgUnits},
 		{"ApplyAllOrNothing", testApplyAllOrNothing},
 		{"ApplyProblemRows", testApplyProblemRows},

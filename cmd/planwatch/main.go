@@ -50,6 +50,8 @@ func commands() map[string]command {
 		"copy-store": {cmdCopyStore, "chép dữ liệu giữa hai CSDL / copy a store between engines", nil},
 		"extract":    {cmdExtract, "đọc số liệu từ văn bản tiếng Việt / read facts out of Vietnamese text", nil},
 		"user":       {cmdUser, "tài khoản: add|set|set-password|list|disable / manage accounts", []string{"add", "set", "set-password", "list", "disable", "enable"}},
+		"check":      {cmdCheck, "kiểm tra CSDL, chỉ mục và chuỗi nhật ký / check the database, its index and audit chain", nil},
+		"audit":      {cmdAudit, "audit head: mã băm cuối của nhật ký / the latest audit hash, to keep outside", []string{"head"}},
 		"mapping":    {cmdMapping, "bảng ánh xạ mã đối tác: import|list|export|template / partner id mappings", []string{"import", "list", "export", "template"}},
 	}
 }
