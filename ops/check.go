@@ -37,9 +37,9 @@ type CheckOptions struct {
 
 // Report is the outcome of Check.
 type Report struct {
-	Integrity    []string           // the engine's problems
-	AuditEntries int                // entries checked
-	AuditProblem string             // the first break of the chain, naming the entry
+	Integrity    []string // the engine's problems
+	AuditEntries int      // entries checked
+	AuditProblem string   // the first break of the chain, naming the entry
 	AuditHead    planwatch.AuditEntry
 	Index        calc.SnapshotCheck // the analytics index against the store
 }
