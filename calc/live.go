@@ -30,6 +30,23 @@ type Live struct {
 	seq     int64
 	saved   int64 // the change number of the snapshot on disk
 	version atomic.Int64
+
+	checks checks // Sync's looks at the store, shared by concurrent callers
+}
+
+// checks lets concurrent Syncs share one look at the store: a caller joins
+// a look that has not begun yet, never one already under way (which may
+// have read the change number before the caller's request arrived), so
+// every caller sees every change committed before it called.
+type checks struct {
+	mu       sync.Mutex
+	inflight *check // begun
+	pending  *check // to begin when inflight ends
+}
+
+type check struct {
+	done chan struct{}
+	err  error
 }
 
 // Open loads an index from a store and keeps it live. approvedOnly leaves
@@ -86,6 +103,46 @@ func (l *Live) Sync(ctx context.Context) error {
 	if l.feed == nil {
 		return nil
 	}
+	c := &l.checks
+	c.mu.Lock()
+	if p := c.pending; p != nil {
+		c.mu.Unlock()
+		return wait(ctx, p)
+	}
+	mine := &check{done: make(chan struct{})}
+	before := c.inflight
+	if before == nil {
+		c.inflight = mine
+	} else {
+		c.pending = mine
+	}
+	c.mu.Unlock()
+	if before != nil {
+		<-before.done
+		c.mu.Lock()
+		c.inflight, c.pending = mine, nil
+		c.mu.Unlock()
+	}
+	// The look is shared: the caller who began it going away must not fail it for the others.
+	mine.err = l.sync(context.WithoutCancel(ctx))
+	c.mu.Lock()
+	c.inflight = nil
+	c.mu.Unlock()
+	close(mine.done)
+	return mine.err
+}
+
+func wait(ctx context.Context, c *check) error {
+	select {
+	case <-c.done:
+		return c.err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// sync is one look at the store.
+func (l *Live) sync(ctx context.Context) error {
 	seq, err := l.feed.ChangeSeq(ctx)
 	if err != nil {
 		return err

@@ -2,10 +2,13 @@ package calc
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"planwatch"
 )
@@ -177,5 +180,59 @@ func TestLiveFollowsAndSnapshots(t *testing.T) {
 	}
 	if f := other.Dataset().Value("flow", "D1", q1); f.Value != want {
 		t.Fatalf("stale snapshot used: flow D1 = %v, want %v", f.Value, want)
+	}
+}
+
+// slowFeed counts and slows the looks at the change number, so that
+// concurrent Syncs overlap.
+type slowFeed struct {
+	*feedStore
+	looks atomic.Int64
+}
+
+func (s *slowFeed) ChangeSeq(ctx context.Context) (int64, error) {
+	s.looks.Add(1)
+	seq, err := s.feedStore.ChangeSeq(ctx)
+	time.Sleep(2 * time.Millisecond)
+	return seq, err
+}
+
+// Concurrent Syncs share looks at the store, yet each sees every change
+// committed before it was called.
+func TestLiveSyncSharedLooks(t *testing.T) {
+	ctx := context.Background()
+	st := &slowFeed{feedStore: newFeedStore()}
+	live, err := Open(ctx, st, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const callers = 64
+	var wg sync.WaitGroup
+	errs := make(chan error, callers)
+	for i := range callers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// Each caller commits, then syncs: its own change must be in.
+			st.commit(pv("flow", "C2", "2022Q1", float64(1000+i)))
+			st.mu.Lock()
+			committed := st.seq
+			st.mu.Unlock()
+			if err := live.Sync(ctx); err != nil {
+				errs <- err
+				return
+			}
+			if got := live.Dataset().Seq(); got < committed {
+				errs <- fmt.Errorf("caller %d: index at change %d after Sync, committed %d before", i, got, committed)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if n := st.looks.Load(); n >= callers {
+		t.Errorf("%d callers made %d looks at the store: not shared", callers, n)
 	}
 }

@@ -273,8 +273,16 @@ func (s *Server) guard(rt route) http.Handler {
 		if rt.pattern != "GET /static/" {
 			w.Header().Set("Cache-Control", "no-store")
 		}
-		ctx := context.WithValue(r.Context(), ctxUser, u)
-		rt.handler.ServeHTTP(w, r.WithContext(ctx))
+		r = r.WithContext(context.WithValue(r.Context(), ctxUser, u))
+		switch {
+		case u == nil && r.Method == http.MethodGet && cachedRoutes[rt.pattern]:
+			s.serveCached(w, r, rt.handler)
+			return
+		case r.Method != http.MethodGet && r.Method != http.MethodHead:
+			// A write may change any page: kept pages are made afresh.
+			defer s.pageCache.gen.Add(1)
+		}
+		rt.handler.ServeHTTP(w, r)
 	})
 }
 

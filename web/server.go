@@ -91,9 +91,10 @@ type Server struct {
 	accounts  planwatch.AccountStore
 	approvals planwatch.ApprovalStore
 
-	data    dataCache
-	uploads uploads
-	routes  []route
+	data      dataCache
+	pageCache pageCache
+	uploads   uploads
+	routes    []route
 
 	extracting chan struct{} // one token per extraction running
 	hashing    chan struct{} // one token per password being hashed

@@ -1,0 +1,172 @@
+package web
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"planwatch"
+)
+
+// The pages kept for anonymous visitors are never stale: another process's
+// write, this server's own write and a new day each give a fresh page; a
+// signed-in user never gets a kept page; a kept page compressed is the
+// same page.
+func TestPageCacheFollowsTheData(t *testing.T) {
+	st := newTestStore(t, true)
+	var mu sync.Mutex
+	now := testNow
+	s := newTestServer(t, Config{Store: st, PublicRead: true, Authenticate: headerUser, Now: func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return now
+	}})
+	anon := newClient(t, s)
+	const page = "/indicators/trade.retail_sales_services?unit=178&period=2022Q1"
+	first := body(anon.get(page))
+	if !strings.Contains(first, "3.210 tỷ đồng") {
+		t.Fatalf("first view lacks the fixture's 3.210 tỷ đồng")
+	}
+	kept := func() int {
+		s.pageCache.mu.Lock()
+		defer s.pageCache.mu.Unlock()
+		return len(s.pageCache.entries)
+	}
+	if kept() != 1 {
+		t.Fatalf("the anonymous view was not kept (%d pages kept)", kept())
+	}
+
+	// The same page, compressed.
+	req := httptest.NewRequest("GET", page, nil)
+	req.Header.Set("Accept-Encoding", "gzip, deflate")
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
+	if rec.Header().Get("Content-Encoding") != "gzip" {
+		t.Fatalf("kept page not compressed for a client taking gzip: %v", rec.Header())
+	}
+	zr, err := gzip.NewReader(rec.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(plain, []byte(first)) {
+		t.Fatalf("compressed kept page differs from the page")
+	}
+	if rec.Header().Get("Cache-Control") != "no-store" || rec.Header().Get("Vary") != "Accept-Encoding" {
+		t.Fatalf("kept page headers: %v", rec.Header())
+	}
+
+	// Another process writes: the next view shows it.
+	v := qv("trade.retail_sales_services", "178", "2022Q1", 4321e9)
+	if _, err := st.Apply(context.Background(), &planwatch.ChangeSet{By: "cli", From: "another process", Values: []planwatch.DataValue{v}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := body(anon.get(page)); !strings.Contains(got, "4.321 tỷ đồng") {
+		t.Fatalf("view after another process's write still shows the old figure")
+	}
+
+	// This server writes: the next anonymous view shows it.
+	planner := newClient(t, s)
+	planner.user = "planner"
+	if rec := planner.postJSON("/api/values", `[{"indicator":"trade.retail_sales_services","orgunit":"178","period":"2022Q1","value":5432e9}]`); rec.Code != http.StatusOK {
+		t.Fatalf("post value: %d %s", rec.Code, body(rec))
+	}
+	if got := body(anon.get(page)); !strings.Contains(got, "5.432 tỷ đồng") {
+		t.Fatalf("view after this server's write still shows the old figure")
+	}
+
+	// A signed-in user gets their own page, never the anonymous one.
+	if got := body(planner.get(page)); !strings.Contains(got, `id="whoami"`) {
+		t.Fatalf("signed-in view lacks the user's name: served a kept anonymous page?")
+	}
+
+	// A new day: the page is made again (deadlines and "late" depend on the day).
+	before := kept()
+	mu.Lock()
+	now = now.Add(24 * time.Hour)
+	mu.Unlock()
+	anon.get(page)
+	if kept() != 1 || before != 1 {
+		t.Fatalf("a new day should start the kept pages afresh: %d then %d", before, kept())
+	}
+}
+
+// Many visitors asking at once for a page not yet kept: every one gets the
+// whole page.
+func TestPageCacheConcurrentMisses(t *testing.T) {
+	s := newTestServer(t, Config{Store: newTestStore(t, true), PublicRead: true, Authenticate: headerUser})
+	const page = "/?unit=178&period=2022Q1"
+	want := body(newClient(t, s).get(page + "&lang=vi"))
+	var wg sync.WaitGroup
+	bodies := make([]string, 32)
+	for i := range bodies {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rec := httptest.NewRecorder()
+			s.ServeHTTP(rec, httptest.NewRequest("GET", page, nil))
+			bodies[i] = rec.Body.String()
+		}()
+	}
+	wg.Wait()
+	for i, b := range bodies {
+		if b != want {
+			t.Fatalf("visitor %d got a different page (%d bytes, want %d)", i, len(b), len(want))
+		}
+	}
+}
+
+// Only what any anonymous visitor may receive is kept.
+func TestPageCacheKeepsOnlyWhatIsTheSameForEveryone(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		status int
+		header map[string]string
+		body   string
+		keep   bool
+	}{
+		{"plain page", 200, nil, "<p>ok</p>", true},
+		{"page with a form token", 200, nil, `<form><input type="hidden" name="_csrf" value="x"></form>`, false},
+		{"session cookie", 200, map[string]string{"Set-Cookie": "session=abc; Path=/"}, "<p>ok</p>", false},
+		{"form-token cookie only", 200, map[string]string{"Set-Cookie": csrfCookie + "=abc; Path=/"}, "<p>ok</p>", true},
+		{"error page", 404, nil, "<p>no</p>", false},
+		{"already compressed", 200, map[string]string{"Content-Encoding": "gzip"}, "x", false},
+	} {
+		rec := &recorder{header: http.Header{}, status: http.StatusOK}
+		for k, v := range tc.header {
+			rec.header.Set(k, v)
+		}
+		rec.WriteHeader(tc.status)
+		rec.Write([]byte(tc.body))
+		p := rec.keep()
+		if (p != nil) != tc.keep {
+			t.Errorf("%s: kept %v, want %v", tc.name, p != nil, tc.keep)
+		}
+		if p != nil && p.header.Get("Set-Cookie") != "" {
+			t.Errorf("%s: a kept page sets a cookie", tc.name)
+		}
+	}
+}
+
+func TestAcceptsGzip(t *testing.T) {
+	for h, want := range map[string]bool{
+		"": false, "gzip": true, "gzip, deflate, br": true, "deflate": false, "gzip;q=0": false,
+		"gzip; q=0.5": true, "br, GZIP": true, "x-gzip": false,
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.Header.Set("Accept-Encoding", h)
+		if got := acceptsGzip(r); got != want {
+			t.Errorf("Accept-Encoding %q: %v, want %v", h, got, want)
+		}
+	}
+}
