@@ -93,6 +93,7 @@ func Indicators() ([]planwatch.Indicator, error) {
 				ind.UnitAgg = planwatch.UnitAgg(o["unit_agg"])
 			}
 			ind.Numerator, ind.Denominator = o["numerator"], o["denominator"]
+			ind.Formula = o["formula"]
 			if o["kind"] != "" {
 				ind.Kind = planwatch.Kind(o["kind"])
 			}
