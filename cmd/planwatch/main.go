@@ -52,6 +52,9 @@ func commands() map[string]command {
 		"user":       {cmdUser, "tài khoản: add|set|set-password|list|disable / manage accounts", []string{"add", "set", "set-password", "list", "disable", "enable"}},
 		"check":      {cmdCheck, "kiểm tra CSDL, chỉ mục và chuỗi nhật ký / check the database, its index and audit chain", nil},
 		"audit":      {cmdAudit, "audit head: mã băm cuối của nhật ký / the latest audit hash, to keep outside", []string{"head"}},
+		"rule":       {cmdRule, "quy tắc kiểm tra số liệu: import|list|export / validation rules", []string{"import", "list", "export"}},
+		"category":   {cmdCategory, "phân tổ chỉ tiêu: import|list|export|attach / breakdown categories", []string{"import", "list", "export", "attach"}},
+		"validate":   {cmdValidate, "kiểm tra số liệu theo quy tắc / list violations of the validation rules", nil},
 		"mapping":    {cmdMapping, "bảng ánh xạ mã đối tác: import|list|export|template / partner id mappings", []string{"import", "list", "export", "template"}},
 	}
 }

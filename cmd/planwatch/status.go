@@ -36,6 +36,7 @@ type statusRow struct {
 	Status       calc.Status     `json:"status"`
 	Completeness *completeness   `json:"completeness,omitempty"`
 	Milestones   []milestoneJSON `json:"milestones,omitempty"`
+	Formula      string          `json:"formula,omitempty"` // a derived indicator's formula
 }
 
 type vsRef struct {
@@ -104,6 +105,7 @@ func statusRows(ds *calc.Dataset, unit string, p planwatch.Period) []statusRow {
 			Indicator: r.Indicator.Code, Name: r.Indicator.NameVI, Unit: r.Indicator.Unit, BaseUnit: base,
 			Estimate: r.Estimate, Plan: r.Target, PlanPct: r.PlanPct, YoYPct: r.YoY, PPChange: r.PPChange,
 			ExpectedPct: r.ExpectedPct, Pace: r.PaceMethod, Projection: r.Projection, Status: r.Status,
+			Formula: r.Indicator.Formula,
 		}
 		if r.Current.OK {
 			row.Value = &r.Current.Value

@@ -84,7 +84,10 @@ func seed(ctx context.Context, s planwatch.Store, by string) error {
 	if err != nil {
 		return err
 	}
-	return s.SaveOrgUnits(ctx, units, trans, by)
+	if err := s.SaveOrgUnits(ctx, units, trans, by); err != nil {
+		return err
+	}
+	return seedRules(ctx, s, by)
 }
 
 // catalogue returns the store's indicators by code.

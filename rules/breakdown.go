@@ -1,0 +1,128 @@
+package rules
+
+import (
+	"context"
+	"fmt"
+
+	"planwatch"
+)
+
+// SubIndicators are the indicators an option's figures of ind are stored
+// under (CODE~option), with ind's settings: its kind, aggregations, unit,
+// sector and direction, named "<indicator> — <option>".
+func SubIndicators(ind planwatch.Indicator, cat planwatch.Category) []planwatch.Indicator {
+	out := make([]planwatch.Indicator, 0, len(cat.Options))
+	for _, o := range cat.Options {
+		sub := ind
+		sub.Code = planwatch.SubIndicatorCode(ind.Code, o.Code)
+		sub.NameVI = ind.NameVI + " — " + o.NameVI
+		sub.NameEN = first(ind.NameEN, ind.NameVI) + " — " + first(o.NameEN, o.NameVI)
+		sub.Category, sub.Formula, sub.Retired = "", "", false
+		out = append(out, sub)
+	}
+	return out
+}
+
+// Attach sets ind's category and returns what to save: the indicator and
+// every sub-indicator it lacks or whose settings differ from ind's. A
+// derived indicator (a formula) cannot be broken down: its figures are
+// computed, not entered.
+func Attach(inds []planwatch.Indicator, code string, cat planwatch.Category) ([]planwatch.Indicator, error) {
+	byCode := map[string]planwatch.Indicator{}
+	for _, ind := range inds {
+		byCode[ind.Code] = ind
+	}
+	ind, ok := byCode[code]
+	if !ok {
+		return nil, planwatch.Errorf(planwatch.ENOTFOUND, "không có chỉ tiêu %q / no indicator %q", code, code)
+	}
+	if _, _, sub := planwatch.SplitSubIndicator(code); sub {
+		return nil, planwatch.Errorf(planwatch.EINVALID, "%s là chỉ tiêu thành phần, không phân tổ tiếp / %s is an option of a breakdown and cannot be broken down", code, code)
+	}
+	if ind.Formula != "" {
+		return nil, planwatch.Errorf(planwatch.EINVALID, "%s là chỉ tiêu tính theo công thức, không phân tổ / %s is derived by a formula and cannot be broken down", code, code)
+	}
+	ind.Category = cat.Code
+	out := []planwatch.Indicator{ind}
+	for _, sub := range SubIndicators(ind, cat) {
+		if old, ok := byCode[sub.Code]; !ok || old != sub {
+			out = append(out, sub)
+		}
+	}
+	return out, nil
+}
+
+// CatalogueStore is what attaching a category needs of a store.
+type CatalogueStore interface {
+	Indicators(ctx context.Context) ([]planwatch.Indicator, error)
+	SaveIndicators(ctx context.Context, inds []planwatch.Indicator, by string) error
+}
+
+// AttachCategory attaches category cat (by code, from cats) to an
+// indicator in the store, creating its sub-indicators; cat "" detaches it
+// (the sub-indicators and their values are kept).
+func AttachCategory(ctx context.Context, s CatalogueStore, cats []planwatch.Category, indicator, cat, by string) (int, error) {
+	inds, err := s.Indicators(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if cat == "" {
+		for _, ind := range inds {
+			if ind.Code == indicator {
+				ind.Category = ""
+				return 1, s.SaveIndicators(ctx, []planwatch.Indicator{ind}, by)
+			}
+		}
+		return 0, planwatch.Errorf(planwatch.ENOTFOUND, "không có chỉ tiêu %q / no indicator %q", indicator, indicator)
+	}
+	for _, c := range cats {
+		if c.Code == cat {
+			save, err := Attach(inds, indicator, c)
+			if err != nil {
+				return 0, err
+			}
+			return len(save), s.SaveIndicators(ctx, save, by)
+		}
+	}
+	return 0, planwatch.Errorf(planwatch.ENOTFOUND, "không có phân tổ %q / no category %q", cat, cat)
+}
+
+// Refresh returns the sub-indicators missing for the indicators already
+// attached to cat (after its options changed).
+func Refresh(inds []planwatch.Indicator, cat planwatch.Category) []planwatch.Indicator {
+	var out []planwatch.Indicator
+	for _, ind := range inds {
+		if ind.Category != cat.Code {
+			continue
+		}
+		save, err := Attach(inds, ind.Code, cat)
+		if err == nil {
+			out = append(out, save[1:]...)
+		}
+	}
+	return out
+}
+
+// Load reads the rules and catalogue of a store and compiles them; the
+// problems name stored rules left out (a code no longer in the catalogue).
+func Load(ctx context.Context, s interface {
+	Indicators(ctx context.Context) ([]planwatch.Indicator, error)
+}) (*Set, []planwatch.Problem, error) {
+	inds, err := s.Indicators(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var stored []planwatch.ValidationRule
+	if rs, ok := s.(planwatch.RuleStore); ok {
+		if stored, err = rs.Rules(ctx); err != nil {
+			return nil, nil, err
+		}
+	}
+	set, ps := Compile(stored, inds)
+	for i := range ps {
+		if ps[i].Row > 0 && ps[i].Row <= len(stored) {
+			ps[i].Value = fmt.Sprintf("%s: %s", stored[ps[i].Row-1].Code, ps[i].Value)
+		}
+	}
+	return set, ps, nil
+}
