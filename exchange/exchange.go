@@ -150,6 +150,29 @@ type Options struct {
 	CurrentMany func(keys []planwatch.Key) map[planwatch.Key]planwatch.DataValue
 	// DryRun is copied to the change set.
 	DryRun bool
+	// Guard, when set, refuses a file whose values break a blocking
+	// validation rule (rules.Guard): nothing is stored.
+	Guard Guard
+}
+
+// Guard checks values before they are stored; Wants says which indicators'
+// values it reads (only those are kept aside while a file streams in).
+type Guard interface {
+	Wants(indicator string) bool
+	Check(values []planwatch.DataValue) []planwatch.Problem
+}
+
+// guardError is the refusal of the guard, or nil.
+func guardError(g Guard, values []planwatch.DataValue) error {
+	if g == nil || len(values) == 0 {
+		return nil
+	}
+	if ps := g.Check(values); len(ps) > 0 {
+		n := planwatch.CountProblems(ps)
+		return &planwatch.Error{Code: planwatch.EINVALID, Problems: ps,
+			Message: fmt.Sprintf("Không nhập gì: %d vi phạm quy tắc kiểm tra bắt buộc (nothing imported: %d violations of blocking validation rules)", n, n)}
+	}
+	return nil
 }
 
 // SetCatalogue sets Indicators, Units and UnitNames from the catalogue.
@@ -510,6 +533,9 @@ func ImportRead(ctx context.Context, store Applier, cs *planwatch.ChangeSet, rd 
 		}
 	}
 	cs.DryRun = opts.DryRun
+	if err := guardError(opts.Guard, cs.Values); err != nil {
+		return Summarize(planwatch.ApplyResult{}, conflicts, err, opts.DryRun), nil
+	}
 	res, err := store.Apply(ctx, cs)
 	if err != nil && !fileFault(err) {
 		return Summary{}, err
@@ -571,8 +597,12 @@ func importStream(ctx context.Context, st planwatch.StreamApplier, f Format, r i
 	var readErr error
 	cs := &planwatch.ChangeSet{By: opts.By, From: opts.Ref, DryRun: opts.DryRun}
 	stop := errors.New("stopped")
+	var guarded []planwatch.DataValue // the values a blocking rule reads
 	values := func(yield func(planwatch.DataValue, error) bool) {
 		rd, readErr = Scan(f, r, opts, func(v planwatch.DataValue) error {
+			if opts.Guard != nil && opts.Guard.Wants(v.Indicator) {
+				guarded = append(guarded, v)
+			}
 			if !yield(v, nil) {
 				return stop
 			}
@@ -583,6 +613,10 @@ func importStream(ctx context.Context, st planwatch.StreamApplier, f Format, r i
 			yield(planwatch.DataValue{}, readErr)
 		case rd != nil && rd.Conflicts.Len() > 0:
 			yield(planwatch.DataValue{}, errConflicts)
+		default:
+			if err := guardError(opts.Guard, guarded); err != nil {
+				yield(planwatch.DataValue{}, err)
+			}
 		}
 	}
 	res, err := st.ApplyStream(ctx, cs, values)

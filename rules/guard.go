@@ -126,3 +126,9 @@ func (c *check) reads(codes map[string]bool) bool {
 	}
 	return false
 }
+
+// Refusal is the error of a change set that breaks blocking rules.
+func Refusal(ps []planwatch.Problem) error {
+	return &planwatch.Error{Code: planwatch.EINVALID, Problems: ps,
+		Message: fmt.Sprintf("Không lưu: %d vi phạm quy tắc kiểm tra bắt buộc (nothing stored: %d violations of blocking validation rules)", len(ps), len(ps))}
+}

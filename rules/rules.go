@@ -315,3 +315,13 @@ func broken(op planwatch.RuleOp, l, r formula.Value, tolPct float64) bool {
 	}
 	return false
 }
+
+// Blocks says whether a rule of the set refuses entries.
+func (s *Set) Blocks() bool {
+	for _, c := range s.checks {
+		if c.rule.Action == planwatch.RuleBlock {
+			return true
+		}
+	}
+	return false
+}

@@ -203,6 +203,9 @@ func (s *Server) apply(r *http.Request, cs *planwatch.ChangeSet) (planwatch.Appl
 	if err := authorizeChanges(u, cs, func(code string) string { return snap.ds.Indicators[code].Sector }); err != nil {
 		return planwatch.ApplyResult{}, err
 	}
+	if err := s.checkBlocking(ctx, snap, cs); err != nil {
+		return planwatch.ApplyResult{}, err
+	}
 	stamp(u, cs)
 	cs.By = userName(ctx)
 	cs.From = s.clientIP(r)

@@ -10,6 +10,7 @@ import (
 	"os"
 
 	"planwatch"
+	"planwatch/exchange"
 	"planwatch/rules"
 )
 
@@ -282,4 +283,21 @@ func seedRules(ctx context.Context, s planwatch.Store, by string) error {
 		return err
 	}
 	return rs.SaveRules(ctx, rules.Starter(), by)
+}
+
+// importGuard is the guard of the store's blocking rules over its index,
+// nil (no index opened) when no rule blocks.
+func importGuard(ctx context.Context, s planwatch.Store) (exchange.Guard, error) {
+	set, _, err := rules.Load(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	if !set.Blocks() {
+		return nil, nil
+	}
+	live, err := openIndex(ctx, s, false)
+	if err != nil {
+		return nil, err
+	}
+	return rules.NewGuard(set, live.Dataset()), nil
 }

@@ -125,3 +125,29 @@ func errorText(err error) string {
 	}
 	return s
 }
+
+// planwatch import refuses a file that breaks a blocking rule, whole.
+func TestImportBlockedByRule(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "b.db")
+	mustRun(t, "init", "--db", db)
+	rf := filepath.Join(dir, "block.csv")
+	os.WriteFile(rf, []byte("code,name_vi,left,op,right,action\nrice.block,Lúa không vượt tổng,agri.rice_planted_area,<=,agri.planted_area,block\n"), 0o644)
+	mustRun(t, "rule", "import", "--db", db, rf)
+	vf := filepath.Join(dir, "v.csv")
+	os.WriteFile(vf, []byte("indicator,orgunit,period,value\ntrade.export,20,2023Q2,5\nagri.planted_area,20,2023Q2,1000\nagri.rice_planted_area,20,2023Q2,1200\n"), 0o644)
+	out, _ := run(t, "import", "--db", db, vf)
+	if !strings.Contains(out, "rice.block") || !strings.Contains(out, "imported 0") {
+		t.Errorf("a file breaking a blocking rule: %s", out)
+	}
+	if out := mustRun(t, "export", "--db", db, "--format", "planwatch-csv", "-o", filepath.Join(dir, "out.csv")); out != "" {
+		t.Log(out)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "out.csv")); strings.Contains(string(b), "trade.export") {
+		t.Errorf("a refused file stored values:\n%s", b)
+	}
+	os.WriteFile(vf, []byte("indicator,orgunit,period,value\nagri.planted_area,20,2023Q2,1000\nagri.rice_planted_area,20,2023Q2,900\n"), 0o644)
+	if out := mustRun(t, "import", "--db", db, vf); !strings.Contains(out, "imported 2") {
+		t.Errorf("a valid file: %s", out)
+	}
+}

@@ -1,0 +1,39 @@
+package web
+
+import (
+	"context"
+
+	"planwatch"
+	"planwatch/rules"
+)
+
+// ruleSet is the compiled validation rules of the store over the index's
+// catalogue (nil set when the store keeps no rules).
+func (s *Server) ruleSet(ctx context.Context, snap *snapshot) (*rules.Set, []planwatch.Problem, error) {
+	var stored []planwatch.ValidationRule
+	if rs, ok := s.store.(planwatch.RuleStore); ok {
+		var err error
+		if stored, err = rs.Rules(ctx); err != nil {
+			return nil, nil, err
+		}
+	}
+	set, ps := rules.Compile(stored, snap.inds)
+	return set, ps, nil
+}
+
+// checkBlocking refuses a change set that breaks a blocking validation
+// rule (every write of the server passes here, from s.apply).
+func (s *Server) checkBlocking(ctx context.Context, snap *snapshot, cs *planwatch.ChangeSet) error {
+	if len(cs.Values) == 0 {
+		return nil
+	}
+	set, _, err := s.ruleSet(ctx, snap)
+	if err != nil {
+		return err
+	}
+	g := rules.NewGuard(set, snap.ds)
+	if ps := g.Check(cs.Values); len(ps) > 0 {
+		return rules.Refusal(ps)
+	}
+	return nil
+}
