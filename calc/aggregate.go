@@ -342,6 +342,9 @@ func (d *Dataset) timeOf(ind *planwatch.Indicator, s series, p planwatch.Period)
 
 // yearEntries is the part of a series within one year.
 func yearEntries(s series, year int) series {
+	if n := len(s); n == 0 || (int(s[0].year) == year && int(s[n-1].year) == year) {
+		return s // already one year's (a roll-up slices a leaf's series once per year)
+	}
 	lo := sort.Search(len(s), func(i int) bool { return int(s[i].year) >= year })
 	hi := sort.Search(len(s), func(i int) bool { return int(s[i].year) > year })
 	return s[lo:hi]
@@ -353,6 +356,9 @@ func yearEntries(s series, year int) series {
 // boundaries run 0..12; a figure spans (from, to].
 func (d *Dataset) sumOverTime(s series, p planwatch.Period) Figure {
 	ys := yearEntries(s, p.Year)
+	if f, ok := d.sumOfMonths(ys, p); ok {
+		return f
+	}
 	start, end := p.First-1, p.Last
 	// The edges out of every month boundary, in the order of the entries
 	// (forward before backward for one entry), so that the search finds the
@@ -434,6 +440,39 @@ func (d *Dataset) sumOverTime(s series, p planwatch.Period) Figure {
 	return Figure{Value: best[end].value, OK: true, Vintage: best[end].vintage}
 }
 
+// sumOfMonths is sumOverTime for the common year of single months, each
+// reported once: the only chain is the months of p one after the other.
+// ok false: the year holds other figures (quarters, cumulative spans, a
+// month twice), for the general search.
+func (d *Dataset) sumOfMonths(ys series, p planwatch.Period) (Figure, bool) {
+	f := Figure{OK: true, Vintage: planwatch.Official}
+	prev, next := 0, p.First
+	for i := range ys {
+		e := &ys[i]
+		if !e.ok() || !d.usable(e) {
+			continue
+		}
+		m := int(e.first)
+		if m != int(e.last) || e.cumulative() || m <= prev {
+			return Figure{}, false
+		}
+		prev = m
+		if m < p.First || m > p.Last {
+			continue
+		}
+		if m != next {
+			f.OK = false // a month of p is missing
+		}
+		next = m + 1
+		f.Value += e.value
+		f.Vintage = minVintage(f.Vintage, planwatch.Vintage(e.vintage))
+	}
+	if !f.OK || next != p.Last+1 {
+		return missing(), true
+	}
+	return f, true
+}
+
 // lastOverTime takes the level at the end of p: a stock reported for any
 // period that ends when p ends (the shortest, then the most final).
 func (d *Dataset) lastOverTime(s series, p planwatch.Period) Figure {
@@ -498,32 +537,9 @@ func monthEnd(year, month int) time.Time {
 // its parent, and whether a version of it was in force (a unit that no
 // longer exists is judged by its last version, inForce false).
 type yearParents struct {
+	year    int
 	parent  [13]string
 	inForce [13]bool
-}
-
-// parentsIn returns (and remembers) where a unit stood in each month of a year.
-func (d *Dataset) parentsIn(code string, year int) *yearParents {
-	k := parentKey{code, year}
-	d.memoMu.Lock()
-	yp, ok := d.parents[k]
-	d.memoMu.Unlock()
-	if ok {
-		return yp
-	}
-	yp = &yearParents{}
-	for m := 1; m <= 12; m++ {
-		yp.parent[m], yp.inForce[m] = d.parentAt(code, monthEnd(year, m))
-	}
-	d.memoMu.Lock()
-	d.parents[k] = yp
-	d.memoMu.Unlock()
-	return yp
-}
-
-type parentKey struct {
-	code string
-	year int
 }
 
 // parentAt is the parent of a unit on day t; a unit that no longer exists
@@ -544,13 +560,13 @@ func (d *Dataset) parentAt(code string, t time.Time) (string, bool) {
 // parent of the unit that reported it at the quarter's end). atEnd: the
 // child is under parent at the end of p, so a missing figure is a gap.
 // (rollUpMany first recognises, from the versions, a child that stood under
-// parent the whole period.)
-func (d *Dataset) childPart(ind *planwatch.Indicator, child, parent string, p planwatch.Period) (first, last int, atEnd bool) {
+// parent the whole period.) ys: the child's entries of p's year.
+func (d *Dataset) childPart(ind *planwatch.Indicator, child *node, ys series, parent string, p planwatch.Period) (first, last int, atEnd bool) {
 	first, last = 13, 0
 	add := func(a, b int) {
 		first, last = min(first, a), max(last, b)
 	}
-	yp := d.parentsIn(child, p.Year)
+	yp := d.yearParentsOf(child, p.Year)
 	for m := p.First; m <= p.Last; m++ {
 		if yp.parent[m] == parent && yp.inForce[m] {
 			add(m, m)
@@ -563,7 +579,6 @@ func (d *Dataset) childPart(ind *planwatch.Indicator, child, parent string, p pl
 		return
 	}
 	d.mu.RLock()
-	ys := yearEntries(d.values[ind.Code][child], p.Year)
 	for i := range ys {
 		e := &ys[i]
 		a, b := int(e.first), int(e.last)
@@ -581,7 +596,7 @@ func (d *Dataset) childPart(ind *planwatch.Indicator, child, parent string, p pl
 	if last == 0 && ind.TimeAgg != planwatch.TimeLast {
 		// A unit that ceased before p, still reporting: its history stays
 		// with its last parent.
-		if u, ok := d.Units.Latest(child); ok && u.Parent == parent && !u.ValidTo.IsZero() && !p.Start().Before(u.ValidTo) {
+		if u, ok := d.Units.Latest(child.code); ok && u.Parent == parent && !u.ValidTo.IsZero() && !p.Start().Before(u.ValidTo) {
 			return p.First, p.Last, false
 		}
 	}
@@ -615,10 +630,12 @@ func (d *Dataset) rollUpMany(ind *planwatch.Indicator, unit string, ps []planwat
 	for i, p := range ps {
 		starts[i], ends[i] = p.Start(), p.End()
 	}
-	holders := d.holders(ind)
-	for _, c := range d.childrenOf(unit) {
-		vs := d.Units.Versions(c)
-		if !holders[c] {
+	for _, cn := range d.nodeOf(unit).kids {
+		c, vs := cn.code, cn.versions
+		d.mu.RLock()
+		cs := d.values[ind.Code][c]
+		d.mu.RUnlock()
+		if !d.held(ind, cn, cs, depth) {
 			// Nothing of the indicator was ever reported within it: it is only
 			// counted as expected where it stood under the unit at the end.
 			for i := range ps {
@@ -632,6 +649,13 @@ func (d *Dataset) rollUpMany(ind *planwatch.Indicator, unit string, ps []planwat
 			continue
 		}
 		any := false
+		ys, year := series(nil), -1 // the child's entries of one year, sliced once per year
+		yearOf := func(y int) series {
+			if y != year {
+				ys, year = yearEntries(cs, y), y
+			}
+			return ys
+		}
 		for i, p := range ps {
 			var first, last int
 			var atEnd, whole bool
@@ -642,11 +666,14 @@ func (d *Dataset) rollUpMany(ind *planwatch.Indicator, unit string, ps []planwat
 				}
 			}
 			if !whole && d.mayCount(vs, unit, starts[i], ends[i]) {
-				first, last, atEnd = d.childPart(ind, c, unit, p)
+				d.mu.RLock()
+				ys := yearOf(p.Year)
+				d.mu.RUnlock()
+				first, last, atEnd = d.childPart(ind, cn, ys, unit, p)
 			}
 			if ind.TimeAgg == planwatch.TimeLast {
 				// A level is the sum of the levels of the units under the unit at the end.
-				yp := d.parentsIn(c, p.Year)
+				yp := d.yearParentsOf(cn, p.Year)
 				par, inForce := yp.parent[p.Last], yp.inForce[p.Last]
 				if par != unit || (!inForce && !d.hasData(ind, c, p)) {
 					last = 0
@@ -667,13 +694,12 @@ func (d *Dataset) rollUpMany(ind *planwatch.Indicator, unit string, ps []planwat
 		if !any {
 			continue
 		}
-		if len(vs) > 0 && len(d.Units.EverChildren(c)) == 0 && ind.UnitAgg != planwatch.UnitRatio {
+		if len(vs) > 0 && cn.leaf && ind.UnitAgg != planwatch.UnitRatio {
 			d.mu.RLock() // a leaf: its own figures, nothing to remember
-			cs := d.values[ind.Code][c]
 			for i, part := range parts {
 				figs[i] = Figure{}
 				if !part.IsZero() {
-					figs[i] = d.leafOf(ind, cs, part)
+					figs[i] = d.leafOf(ind, yearOf(part.Year), part)
 				}
 			}
 			d.mu.RUnlock()
@@ -789,26 +815,6 @@ func (d *Dataset) hasData(ind *planwatch.Indicator, unit string, p planwatch.Per
 
 var _ = math.NaN
 
-// childrenOf lists every unit that was ever under unit, by code: a fixed
-// order, so that sums come out the same every time.
-func (d *Dataset) childrenOf(unit string) []string {
-	d.memoMu.Lock()
-	cs, ok := d.kids[unit]
-	d.memoMu.Unlock()
-	if ok {
-		return cs
-	}
-	cs = append([]string(nil), d.Units.EverChildren(unit)...)
-	sort.Strings(cs)
-	d.memoMu.Lock()
-	if d.kids == nil {
-		d.kids = map[string][]string{}
-	}
-	d.kids[unit] = cs
-	d.memoMu.Unlock()
-	return cs
-}
-
 // mayCount says whether a unit with these versions can count under parent
 // for a period from start to end: a version under parent overlaps it, or
 // the unit had ceased before it with parent as its last parent (its late
@@ -824,47 +830,4 @@ func (d *Dataset) mayCount(vs []planwatch.OrgUnit, parent string, start, end tim
 		return last.Parent == parent && !last.ValidTo.IsZero() && !start.Before(last.ValidTo)
 	}
 	return false
-}
-
-// holders is the set of units that hold figures of an indicator, or have a
-// unit under them (in any version) that does; remembered until the
-// indicator's values change.
-func (d *Dataset) holders(ind *planwatch.Indicator) map[string]bool {
-	d.memoMu.Lock()
-	h, ok := d.held[ind.Code]
-	d.memoMu.Unlock()
-	if ok {
-		return h
-	}
-	h = map[string]bool{}
-	d.mu.RLock()
-	var units []string
-	for u, s := range d.values[ind.Code] {
-		if len(s) > 0 {
-			units = append(units, u)
-		}
-	}
-	d.mu.RUnlock()
-	var mark func(code string, depth int)
-	mark = func(code string, depth int) {
-		if h[code] || depth > 8 {
-			return
-		}
-		h[code] = true
-		for _, v := range d.Units.Versions(code) {
-			if v.Parent != "" {
-				mark(v.Parent, depth+1)
-			}
-		}
-	}
-	for _, u := range units {
-		mark(u, 0)
-	}
-	d.memoMu.Lock()
-	if d.held == nil {
-		d.held = map[string]map[string]bool{}
-	}
-	d.held[ind.Code] = h
-	d.memoMu.Unlock()
-	return h
 }

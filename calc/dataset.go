@@ -90,9 +90,8 @@ type Dataset struct {
 
 	memoMu   sync.Mutex
 	figures  map[figureKey]Figure
-	parents  map[parentKey]*yearParents // where units stood, month by month
-	kids     map[string][]string        // every unit ever under a unit, by code
-	held     map[string]map[string]bool // indicator → units holding figures of it, or above one that does
+	nodes    map[string]*node           // units as roll-ups walk them (tree.go)
+	heldBy   map[string]map[string]bool // indicator → units with units under them: whether one holds figures of it
 	exprs    map[string]*formula.Expr   // parsed formulas of derived indicators (composite.go)
 	parts    map[string][]string        // indicator → its sub-indicators CODE~option
 	partsFor int                        // len(Indicators) when parts was built
@@ -121,7 +120,6 @@ func NewDataset(inds []planwatch.Indicator, units *planwatch.Hierarchy, values [
 		targets:    map[targetKey]planwatch.Target{},
 		milestones: milestones,
 		figures:    make(map[figureKey]Figure, 1<<14),
-		parents:    map[parentKey]*yearParents{},
 	}
 	for _, ind := range inds {
 		d.Indicators[ind.Code] = ind
@@ -178,11 +176,11 @@ func (d *Dataset) forget(touched map[string]bool) {
 	defer d.memoMu.Unlock()
 	if touched == nil || len(d.figures) == 0 {
 		clear(d.figures) // keeps the map's room for the next questions
-		d.held = nil
+		d.heldBy = nil
 		return
 	}
 	for code := range touched {
-		delete(d.held, code)
+		delete(d.heldBy, code)
 	}
 	for code, ind := range d.Indicators {
 		if touched[ind.Numerator] || touched[ind.Denominator] {
@@ -647,8 +645,9 @@ func (d *Dataset) setCatalogue(inds []planwatch.Indicator, units []planwatch.Org
 	}
 	d.Units = planwatch.NewHierarchy(units, trans)
 	d.rawUnits, d.rawTrans = units, trans
-	d.kids = nil
-	clear(d.parents)
+	d.memoMu.Lock()
+	d.nodes, d.heldBy = nil, nil
+	d.memoMu.Unlock()
 }
 
 // reloadPlans reads targets, milestones and approvals again.
