@@ -723,15 +723,11 @@ func currentMany(ctx context.Context, s ValueReader, keys []planwatch.Key) map[p
 	if err != nil {
 		return nil
 	}
-	want := make(map[planwatch.Key]bool, len(keys))
-	for _, k := range keys {
-		want[k] = true
-	}
-	out := make(map[planwatch.Key]planwatch.DataValue, len(keys))
+	// Values of keys outside the batch (the query covers the cross product
+	// of its indicators, units and months) do no harm: they are never asked for.
+	out := make(map[planwatch.Key]planwatch.DataValue, len(values))
 	for _, v := range values {
-		if want[v.Key] {
-			out[v.Key] = v
-		}
+		out[v.Key] = v
 	}
 	return out
 }
