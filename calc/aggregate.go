@@ -596,7 +596,7 @@ func (d *Dataset) childPart(ind *planwatch.Indicator, child *node, ys series, pa
 	if last == 0 && ind.TimeAgg != planwatch.TimeLast {
 		// A unit that ceased before p, still reporting: its history stays
 		// with its last parent.
-		if u, ok := d.Units.Latest(child.code); ok && u.Parent == parent && !u.ValidTo.IsZero() && !p.Start().Before(u.ValidTo) {
+		if n := len(child.versions); n > 0 && child.versions[n-1].Parent == parent && !child.versions[n-1].ValidTo.IsZero() && !p.Start().Before(child.versions[n-1].ValidTo) {
 			return p.First, p.Last, false
 		}
 	}
@@ -630,10 +630,13 @@ func (d *Dataset) rollUpMany(ind *planwatch.Indicator, unit string, ps []planwat
 	for i, p := range ps {
 		starts[i], ends[i] = p.Start(), p.End()
 	}
+	d.mu.RLock()
+	held := d.values[ind.Code] // the indicator's series by unit
+	d.mu.RUnlock()
 	for _, cn := range d.nodeOf(unit).kids {
 		c, vs := cn.code, cn.versions
 		d.mu.RLock()
-		cs := d.values[ind.Code][c]
+		cs := held[c]
 		d.mu.RUnlock()
 		if !d.held(ind, cn, cs, depth) {
 			// Nothing of the indicator was ever reported within it: it is only
@@ -761,6 +764,10 @@ func (d *Dataset) reportedMany(ind *planwatch.Indicator, unit string, ps []planw
 	d.mu.RLock()
 	own := len(d.values[ind.Code][unit]) > 0
 	d.mu.RUnlock()
+	// The figures of the units two levels or more below the unit asked for
+	// are not remembered: the country's roll-up would otherwise fill the
+	// memo with every district's, each asked once (issue 12).
+	remember := depth < 2
 	var todo []int
 	for i, p := range ps {
 		if p.IsZero() {
@@ -768,6 +775,10 @@ func (d *Dataset) reportedMany(ind *planwatch.Indicator, unit string, ps []planw
 		}
 		if own || ind.UnitAgg == planwatch.UnitRatio || depth > 8 || !d.hasYear(ind, p.Year) {
 			out[i] = d.reported(ind, unit, p, depth)
+			continue
+		}
+		if !remember {
+			todo = append(todo, i)
 			continue
 		}
 		d.memoMu.Lock()
@@ -787,6 +798,12 @@ func (d *Dataset) reportedMany(ind *planwatch.Indicator, unit string, ps []planw
 		batch[k] = ps[i]
 	}
 	figs := d.rollUpMany(ind, unit, batch, depth)
+	if !remember {
+		for k, i := range todo {
+			out[i] = figs[k]
+		}
+		return out
+	}
 	d.memoMu.Lock()
 	for k, i := range todo {
 		out[i] = figs[k]

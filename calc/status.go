@@ -404,9 +404,20 @@ func (d *Dataset) warm(ind *planwatch.Indicator, unit string, p planwatch.Period
 	if n <= 0 {
 		n = 3
 	}
-	ps := []planwatch.Period{p, p.YearToDate(), p.SamePeriodLastYear(), planwatch.YearOf(p.Year - 1)}
+	ps := []planwatch.Period{p}
+	add := func(q planwatch.Period) {
+		for _, o := range ps {
+			if o == q {
+				return
+			}
+		}
+		ps = append(ps, q)
+	}
+	add(p.YearToDate())
+	add(p.SamePeriodLastYear())
 	for y := p.Year - 1; y >= p.Year-n; y-- {
-		ps = append(ps, planwatch.YearToDateOf(y, p.Last), planwatch.YearOf(y))
+		add(planwatch.YearToDateOf(y, p.Last))
+		add(planwatch.YearOf(y))
 	}
 	if !d.territoryChange(unit, planwatch.YearOf(p.Year-n).Start(), p.End()).IsZero() || len(d.Units.EverChildren(unit)) == 0 {
 		return
