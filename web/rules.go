@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"net/http"
 
 	"planwatch"
 	"planwatch/rules"
@@ -36,4 +37,14 @@ func (s *Server) checkBlocking(ctx context.Context, snap *snapshot, cs *planwatc
 		return rules.Refusal(ps)
 	}
 	return nil
+}
+
+// catalogueChanged brings a change of the catalogue (sub-indicators of a
+// breakdown) into the analytics index.
+func (s *Server) catalogueChanged(r *http.Request) {
+	if live, err := s.liveIndex(r.Context()); err == nil {
+		if err := live.ReloadCatalogue(r.Context()); err != nil {
+			s.log.Warn("analytics index: catalogue", "err", err)
+		}
+	}
 }

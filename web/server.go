@@ -132,6 +132,7 @@ func NewServer(cfg Config) (*Server, error) {
 	}
 	static, _ := fs.Sub(assets, "static")
 	s.routes = append(s.routeTable(http.StripPrefix("/static/", http.FileServerFS(static))), s.accountRoutes()...)
+	s.routes = append(s.routes, s.ruleRoutes()...) // issue 13: data quality, validation rules, breakdowns
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.pattern, s.guard(rt))
 	}
