@@ -35,5 +35,5 @@ func (d *Dataset) replaceIndicators(inds []planwatch.Indicator) {
 	defer d.memoMu.Unlock()
 	d.Indicators = m
 	clear(d.figures)
-	d.held, d.parts, d.partsFor = nil, nil, 0
+	d.heldBy, d.parts, d.partsFor = nil, nil, 0
 }
