@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"planwatch"
@@ -45,5 +46,23 @@ func TestChainAuditMigration(t *testing.T) {
 	}
 	if problems, err := db.CheckIntegrity(ctx); err != nil || len(problems) > 0 {
 		t.Errorf("integrity: %v %v", problems, err)
+	}
+}
+
+// TestRefuseNewer: a database written by a newer planwatch (a migration
+// this binary does not know) is refused with a clear message.
+func TestRefuseNewer(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.NewDatabase(t)
+	db, err := Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.w.ExecContext(ctx, `INSERT INTO schema_migrations VALUES (999, '999_future.sql', now())`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if _, err := Open(ctx, dsn); err == nil || !strings.Contains(err.Error(), "schema version 999 is newer than this planwatch knows") {
+		t.Errorf("opening a newer database: %v", err)
 	}
 }

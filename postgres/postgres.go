@@ -206,6 +206,13 @@ func (db *DB) migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	var stored sql.NullInt64
+	if err := conn.QueryRowContext(ctx, `SELECT max(version) FROM schema_migrations`).Scan(&stored); err != nil {
+		return err
+	}
+	if err := engine.CheckNotNewer(int(stored.Int64), ms); err != nil {
+		return err
+	}
 	for _, m := range ms {
 		if db.schemaUpTo > 0 && m.Version > db.schemaUpTo {
 			break

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"planwatch"
@@ -45,5 +46,23 @@ func TestChainAuditMigration(t *testing.T) {
 	}
 	if problems, err := db.CheckIntegrity(ctx); err != nil || len(problems) > 0 {
 		t.Errorf("integrity: %v %v", problems, err)
+	}
+}
+
+// TestRefuseNewer: a database written by a newer planwatch (a migration
+// this binary does not know) is refused with a clear message, untouched.
+func TestRefuseNewer(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "new.db")
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.w.ExecContext(ctx, `INSERT INTO schema_migrations VALUES (999, '999_future.sql', 'x')`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if _, err := Open(ctx, path); err == nil || !strings.Contains(err.Error(), "schema version 999 is newer than this planwatch knows") {
+		t.Errorf("opening a newer database: %v", err)
 	}
 }

@@ -178,6 +178,13 @@ func (db *DB) migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	var stored sql.NullInt64
+	if err := db.w.QueryRowContext(ctx, `SELECT max(version) FROM schema_migrations`).Scan(&stored); err != nil {
+		return err
+	}
+	if err := engine.CheckNotNewer(int(stored.Int64), ms); err != nil {
+		return err
+	}
 	vacuum := false
 	for _, m := range ms {
 		if db.schemaUpTo > 0 && m.Version > db.schemaUpTo {

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"planwatch"
 )
 
 // Migration is one schema migration file, such as migrations/001_init.sql.
@@ -43,4 +45,19 @@ func Migrations(fsys fs.FS) ([]Migration, error) {
 		out = append(out, Migration{Version: version, Name: base, Path: name})
 	}
 	return out, nil
+}
+
+// CheckNotNewer refuses a database whose schema (the highest migration
+// recorded in it, stored) is newer than the newest of ms: it was written by
+// a newer planwatch, and this one would misread what it does not know.
+func CheckNotNewer(stored int, ms []Migration) error {
+	known := 0
+	for _, m := range ms {
+		known = max(known, m.Version)
+	}
+	if stored > known {
+		return planwatch.Errorf(planwatch.EINVALID, "cơ sở dữ liệu có lược đồ phiên bản %d, mới hơn bản planwatch này biết (%d): hãy dùng bản planwatch mới hơn / "+
+			"the database's schema version %d is newer than this planwatch knows (%d): it was written by a newer planwatch; run that version (or newer)", stored, known, stored, known)
+	}
+	return nil
 }
