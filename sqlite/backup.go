@@ -3,39 +3,70 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"fmt"
-
-	msqlite "modernc.org/sqlite"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
 )
 
-// BackupTo copies the database, page by page, into a new SQLite file at
-// path with SQLite's online backup API, in one step: the copy is the
-// database as of one moment (a read transaction held for the copy), while
-// writers, in this process or others, go on committing to the log.
-func (db *DB) BackupTo(ctx context.Context, path string) error {
+// CopyFiles copies the database file and its write-ahead log to dst and
+// dst+"-wal" while holding a read transaction, so that opening the copy
+// gives a consistent state: the one read, or a later commit. Holding the
+// read transaction keeps a checkpoint from writing to the database file
+// pages newer than the reader's snapshot and keeps the log from being
+// restarted, so every page of the file copy is either as of the snapshot or
+// superseded by a frame of the copied log; frames beyond the snapshot are
+// whole commits except perhaps a torn last one, which SQLite's recovery of
+// the log drops. Writers, in this process or others, go on meanwhile. It is
+// a plain file copy, as fast as cp (the online backup API and VACUUM INTO
+// took about 6 times as long on the province set).
+//
+// It reports whether a non-empty log was copied (else dst alone is the
+// whole database).
+func (db *DB) CopyFiles(ctx context.Context, dst string) (logCopied bool, err error) {
+	if db.path == ":memory:" {
+		return false, errors.New("sqlite: an in-memory database has no file to copy")
+	}
 	conn, err := db.r.Conn(ctx)
 	if err != nil {
-		return internal("BackupTo", err)
+		return false, internal("CopyFiles", err)
 	}
 	defer conn.Close()
-	err = conn.Raw(func(dc any) error {
-		b, ok := dc.(interface {
-			NewBackup(string) (*msqlite.Backup, error)
-		})
-		if !ok {
-			return fmt.Errorf("the driver has no backup API")
-		}
-		bk, err := b.NewBackup(path)
-		if err != nil {
-			return err
-		}
-		if _, err := bk.Step(-1); err != nil {
-			bk.Finish()
-			return err
-		}
-		return bk.Finish()
-	})
-	return internal("BackupTo", err)
+	tx, err := conn.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return false, internal("CopyFiles", err)
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil {
+		return false, internal("CopyFiles", err)
+	}
+	if _, err := copyFile(db.path, dst); err != nil {
+		return false, internal("CopyFiles", err)
+	}
+	size, err := copyFile(db.path+"-wal", dst+"-wal")
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	return size > 0, internal("CopyFiles", err)
+}
+
+func copyFile(from, to string) (int64, error) {
+	in, err := os.Open(from)
+	if err != nil {
+		return 0, err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return 0, err
+	}
+	n, err := io.Copy(out, in)
+	if err != nil {
+		out.Close()
+		return n, err
+	}
+	return n, out.Close()
 }
 
 // SchemaVersion is the highest migration recorded in the database.

@@ -50,6 +50,8 @@ func commands() map[string]command {
 		"copy-store": {cmdCopyStore, "chép dữ liệu giữa hai CSDL / copy a store between engines", nil},
 		"extract":    {cmdExtract, "đọc số liệu từ văn bản tiếng Việt / read facts out of Vietnamese text", nil},
 		"user":       {cmdUser, "tài khoản: add|set|set-password|list|disable / manage accounts", []string{"add", "set", "set-password", "list", "disable", "enable"}},
+		"backup":     {cmdBackup, "sao lưu trực tuyến, có kiểm tra / online backup with counts and checksums", nil},
+		"restore":    {cmdRestore, "khôi phục bản sao lưu vào CSDL mới / restore a backup into a new database", nil},
 		"check":      {cmdCheck, "kiểm tra CSDL, chỉ mục và chuỗi nhật ký / check the database, its index and audit chain", nil},
 		"audit":      {cmdAudit, "audit head: mã băm cuối của nhật ký / the latest audit hash, to keep outside", []string{"head"}},
 		"rule":       {cmdRule, "quy tắc kiểm tra số liệu: import|list|export / validation rules", []string{"import", "list", "export"}},

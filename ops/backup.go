@@ -1,0 +1,439 @@
+package ops
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"planwatch"
+	"planwatch/copystore"
+	"planwatch/sqlite"
+)
+
+// A backup is a SQLite database file holding the whole store (whatever the
+// engine it came from), followed by a manifest: the SHA-256 of the database
+// image, its page size and count, the rows of every table, and what the
+// backup is of (the last change set, the audit head, the schema version),
+// as JSON, then its length and a magic string. SQLite reads the image and
+// ignores what follows it (the header gives the image's size), so the file
+// opens as a database for inspection; restore recomputes everything and
+// refuses a file that differs in anything (a truncated file, a flipped byte,
+// deleted rows) or has no manifest (a backup that did not finish, or a file
+// that is not one).
+
+const trailerMagic = "planwatch-backup" // 16 bytes, the file's last
+
+// Manifest is what a backup records about itself.
+type Manifest struct {
+	Created   time.Time        `json:"created"`
+	Source    string           `json:"source"` // the engine backed up: sqlite or postgres
+	Schema    int              `json:"schema"` // the highest migration of the backup
+	Seq       int64            `json:"seq"`    // the last change set in the backup
+	AuditID   int64            `json:"audit_id"`
+	AuditHash string           `json:"audit_hash"` // the last audit entry's hash
+	PageSize  int64            `json:"page_size"`
+	Pages     int64            `json:"pages"`
+	SHA256    string           `json:"sha256"` // of the database image (pages × page size bytes)
+	Rows      map[string]int64 `json:"rows"`   // by table
+}
+
+// Backup writes a backup of s to out (through a temporary file beside it,
+// synced and renamed when complete: out is either a whole backup or
+// absent). A SQLite store's file and log are copied under a read
+// transaction (sqlite.DB.CopyFiles), a PostgreSQL store's records into a
+// new SQLite file with the code of copy-store (verified with its
+// checksums); either copy is then opened once, which folds the log in.
+func Backup(ctx context.Context, s planwatch.Store, out string, now time.Time) (*Manifest, error) {
+	f, err := os.CreateTemp(filepath.Dir(out), filepath.Base(out)+".part*")
+	if err != nil {
+		return nil, err
+	}
+	f.Close()
+	tmp := f.Name()
+	defer func() {
+		for _, p := range []string{tmp, tmp + "-wal", tmp + "-shm", tmp + "-journal"} {
+			os.Remove(p)
+		}
+	}()
+	m := &Manifest{Created: now.UTC()}
+	fold := true // whether the copy must be opened to fold its log in
+	switch src := s.(type) {
+	case *sqlite.DB:
+		m.Source = "sqlite"
+		if fold, err = src.CopyFiles(ctx, tmp); err != nil {
+			return nil, err
+		}
+	default:
+		m.Source = "postgres"
+		d, ok := s.(planwatch.Dumper)
+		if !ok {
+			return nil, fmt.Errorf("ops: this store cannot be backed up")
+		}
+		os.Remove(tmp)
+		dst, err := sqlite.Open(ctx, tmp)
+		if err != nil {
+			return nil, err
+		}
+		_, _, err = copystore.Copy(ctx, d, dst)
+		if cerr := dst.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if err := finish(ctx, tmp, fold); err != nil {
+		return nil, err
+	}
+	raw, err := openRaw(tmp, true)
+	if err != nil {
+		return nil, err
+	}
+	defer raw.Close()
+	// The rows counted while the image is hashed (both read the file).
+	hashed := make(chan error, 1)
+	go func() { hashed <- m.hashImage(tmp, -1) }()
+	err = describe(ctx, raw, m)
+	if herr := <-hashed; err == nil {
+		err = herr
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := raw.Close(); err != nil {
+		return nil, err
+	}
+	if err := appendTrailer(tmp, m); err != nil {
+		return nil, err
+	}
+	if err := os.Rename(tmp, out); err != nil {
+		return nil, err
+	}
+	return m, syncFile(filepath.Dir(out))
+}
+
+// finish makes the copy at path one file in rollback-journal mode, which
+// opens read-only without a log beside it: a copied log is folded in by
+// SQLite (checkpoint); without one, the header's two format bytes are set
+// to what PRAGMA journal_mode = DELETE writes (1, legacy), the image being
+// otherwise complete.
+func finish(ctx context.Context, path string, fold bool) error {
+	if fold {
+		raw, err := openRaw(path, false)
+		if err != nil {
+			return err
+		}
+		defer raw.Close()
+		if _, err := raw.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+			return err
+		}
+		if _, err := raw.ExecContext(ctx, `PRAGMA journal_mode = DELETE`); err != nil {
+			return err
+		}
+		return raw.Close()
+	}
+	os.Remove(path + "-wal")
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	hdr := make([]byte, 100)
+	if _, err := io.ReadFull(f, hdr); err != nil || string(hdr[:16]) != "SQLite format 3\x00" {
+		return fmt.Errorf("ops: %s is not a SQLite database", path)
+	}
+	if _, err := f.WriteAt([]byte{1, 1}, 18); err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+// openRaw opens a SQLite file directly (no migrations), read-only if ro.
+func openRaw(path string, ro bool) (*sql.DB, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, err
+	}
+	dsn := "file:" + path + "?_pragma=busy_timeout(10000)"
+	if ro {
+		dsn += "&mode=ro"
+	}
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	return db, nil
+}
+
+func syncFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Sync()
+}
+
+// describe reads what the database is: its page size and count, the rows
+// of every table, the last change set, the audit head, the schema version.
+func describe(ctx context.Context, raw *sql.DB, m *Manifest) error {
+	var schema, seq, auditID sql.NullInt64
+	var hash sql.NullString
+	if err := raw.QueryRowContext(ctx, `SELECT (SELECT max(version) FROM schema_migrations), (SELECT max(id) FROM change_sets),
+		(SELECT max(id) FROM audit), (SELECT hash FROM audit ORDER BY id DESC LIMIT 1)`).Scan(&schema, &seq, &auditID, &hash); err != nil {
+		return fmt.Errorf("không phải CSDL planwatch / not a planwatch database: %w", err)
+	}
+	m.Schema, m.Seq, m.AuditID, m.AuditHash = int(schema.Int64), seq.Int64, auditID.Int64, hash.String
+	if err := raw.QueryRowContext(ctx, `SELECT page_size, page_count FROM pragma_page_size, pragma_page_count`).Scan(&m.PageSize, &m.Pages); err != nil {
+		return err
+	}
+	tables, err := engineQuery(ctx, raw, `SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name`)
+	if err != nil {
+		return err
+	}
+	m.Rows = map[string]int64{}
+	for _, t := range tables {
+		var n int64
+		if err := raw.QueryRowContext(ctx, `SELECT count(*) FROM "`+t+`"`).Scan(&n); err != nil {
+			return fmt.Errorf("table %s: %w", t, err)
+		}
+		m.Rows[t] = n
+	}
+	return nil
+}
+
+func engineQuery(ctx context.Context, raw *sql.DB, query string) ([]string, error) {
+	rows, err := raw.QueryContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// hashImage sets m.SHA256 to the hash of the first size bytes of the file
+// (the whole file when size < 0).
+func (m *Manifest) hashImage(path string, size int64) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	h := sha256.New()
+	var r io.Reader = f
+	if size >= 0 {
+		r = io.LimitReader(f, size)
+	}
+	if _, err := io.Copy(h, r); err != nil {
+		return err
+	}
+	m.SHA256 = hex.EncodeToString(h.Sum(nil))
+	return nil
+}
+
+// appendTrailer writes the manifest after the image and syncs the file.
+func appendTrailer(path string, m *Manifest) error {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return err
+	}
+	b = binary.BigEndian.AppendUint64(b, uint64(len(b)))
+	b = append(b, trailerMagic...)
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// ErrBadBackup is what Verify's error wraps when the file is not a sound,
+// complete backup.
+var ErrBadBackup = errors.New("bản sao lưu hỏng hoặc không đầy đủ / damaged or incomplete backup")
+
+func bad(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrBadBackup, fmt.Sprintf(format, args...))
+}
+
+// readTrailer reads the manifest at the end of a backup file and returns
+// it with the image's size.
+func readTrailer(file string) (*Manifest, int64, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, 0, err
+	}
+	size := fi.Size()
+	tail := make([]byte, 8+len(trailerMagic))
+	if size < int64(len(tail)) {
+		return nil, 0, bad("%s has %d bytes: not a backup", file, size)
+	}
+	if _, err := f.ReadAt(tail, size-int64(len(tail))); err != nil {
+		return nil, 0, err
+	}
+	if string(tail[8:]) != trailerMagic {
+		return nil, 0, bad("%s has no manifest at its end: the backup did not finish, was cut short, or the file is not a planwatch backup", file)
+	}
+	n := int64(binary.BigEndian.Uint64(tail[:8]))
+	if n <= 0 || n > size-int64(len(tail)) || n > 64<<20 {
+		return nil, 0, bad("%s: the manifest's length (%d) does not fit the file", file, n)
+	}
+	b := make([]byte, n)
+	if _, err := f.ReadAt(b, size-int64(len(tail))-n); err != nil {
+		return nil, 0, err
+	}
+	m := &Manifest{}
+	if err := json.Unmarshal(b, m); err != nil {
+		return nil, 0, bad("%s: the manifest cannot be read: %v", file, err)
+	}
+	return m, size - int64(len(tail)) - n, nil
+}
+
+// Verify checks a backup file: its manifest, the image's size and SHA-256,
+// SQLite's integrity check, the rows of every table and what the backup
+// says it is of. It returns the manifest, or an error wrapping
+// ErrBadBackup that names what is wrong (the table whose rows differ, when
+// it can tell). The file is only read.
+func Verify(ctx context.Context, file string) (*Manifest, error) {
+	m, image, err := readTrailer(file)
+	if err != nil {
+		return nil, err
+	}
+	if image != m.PageSize*m.Pages {
+		return nil, bad("%s: the database image has %d bytes, the manifest says %d pages of %d bytes", file, image, m.Pages, m.PageSize)
+	}
+	got := &Manifest{}
+	if err := got.hashImage(file, image); err != nil {
+		return nil, err
+	}
+	// What differs, as precisely as the file still allows.
+	raw, err := openRaw(file, true)
+	if err != nil {
+		return nil, err
+	}
+	defer raw.Close()
+	var check string
+	if err := raw.QueryRowContext(ctx, `PRAGMA integrity_check(1)`).Scan(&check); err != nil {
+		return nil, bad("%s cannot be read as a database: %v", file, err)
+	}
+	if check != "ok" {
+		return nil, bad("%s fails SQLite's integrity check: %s", file, check)
+	}
+	if err := describe(ctx, raw, got); err != nil {
+		return nil, bad("%s: %v", file, err)
+	}
+	for t, n := range m.Rows {
+		if g, ok := got.Rows[t]; !ok {
+			return nil, bad("%s: table %s is missing", file, t)
+		} else if g != n {
+			return nil, bad("%s: table %s has %d rows, the backup recorded %d", file, t, g, n)
+		}
+	}
+	for t := range got.Rows {
+		if _, ok := m.Rows[t]; !ok {
+			return nil, bad("%s: table %s was not in the backup", file, t)
+		}
+	}
+	if got.SHA256 != m.SHA256 {
+		return nil, bad("%s: the database image differs from the backup's checksum (SHA-256 %.16s…, recorded %.16s…): a byte was changed", file, got.SHA256, m.SHA256)
+	}
+	if got.Seq != m.Seq || got.AuditHash != m.AuditHash || got.Schema != m.Schema {
+		return nil, bad("%s: holds change %d and audit head %.12s…, the manifest says %d and %.12s…", file, got.Seq, got.AuditHash, m.Seq, m.AuditHash)
+	}
+	return m, nil
+}
+
+// RestoreSQLite restores a verified backup into a new SQLite database at
+// dst, which must not exist: the file is copied beside dst, its manifest
+// left behind, then renamed to dst. The caller opens dst (which brings an
+// older backup's schema up to date) and checks it.
+func RestoreSQLite(ctx context.Context, file, dst string) (*Manifest, error) {
+	m, err := Verify(ctx, file)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(dst); err == nil {
+		return nil, planwatch.Errorf(planwatch.ECONFLICT, "%s đã có / already exists: restore into a new database", dst)
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return nil, err
+	}
+	tmp := dst + ".restoring"
+	if err := copyImage(file, tmp, m.PageSize*m.Pages); err != nil {
+		os.Remove(tmp)
+		return nil, err
+	}
+	defer os.Remove(tmp)
+	if err := syncFile(tmp); err != nil {
+		return nil, err
+	}
+	return m, os.Rename(tmp, dst)
+}
+
+// RestoreInto restores a verified backup into an empty store of any engine
+// (copy-store's code, verified with its checksums).
+func RestoreInto(ctx context.Context, file string, dst planwatch.Restorer) (*Manifest, error) {
+	dir, err := os.MkdirTemp("", "planwatch-restore")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "backup.db")
+	m, err := RestoreSQLite(ctx, file, path)
+	if err != nil {
+		return nil, err
+	}
+	src, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	_, _, err = copystore.Copy(ctx, src, dst)
+	return m, err
+}
+
+// copyImage copies the first size bytes of from into a new file to.
+func copyImage(from, to string, size int64) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, io.LimitReader(in, size)); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
