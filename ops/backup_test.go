@@ -191,4 +191,3 @@ func TestBackupPostgres(t *testing.T) {
 		t.Errorf("restored into PostgreSQL: %v %v", err, r.Problems())
 	}
 }
-
