@@ -4,16 +4,19 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -23,14 +26,30 @@ import (
 	"planwatch/sqlite"
 )
 
-// buildBinary builds planwatch from this package into dir.
-func buildBinary(t *testing.T, dir string) string {
+var built struct {
+	sync.Once
+	bin string
+	err error
+}
+
+// buildBinary builds planwatch from this package, once for the test binary.
+func buildBinary(t *testing.T, _ string) string {
 	t.Helper()
-	bin := filepath.Join(dir, "planwatch")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	built.Do(func() {
+		dir, err := os.MkdirTemp("", "planwatch-bin")
+		if err != nil {
+			built.err = err
+			return
+		}
+		built.bin = filepath.Join(dir, "planwatch")
+		if out, err := exec.Command("go", "build", "-o", built.bin, ".").CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
 	}
-	return bin
+	return built.bin
 }
 
 // startServe starts bin serve on a free port and returns the process and
@@ -215,4 +234,22 @@ func TestBackupWhileServing(t *testing.T) {
 		t.Errorf("%d revisions of %s restored, want %v (%v)", len(revs), vs[0].Key, k, err)
 	}
 	t.Logf("restored change set %v (store change %d); %d acknowledged before the backup, %d after, %d at the kill", k, seq, before, after, acked.Load())
+}
+
+func mustURL(t *testing.T, s string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func openRawSQLite(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"planwatch"
+	"planwatch/ops"
 	"planwatch/web"
 )
 
@@ -24,6 +25,9 @@ func cmdServe(ctx context.Context, env *Env, args []string) error {
 	addr := fs.String("addr", ":8080", "địa chỉ máy chủ / listen address")
 	db := fs.String("db", "", "cơ sở dữ liệu (mặc định $PLANWATCH_DB hoặc "+defaultDB+") / database")
 	public := fs.Bool("public", false, "cho phép xem không cần đăng nhập / public read-only access")
+	backupDir := fs.String("backup-dir", "", "thư mục sao lưu định kỳ / directory of scheduled backups (none when empty)")
+	backupEvery := fs.Duration("backup-every", 24*time.Hour, "chu kỳ sao lưu / time between scheduled backups")
+	backupKeep := fs.Int("backup-keep", 14, "số bản sao lưu giữ lại / scheduled backups kept (the newest; 0: all)")
 	proxies := fs.String("trusted-proxies", "", "các proxy tin cậy, CIDR cách nhau bởi dấu phẩy (X-Forwarded-For của chúng cho biết địa chỉ người dùng) / trusted reverse proxies, comma-separated CIDRs")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -35,12 +39,16 @@ func cmdServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if *backupDir != "" && *backupEvery < time.Minute {
+		return planwatch.Errorf(planwatch.EINVALID, "--backup-every phải ít nhất 1m / must be at least 1m")
+	}
 	s, err := openStore(ctx, env, *db)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	return serve(ctx, env, s, serveOptions{addr: *addr, public: *public, trustedProxies: trusted})
+	return serve(ctx, env, s, serveOptions{addr: *addr, public: *public, trustedProxies: trusted,
+		backupDir: *backupDir, backupEvery: *backupEvery, backupKeep: *backupKeep})
 }
 
 // serveOptions are how the web application is served.
@@ -49,6 +57,9 @@ type serveOptions struct {
 	public         bool
 	trustedProxies []netip.Prefix
 	timeouts       *timeouts // defaultTimeouts when nil
+	backupDir      string    // scheduled backups (none when empty)
+	backupEvery    time.Duration
+	backupKeep     int
 }
 
 // timeouts bound how long a connection may hold the server: a client that
@@ -147,6 +158,14 @@ func serve(ctx context.Context, env *Env, store planwatch.Store, o serveOptions)
 	if err != nil {
 		return err
 	}
+	if o.backupDir != "" {
+		sch := &ops.Scheduler{Store: store, Dir: o.backupDir, Every: o.backupEvery, Keep: o.backupKeep, Logger: logger, Now: env.Now}
+		bctx, cancel := context.WithCancel(ctx)
+		backups := make(chan struct{})
+		// A backup under way finishes before the store closes.
+		defer func() { cancel(); <-backups }()
+		go func() { defer close(backups); sch.Run(bctx) }()
+	}
 	// Several instances on one PostgreSQL database: another instance's commit
 	// drops this one's cached analytics at once (LISTEN/NOTIFY), not after the TTL.
 	if n, ok := store.(interface{ OnExternalChange(func()) }); ok {
@@ -185,7 +204,10 @@ func serve(ctx context.Context, env *Env, store planwatch.Store, o serveOptions)
 	case err := <-done:
 		return err
 	case <-ctx.Done():
-		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		// Requests and writes in flight finish (an import up to its end,
+		// within half a minute); then the index snapshot is saved and the
+		// store closed by the deferred calls.
+		shutdown, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		if err := srv.Shutdown(shutdown); err != nil {
 			return err

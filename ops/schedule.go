@@ -1,0 +1,118 @@
+package ops
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"planwatch"
+)
+
+// Scheduler makes a backup of a store into a directory now and then every
+// interval, keeps the newest few and logs each outcome (serve
+// --backup-dir).
+type Scheduler struct {
+	Store  planwatch.Store
+	Dir    string
+	Every  time.Duration
+	Keep   int // backups kept (the newest); 0 keeps all
+	Logger *slog.Logger
+	Now    func() time.Time
+
+	mu   sync.Mutex
+	last BackupResult
+}
+
+// BackupResult is the outcome of the last scheduled backup.
+type BackupResult struct {
+	At       time.Time // when it ended (zero: none yet)
+	OK       bool
+	File     string
+	Bytes    int64
+	Duration time.Duration
+	Err      string
+}
+
+// Last returns the outcome of the last backup.
+func (s *Scheduler) Last() BackupResult {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.last
+}
+
+const backupPrefix, backupSuffix = "planwatch-", ".backup"
+
+// Run makes a backup at once and then every s.Every until ctx is done.
+func (s *Scheduler) Run(ctx context.Context) {
+	t := time.NewTicker(s.Every)
+	defer t.Stop()
+	for {
+		s.Once(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Once makes one backup, named by its time, removes the oldest beyond
+// Keep, and logs and remembers the outcome.
+func (s *Scheduler) Once(ctx context.Context) BackupResult {
+	start := s.Now()
+	file := filepath.Join(s.Dir, backupPrefix+start.UTC().Format("20060102T150405Z")+backupSuffix)
+	r := BackupResult{File: file}
+	err := os.MkdirAll(s.Dir, 0o750)
+	var m *Manifest
+	if err == nil {
+		m, err = Backup(ctx, s.Store, file, start)
+	}
+	r.At, r.Duration = s.Now(), s.Now().Sub(start)
+	if err != nil {
+		r.Err = err.Error()
+		s.Logger.Error("backup failed", "file", file, "err", err)
+	} else {
+		r.OK = true
+		if fi, err := os.Stat(file); err == nil {
+			r.Bytes = fi.Size()
+		}
+		s.Logger.Info("backup", "file", file, "bytes", r.Bytes, "change", m.Seq, "audit_head", m.AuditHash,
+			"duration_ms", r.Duration.Milliseconds())
+		if removed, err := s.prune(); err != nil {
+			s.Logger.Warn("backup: removing old backups", "err", err)
+		} else if len(removed) > 0 {
+			s.Logger.Info("backup: old backups removed", "files", strings.Join(removed, ","))
+		}
+	}
+	s.mu.Lock()
+	s.last = r
+	s.mu.Unlock()
+	return r
+}
+
+// prune removes the oldest scheduled backups beyond Keep.
+func (s *Scheduler) prune() ([]string, error) {
+	if s.Keep <= 0 {
+		return nil, nil
+	}
+	names, err := filepath.Glob(filepath.Join(s.Dir, backupPrefix+"*"+backupSuffix))
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names) // by time, the names being times
+	var removed []string
+	for len(names) > s.Keep {
+		if err := os.Remove(names[0]); err != nil {
+			return removed, fmt.Errorf("remove %s: %w", names[0], err)
+		}
+		removed = append(removed, filepath.Base(names[0]))
+		names = names[1:]
+	}
+	return removed, nil
+}
