@@ -37,12 +37,14 @@ type Record struct {
 	// ReportSettings are a unit's report settings, with who set them and when.
 	ReportSettings *ReportSettings `json:"report_settings,omitempty"`
 	// Mapping is a named mapping of a partner's ids, with its entries.
-	Mapping *Mapping    `json:"mapping,omitempty"`
-	Audit   *AuditEntry `json:"audit,omitempty"`
+	Mapping *Mapping `json:"mapping,omitempty"`
+	// Rule is a validation rule or a breakdown category as stored.
+	Rule  *RuleRecord `json:"rule,omitempty"`
+	Audit *AuditEntry `json:"audit,omitempty"`
 }
 
 // Tables names the kinds of Record, in the order Dump yields them.
-var Tables = []string{"indicators", "orgunits", "transitions", "users", "changes", "datavalues", "approvals", "targets", "milestones", "notes", "tasks", "report_settings", "mappings", "audit"}
+var Tables = []string{"indicators", "orgunits", "transitions", "users", "changes", "datavalues", "approvals", "targets", "milestones", "notes", "tasks", "report_settings", "mappings", "rules", "audit"}
 
 // Table names the kind of the record, one of Tables.
 func (r *Record) Table() string {
@@ -73,6 +75,8 @@ func (r *Record) Table() string {
 		return "report_settings"
 	case r.Mapping != nil:
 		return "mappings"
+	case r.Rule != nil:
+		return "rules"
 	case r.Audit != nil:
 		return "audit"
 	}
@@ -111,4 +115,14 @@ type ChangeRecord struct {
 	ValueBy     string    `json:"value_by,omitempty"`
 	ValueAt     time.Time `json:"value_at,omitempty"`
 	ValueSource Source    `json:"value_source,omitempty"`
+}
+
+// RuleRecord is a validation rule or a breakdown category as a store keeps
+// it (migration 009): its JSON, who saved it and when (as stored, RFC 3339).
+type RuleRecord struct {
+	Kind string `json:"kind"` // rule or category
+	Code string `json:"code"`
+	Body string `json:"body"`
+	By   string `json:"by"`
+	At   string `json:"at"`
 }

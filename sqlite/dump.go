@@ -36,6 +36,7 @@ func (db *DB) Dump(ctx context.Context) iter.Seq2[planwatch.Record, error] {
 			return
 		}
 		maps, mapsErr := allMappings(ctx, tx) // read whole: a few, with their entries
+		ruleRecs, rulesErr := engine.RuleRecords(ctx, tx, sqlitePh)
 		inds, err := indicators(ctx, tx)
 		_ = engine.DumpAll(d, inds, err, func(ind *planwatch.Indicator) planwatch.Record {
 			return planwatch.Record{Indicator: ind}
@@ -72,6 +73,8 @@ func (db *DB) Dump(ctx context.Context) iter.Seq2[planwatch.Record, error] {
 			return planwatch.Record{ReportSettings: &rs}, err
 		}) && engine.DumpAll(d, maps, mapsErr, func(m *planwatch.Mapping) planwatch.Record {
 			return planwatch.Record{Mapping: m}
+		}) && engine.DumpAll(d, ruleRecs, rulesErr, func(r *planwatch.RuleRecord) planwatch.Record {
+			return planwatch.Record{Rule: r}
 		}) && d.Rows(`SELECT `+auditColumns+` FROM audit ORDER BY id`, func(s engine.Scanner) (planwatch.Record, error) {
 			e, err := scanAudit(s)
 			return planwatch.Record{Audit: &e}, err
@@ -176,6 +179,8 @@ func restoreOne(ctx context.Context, tx *sql.Tx, r planwatch.Record) error {
 		err = insertReportSettings(ctx, tx, r.ReportSettings)
 	case r.Mapping != nil:
 		err = insertMapping(ctx, tx, *r.Mapping)
+	case r.Rule != nil:
+		err = engine.RestoreRule(ctx, tx, sqlitePh, r.Rule)
 	case r.Audit != nil:
 		e := r.Audit
 		_, err = tx.ExecContext(ctx, `INSERT INTO audit (id, at, who, src, action, entity, old, new, detail, prev, hash)

@@ -12,6 +12,7 @@ import (
 
 	"planwatch"
 	"planwatch/postgres/pgtest"
+	"planwatch/rules"
 	"planwatch/web"
 )
 
@@ -192,13 +193,13 @@ func TestCopyStoreRoundTrip(t *testing.T) {
 			t.Errorf("copy-store output lacks %s:\n%s", table, out)
 		}
 	}
-	checkCopyRows(t, out, map[string]int{"users": len(wantAccounts), "approvals": len(wantApprovals), "report_settings": 1, "mappings": 1})
+	checkCopyRows(t, out, map[string]int{"users": len(wantAccounts), "approvals": len(wantApprovals), "report_settings": 1, "mappings": 1, "rules": len(rules.Starter())})
 	if strings.Contains(out, "DIFFERS") {
 		t.Errorf("copy differs:\n%s", out)
 	}
 	t.Logf("sqlite → postgres:\n%s", out)
 	outBack := mustRun(t, "copy-store", "--from", pg, "--to", back)
-	checkCopyRows(t, outBack, map[string]int{"users": len(wantAccounts), "approvals": len(wantApprovals), "report_settings": 1, "mappings": 1})
+	checkCopyRows(t, outBack, map[string]int{"users": len(wantAccounts), "approvals": len(wantApprovals), "report_settings": 1, "mappings": 1, "rules": len(rules.Starter())})
 	if strings.Contains(outBack, "DIFFERS") {
 		t.Errorf("copy back differs:\n%s", outBack)
 	}

@@ -143,3 +143,33 @@ func CheckCategory(c *planwatch.Category) error {
 	}
 	return nil
 }
+
+// Records reads every rule and category as stored, for Dump.
+func (d Docs) Records(ctx context.Context, q Queryer) ([]planwatch.RuleRecord, error) {
+	return Query(ctx, q, func(s Scanner) (planwatch.RuleRecord, error) {
+		r := planwatch.RuleRecord{Kind: d.Entity}
+		err := s.Scan(&r.Code, &r.Body, &r.By, &r.At)
+		return r, err
+	}, `SELECT code, body, updated_by, updated_at FROM `+d.Table+` ORDER BY code`)
+}
+
+// RuleRecords reads both tables of a dialect, rules first.
+func RuleRecords(ctx context.Context, q Queryer, ph func(int) string) ([]planwatch.RuleRecord, error) {
+	rs, err := RuleDocs(ph).Records(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := CategoryDocs(ph).Records(ctx, q)
+	return append(rs, cs...), err
+}
+
+// RestoreRule stores a dumped rule or category as it was.
+func RestoreRule(ctx context.Context, tx *sql.Tx, ph func(int) string, r *planwatch.RuleRecord) error {
+	d := RuleDocs(ph)
+	if r.Kind == "category" {
+		d = CategoryDocs(ph)
+	}
+	_, err := tx.ExecContext(ctx, fmt.Sprintf(`INSERT INTO %s (code, body, updated_by, updated_at) VALUES (%s, %s, %s, %s)`,
+		d.Table, ph(1), ph(2), ph(3), ph(4)), r.Code, r.Body, r.By, r.At)
+	return err
+}
