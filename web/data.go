@@ -322,6 +322,7 @@ func (s *Server) pageWithPickers(w http.ResponseWriter, r *http.Request, name st
 // fillPickers sets the unit, period and sector options of a page.
 func (s *Server) fillPickers(p *page, snap *snapshot, sel selection) {
 	p.Unit, p.Period, p.Sector = sel.Unit, sel.Period.ID(), sel.Sector
+	p.version, p.versioned = snap.version, true
 	p.PeriodLabel = sel.Period.Label(p.Lang)
 	h := snap.ds.Units
 	at := sel.Period.End()

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"compress/gzip"
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -29,6 +30,43 @@ var cachedRoutes = map[string]bool{
 	"GET /api/units":                       true,
 }
 
+// keptContent are the pages whose content (the part inside the layout) is
+// the same for every reader but for whether they may see account names
+// (showsNames): it is rendered once per state of the data, language, URL
+// and that; the layout around it (who is signed in, the form token) is
+// rendered for each request.
+var keptContent = map[string]bool{"dashboard": true, "indicator": true, "completeness": true}
+
+// keptContent returns the content under key for data of index version,
+// rendering it with make when missing.
+func (s *Server) keptContent(key string, version int64, make func() (template.HTML, error)) template.HTML {
+	c := &s.pageCache
+	state := strconv.FormatInt(version, 10) + "|" + strconv.FormatInt(c.gen.Load(), 10) + "|" + s.now().Format("2006-01-02")
+	c.mu.Lock()
+	if c.cstate != state {
+		c.cstate, c.contents, c.csize = state, map[string]template.HTML{}, 0
+	}
+	h, ok := c.contents[key]
+	c.mu.Unlock()
+	if ok {
+		return h
+	}
+	h, err := make()
+	if err != nil {
+		return "" // the layout renders the content itself, and reports the error
+	}
+	c.mu.Lock()
+	if c.cstate == state {
+		if len(c.contents) >= pageCacheEntries || c.csize+len(h) > pageCacheBytes {
+			c.contents, c.csize = map[string]template.HTML{}, 0
+		}
+		c.contents[key] = h
+		c.csize += len(h)
+	}
+	c.mu.Unlock()
+	return h
+}
+
 // Bounds of the page cache: beyond them it starts afresh.
 const (
 	pageCacheEntries = 512
@@ -45,6 +83,10 @@ type pageCache struct {
 	entries map[string]*cachedPage
 	size    int
 	flight  map[string]*pageFlight
+
+	cstate   string // the same for kept contents
+	contents map[string]template.HTML
+	csize    int
 }
 
 type cachedPage struct {

@@ -170,3 +170,74 @@ func TestAcceptsGzip(t *testing.T) {
 		}
 	}
 }
+
+// The content kept for every reader must not depend on who reads but for
+// whether they may see names: the same pages rendered first for each kind
+// of reader, each by a server of its own, have the same content as for the
+// others of the same kind; the templates name nothing of the reader.
+func TestKeptContentIsTheSameForEveryone(t *testing.T) {
+	st := newTestStore(t, true)
+	main := func(user, target string) string {
+		c := newClient(t, newTestServer(t, Config{Store: st, PublicRead: true, Authenticate: headerUser}))
+		c.user = user
+		page := body(c.get(target))
+		// The content: inside <main>, after the title and the layout's notices.
+		_, after, _ := strings.Cut(page, "</h1>")
+		content, _, _ := strings.Cut(after, "</main>")
+		var lines []string
+		for _, l := range strings.Split(content, "\n") {
+			if l != "" && !strings.HasPrefix(l, `<p class="flash`) {
+				lines = append(lines, l)
+			}
+		}
+		return strings.Join(lines, "\n")
+	}
+	for name := range keptContent {
+		target := map[string]string{
+			"dashboard":    "/?unit=178&period=2022Q1",
+			"indicator":    "/indicators/trade.retail_sales_services?unit=178&period=2022Q1",
+			"completeness": "/completeness?unit=178&period=2022Q1",
+		}[name]
+		if target == "" {
+			t.Fatalf("kept page %s has no URL in this test", name)
+		}
+		first := map[bool]string{} // shows names → content
+		for user, u := range matrixUsers {
+			names := authorize(u, false, AccessWrite, Scope{}) == nil
+			got := main(user, target)
+			if got == "" {
+				t.Fatalf("%s: no content for %s", name, user)
+			}
+			if want, seen := first[names]; seen && got != want {
+				t.Errorf("%s: content for %s differs from another reader's of the same kind (names shown: %v)", name, user, names)
+			}
+			first[names] = got
+		}
+		src, err := assets.ReadFile("templates/" + name + ".html")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, field := range []string{".User", ".CSRF", ".CanAudit", ".CanAdmin", ".SignIn", "_csrf"} {
+			if strings.Contains(string(src), field) {
+				t.Errorf("%s.html names %s: its content depends on the reader and must not be kept for all", name, field)
+			}
+		}
+	}
+}
+
+// One server, a writer then a viewer: the viewer never gets the content
+// made for the writer, which names who entered each figure.
+func TestKeptContentKeepsNamesFromViewers(t *testing.T) {
+	s := newTestServer(t, Config{Store: newTestStore(t, true), PublicRead: true, Authenticate: headerUser})
+	const target = "/indicators/trade.retail_sales_services?unit=178&period=2022Q1"
+	writer, viewer := newClient(t, s), newClient(t, s)
+	writer.user, viewer.user = "planner", "viewer"
+	for range 2 {
+		if !strings.Contains(body(writer.get(target)), "<td>test<br>") {
+			t.Fatal("the writer does not see who entered the figures")
+		}
+		if strings.Contains(body(viewer.get(target)), "<td>test<br>") {
+			t.Fatal("the viewer sees who entered the figures: served the writer's kept content")
+		}
+	}
+}

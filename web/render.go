@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 
 	"planwatch"
@@ -44,6 +45,13 @@ type page struct {
 	Problems []planwatch.Problem
 
 	D any
+
+	// Content, when set, is the page's content already rendered (kept
+	// pages, pagecache.go); version is the index version its data are of,
+	// when versioned (the page shows the index's data).
+	Content   template.HTML
+	version   int64
+	versioned bool
 }
 
 // option is one entry of a select.
@@ -118,6 +126,14 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	t := s.pages[p.Lang][name]
 	if p.Title == "" {
 		p.Title = i18n.T(p.Lang, "page."+name)
+	}
+	if status == http.StatusOK && r.Method == http.MethodGet && p.versioned && keptContent[name] {
+		key := name + "|" + p.Lang + "|" + strconv.FormatBool(showsNames(r.Context())) + "|" + r.URL.RequestURI()
+		p.Content = s.keptContent(key, p.version, func() (template.HTML, error) {
+			var buf bytes.Buffer
+			err := t.ExecuteTemplate(&buf, "content", p)
+			return template.HTML(buf.String()), err
+		})
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
