@@ -28,6 +28,9 @@ func (db *DB) SaveIndicators(ctx context.Context, inds []planwatch.Indicator, by
 		if err != nil {
 			return err
 		}
+		if problems := engine.CheckFormulas(existing, inds); len(problems) > 0 {
+			return engine.Invalid(problems) // derived indicators: unknown codes and cycles refused when defined
+		}
 		changes := engine.IndicatorChanges(existing, inds, now, by)
 		for _, c := range changes {
 			ind := &c.Indicator

@@ -24,6 +24,9 @@ func (db *DB) SaveIndicators(ctx context.Context, inds []planwatch.Indicator, by
 	if err != nil {
 		return internal("SaveIndicators", err)
 	}
+	if problems := engine.CheckFormulas(existing, inds); len(problems) > 0 {
+		return engine.Invalid(problems) // derived indicators: unknown codes and cycles refused when defined
+	}
 	stmt, err := tx.PrepareContext(ctx, upsertIndicator)
 	if err != nil {
 		return internal("SaveIndicators", err)

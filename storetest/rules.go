@@ -96,6 +96,33 @@ func RunRules(t *testing.T, open func(t *testing.T) planwatch.Store) {
 		t.Errorf("the audit of a change keeps both versions: %+v", audit[1])
 	}
 
+	// Derived indicators: a formula naming an unknown code, or closing a
+	// cycle, is refused when defined, naming the indicator's row; a good one is stored.
+	base := planwatch.Indicator{Code: "a.base", NameVI: "Cơ sở", Unit: "ha", Kind: planwatch.KindFlow, TimeAgg: planwatch.TimeSum,
+		UnitAgg: planwatch.UnitSum, Direction: 1}
+	d1 := planwatch.Indicator{Code: "a.d1", NameVI: "Suy ra 1", Unit: "%", Kind: planwatch.KindRate, TimeAgg: planwatch.TimeLast,
+		UnitAgg: planwatch.UnitNone, Direction: 1, Formula: "a.base[-1y] * 2"}
+	if err := s.SaveIndicators(ctx, []planwatch.Indicator{base, d1}, "an"); err != nil {
+		t.Fatalf("a good formula: %v", err)
+	}
+	d2 := d1
+	d2.Code, d2.Formula = "a.d2", "a.d1 + a.nothing"
+	err = s.SaveIndicators(ctx, []planwatch.Indicator{base, d2}, "an")
+	if !asError(err, &pe) || len(pe.Problems) != 1 || pe.Problems[0].Row != 2 || pe.Problems[0].Column != "formula" ||
+		!strings.Contains(pe.Problems[0].Reason, "a.nothing") {
+		t.Errorf("an unknown code in a formula: %v", err)
+	}
+	d1b := d1
+	d1b.Formula = "a.d2 / 3"
+	d2.Formula = "a.d1 + 1"
+	err = s.SaveIndicators(ctx, []planwatch.Indicator{d2, d1b}, "an")
+	if !asError(err, &pe) || len(pe.Problems) != 1 || !strings.Contains(pe.Problems[0].Reason, "a.d1 → a.d2 → a.d1") {
+		t.Errorf("a cycle of formulas: %v", err)
+	}
+	if inds, _ := s.Indicators(ctx); len(inds) != 2 {
+		t.Errorf("refused formulas were stored: %d indicators", len(inds))
+	}
+
 	// Categories.
 	own := planwatch.Category{Code: "ownership", NameVI: "Thành phần kinh tế", NameEN: "Ownership", Options: []planwatch.CategoryOption{
 		{Code: "state", NameVI: "Khu vực nhà nước", NameEN: "State"},
