@@ -21,4 +21,7 @@ fi
 
 test -z "$(gofmt -l $(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $(git ls-files '*.go'); exit 1; }
 go vet ./...
+# The browser tests keep their screenshots here (ignored by git).
+export PLANWATCH_ARTEFACTS="${PLANWATCH_ARTEFACTS:-$PWD/artefacts}"
+mkdir -p "$PLANWATCH_ARTEFACTS"
 go test -count=1 -timeout 40m ./...

@@ -21,23 +21,29 @@ func accountsServer(t *testing.T, public bool) (*Server, planwatch.AccountStore,
 	t.Helper()
 	st := newTestStore(t, true)
 	as := st.(planwatch.AccountStore)
+	addAccounts(t, as,
+		planwatch.Account{Name: "root", Role: planwatch.RoleAdmin},
+		planwatch.Account{Name: "lan", Role: planwatch.RoleReporter, Units: []string{"178"}},
+		planwatch.Account{Name: "viewer", Role: planwatch.RoleViewer},
+		planwatch.Account{Name: "planner", Role: planwatch.RolePlanner})
+	var log bytes.Buffer
+	s := newTestServer(t, Config{Store: st, Accounts: as, PublicRead: public, Logger: slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	return s, as, &log
+}
+
+// addAccounts creates accounts whose password is testPassword.
+func addAccounts(t *testing.T, as planwatch.AccountStore, accounts ...planwatch.Account) {
+	t.Helper()
 	hash, err := HashPassword(testPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, a := range []planwatch.Account{
-		{Name: "root", Role: planwatch.RoleAdmin, PasswordHash: hash},
-		{Name: "lan", Role: planwatch.RoleReporter, Units: []string{"178"}, PasswordHash: hash},
-		{Name: "viewer", Role: planwatch.RoleViewer, PasswordHash: hash},
-		{Name: "planner", Role: planwatch.RolePlanner, PasswordHash: hash},
-	} {
+	for _, a := range accounts {
+		a.PasswordHash = hash
 		if err := as.CreateAccount(t.Context(), a); err != nil {
 			t.Fatal(err)
 		}
 	}
-	var log bytes.Buffer
-	s := newTestServer(t, Config{Store: st, Accounts: as, PublicRead: public, Logger: slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug}))})
-	return s, as, &log
 }
 
 // signedIn is a browser signed in as name.

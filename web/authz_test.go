@@ -17,6 +17,7 @@ import (
 var wantAccess = map[string]Access{
 	"GET /static/":          AccessPublic,
 	"GET /healthz":          AccessPublic,
+	"GET /favicon.ico":      AccessPublic,
 	"/":                     AccessPublic,
 	"GET /login":            AccessPublic,
 	"POST /login":           AccessPublic,

@@ -17,12 +17,17 @@ import (
 	"planwatch/sqlite"
 )
 
-// artifactsDir is where screenshots go: $PLANWATCH_ARTIFACTS or
-// web/testdata/artifacts (ignored by git).
+// artifactsDir is where screenshots go: $PLANWATCH_ARTEFACTS (scripts/test.sh
+// sets it to artefacts/ at the top of the repository, ignored by git; the
+// older $PLANWATCH_ARTIFACTS is read too), else a directory under the
+// system's temporary directory, named in the test log.
 func artifactsDir(t *testing.T) string {
-	dir := os.Getenv("PLANWATCH_ARTIFACTS")
+	dir := os.Getenv("PLANWATCH_ARTEFACTS")
 	if dir == "" {
-		dir = filepath.Join("testdata", "artifacts")
+		dir = os.Getenv("PLANWATCH_ARTIFACTS")
+	}
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "planwatch-artefacts")
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)

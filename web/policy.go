@@ -270,7 +270,7 @@ func (s *Server) guard(rt route) http.Handler {
 		}
 		// What the server answers depends on who asks and changes with the
 		// data: no cache keeps it (static files aside).
-		if rt.pattern != "GET /static/" {
+		if rt.pattern != "GET /static/" && rt.pattern != "GET /favicon.ico" {
 			w.Header().Set("Cache-Control", "no-store")
 		}
 		r = r.WithContext(context.WithValue(r.Context(), ctxUser, u))

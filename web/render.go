@@ -8,7 +8,6 @@ import (
 	"math"
 	"net/http"
 	"net/url"
-	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,6 +28,7 @@ type page struct {
 	SignIn   bool // accounts are on: show who is signed in, or a sign-in link
 	CanAudit bool
 	CanAdmin bool // accounts page
+	CanPlan  bool // plans, report settings, notes and tasks: their forms are shown
 	Status   int
 	Err      apiError
 	LangURLs map[string]template.URL // language switch links, keeping the query
@@ -106,6 +106,7 @@ func (s *Server) newPage(w http.ResponseWriter, r *http.Request, name string) *p
 	}
 	p.SignIn = s.cfg.Authenticate != nil
 	p.CanAudit = authorize(p.User, s.cfg.PublicRead, AccessPlan, Scope{}) == nil
+	p.CanPlan = p.CanAudit
 	p.CanAdmin = s.accounts != nil && authorize(p.User, s.cfg.PublicRead, AccessAdmin, Scope{}) == nil
 	p.LangURLs = map[string]template.URL{}
 	for _, l := range languages {
@@ -159,6 +160,7 @@ func funcs(lang string) template.FuncMap {
 		"amount":  func(ind planwatch.Indicator, x float64) string { return formatAmount(lang, ind, x) },
 		"figure":  func(ind planwatch.Indicator, f calc.Figure) string { return formatFigure(lang, ind, f) },
 		"name":    func(ind planwatch.Indicator) string { return indicatorName(lang, ind) },
+		"sector":  func(s string) string { return sectorLabel(lang, s) },
 		"period":  func(p planwatch.Period) string { return p.Label(lang) },
 		"status":  func(st calc.Status) string { return i18n.T(lang, "status."+string(st)) },
 		"vintage": func(v planwatch.Vintage) string { return i18n.T(lang, "vintage."+v.String()) },
@@ -182,7 +184,7 @@ func funcs(lang string) template.FuncMap {
 			}
 			return *x
 		},
-		"static": func(name string) string { return "/static/" + path.Clean(name) },
+		"static": staticURL,
 	}
 }
 

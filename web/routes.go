@@ -17,6 +17,7 @@ func (s *Server) routeTable(static http.Handler) []route {
 	}
 	return []route{
 		{"GET /static/", AccessPublic, static},
+		{"GET /favicon.ico", AccessPublic, static},
 		{"GET /healthz", AccessPublic, h(s.handleHealth)},
 		// Anything else: a page (or a JSON error under /api/) saying so, never a bare 404.
 		{"/", AccessPublic, h(func(w http.ResponseWriter, r *http.Request) error {

@@ -11,14 +11,17 @@
 // planners approve it, which locks entry, and every change, approval and
 // sign-in is in the audit trail. Vietnamese is the default language; English is
 // chosen with ?lang=en (remembered in a cookie). All UI strings live in the
-// web/i18n catalogue.
+// web/i18n catalogue. For slow lines and small screens: answers are
+// gzip-compressed when the client accepts it (compress.go), static files are
+// linked by fingerprinted URLs cached for a year (static.go), and every page
+// fits a 320 px phone and passes axe-core's WCAG 2.1 AA rules (the browser
+// tests). Administrators manage accounts on /accounts (accounts.go).
 package web
 
 import (
 	"context"
 	"embed"
 	"html/template"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -130,8 +133,7 @@ func NewServer(cfg Config) (*Server, error) {
 	if s.pages, err = parseTemplates(); err != nil {
 		return nil, err
 	}
-	static, _ := fs.Sub(assets, "static")
-	s.routes = append(s.routeTable(http.StripPrefix("/static/", http.FileServerFS(static))), s.accountRoutes()...)
+	s.routes = append(s.routeTable(staticHandler()), s.accountRoutes()...)
 	s.routes = append(s.routes, s.ruleRoutes()...) // issue 13: data quality, validation rules, breakdowns
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.pattern, s.guard(rt))
@@ -150,7 +152,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, planwatch.Errorf(planwatch.EFORBIDDEN, "yêu cầu từ nguồn khác bị chặn / cross-origin request refused"))
 		return
 	}
-	s.mux.ServeHTTP(w, r)
+	withGzip(w, r, func(w http.ResponseWriter) { s.mux.ServeHTTP(w, r) })
 }
 
 var crossOrigin = http.NewCrossOriginProtection()

@@ -372,8 +372,8 @@ func (s *Server) commitStreamed(w http.ResponseWriter, r *http.Request, p *page,
 			fl.Flush()
 		}
 	}
-	fmt.Fprintf(w, `<!doctype html><html lang="%s"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>%s</title><link rel="stylesheet" href="/static/style.css"></head><body><main><h1>%s</h1><ol class="progress" id="progress">`+"\n",
-		p.Lang, template.HTMLEscapeString(i18n.T(p.Lang, "page.upload")), template.HTMLEscapeString(pu.name))
+	fmt.Fprintf(w, `<!doctype html><html lang="%s"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>%s</title><link rel="stylesheet" href="%s"></head><body><main><h1>%s</h1><ol class="progress" id="progress">`+"\n",
+		p.Lang, template.HTMLEscapeString(i18n.T(p.Lang, "page.upload")), staticURL("style.css"), template.HTMLEscapeString(pu.name))
 	step("upload.step_read")
 	cs, rd, opts, err := s.readPending(r, pu)
 	var sum exchange.Summary
