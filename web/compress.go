@@ -4,6 +4,7 @@ import (
 	"compress/gzip"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -37,7 +38,7 @@ func compressible(contentType string) bool {
 func acceptsGzip(r *http.Request) bool {
 	for _, part := range strings.Split(strings.Join(r.Header.Values("Accept-Encoding"), ","), ",") {
 		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if c := strings.ToLower(strings.TrimSpace(coding)); c != "gzip" && c != "x-gzip" && c != "*" {
+		if c := strings.ToLower(strings.TrimSpace(coding)); c != "gzip" && c != "*" {
 			continue
 		}
 		if k, v, ok := strings.Cut(strings.TrimSpace(params), "="); ok && strings.TrimSpace(k) == "q" {
@@ -85,7 +86,9 @@ func (g *gzipResponse) decide(code int) {
 	if !compressible(h.Get("Content-Type")) {
 		return
 	}
-	h.Add("Vary", "Accept-Encoding")
+	if !slices.Contains(h.Values("Vary"), "Accept-Encoding") {
+		h.Add("Vary", "Accept-Encoding")
+	}
 	if !g.allow || h.Get("Content-Encoding") != "" || code == http.StatusNoContent || code == http.StatusNotModified || code == http.StatusPartialContent || code < 200 {
 		return
 	}

@@ -238,22 +238,5 @@ func (p *cachedPage) write(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func acceptsGzip(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
-		enc, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if !strings.EqualFold(strings.TrimSpace(enc), "gzip") {
-			continue
-		}
-		if v, ok := strings.CutPrefix(strings.ReplaceAll(params, " ", ""), "q="); ok {
-			q, err := strconv.ParseFloat(v, 64)
-			return err == nil && q > 0
-		}
-		return true
-	}
-	return false
-}
-
-func compressible(contentType string) bool {
-	return strings.HasPrefix(contentType, "text/") || strings.HasPrefix(contentType, "application/json") ||
-		strings.HasPrefix(contentType, "application/problem+json")
-}
+// acceptsGzip and compressible are in compress.go, with the gzip of every
+// other answer.
