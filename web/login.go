@@ -64,6 +64,13 @@ func (s *Server) clientIP(r *http.Request) string {
 	return addr.String()
 }
 
+// fromTrustedProxy reports whether the request's peer is one of
+// Config.TrustedProxies.
+func (s *Server) fromTrustedProxy(r *http.Request) bool {
+	peer, err := netip.ParseAddrPort(r.RemoteAddr)
+	return err == nil && s.trustedProxy(peer.Addr().Unmap())
+}
+
 func (s *Server) trustedProxy(a netip.Addr) bool {
 	for _, p := range s.cfg.TrustedProxies {
 		if p.Contains(a) {

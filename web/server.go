@@ -148,6 +148,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Referrer-Policy", "same-origin")
 	w.Header().Set("X-Frame-Options", "DENY")
 	w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'")
+	// X-Forwarded-Proto is a trusted proxy's word that the browser used
+	// HTTPS (cookies are then Secure); from anyone else it is dropped here,
+	// once, so that no handler can believe it.
+	if r.Header.Get("X-Forwarded-Proto") != "" && !s.fromTrustedProxy(r) {
+		r.Header.Del("X-Forwarded-Proto")
+	}
 	if err := crossOrigin.Check(r); err != nil {
 		s.fail(w, r, planwatch.Errorf(planwatch.EFORBIDDEN, "yêu cầu từ nguồn khác bị chặn / cross-origin request refused"))
 		return

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"planwatch"
+	"planwatch/metrics"
 	"planwatch/ops"
 	"planwatch/web"
 )
@@ -28,6 +29,8 @@ func cmdServe(ctx context.Context, env *Env, args []string) error {
 	backupDir := fs.String("backup-dir", "", "thư mục sao lưu định kỳ / directory of scheduled backups (none when empty)")
 	backupEvery := fs.Duration("backup-every", 24*time.Hour, "chu kỳ sao lưu / time between scheduled backups")
 	backupKeep := fs.Int("backup-keep", 14, "số bản sao lưu giữ lại / scheduled backups kept (the newest; 0: all)")
+	logFormat := fs.String("log-format", "text", "định dạng nhật ký / log format: text (logfmt) or json")
+	metricsAddr := fs.String("metrics-addr", "", "địa chỉ riêng cho /metrics (Prometheus), vd 127.0.0.1:9464 / a separate address serving /metrics (none when empty)")
 	proxies := fs.String("trusted-proxies", "", "các proxy tin cậy, CIDR cách nhau bởi dấu phẩy (X-Forwarded-For của chúng cho biết địa chỉ người dùng) / trusted reverse proxies, comma-separated CIDRs")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -39,6 +42,9 @@ func cmdServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if _, err := newLogger(env.Stderr, *logFormat); err != nil {
+		return err
+	}
 	if *backupDir != "" && *backupEvery < time.Minute {
 		return planwatch.Errorf(planwatch.EINVALID, "--backup-every phải ít nhất 1m / must be at least 1m")
 	}
@@ -48,7 +54,7 @@ func cmdServe(ctx context.Context, env *Env, args []string) error {
 	}
 	defer s.Close()
 	return serve(ctx, env, s, serveOptions{addr: *addr, public: *public, trustedProxies: trusted,
-		backupDir: *backupDir, backupEvery: *backupEvery, backupKeep: *backupKeep})
+		backupDir: *backupDir, backupEvery: *backupEvery, backupKeep: *backupKeep, logFormat: *logFormat, metricsAddr: *metricsAddr})
 }
 
 // serveOptions are how the web application is served.
@@ -60,6 +66,8 @@ type serveOptions struct {
 	backupDir      string    // scheduled backups (none when empty)
 	backupEvery    time.Duration
 	backupKeep     int
+	logFormat      string // text or json
+	metricsAddr    string // where /metrics is served (none when empty)
 }
 
 // timeouts bound how long a connection may hold the server: a client that
@@ -102,7 +110,10 @@ func parsePrefixes(list string) ([]netip.Prefix, error) {
 // address it listens on. The demo calls it with public read access.
 func serve(ctx context.Context, env *Env, store planwatch.Store, o serveOptions) error {
 	addr, public := o.addr, o.public
-	logger := slog.New(slog.NewTextHandler(env.Stderr, nil))
+	logger, err := newLogger(env.Stderr, o.logFormat)
+	if err != nil {
+		return err
+	}
 	cfg := web.Config{Store: store, Logger: logger, Now: env.Now, PublicRead: public, TrustedProxies: o.trustedProxies}
 	// Accounts (issue 6): sign-in against the store. A fresh install has no
 	// account and no default password; say how to create the first one.
@@ -158,8 +169,9 @@ func serve(ctx context.Context, env *Env, store planwatch.Store, o serveOptions)
 	if err != nil {
 		return err
 	}
+	var sch *ops.Scheduler
 	if o.backupDir != "" {
-		sch := &ops.Scheduler{Store: store, Dir: o.backupDir, Every: o.backupEvery, Keep: o.backupKeep, Logger: logger, Now: env.Now}
+		sch = &ops.Scheduler{Store: store, Dir: o.backupDir, Every: o.backupEvery, Keep: o.backupKeep, Logger: logger, Now: env.Now}
 		bctx, cancel := context.WithCancel(ctx)
 		backups := make(chan struct{})
 		// A backup under way finishes before the store closes.
@@ -170,6 +182,20 @@ func serve(ctx context.Context, env *Env, store planwatch.Store, o serveOptions)
 	// drops this one's cached analytics at once (LISTEN/NOTIFY), not after the TTL.
 	if n, ok := store.(interface{ OnExternalChange(func()) }); ok {
 		n.OnExternalChange(h.Invalidate)
+	}
+	// Every request: an id (X-Request-Id), a log line, and its route,
+	// status and latency counted for /metrics.
+	reg := metrics.New()
+	handler := reg.Middleware(metrics.RequestLog(logger, h))
+	if o.metricsAddr != "" {
+		registerMetrics(reg, store, live, sch, logger)
+		mctx, cancel := context.WithCancel(ctx)
+		wait, err := serveMetrics(mctx, env, o.metricsAddr, reg, logger)
+		if err != nil {
+			cancel()
+			return err
+		}
+		defer func() { cancel(); wait() }()
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -190,7 +216,7 @@ func serve(ctx context.Context, env *Env, store planwatch.Store, o serveOptions)
 		tm = *o.timeouts
 	}
 	srv := &http.Server{
-		Handler:           h,
+		Handler:           handler,
 		ReadHeaderTimeout: tm.readHeader,
 		ReadTimeout:       tm.read,
 		WriteTimeout:      tm.write,
