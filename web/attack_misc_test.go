@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strings"
@@ -14,7 +15,8 @@ import (
 // without Secure behind an HTTPS proxy; note text as raw HTML in the
 // Markdown report.
 func TestAttackCachingCookiesMarkdown(t *testing.T) {
-	s := newTestServer(t, Config{})
+	// httptest's peer (192.0.2.1) is the trusted HTTPS proxy.
+	s := newTestServer(t, Config{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("192.0.2.1/32")}})
 	c := newClient(t, s)
 	for _, path := range []string{"/api/values?unit=20", "/api/audit", "/audit", "/export?unit=20&period=2022Q1&format=csv",
 		"/api/dataValueSets?orgUnit=20", "/report/download?unit=20&period=2022Q1&format=md", "/entry?unit=20&period=2022Q1"} {
