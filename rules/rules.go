@@ -325,3 +325,19 @@ func (s *Set) Blocks() bool {
 	}
 	return false
 }
+
+// CheckReading is Check limited to the rules that read one of codes: the
+// rules an entry of those indicators may have broken.
+func (s *Set) CheckReading(src Source, unit string, p planwatch.Period, codes map[string]bool) []Violation {
+	var out []Violation
+	for i := range s.checks {
+		c := &s.checks[i]
+		if !c.reads(codes) {
+			continue
+		}
+		if v, broken := c.eval(src, unit, p); broken {
+			out = append(out, v)
+		}
+	}
+	return out
+}

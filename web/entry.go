@@ -197,6 +197,7 @@ func (s *Server) postEntry(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	p.Warnings = append(p.Warnings, s.entryWarnings(r.Context(), p.Lang, snap, values)...)
 	p.D = s.entryRows(p, snap, sel, nil)
 	s.render(w, r, http.StatusOK, "entry", p)
 	return nil

@@ -6,6 +6,7 @@ import (
 
 	"planwatch"
 	"planwatch/rules"
+	"planwatch/web/i18n"
 )
 
 // ruleSet is the compiled validation rules of the store over the index's
@@ -47,4 +48,23 @@ func (s *Server) catalogueChanged(r *http.Request) {
 			s.log.Warn("analytics index: catalogue", "err", err)
 		}
 	}
+}
+
+// entryWarnings are the validation rules an entry, once stored, breaks for
+// its unit and period (a blocking rule would have refused it): shown as
+// warnings with the entry's confirmation.
+func (s *Server) entryWarnings(ctx context.Context, lang string, snap *snapshot, values []planwatch.DataValue) []string {
+	set, _, err := s.ruleSet(ctx, snap)
+	if err != nil || len(values) == 0 {
+		return nil
+	}
+	codes := map[string]bool{}
+	for _, v := range values {
+		codes[v.Indicator] = true
+	}
+	var out []string
+	for _, v := range set.CheckReading(rules.Figures(snap.ds), values[0].Unit, values[0].Period, codes) {
+		out = append(out, i18n.T(lang, "quality.entry_warning", v.Text(lang)))
+	}
+	return out
 }

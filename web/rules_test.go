@@ -122,3 +122,29 @@ func TestRulesAndBreakdownPages(t *testing.T) {
 		t.Errorf("rules page in English: %d", rec.Code)
 	}
 }
+
+// A warning rule lets the entry through and says which rule it breaks.
+func TestWarningRuleOnEntry(t *testing.T) {
+	st := newTestStore(t, true)
+	rule := planwatch.ValidationRule{Code: "area.warn", NameVI: "Diện tích bất thường", Left: "agri.planted_area", Op: planwatch.OpLessEqual,
+		Right: "50000", Importance: "medium", Action: planwatch.RuleWarn}
+	if err := st.(planwatch.RuleStore).SaveRules(context.Background(), []planwatch.ValidationRule{rule}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	s := newTestServer(t, Config{Store: st})
+	c := newClient(t, s)
+	q := "/entry?" + url.Values{"unit": {"20"}, "period": {"2022Q2"}, "sector": {"Nông, lâm nghiệp và thủy sản"}}.Encode()
+	c.get(q)
+	rec := c.postForm(q, url.Values{"v.agri.planted_area": {"60.000"}, "vin.agri.planted_area": {"official"}, "basis.agri.planted_area": {"period"}})
+	if rec.Code != http.StatusOK || !strings.Contains(body(rec), "area.warn") {
+		t.Fatalf("an entry breaking a warning rule: %d, no warning naming the rule\n%s", rec.Code, body(rec))
+	}
+	vs, _ := st.Values(context.Background(), planwatch.ValueQuery{Indicators: []string{"agri.planted_area"}, FromMonth: 202204})
+	if len(vs) != 1 {
+		t.Errorf("the entry was not stored: %+v", vs)
+	}
+	rec = c.postForm(q, url.Values{"v.agri.planted_area": {"40.000"}, "vin.agri.planted_area": {"official"}, "basis.agri.planted_area": {"period"}})
+	if strings.Contains(body(rec), "area.warn") {
+		t.Errorf("a good entry is warned about")
+	}
+}

@@ -62,6 +62,7 @@ func init() {
 		"categories.saved":        "Đã lưu phân tổ %s.",
 		"categories.attached":     "Đã gắn chỉ tiêu %s với phân tổ «%s».",
 		"indicator.formula":       "Công thức",
+		"quality.entry_warning":   "Đã lưu nhưng vi phạm quy tắc kiểm tra: %s",
 		"indicator.breakdown":     "Phân tổ",
 	}, map[string]string{
 		"nav.quality":             "Data quality",
@@ -121,6 +122,7 @@ func init() {
 		"categories.saved":        "Breakdown %s saved.",
 		"categories.attached":     "Indicator %s attached to breakdown «%s».",
 		"indicator.formula":       "Formula",
+		"quality.entry_warning":   "Saved, but a validation rule is broken: %s",
 		"indicator.breakdown":     "Breakdown",
 	})
 }
