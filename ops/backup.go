@@ -2,14 +2,14 @@ package ops
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
 	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -20,8 +20,8 @@ import (
 )
 
 // A backup is a SQLite database file holding the whole store (whatever the
-// engine it came from), followed by a manifest: the SHA-256 of the database
-// image, its page size and count, the rows of every table, and what the
+// engine it came from), followed by a manifest: a CRC-32C of every MiB of
+// the database image, its page size and count, the rows of every table, and what the
 // backup is of (the last change set, the audit head, the schema version),
 // as JSON, then its length and a magic string. SQLite reads the image and
 // ignores what follows it (the header gives the image's size), so the file
@@ -41,17 +41,26 @@ type Manifest struct {
 	AuditID   int64            `json:"audit_id"`
 	AuditHash string           `json:"audit_hash"` // the last audit entry's hash
 	PageSize  int64            `json:"page_size"`
-	Pages     int64            `json:"pages"`
-	SHA256    string           `json:"sha256"` // of the database image (pages × page size bytes)
-	Rows      map[string]int64 `json:"rows"`   // by table
+	Pages     int64            `json:"pages"` // the image is Pages × PageSize bytes
+	Chunk     int64            `json:"chunk"` // bytes of image a checksum covers
+	CRC32C    []uint32         `json:"crc32c"`
+	Rows      map[string]int64 `json:"rows"` // by table
 }
+
+// chunkSize is how much of the image one checksum covers: a damaged
+// backup is reported with the range of bytes that differs.
+const chunkSize = 1 << 20
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // Backup writes a backup of s to out (through a temporary file beside it,
 // synced and renamed when complete: out is either a whole backup or
-// absent). A SQLite store's file and log are copied under a read
-// transaction (sqlite.DB.CopyFiles), a PostgreSQL store's records into a
-// new SQLite file with the code of copy-store (verified with its
-// checksums); either copy is then opened once, which folds the log in.
+// absent). A SQLite store's file, then its log, are copied while a read
+// transaction is held (sqlite.DB.WhileReading), the rows counted in that
+// transaction meanwhile and the image checksummed as it is copied; a copied
+// log that is not empty is folded in by opening the copy once. A
+// PostgreSQL store is copied record by record into a new SQLite file with
+// the code of copy-store (verified with its checksums).
 func Backup(ctx context.Context, s planwatch.Store, out string, now time.Time) (*Manifest, error) {
 	f, err := os.CreateTemp(filepath.Dir(out), filepath.Base(out)+".part*")
 	if err != nil {
@@ -64,12 +73,41 @@ func Backup(ctx context.Context, s planwatch.Store, out string, now time.Time) (
 			os.Remove(p)
 		}
 	}()
-	m := &Manifest{Created: now.UTC()}
-	fold := true // whether the copy must be opened to fold its log in
+	m := &Manifest{Created: now.UTC(), Chunk: chunkSize}
+	done := false // the manifest is complete (rows, pages, checksums)
 	switch src := s.(type) {
 	case *sqlite.DB:
 		m.Source = "sqlite"
-		if fold, err = src.CopyFiles(ctx, tmp); err != nil {
+		err := src.WhileReading(ctx, func(path string, snap sqlite.Snapshot) error {
+			counted := make(chan error, 1)
+			go func() { counted <- describe(ctx, snap, m) }()
+			sums, size, err := copyChunks(path, tmp)
+			cerr := <-counted
+			if err != nil {
+				return err
+			}
+			if cerr != nil {
+				return cerr
+			}
+			wal, err := copyWAL(path+"-wal", tmp+"-wal")
+			if err != nil || wal > 0 {
+				return err // a log to fold in: counted again below
+			}
+			// The file alone is the snapshot counted: it becomes a
+			// rollback-journal database (PRAGMA journal_mode = DELETE
+			// writes the same two bytes), its first checksum updated.
+			if err := rollbackMode(tmp); err != nil {
+				return err
+			}
+			first, _, err := sumChunks(tmp, min(size, chunkSize))
+			if err != nil {
+				return err
+			}
+			sums[0] = first[0]
+			m.CRC32C, m.Pages, done = sums, size/m.PageSize, size%m.PageSize == 0
+			return nil
+		})
+		if err != nil {
 			return nil, err
 		}
 	default:
@@ -91,26 +129,10 @@ func Backup(ctx context.Context, s planwatch.Store, out string, now time.Time) (
 			return nil, err
 		}
 	}
-	if err := finish(ctx, tmp, fold); err != nil {
-		return nil, err
-	}
-	raw, err := openRaw(tmp, true)
-	if err != nil {
-		return nil, err
-	}
-	defer raw.Close()
-	// The rows counted while the image is hashed (both read the file).
-	hashed := make(chan error, 1)
-	go func() { hashed <- m.hashImage(tmp, -1) }()
-	err = describe(ctx, raw, m)
-	if herr := <-hashed; err == nil {
-		err = herr
-	}
-	if err != nil {
-		return nil, err
-	}
-	if err := raw.Close(); err != nil {
-		return nil, err
+	if !done {
+		if err := fold(ctx, tmp, m); err != nil {
+			return nil, err
+		}
 	}
 	if err := appendTrailer(tmp, m); err != nil {
 		return nil, err
@@ -121,27 +143,41 @@ func Backup(ctx context.Context, s planwatch.Store, out string, now time.Time) (
 	return m, syncFile(filepath.Dir(out))
 }
 
-// finish makes the copy at path one file in rollback-journal mode, which
-// opens read-only without a log beside it: a copied log is folded in by
-// SQLite (checkpoint); without one, the header's two format bytes are set
-// to what PRAGMA journal_mode = DELETE writes (1, legacy), the image being
-// otherwise complete.
-func finish(ctx context.Context, path string, fold bool) error {
-	if fold {
-		raw, err := openRaw(path, false)
-		if err != nil {
-			return err
-		}
-		defer raw.Close()
-		if _, err := raw.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
-			return err
-		}
-		if _, err := raw.ExecContext(ctx, `PRAGMA journal_mode = DELETE`); err != nil {
-			return err
-		}
-		return raw.Close()
+// fold makes the copy at path one file in rollback-journal mode (SQLite
+// folds a copied log in), then counts and checksums it.
+func fold(ctx context.Context, path string, m *Manifest) error {
+	raw, err := openRaw(path, false)
+	if err != nil {
+		return err
 	}
-	os.Remove(path + "-wal")
+	defer raw.Close()
+	if _, err := raw.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		return err
+	}
+	if _, err := raw.ExecContext(ctx, `PRAGMA journal_mode = DELETE`); err != nil {
+		return err
+	}
+	if err := describe(ctx, raw, m); err != nil {
+		return err
+	}
+	if err := raw.Close(); err != nil {
+		return err
+	}
+	// Nothing after the database's pages but the manifest.
+	if fi, err := os.Stat(path); err != nil {
+		return err
+	} else if fi.Size() > m.PageSize*m.Pages {
+		if err := os.Truncate(path, m.PageSize*m.Pages); err != nil {
+			return err
+		}
+	}
+	m.CRC32C, _, err = sumChunks(path, m.PageSize*m.Pages)
+	return err
+}
+
+// rollbackMode sets the two file-format bytes of a SQLite header that say
+// write-ahead log (2) to rollback journal (1).
+func rollbackMode(path string) error {
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
 		return err
@@ -155,6 +191,91 @@ func finish(ctx context.Context, path string, fold bool) error {
 		return err
 	}
 	return f.Close()
+}
+
+// copyChunks copies the file from into to, returning the CRC-32C of every
+// chunk and the bytes copied.
+func copyChunks(from, to string) ([]uint32, int64, error) {
+	in, err := os.Open(from)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer out.Close()
+	var sums []uint32
+	var size int64
+	buf := make([]byte, chunkSize)
+	for {
+		n, err := io.ReadFull(in, buf)
+		if n > 0 {
+			sums = append(sums, crc32.Checksum(buf[:n], castagnoli))
+			size += int64(n)
+			if _, err := out.Write(buf[:n]); err != nil {
+				return nil, 0, err
+			}
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return sums, size, out.Close()
+		}
+		if err != nil {
+			return nil, 0, err
+		}
+	}
+}
+
+// copyWAL copies a log file when there is one, returning its size.
+func copyWAL(from, to string) (int64, error) {
+	in, err := os.Open(from)
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	defer in.Close()
+	if fi, err := in.Stat(); err != nil || fi.Size() == 0 {
+		return 0, err
+	}
+	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return 0, err
+	}
+	n, err := io.Copy(out, in)
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	return n, err
+}
+
+// sumChunks returns the CRC-32C of every chunk of the first size bytes of
+// the file, and the bytes read (fewer when the file is shorter).
+func sumChunks(path string, size int64) ([]uint32, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.Close()
+	var sums []uint32
+	var read int64
+	buf := make([]byte, chunkSize)
+	r := io.LimitReader(f, size)
+	for {
+		n, err := io.ReadFull(r, buf)
+		if n > 0 {
+			sums = append(sums, crc32.Checksum(buf[:n], castagnoli))
+			read += int64(n)
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return sums, read, nil
+		}
+		if err != nil {
+			return nil, 0, err
+		}
+	}
 }
 
 // openRaw opens a SQLite file directly (no migrations), read-only if ro.
@@ -183,9 +304,14 @@ func syncFile(path string) error {
 	return f.Sync()
 }
 
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
 // describe reads what the database is: its page size and count, the rows
 // of every table, the last change set, the audit head, the schema version.
-func describe(ctx context.Context, raw *sql.DB, m *Manifest) error {
+func describe(ctx context.Context, raw querier, m *Manifest) error {
 	var schema, seq, auditID sql.NullInt64
 	var hash sql.NullString
 	if err := raw.QueryRowContext(ctx, `SELECT (SELECT max(version) FROM schema_migrations), (SELECT max(id) FROM change_sets),
@@ -211,7 +337,7 @@ func describe(ctx context.Context, raw *sql.DB, m *Manifest) error {
 	return nil
 }
 
-func engineQuery(ctx context.Context, raw *sql.DB, query string) ([]string, error) {
+func engineQuery(ctx context.Context, raw querier, query string) ([]string, error) {
 	rows, err := raw.QueryContext(ctx, query)
 	if err != nil {
 		return nil, err
@@ -226,26 +352,6 @@ func engineQuery(ctx context.Context, raw *sql.DB, query string) ([]string, erro
 		out = append(out, s)
 	}
 	return out, rows.Err()
-}
-
-// hashImage sets m.SHA256 to the hash of the first size bytes of the file
-// (the whole file when size < 0).
-func (m *Manifest) hashImage(path string, size int64) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	h := sha256.New()
-	var r io.Reader = f
-	if size >= 0 {
-		r = io.LimitReader(f, size)
-	}
-	if _, err := io.Copy(h, r); err != nil {
-		return err
-	}
-	m.SHA256 = hex.EncodeToString(h.Sum(nil))
-	return nil
 }
 
 // appendTrailer writes the manifest after the image and syncs the file.
@@ -331,7 +437,7 @@ func Verify(ctx context.Context, file string) (*Manifest, error) {
 		return nil, bad("%s: the database image has %d bytes, the manifest says %d pages of %d bytes", file, image, m.Pages, m.PageSize)
 	}
 	got := &Manifest{}
-	if err := got.hashImage(file, image); err != nil {
+	if got.CRC32C, _, err = sumChunks(file, image); err != nil {
 		return nil, err
 	}
 	// What differs, as precisely as the file still allows.
@@ -362,8 +468,14 @@ func Verify(ctx context.Context, file string) (*Manifest, error) {
 			return nil, bad("%s: table %s was not in the backup", file, t)
 		}
 	}
-	if got.SHA256 != m.SHA256 {
-		return nil, bad("%s: the database image differs from the backup's checksum (SHA-256 %.16s…, recorded %.16s…): a byte was changed", file, got.SHA256, m.SHA256)
+	if len(got.CRC32C) != len(m.CRC32C) || m.Chunk != chunkSize {
+		return nil, bad("%s: %d checksums of %d bytes recorded for %d bytes of image", file, len(m.CRC32C), m.Chunk, image)
+	}
+	for i := range m.CRC32C {
+		if got.CRC32C[i] != m.CRC32C[i] {
+			return nil, bad("%s: bytes %d–%d of the database image differ from the backup's checksum: the file was changed or damaged",
+				file, int64(i)*chunkSize, min(int64(i+1)*chunkSize, image)-1)
+		}
 	}
 	if got.Seq != m.Seq || got.AuditHash != m.AuditHash || got.Schema != m.Schema {
 		return nil, bad("%s: holds change %d and audit head %.12s…, the manifest says %d and %.12s…", file, got.Seq, got.AuditHash, m.Seq, m.AuditHash)

@@ -80,15 +80,34 @@ func TestBackupRestore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.Seq < 1 || m.AuditHash == "" || m.Rows["audit"] < 6 || m.Rows["revisions"] < 1 || len(m.SHA256) != 64 {
+	if m.Seq < 1 || m.AuditHash == "" || m.Rows["audit"] < 6 || m.Rows["revisions"] < 1 || len(m.CRC32C) == 0 {
 		t.Fatalf("manifest %+v", m)
 	}
 	got, r := restoreAndCheck(t, ctx, file)
-	if !r.OK() || got.SHA256 != m.SHA256 || r.AuditHead.Hash != m.AuditHash {
+	if !r.OK() || len(got.CRC32C) != len(m.CRC32C) || r.AuditHead.Hash != m.AuditHash {
 		t.Errorf("restored: ok %v %v, head %s want %s", r.OK(), r.Problems(), r.AuditHead.Hash, m.AuditHash)
 	}
 	if _, err := ops.RestoreSQLite(ctx, file, filepath.Join(dir, "src.db")); err == nil {
 		t.Error("restore over an existing database succeeded")
+	}
+
+	// A database whose log is empty (closed, reopened): the file alone is
+	// copied, counted in the read transaction and checksummed as copied.
+	src.Close()
+	quiet := openSQLite(t, filepath.Join(dir, "src.db"))
+	if fi, err := os.Stat(filepath.Join(dir, "src.db-wal")); err == nil && fi.Size() > 0 {
+		t.Fatalf("the log of a reopened database has %d bytes", fi.Size())
+	}
+	file2 := filepath.Join(dir, "quiet.backup")
+	m2, err := ops.Backup(ctx, quiet, file2, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m2.Seq != m.Seq || m2.AuditHash != m.AuditHash || m2.Rows["audit"] != m.Rows["audit"] {
+		t.Errorf("quiet backup %+v, first %+v", m2, m)
+	}
+	if _, r := restoreAndCheck(t, ctx, file2); !r.OK() {
+		t.Errorf("restored quiet backup: %v", r.Problems())
 	}
 
 	image := func(t *testing.T) []byte {
@@ -124,7 +143,7 @@ func TestBackupRestore(t *testing.T) {
 			}
 			b[i] ^= 0x20
 			os.WriteFile(path, b, 0o644)
-		}, "differs from the backup's checksum"},
+		}, "of the database image differ from the backup's checksum"},
 		{"rows deleted", func(t *testing.T, path string) {
 			os.WriteFile(path, image(t), 0o644)
 			raw := rawSQLite(t, path)

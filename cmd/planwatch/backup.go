@@ -45,8 +45,8 @@ func printManifest(env *Env, file string, m *ops.Manifest) {
 	for _, n := range m.Rows {
 		rows += n
 	}
-	fmt.Fprintf(env.Stdout, "%s: %s, thay đổi / change %d, nhật ký / audit %d %s, %d bảng / tables, %d dòng / rows, SHA-256 %s\n",
-		file, m.Source, m.Seq, m.AuditID, m.AuditHash, len(m.Rows), rows, m.SHA256)
+	fmt.Fprintf(env.Stdout, "%s: %s, thay đổi / change %d, nhật ký / audit %d %s, %d bảng / tables, %d dòng / rows, %d byte, %d CRC-32C\n",
+		file, m.Source, m.Seq, m.AuditID, m.AuditHash, len(m.Rows), rows, m.PageSize*m.Pages, len(m.CRC32C))
 }
 
 // cmdRestore restores a backup into a new database: planwatch restore FILE
