@@ -188,3 +188,36 @@ func TestGuardBlocks(t *testing.T) {
 		t.Errorf("a guard without blocking rules")
 	}
 }
+
+// FuzzReadRules: any file is read or refused with problems, never a panic;
+// what is read writes back and reads the same.
+func FuzzReadRules(f *testing.F) {
+	var buf bytes.Buffer
+	WriteRules(&buf, Starter()[:3])
+	f.Add(buf.String())
+	f.Add("code,name_vi,left,op,right\na,b,c,<=,d\n")
+	f.Add("category,name_vi,option,option_name_vi\nsex,Giới tính,male,Nam\nsex,Giới tính,female,Nữ\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		if rs, err := ReadRules(strings.NewReader(s)); err == nil {
+			var out bytes.Buffer
+			if err := WriteRules(&out, rs); err != nil {
+				t.Fatal(err)
+			}
+			back, err := ReadRules(&out)
+			if err != nil || len(back) != len(rs) {
+				t.Fatalf("rules read from %q do not read back: %v", s, err)
+			}
+		} else if _, ok := err.(*planwatch.Error); !ok {
+			t.Fatalf("ReadRules(%q): %T %v", s, err, err)
+		}
+		if cats, err := ReadCategories(strings.NewReader(s)); err == nil {
+			var out bytes.Buffer
+			WriteCategories(&out, cats)
+			if back, err := ReadCategories(&out); err != nil || len(back) != len(cats) {
+				t.Fatalf("categories read from %q do not read back: %v", s, err)
+			}
+		} else if _, ok := err.(*planwatch.Error); !ok {
+			t.Fatalf("ReadCategories(%q): %T %v", s, err, err)
+		}
+	})
+}

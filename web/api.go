@@ -349,6 +349,7 @@ type statusJSON struct {
 	Projection  *float64 `json:"projection,omitempty"`
 	Status      string   `json:"status"`
 	Estimate    bool     `json:"estimate"`
+	Formula     string   `json:"formula,omitempty"` // a derived indicator's formula
 }
 
 func figurePtr(f calc.Figure) *float64 {
@@ -366,7 +367,7 @@ func rowJSON(row calc.Row) statusJSON {
 		Value: figurePtr(row.Current), YTD: figurePtr(row.YTD), LastYear: figurePtr(row.LastYear),
 		Target: row.Target, PlanPct: row.PlanPct, ExpectedPct: row.ExpectedPct, PaceMethod: row.PaceMethod,
 		YoY: row.YoY, PPChange: row.PPChange, VsRef: row.VsRef, Projection: row.Projection,
-		Status: string(row.Status), Estimate: row.Estimate,
+		Status: string(row.Status), Estimate: row.Estimate, Formula: row.Indicator.Formula,
 	}
 }
 

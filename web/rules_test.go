@@ -114,6 +114,9 @@ func TestRulesAndBreakdownPages(t *testing.T) {
 	if !strings.Contains(body(rec), `"rule": "area.cap"`) {
 		t.Errorf("api/validation: %s", body(rec))
 	}
+	if rec := c.get("/api/analytics/status?unit=20&period=2022Q1"); !strings.Contains(body(rec), `"formula": "trade.retail_sales_services / agri.planted_area"`) {
+		t.Errorf("status JSON lacks the derived indicator's formula")
+	}
 	rec = c.get("/indicators/trade.per_area?unit=20&period=2022Q1")
 	if !strings.Contains(body(rec), `id="indicator-formula">trade.retail_sales_services / agri.planted_area<`) {
 		t.Errorf("indicator page does not show the formula")
