@@ -28,7 +28,7 @@ import (
 
 const snapshotMagic = "planwatch-index\x00"
 
-var snapshotLayout = uint32(unsafe.Sizeof(entry{}))<<16 | 3 // entry size and format version
+var snapshotLayout = uint32(unsafe.Sizeof(entry{}))<<16 | 4 // entry size and format version
 
 // SnapshotPath is where the index of a SQLite database at dbPath is kept.
 func SnapshotPath(dbPath string) string { return dbPath + ".index" }
@@ -46,34 +46,80 @@ type snapshotExtra struct {
 	Approved    map[string][]planwatch.Period
 }
 
-// WriteSnapshot writes the index's values and change number to w. Blocks
-// of entries start at multiples of 8 bytes, so that a snapshot mapped into
-// memory serves its entries where they lie.
+// WriteSnapshot writes the index's values and change number to w: first a
+// directory (every indicator's units with the count and place of their
+// entries, and its years with figures), then the entries, in blocks that
+// start at multiples of 8 bytes so that a snapshot mapped into memory
+// serves them where they lie, then the shared records. Reading the
+// directory touches none of the entries: a mapped image is read from disk
+// only where a question needs it.
 func (d *Dataset) WriteSnapshot(w io.Writer) error {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
-	sw := &snapshotWriter{w: bufio.NewWriterSize(w, 1<<20)}
-	sw.bytes([]byte(snapshotMagic))
-	sw.u32(snapshotLayout)
-	sw.u64(uint64(d.seq))
+	size := int(unsafe.Sizeof(entry{}))
+	type block struct {
+		unit string
+		s    series
+	}
 	codes := make([]string, 0, len(d.values))
 	for c := range d.values {
 		codes = append(codes, c)
 	}
 	sort.Strings(codes)
-	sw.u32(uint32(len(codes)))
-	for _, code := range codes {
-		byUnit := d.values[code]
-		sw.str(code)
-		sw.u32(uint32(len(byUnit)))
-		for unit, s := range byUnit {
-			sw.str(unit)
-			sw.u32(uint32(len(s)))
-			sw.align()
-			if len(s) > 0 {
-				sw.bytes(unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), len(s)*int(unsafe.Sizeof(entry{}))))
+	blocks := make([][]block, len(codes))
+	years := make([][]int, len(codes))
+	head := len(snapshotMagic) + 4 + 8 + 8 + 4 // magic, layout, seq, where the records start, indicators
+	for i, code := range codes {
+		for unit, s := range d.values[code] {
+			blocks[i] = append(blocks[i], block{unit, s})
+			head += 4 + len(unit) + 4 + 8
+		}
+		sort.Slice(blocks[i], func(a, b int) bool { return blocks[i][a].unit < blocks[i][b].unit })
+		for y, ok := range d.years[code] {
+			if ok {
+				years[i] = append(years[i], y)
 			}
 		}
+		sort.Ints(years[i])
+		head += 4 + len(code) + 4 + 4 + 4*len(years[i])
+	}
+	at := head + (8-head%8)%8 // the first block
+	records := at
+	for i := range blocks {
+		for _, b := range blocks[i] {
+			records += len(b.s) * size
+		}
+	}
+	sw := &snapshotWriter{w: bufio.NewWriterSize(w, 1<<20)}
+	sw.bytes([]byte(snapshotMagic))
+	sw.u32(snapshotLayout)
+	sw.u64(uint64(d.seq))
+	sw.u64(uint64(records))
+	sw.u32(uint32(len(codes)))
+	for i, code := range codes {
+		sw.str(code)
+		sw.u32(uint32(len(blocks[i])))
+		for _, b := range blocks[i] {
+			sw.str(b.unit)
+			sw.u32(uint32(len(b.s)))
+			sw.u64(uint64(at))
+			at += len(b.s) * size
+		}
+		sw.u32(uint32(len(years[i])))
+		for _, y := range years[i] {
+			sw.u32(uint32(y))
+		}
+	}
+	sw.align()
+	for i := range blocks {
+		for _, b := range blocks[i] {
+			if len(b.s) > 0 {
+				sw.bytes(unsafe.Slice((*byte)(unsafe.Pointer(&b.s[0])), len(b.s)*size))
+			}
+		}
+	}
+	if sw.err == nil && sw.n != records {
+		return fmt.Errorf("calc: snapshot layout: records at %d, expected %d", sw.n, records)
 	}
 	extra := snapshotExtra{Details: d.details, Provs: d.provs, Units: d.rawUnits, Transitions: d.rawTrans,
 		Milestones: d.milestones, Approved: d.approvals}
@@ -148,6 +194,7 @@ func (d *Dataset) readSnapshotValues(img []byte) (seq int64, extra *snapshotExtr
 		return 0, nil, errSnapshot
 	}
 	seq = int64(binary.LittleEndian.Uint64(take(8)))
+	records := int(binary.LittleEndian.Uint64(take(8)))
 	size := int(unsafe.Sizeof(entry{}))
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -155,27 +202,27 @@ func (d *Dataset) readSnapshotValues(img []byte) (seq int64, extra *snapshotExtr
 		code := str()
 		nUnit := u32()
 		byUnit := make(map[string]series, nUnit)
-		years := map[int]bool{}
 		for range nUnit {
 			unit := str()
 			n := u32()
-			off += (8 - off%8) % 8
-			raw := take(n * size)
+			at := int(binary.LittleEndian.Uint64(take(8)))
 			var s series
 			if n > 0 {
+				raw := img[at : at+n*size]
 				s = unsafe.Slice((*entry)(unsafe.Pointer(&raw[0])), n)[:n:n] // an append copies out
-			}
-			if n > 0 { // a series is sorted: its first and last years bound the others
-				for y := int(s[0].year); y <= int(s[n-1].year); y++ {
-					years[y] = true // a year between without figures only costs a lookup that finds none
-				}
 			}
 			byUnit[unit] = s
 			d.count += n
 		}
+		nYears := u32()
+		years := make(map[int]bool, nYears)
+		for range nYears {
+			years[u32()] = true
+		}
 		d.values[code] = byUnit
 		d.years[code] = years
 	}
+	off = records
 	extra = &snapshotExtra{}
 	if err := gob.NewDecoder(bytes.NewReader(img[off:])).Decode(extra); err != nil {
 		return 0, nil, err
