@@ -24,7 +24,7 @@ func TestValidateFindsTheKnownViolations(t *testing.T) {
 	}
 	mustRun(t, "category", "import", "--db", db, "testdata/validate/categories.csv")
 	mustRun(t, "category", "attach", "--db", db, "--indicator", "invest.total_social_investment", "--category", "ownership")
-	if out := mustRun(t, "import", "--db", db, "testdata/validate/values.csv"); !strings.Contains(out, "imported 33") {
+	if out := mustRun(t, "import", "--db", db, "testdata/validate/values.csv"); !strings.Contains(out, "imported 34") {
 		t.Fatalf("import: %s", out)
 	}
 	out := mustRun(t, "validate", "--db", db, "--unit", "20", "--period", "2023Q2", "--format", "json")
