@@ -175,6 +175,16 @@ func SplitSubIndicator(code string) (indicator, option string, ok bool) {
 	return code[:i], code[i+1:], true
 }
 
+// PartOf gives the indicator whose total sub is a part of: sub is a
+// sub-indicator CODE~option, not retired. Attaching an indicator to
+// another category, or removing an option, retires the sub-indicators of
+// the options it no longer has (package rules, Attach), so the parts left
+// are its category's current options. ok is false for any other indicator.
+func PartOf(sub *Indicator) (indicator string, ok bool) {
+	parent, _, ok := SplitSubIndicator(sub.Code)
+	return parent, ok && !sub.Retired
+}
+
 // Validate checks the category, naming each bad field; options are named
 // by their row (1-based).
 func (c *Category) Validate() []Problem {

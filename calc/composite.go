@@ -170,15 +170,15 @@ func (d *Dataset) expr(src string) *formula.Expr {
 	return e
 }
 
-// partsOf lists the sub-indicators (CODE~option) of an indicator in the
-// catalogue, by code.
+// partsOf lists the parts of an indicator in the catalogue, by code: its
+// sub-indicators (CODE~option) not retired (planwatch.PartOf).
 func (d *Dataset) partsOf(code string) []string {
 	d.memoMu.Lock()
 	defer d.memoMu.Unlock()
 	if d.parts == nil || d.partsFor != len(d.Indicators) {
 		d.parts = map[string][]string{}
-		for c := range d.Indicators {
-			if parent, _, ok := planwatch.SplitSubIndicator(c); ok {
+		for c, ind := range d.Indicators {
+			if parent, ok := planwatch.PartOf(&ind); ok {
 				d.parts[parent] = append(d.parts[parent], c)
 			}
 		}

@@ -23,8 +23,11 @@ func SubIndicators(ind planwatch.Indicator, cat planwatch.Category) []planwatch.
 	return out
 }
 
-// Attach sets ind's category and returns what to save: the indicator and
-// every sub-indicator it lacks or whose settings differ from ind's. A
+// Attach sets ind's category and returns what to save: the indicator,
+// every sub-indicator it lacks or whose settings differ from ind's, and
+// its sub-indicators of options not in cat (another category's, an option
+// removed) retired, so that they are no longer parts of its total (their
+// values are kept). A
 // derived indicator (a formula) cannot be broken down: its figures are
 // computed, not entered.
 func Attach(inds []planwatch.Indicator, code string, cat planwatch.Category) ([]planwatch.Indicator, error) {
@@ -44,9 +47,17 @@ func Attach(inds []planwatch.Indicator, code string, cat planwatch.Category) ([]
 	}
 	ind.Category = cat.Code
 	out := []planwatch.Indicator{ind}
+	current := map[string]bool{}
 	for _, sub := range SubIndicators(ind, cat) {
+		current[sub.Code] = true
 		if old, ok := byCode[sub.Code]; !ok || old != sub {
 			out = append(out, sub)
+		}
+	}
+	for _, old := range inds {
+		if parent, ok := planwatch.PartOf(&old); ok && parent == code && !current[old.Code] {
+			old.Retired = true
+			out = append(out, old)
 		}
 	}
 	return out, nil
@@ -88,7 +99,8 @@ func AttachCategory(ctx context.Context, s CatalogueStore, cats []planwatch.Cate
 }
 
 // Refresh returns the sub-indicators missing for the indicators already
-// attached to cat (after its options changed).
+// attached to cat (after its options changed), and those of options
+// removed, retired.
 func Refresh(inds []planwatch.Indicator, cat planwatch.Category) []planwatch.Indicator {
 	var out []planwatch.Indicator
 	for _, ind := range inds {

@@ -133,12 +133,13 @@ const BreakdownTolerance = 0.1
 
 // Generated are the rules planwatch makes for the catalogue: each
 // indicator broken down by a category, whose sub-indicators exist, must
-// equal the sum of its parts where the total and every part are known.
+// equal the sum of its parts (planwatch.PartOf) where the total and every
+// part are known.
 func Generated(inds []planwatch.Indicator) []planwatch.ValidationRule {
 	parts := map[string][]string{}
-	for _, ind := range inds {
-		if parent, _, ok := planwatch.SplitSubIndicator(ind.Code); ok {
-			parts[parent] = append(parts[parent], ind.Code)
+	for i := range inds {
+		if parent, ok := planwatch.PartOf(&inds[i]); ok {
+			parts[parent] = append(parts[parent], inds[i].Code)
 		}
 	}
 	var out []planwatch.ValidationRule
