@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"planwatch"
+	"planwatch/rules"
 )
 
 // axeSource is axe-core, vendored for the tests only (testdata/axe-core/SOURCE.md).
@@ -105,6 +107,9 @@ func mainPages() []struct {
 		{"login", "/login", false},
 		{"audit", "/audit", true},
 		{"accounts", "/accounts", true},
+		{"quality", "/quality" + sel, false},
+		{"rules", "/rules", true},
+		{"categories", "/categories", true},
 	}
 }
 
@@ -115,6 +120,13 @@ func mainPages() []struct {
 func TestBrowserAccessibility(t *testing.T) {
 	b := launchBrowser(t)
 	st := demoStore(t)
+	// The starter rules and one figure that breaks them, for the rules and data-quality pages.
+	if err := st.(planwatch.RuleStore).SaveRules(context.Background(), rules.Starter(), "test"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Apply(context.Background(), &planwatch.ChangeSet{By: "test", Values: []planwatch.DataValue{qv("forest.cover_rate", "20", "2022Q1", 105)}}); err != nil {
+		t.Fatal(err)
+	}
 	as := st.(planwatch.AccountStore)
 	addAccounts(t, as, planwatch.Account{Name: "quan-tri", Role: planwatch.RoleAdmin})
 	s := newTestServer(t, Config{Store: st, Accounts: as, PublicRead: true})
