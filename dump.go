@@ -17,9 +17,14 @@ import (
 // expire, attempts are kept a day for rate limiting), so after a copy
 // everyone signs in again and rate limits start afresh.
 type Record struct {
-	Indicator  *Indicator  `json:"indicator,omitempty"`
-	OrgUnit    *OrgUnit    `json:"orgunit,omitempty"`
-	Transition *Transition `json:"transition,omitempty"`
+	Indicator *Indicator `json:"indicator,omitempty"`
+	// IndicatorVersion, IndicatorSet and UnitGroup are the catalogue's
+	// history, sets and groups (issue 13).
+	IndicatorVersion *IndicatorVersion `json:"indicator_version,omitempty"`
+	IndicatorSet     *IndicatorSet     `json:"indicator_set,omitempty"`
+	UnitGroup        *UnitGroup        `json:"unit_group,omitempty"`
+	OrgUnit          *OrgUnit          `json:"orgunit,omitempty"`
+	Transition       *Transition       `json:"transition,omitempty"`
 	// User is an account, its PasswordHash included. Account's JSON leaves
 	// the hash out, so whoever serializes records must add it (as the
 	// checksums of copystore do).
@@ -44,13 +49,19 @@ type Record struct {
 }
 
 // Tables names the kinds of Record, in the order Dump yields them.
-var Tables = []string{"indicators", "orgunits", "transitions", "users", "changes", "datavalues", "approvals", "targets", "milestones", "notes", "tasks", "report_settings", "mappings", "rules", "audit"}
+var Tables = []string{"indicators", "indicator_versions", "orgunits", "transitions", "indicator_sets", "unit_groups", "users", "changes", "datavalues", "approvals", "targets", "milestones", "notes", "tasks", "report_settings", "mappings", "rules", "audit"}
 
 // Table names the kind of the record, one of Tables.
 func (r *Record) Table() string {
 	switch {
 	case r.Indicator != nil:
 		return "indicators"
+	case r.IndicatorVersion != nil:
+		return "indicator_versions"
+	case r.IndicatorSet != nil:
+		return "indicator_sets"
+	case r.UnitGroup != nil:
+		return "unit_groups"
 	case r.OrgUnit != nil:
 		return "orgunits"
 	case r.Transition != nil:

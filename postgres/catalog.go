@@ -9,46 +9,12 @@ import (
 	"planwatch/internal/engine"
 )
 
-// SaveIndicators inserts or replaces indicators by code, in one transaction,
-// recording an indicator.set audit entry for each one that is new or changed.
-// EINVALID, listing every invalid indicator, if one fails Validate.
+// SaveIndicators inserts or replaces indicators by code: ApplyCatalogue
+// with only indicators (each change a new version, audited; a change of
+// meaning of an indicator with stored values refused).
 func (db *DB) SaveIndicators(ctx context.Context, inds []planwatch.Indicator, by string) error {
-	if problems := engine.CheckIndicators(inds); len(problems) > 0 {
-		return engine.Invalid(problems)
-	}
-	now := db.now()
-	var seq int64
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		// Lock the catalogue against a concurrent save, so that the old
-		// values recorded in the audit trail are the ones replaced.
-		if _, err := tx.ExecContext(ctx, `LOCK TABLE indicators IN SHARE ROW EXCLUSIVE MODE`); err != nil {
-			return err
-		}
-		existing, err := indicators(ctx, tx)
-		if err != nil {
-			return err
-		}
-		if problems := engine.CheckFormulas(existing, inds); len(problems) > 0 {
-			return engine.Invalid(problems) // derived indicators: unknown codes and cycles refused when defined
-		}
-		changes := engine.IndicatorChanges(existing, inds, now, by)
-		for _, c := range changes {
-			ind := &c.Indicator
-			if _, err := tx.ExecContext(ctx, upsertIndicator, engine.IndicatorArgs(nil, ind)...); err != nil {
-				return err
-			}
-			if err := addAudit(ctx, tx, c.Audit); err != nil {
-				return err
-			}
-		}
-		if len(changes) == 0 {
-			seq = 0
-			return nil
-		}
-		seq, err = db.newChangeSet(ctx, tx, planwatch.ChangeRecord{Kind: planwatch.ChangeCatalog, At: now, By: by})
-		return err
-	})
-	return db.catalogChanged("SaveIndicators", seq, err)
+	_, err := db.ApplyCatalogue(ctx, &planwatch.CatalogueChange{By: by, Indicators: inds})
+	return err
 }
 
 // catalogChanged tells the change observers of a committed catalogue change.

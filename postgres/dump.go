@@ -34,7 +34,11 @@ func (db *DB) Dump(ctx context.Context) iter.Seq2[planwatch.Record, error] {
 			return
 		}
 		inds, err := indicators(ctx, tx)
-		if !engine.DumpAll(d, inds, err, func(ind *planwatch.Indicator) planwatch.Record { return planwatch.Record{Indicator: ind} }) {
+		versions, vErr := indicatorVersions(ctx, tx, "")
+		sets, sErr := indicatorSets(ctx, tx, "", 0)
+		groups, gErr := unitGroups(ctx, tx)
+		if !engine.DumpAll(d, inds, err, func(ind *planwatch.Indicator) planwatch.Record { return planwatch.Record{Indicator: ind} }) ||
+			!engine.DumpAll(d, versions, vErr, func(v *planwatch.IndicatorVersion) planwatch.Record { return planwatch.Record{IndicatorVersion: v} }) {
 			return
 		}
 		units, err := orgUnits(ctx, tx)
@@ -46,6 +50,10 @@ func (db *DB) Dump(ctx context.Context) iter.Seq2[planwatch.Record, error] {
 		trans, err := transitions(ctx, tx)
 		_ = engine.DumpAll(d, trans, err, func(t *planwatch.Transition) planwatch.Record {
 			return planwatch.Record{Transition: t}
+		}) && engine.DumpAll(d, sets, sErr, func(s *planwatch.IndicatorSet) planwatch.Record {
+			return planwatch.Record{IndicatorSet: s}
+		}) && engine.DumpAll(d, groups, gErr, func(g *planwatch.UnitGroup) planwatch.Record {
+			return planwatch.Record{UnitGroup: g}
 		}) && d.Rows(`SELECT `+accountColumns+` FROM accounts ORDER BY name`, func(s engine.Scanner) (planwatch.Record, error) {
 			a, err := scanAccount(s)
 			return planwatch.Record{User: &a}, err
@@ -136,6 +144,16 @@ func restoreOne(ctx context.Context, tx *sql.Tx, r planwatch.Record) error {
 		ind := r.Indicator
 		_, err = tx.ExecContext(ctx, `INSERT INTO indicators (`+engine.IndicatorColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
 			engine.IndicatorArgs(nil, ind)...)
+	case r.IndicatorVersion != nil:
+		v := r.IndicatorVersion
+		at, ns := splitTime(v.At)
+		_, err = tx.ExecContext(ctx, `INSERT INTO indicator_versions (version, at, at_ns, who, src, note, `+engine.IndicatorColumns+`)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`,
+			engine.IndicatorArgs([]any{v.Version, at, ns, v.By, v.From, v.Note}, &v.Indicator)...)
+	case r.IndicatorSet != nil:
+		err = writeSet(ctx, tx, r.IndicatorSet)
+	case r.UnitGroup != nil:
+		err = writeGroup(ctx, tx, r.UnitGroup)
 	case r.OrgUnit != nil:
 		u := r.OrgUnit
 		_, err = tx.ExecContext(ctx, `INSERT INTO orgunits (code, valid_from, valid_to, name, full_name, type, name_en, parent, level)

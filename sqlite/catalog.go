@@ -8,49 +8,12 @@ import (
 	"planwatch/internal/engine"
 )
 
-// SaveIndicators inserts or replaces indicators by code, in one transaction,
-// recording an indicator.set audit entry for each one that is new or changed.
-// EINVALID, listing every invalid indicator, if one fails Validate.
+// SaveIndicators inserts or replaces indicators by code: ApplyCatalogue
+// with only indicators (each change a new version, audited; a change of
+// meaning of an indicator with stored values refused).
 func (db *DB) SaveIndicators(ctx context.Context, inds []planwatch.Indicator, by string) error {
-	if problems := engine.CheckIndicators(inds); len(problems) > 0 {
-		return engine.Invalid(problems)
-	}
-	tx, err := db.w.BeginTx(ctx, nil)
-	if err != nil {
-		return internal("SaveIndicators", err)
-	}
-	defer tx.Rollback()
-	existing, err := indicators(ctx, tx)
-	if err != nil {
-		return internal("SaveIndicators", err)
-	}
-	if problems := engine.CheckFormulas(existing, inds); len(problems) > 0 {
-		return engine.Invalid(problems) // derived indicators: unknown codes and cycles refused when defined
-	}
-	stmt, err := tx.PrepareContext(ctx, upsertIndicator)
-	if err != nil {
-		return internal("SaveIndicators", err)
-	}
-	defer stmt.Close()
-	aw, err := newAuditWriter(ctx, tx)
-	if err != nil {
-		return internal("SaveIndicators", err)
-	}
-	defer aw.Close()
-	changes := engine.IndicatorChanges(existing, inds, db.now(), by)
-	for _, c := range changes {
-		ind := &c.Indicator
-		if _, err := stmt.ExecContext(ctx, engine.IndicatorArgs(nil, ind)...); err != nil {
-			return internal("SaveIndicators", err)
-		}
-		if err := aw.add(ctx, c.Audit); err != nil {
-			return internal("SaveIndicators", err)
-		}
-	}
-	if len(changes) == 0 {
-		return nil
-	}
-	return db.commitCatalog(ctx, tx, by, "SaveIndicators")
+	_, err := db.ApplyCatalogue(ctx, &planwatch.CatalogueChange{By: by, Indicators: inds})
+	return err
 }
 
 // commitCatalog numbers a catalogue change and commits it.

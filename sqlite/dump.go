@@ -38,14 +38,23 @@ func (db *DB) Dump(ctx context.Context) iter.Seq2[planwatch.Record, error] {
 		maps, mapsErr := allMappings(ctx, tx) // read whole: a few, with their entries
 		ruleRecs, rulesErr := engine.RuleRecords(ctx, tx, sqlitePh)
 		inds, err := indicators(ctx, tx)
+		versions, vErr := indicatorVersions(ctx, tx, "")
+		sets, sErr := indicatorSets(ctx, tx, "", 0)
+		groups, gErr := unitGroups(ctx, tx)
 		_ = engine.DumpAll(d, inds, err, func(ind *planwatch.Indicator) planwatch.Record {
 			return planwatch.Record{Indicator: ind}
+		}) && engine.DumpAll(d, versions, vErr, func(v *planwatch.IndicatorVersion) planwatch.Record {
+			return planwatch.Record{IndicatorVersion: v}
 		}) && d.Rows(`SELECT `+orgUnitColumns+` FROM orgunits ORDER BY code, valid_from`, func(s engine.Scanner) (planwatch.Record, error) {
 			u, err := scanOrgUnit(s)
 			return planwatch.Record{OrgUnit: &u}, err
 		}) && d.Rows(`SELECT old, new, date, full, basis, weight FROM transitions ORDER BY date, old, new`, func(s engine.Scanner) (planwatch.Record, error) {
 			t, err := scanTransition(s)
 			return planwatch.Record{Transition: &t}, err
+		}) && engine.DumpAll(d, sets, sErr, func(s *planwatch.IndicatorSet) planwatch.Record {
+			return planwatch.Record{IndicatorSet: s}
+		}) && engine.DumpAll(d, groups, gErr, func(g *planwatch.UnitGroup) planwatch.Record {
+			return planwatch.Record{UnitGroup: g}
 		}) && d.Rows(`SELECT `+accountColumns+` FROM accounts ORDER BY name`, func(s engine.Scanner) (planwatch.Record, error) {
 			a, err := scanAccount(s)
 			return planwatch.Record{User: &a}, err
@@ -130,6 +139,15 @@ func restoreOne(ctx context.Context, tx *sql.Tx, r planwatch.Record) error {
 		ind := r.Indicator
 		_, err = tx.ExecContext(ctx, `INSERT INTO indicators (`+engine.IndicatorColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			engine.IndicatorArgs(nil, ind)...)
+	case r.IndicatorVersion != nil:
+		v := r.IndicatorVersion
+		_, err = tx.ExecContext(ctx, `INSERT INTO indicator_versions (version, at, who, src, note, `+engine.IndicatorColumns+`)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			engine.IndicatorArgs([]any{v.Version, formatTime(v.At), v.By, v.From, v.Note}, &v.Indicator)...)
+	case r.IndicatorSet != nil:
+		err = writeSet(ctx, tx, r.IndicatorSet)
+	case r.UnitGroup != nil:
+		err = writeGroup(ctx, tx, r.UnitGroup)
 	case r.OrgUnit != nil:
 		u := r.OrgUnit
 		_, err = tx.ExecContext(ctx, `INSERT INTO orgunits (code, valid_from, valid_to, name, full_name, type, name_en, parent, level)

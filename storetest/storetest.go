@@ -60,6 +60,10 @@ func Run(t *testing.T, open func(t *testing.T) planwatch.Store) {
 		{"ApplyStream", testApplyStream},
 		{"Seed", testSeed},
 		{"ReportSettings", testReportSettings},
+		{"IndicatorVersions", testIndicatorVersions},
+		{"ChangeOfMeaning", testChangeOfMeaning},
+		{"IndicatorSets", testIndicatorSets},
+		{"UnitGroups", testUnitGroups},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -72,10 +72,22 @@ func openForPeriod(ctx context.Context, env *Env, dsn, unit, period string) (pla
 }
 
 // seed loads the embedded catalogue and administrative units into a store.
+// The catalogue is the starting content only: indicators the store already
+// has keep their definition as the province manages it (planwatch catalogue).
 func seed(ctx context.Context, s planwatch.Store, by string) error {
-	inds, err := data.Indicators()
+	embedded, err := data.Indicators()
 	if err != nil {
 		return err
+	}
+	have, err := catalogue(ctx, s)
+	if err != nil {
+		return err
+	}
+	var inds []planwatch.Indicator
+	for _, ind := range embedded {
+		if _, ok := have[ind.Code]; !ok {
+			inds = append(inds, ind)
+		}
 	}
 	if err := s.SaveIndicators(ctx, inds, by); err != nil {
 		return err
