@@ -2,6 +2,7 @@ package planwatch
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -81,45 +82,64 @@ func (ind *Indicator) BaseUnit() (unit string, scale float64) { return SplitUnit
 // Validate reports the first inconsistency of the indicator's settings,
 // including combinations that must never happen (summing a stock over time).
 func (ind *Indicator) Validate() error {
+	_, err := ind.Check()
+	return err
+}
+
+// Check is Validate that also names the field at fault ("code", "kind",
+// "aggregation" for the time aggregation, "unit_agg", "numerator", "direction").
+func (ind *Indicator) Check() (field string, err error) {
 	if ind.Code == "" {
-		return Errorf(EINVALID, "indicator code required")
+		return "code", Errorf(EINVALID, "thiếu mã chỉ tiêu (indicator code required)")
 	}
 	if ind.NameVI == "" {
-		return Errorf(EINVALID, "indicator %s: Vietnamese name required", ind.Code)
+		return "name_vi", Errorf(EINVALID, "chỉ tiêu %s: thiếu tên tiếng Việt (Vietnamese name required)", ind.Code)
 	}
-	ok := false
-	for _, k := range Kinds {
-		ok = ok || k == ind.Kind
-	}
-	if !ok {
-		return Errorf(EINVALID, "indicator %s: unknown kind %q", ind.Code, ind.Kind)
+	if !slices.Contains(Kinds, ind.Kind) {
+		return "kind", Errorf(EINVALID, "chỉ tiêu %s: loại %q không rõ (unknown kind)", ind.Code, ind.Kind)
 	}
 	switch ind.TimeAgg {
 	case TimeSum, TimeLast, TimeAvg, TimeNone:
 	default:
-		return Errorf(EINVALID, "indicator %s: unknown time aggregation %q", ind.Code, ind.TimeAgg)
+		return "aggregation", Errorf(EINVALID, "chỉ tiêu %s: cách cộng theo thời gian %q không rõ (unknown time aggregation)", ind.Code, ind.TimeAgg)
 	}
 	switch ind.UnitAgg {
 	case UnitSum, UnitAvg, UnitRatio, UnitNone:
 	default:
-		return Errorf(EINVALID, "indicator %s: unknown unit aggregation %q", ind.Code, ind.UnitAgg)
+		return "unit_agg", Errorf(EINVALID, "chỉ tiêu %s: cách cộng theo đơn vị %q không rõ (unknown unit aggregation)", ind.Code, ind.UnitAgg)
 	}
 	if ind.Kind == KindStock && ind.TimeAgg == TimeSum {
-		return Errorf(EINVALID, "indicator %s: a stock cannot be summed over time", ind.Code)
+		return "aggregation", Errorf(EINVALID, "chỉ tiêu %s: không được cộng dồn số dư theo thời gian (a stock cannot be summed over time)", ind.Code)
 	}
 	if (ind.Kind == KindRate || ind.Kind == KindIndex || ind.Kind == KindAverage) && ind.UnitAgg == UnitSum {
-		return Errorf(EINVALID, "indicator %s: a %s cannot be summed over units", ind.Code, ind.Kind)
+		return "unit_agg", Errorf(EINVALID, "chỉ tiêu %s: không được cộng %s theo đơn vị (a %s cannot be summed over units)", ind.Code, ind.Kind, ind.Kind)
 	}
 	if (ind.Kind == KindRate || ind.Kind == KindIndex) && ind.TimeAgg == TimeSum {
-		return Errorf(EINVALID, "indicator %s: a %s cannot be summed over time", ind.Code, ind.Kind)
+		return "aggregation", Errorf(EINVALID, "chỉ tiêu %s: không được cộng %s theo thời gian (a %s cannot be summed over time)", ind.Code, ind.Kind, ind.Kind)
 	}
 	if ind.UnitAgg == UnitRatio && (ind.Numerator == "" || ind.Denominator == "") {
-		return Errorf(EINVALID, "indicator %s: ratio aggregation needs numerator and denominator", ind.Code)
+		return "numerator", Errorf(EINVALID, "chỉ tiêu %s: cách cộng tỷ số cần tử số và mẫu số (ratio aggregation needs numerator and denominator)", ind.Code)
 	}
 	if ind.Direction != HigherIsBetter && ind.Direction != LowerIsBetter {
-		return Errorf(EINVALID, "indicator %s: direction must be 1 or -1", ind.Code)
+		return "direction", Errorf(EINVALID, "chỉ tiêu %s: chiều phải là 1 hoặc -1 (direction must be 1 or -1)", ind.Code)
 	}
-	return nil
+	return "", nil
+}
+
+// DefaultDecimals is how many decimals an indicator shows unless its
+// catalogue says: none for counts, one for percentages, per-unit ratios and
+// scaled units ("tỷ đồng").
+func DefaultDecimals(ind *Indicator) int {
+	switch {
+	case ind.Kind == KindCount:
+		return 0
+	case ind.Unit == "%" || strings.Contains(ind.Unit, "/"):
+		return 1
+	}
+	if _, scale := ind.BaseUnit(); scale > 1 {
+		return 1
+	}
+	return 0
 }
 
 // DefaultUnitAgg is the aggregation over units implied by a kind, used when a

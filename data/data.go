@@ -77,7 +77,7 @@ func Indicators() ([]planwatch.Indicator, error) {
 			Periodicity: r["periodicity"], Direction: planwatch.HigherIsBetter,
 		}
 		ind.UnitAgg = planwatch.DefaultUnitAgg(ind.Kind)
-		ind.Decimals = defaultDecimals(ind)
+		ind.Decimals = planwatch.DefaultDecimals(&ind)
 		if o, ok := byCode[ind.Code]; ok {
 			if o["direction"] != "" {
 				d, _ := strconv.Atoi(o["direction"])
@@ -104,19 +104,6 @@ func Indicators() ([]planwatch.Indicator, error) {
 		out = append(out, ind)
 	}
 	return out, nil
-}
-
-func defaultDecimals(ind planwatch.Indicator) int {
-	switch {
-	case ind.Kind == planwatch.KindCount:
-		return 0
-	case ind.Unit == "%" || strings.Contains(ind.Unit, "/"):
-		return 1
-	}
-	if _, scale := ind.BaseUnit(); scale > 1 {
-		return 1
-	}
-	return 0
 }
 
 // The dates from which each shipped list is in force.

@@ -239,8 +239,8 @@ func testIndicators(t *testing.T, ctx context.Context, s planwatch.Store) {
 	good := planwatch.Indicator{Code: "good.flow", NameVI: "Đúng", Kind: planwatch.KindFlow, TimeAgg: planwatch.TimeSum,
 		UnitAgg: planwatch.UnitSum, Direction: planwatch.HigherIsBetter}
 	e := invalidErr(t, s.SaveIndicators(ctx, []planwatch.Indicator{good, bad}, "test"))
-	if !hasProblem(e.Problems, 2, "code") {
-		t.Errorf("problems %v: want row 2, column code", e.Problems)
+	if !hasProblem(e.Problems, 2, "aggregation") {
+		t.Errorf("problems %v: want row 2, column aggregation", e.Problems)
 	}
 	got, _ = s.Indicators(ctx)
 	if len(got) != len(fixtureIndicators) {

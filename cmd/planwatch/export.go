@@ -84,7 +84,7 @@ func cmdExport(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	byCode, err := catalogue(ctx, s)
+	byCode, err := indicatorsByCode(ctx, s)
 	if err != nil {
 		return err
 	}

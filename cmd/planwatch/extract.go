@@ -110,7 +110,7 @@ func saveFacts(ctx context.Context, env *Env, facts []extract.Fact, req saveRequ
 		return err
 	}
 	defer s.Close()
-	byCode, err := catalogue(ctx, s)
+	byCode, err := indicatorsByCode(ctx, s)
 	if err != nil {
 		return err
 	}

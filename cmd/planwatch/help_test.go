@@ -15,10 +15,13 @@ import (
 
 // subcommands of the commands that have them, for the tests below.
 var subcommands = map[string][]string{
-	"user":    {"add", "set", "set-password", "list", "disable", "enable"},
-	"note":    {"add", "list", "import"},
-	"task":    {"add", "list", "import"},
-	"mapping": {"import", "list", "export", "template"},
+	"user":      {"add", "set", "set-password", "list", "disable", "enable"},
+	"note":      {"add", "list", "import"},
+	"task":      {"add", "list", "import"},
+	"mapping":   {"import", "list", "export", "template"},
+	"catalogue": {"import", "export", "list", "history"},
+	"set":       {"import", "export", "list", "remove"},
+	"group":     {"import", "export", "list", "remove"},
 }
 
 // everyCommand lists every command line of one command or subcommand.

@@ -58,6 +58,9 @@ func commands() map[string]command {
 		"rule":       {cmdRule, "quy tắc kiểm tra số liệu: import|list|export / validation rules", []string{"import", "list", "export"}},
 		"category":   {cmdCategory, "phân tổ chỉ tiêu: import|list|export|attach / breakdown categories", []string{"import", "list", "export", "attach"}},
 		"validate":   {cmdValidate, "kiểm tra số liệu theo quy tắc / list violations of the validation rules", nil},
+		"catalogue":  {cmdCatalogue, "danh mục chỉ tiêu: import|export|list|history / the indicator catalogue", []string{"import", "export", "list", "history"}},
+		"set":        {cmdSet, "bộ chỉ tiêu theo dõi của đơn vị theo năm: import|export|list|remove / indicator sets", []string{"import", "export", "list", "remove"}},
+		"group":      {cmdGroup, "nhóm đơn vị: import|export|list|remove / unit groups", []string{"import", "export", "list", "remove"}},
 		"mapping":    {cmdMapping, "bảng ánh xạ mã đối tác: import|list|export|template / partner id mappings", []string{"import", "list", "export", "template"}},
 	}
 }

@@ -79,7 +79,7 @@ func seed(ctx context.Context, s planwatch.Store, by string) error {
 	if err != nil {
 		return err
 	}
-	have, err := catalogue(ctx, s)
+	have, err := indicatorsByCode(ctx, s)
 	if err != nil {
 		return err
 	}
@@ -102,8 +102,8 @@ func seed(ctx context.Context, s planwatch.Store, by string) error {
 	return seedRules(ctx, s, by)
 }
 
-// catalogue returns the store's indicators by code.
-func catalogue(ctx context.Context, s planwatch.Store) (map[string]planwatch.Indicator, error) {
+// indicatorsByCode returns the store's indicators by code.
+func indicatorsByCode(ctx context.Context, s planwatch.Store) (map[string]planwatch.Indicator, error) {
 	inds, err := s.Indicators(ctx)
 	if err != nil {
 		return nil, err

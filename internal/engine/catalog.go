@@ -12,8 +12,8 @@ import (
 func CheckIndicators(inds []planwatch.Indicator) []planwatch.Problem {
 	var problems []planwatch.Problem
 	for i := range inds {
-		if err := inds[i].Validate(); err != nil {
-			problems = append(problems, planwatch.Problem{Row: i + 1, Column: "code", Value: inds[i].Code, Reason: planwatch.ErrorMessage(err)})
+		if field, err := inds[i].Check(); err != nil {
+			problems = append(problems, planwatch.Problem{Row: i + 1, Column: field, Value: inds[i].Code, Reason: planwatch.ErrorMessage(err)})
 		}
 	}
 	return problems
