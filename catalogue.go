@@ -183,3 +183,18 @@ func JoinTargetKinds(kinds []TargetKind) string {
 	}
 	return strings.Join(s, ",")
 }
+
+// Monitors reports whether a unit monitors an indicator in a year, given
+// the unit's set for that year (nil when it has none): a retired indicator
+// never; with a set, only those it lists (a breakdown part CODE~option
+// with its parent); without one, every indicator.
+func Monitors(set *IndicatorSet, ind *Indicator) bool {
+	if ind.Retired {
+		return false
+	}
+	if set == nil || set.Has(ind.Code) {
+		return true
+	}
+	parent, _, ok := SplitSubIndicator(ind.Code)
+	return ok && set.Has(parent)
+}

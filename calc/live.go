@@ -173,6 +173,9 @@ func (l *Live) catchUp(ctx context.Context) error {
 	if err := l.ds.reloadPlans(ctx, l.src); err != nil {
 		return err
 	}
+	if err := l.ds.reloadIndicators(ctx, l.src); err != nil { // calc/catalogue.go
+		return err
+	}
 	l.ds.mu.Lock()
 	l.ds.seq = seq
 	l.ds.mu.Unlock()
@@ -193,6 +196,9 @@ func (l *Live) Refresh(ctx context.Context, cs *planwatch.ChangeSet) error {
 	defer l.version.Add(1)
 	if cs == nil || len(cs.Targets)+len(cs.Milestones) > 0 || len(cs.Values) == 0 {
 		if err := l.ds.reloadPlans(ctx, l.src); err != nil {
+			return err
+		}
+		if err := l.ds.reloadIndicators(ctx, l.src); err != nil { // calc/catalogue.go
 			return err
 		}
 	}

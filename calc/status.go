@@ -38,6 +38,10 @@ type Options struct {
 	TargetKind planwatch.TargetKind
 	// HistoryYears is how many past years the seasonal pace learns from (default 3).
 	HistoryYears int
+	// Set is the unit's indicator set for the year of the period: Status
+	// lists only the indicators it monitors (planwatch.Monitors; nil: every
+	// indicator not retired).
+	Set *planwatch.IndicatorSet
 }
 
 // DefaultOptions: on track from 95% of the expected pace, at risk from 80%.
@@ -236,8 +240,10 @@ func (d *Dataset) expectedShare(ind *planwatch.Indicator, unit string, p planwat
 func (d *Dataset) Status(unit string, p planwatch.Period, opt Options) []Row {
 	var rows []Row
 	codes := make([]string, 0, len(d.Indicators))
-	for c := range d.Indicators {
-		codes = append(codes, c)
+	for c, ind := range d.Indicators {
+		if planwatch.Monitors(opt.Set, &ind) {
+			codes = append(codes, c)
+		}
 	}
 	sort.Strings(codes)
 	// Indicators are independent: compute their rows on every core.

@@ -157,45 +157,9 @@ func ReadIndicators(r io.Reader) (inds []planwatch.Indicator, lines []int, err e
 	seen := map[string]int{}
 	for i := range t.rows {
 		line := t.lines[i]
-		ind := planwatch.Indicator{
-			Code: t.code(i, "code"), NameVI: t.cell(i, "name_vi"), NameEN: t.cell(i, "name_en"), Unit: t.cell(i, "unit"),
-			Sector: t.cell(i, "sector"), Kind: planwatch.Kind(t.cell(i, "kind")), Periodicity: t.cell(i, "periodicity"),
-			Numerator: t.cell(i, "numerator"), Denominator: t.cell(i, "denominator"),
-			Formula: t.cell(i, "formula"), Category: t.cell(i, "category"), Direction: planwatch.HigherIsBetter,
-		}
-		ind.TimeAgg, ind.UnitAgg = planwatch.DefaultTimeAgg(ind.Kind), planwatch.DefaultUnitAgg(ind.Kind)
-		if s := t.cell(i, "aggregation"); s != "" {
-			ind.TimeAgg = planwatch.TimeAgg(s)
-		}
-		if s := t.cell(i, "unit_agg"); s != "" {
-			ind.UnitAgg = planwatch.UnitAgg(s)
-		}
-		switch s := t.cell(i, "direction"); s {
-		case "", "1", "+1":
-		case "-1":
-			ind.Direction = planwatch.LowerIsBetter
-		default:
-			t.problem(line, "direction", s, "chiều phải là 1 hoặc -1 (direction must be 1 or -1)")
-		}
-		ind.Decimals = planwatch.DefaultDecimals(&ind)
-		if s := t.cell(i, "decimals"); s != "" {
-			d, err := strconv.Atoi(s)
-			if err != nil || d < 0 || d > 6 {
-				t.problem(line, "decimals", s, "số chữ số thập phân phải từ 0 đến 6 (decimals must be 0 to 6)")
-			}
-			ind.Decimals = d
-		}
-		switch s := strings.ToLower(t.cell(i, "retired")); s {
-		case "", "0", "false", "no", "không":
-		case "1", "true", "yes", "có":
-			ind.Retired = true
-		default:
-			t.problem(line, "retired", s, "phải là true hoặc false (must be true or false)")
-		}
-		if ind.NameVI == "" {
-			t.problem(line, "name_vi", "", "thiếu tên tiếng Việt (Vietnamese name required)")
-		} else if field, err := ind.Check(); err != nil && ind.Code != "" {
-			t.problem(line, field, t.cell(i, field), planwatch.ErrorMessage(err))
+		ind, problems := IndicatorOf(func(col string) string { return t.cell(i, col) })
+		for _, p := range problems {
+			t.problem(line, p.Column, p.Value, p.Reason)
 		}
 		if prev, dup := seen[ind.Code]; dup && ind.Code != "" {
 			t.problem(line, "code", ind.Code, fmt.Sprintf("mã đã có ở dòng %d (code already on line %d)", prev, prev))
@@ -207,6 +171,62 @@ func ReadIndicators(r io.Reader) (inds []planwatch.Indicator, lines []int, err e
 		return nil, nil, t.fail()
 	}
 	return inds, t.lines, nil
+}
+
+// IndicatorOf makes an indicator of the cells of one row (or form) by
+// column name (IndicatorColumns; cell returns "" for an absent one), with
+// the catalogue's defaults, and lists the problems of its cells (Row not set).
+func IndicatorOf(cell func(col string) string) (planwatch.Indicator, []planwatch.Problem) {
+	var problems []planwatch.Problem
+	problem := func(col, value, reason string) {
+		problems = append(problems, planwatch.Problem{Column: col, Value: value, Reason: reason})
+	}
+	ind := planwatch.Indicator{
+		Code: cell("code"), NameVI: cell("name_vi"), NameEN: cell("name_en"), Unit: cell("unit"),
+		Sector: cell("sector"), Kind: planwatch.Kind(cell("kind")), Periodicity: cell("periodicity"),
+		Numerator: cell("numerator"), Denominator: cell("denominator"),
+		Formula: cell("formula"), Category: cell("category"), Direction: planwatch.HigherIsBetter,
+	}
+	if ind.Code == "" {
+		problem("code", "", "thiếu mã (code required)")
+	} else if strings.ContainsAny(ind.Code, " \t/,;") {
+		problem("code", ind.Code, "mã không được có dấu cách, '/', ',' hay ';' (a code has no space, '/', ',' or ';')")
+	}
+	ind.TimeAgg, ind.UnitAgg = planwatch.DefaultTimeAgg(ind.Kind), planwatch.DefaultUnitAgg(ind.Kind)
+	if s := cell("aggregation"); s != "" {
+		ind.TimeAgg = planwatch.TimeAgg(s)
+	}
+	if s := cell("unit_agg"); s != "" {
+		ind.UnitAgg = planwatch.UnitAgg(s)
+	}
+	switch s := cell("direction"); s {
+	case "", "1", "+1":
+	case "-1":
+		ind.Direction = planwatch.LowerIsBetter
+	default:
+		problem("direction", s, "chiều phải là 1 hoặc -1 (direction must be 1 or -1)")
+	}
+	ind.Decimals = planwatch.DefaultDecimals(&ind)
+	if s := cell("decimals"); s != "" {
+		d, err := strconv.Atoi(s)
+		if err != nil || d < 0 || d > 6 {
+			problem("decimals", s, "số chữ số thập phân phải từ 0 đến 6 (decimals must be 0 to 6)")
+		}
+		ind.Decimals = d
+	}
+	switch s := strings.ToLower(cell("retired")); s {
+	case "", "0", "false", "no", "không", "off":
+	case "1", "true", "yes", "có", "on":
+		ind.Retired = true
+	default:
+		problem("retired", s, "phải là true hoặc false (must be true or false)")
+	}
+	if ind.NameVI == "" {
+		problem("name_vi", "", "thiếu tên tiếng Việt (Vietnamese name required)")
+	} else if field, err := ind.Check(); err != nil && ind.Code != "" {
+		problem(field, cell(field), planwatch.ErrorMessage(err))
+	}
+	return ind, problems
 }
 
 // WriteIndicators writes an indicators file that ReadIndicators reads back

@@ -186,6 +186,18 @@ func LoadWith(ctx context.Context, s Source, ds *calc.Dataset, unit string, p pl
 		}
 		in.Tasks = append(in.Tasks, ts...)
 	}
+	// The unit's indicator set for the year, when the store keeps sets:
+	// the report speaks of what the unit monitors.
+	in.Options = calc.DefaultOptions()
+	if ce, ok := s.(planwatch.CatalogueEditor); ok {
+		sets, err := ce.IndicatorSets(ctx, unit, p.Year)
+		if err != nil {
+			return Input{}, fmt.Errorf("report: load indicator set: %w", err)
+		}
+		if len(sets) == 1 {
+			in.Options.Set = &sets[0]
+		}
+	}
 	return in, nil
 }
 
@@ -256,6 +268,7 @@ func Build(in Input) *Report {
 	opt := in.Options
 	if opt.TargetKind == "" {
 		opt = calc.DefaultOptions()
+		opt.Set = in.Options.Set
 	}
 	r := &Report{Lang: string(l), Title: l.title(p), UnitCode: in.Unit, UnitName: l.unitName(ds, in.Unit, p), Period: p, Next: NextPeriod(p), Date: in.Date}
 
@@ -375,6 +388,9 @@ func collect(ds *calc.Dataset, unit string, p planwatch.Period, opt calc.Options
 	var items []*item
 	for _, c := range codes {
 		ind := ds.Indicators[c]
+		if !planwatch.Monitors(opt.Set, &ind) {
+			continue
+		}
 		row := ds.Row(c, unit, p, opt)
 		rep, hasRep := ds.Reported(c, unit, p)
 		it := &item{row: row, ind: ind, section: sectionOf(c, ind.Sector), reported: rep}

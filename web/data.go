@@ -37,6 +37,11 @@ type snapshot struct {
 	extractOnce sync.Once
 	extractor   *extract.Extractor
 
+	// The indicator sets of this version of the store (catalogue.go).
+	setsOnce sync.Once
+	sets     map[string]*planwatch.IndicatorSet
+	setsOf   func() ([]planwatch.IndicatorSet, error)
+
 	// statusMu guards status and memos: page-level results (status rows of
 	// a unit and period, rankings) computed once per version of the index.
 	statusMu sync.Mutex
@@ -87,7 +92,9 @@ func (snap *snapshot) statusOf(unit string, p planwatch.Period) *statusResult {
 	}
 	snap.statusMu.Unlock()
 	r.once.Do(func() {
-		r.rows = snap.ds.Status(unit, p, calc.DefaultOptions())
+		opt := calc.DefaultOptions()
+		opt.Set = snap.setOf(unit, p.Year)
+		r.rows = snap.ds.Status(unit, p, opt)
 		r.reported, r.expected = snap.ds.Completeness(unit, p)
 	})
 	return r
@@ -169,6 +176,7 @@ func (s *Server) build(ds *calc.Dataset, version int64) *snapshot {
 		provinces:  map[string]int{},
 		valueCount: ds.Len(),
 	}
+	snap.setsOf = s.storedSets
 	codes := make([]string, 0, len(ds.Indicators))
 	for c := range ds.Indicators {
 		codes = append(codes, c)

@@ -106,7 +106,7 @@ func (s *Server) completeness(r *http.Request) (selection, completenessData, err
 			f := formStatus{Unit: unit, UnitName: unitName(snap, unit, sel.Period), Sector: sector, Due: s.dueDate(sector, sel.Period), Approval: approval.State}
 			var sectorInds []string
 			for _, ind := range snap.inds {
-				if ind.Sector != sector || sel.Period.Months()%periodicityMonths(ind.Periodicity) != 0 {
+				if ind.Sector != sector || sel.Period.Months()%periodicityMonths(ind.Periodicity) != 0 || !snap.monitors(unit, sel.Period.Year, &ind) {
 					continue
 				}
 				f.Expected++

@@ -74,7 +74,7 @@ func (s *Server) entryRows(p *page, snap *snapshot, sel selection, posted map[st
 		}
 	}
 	for _, ind := range snap.inds {
-		if ind.Sector != sel.Sector {
+		if ind.Sector != sel.Sector || !snap.monitors(sel.Unit, sel.Period.Year, &ind) {
 			continue
 		}
 		row := entryRow{Ind: ind, Vintage: "official", Basis: string(planwatch.BasisPeriod), Current: "—"}
@@ -123,7 +123,7 @@ func (s *Server) postEntry(w http.ResponseWriter, r *http.Request) error {
 		source = planwatch.SourceRestated
 	}
 	for _, ind := range snap.inds {
-		if ind.Sector != sel.Sector {
+		if ind.Sector != sel.Sector || !snap.monitors(sel.Unit, sel.Period.Year, &ind) {
 			continue
 		}
 		in := strings.TrimSpace(r.PostFormValue("v." + ind.Code))

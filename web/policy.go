@@ -358,3 +358,24 @@ func userName(ctx context.Context) string {
 	}
 	return "anonymous"
 }
+
+// authorizeCatalogue is the one authorisation check of a catalogue change
+// (Server.applyCatalogue calls it for every one): indicators and the
+// conversion of stored values need administration; indicator sets need
+// planning access to their unit; unit groups planning access.
+func authorizeCatalogue(u *User, c *planwatch.CatalogueChange) error {
+	if len(c.Indicators) > 0 || len(c.Convert) > 0 {
+		if err := authorize(u, false, AccessAdmin, Scope{}); err != nil {
+			return err
+		}
+	}
+	for _, set := range c.Sets {
+		if err := authorize(u, false, AccessPlan, Scope{Unit: set.Unit}); err != nil {
+			return err
+		}
+	}
+	if len(c.Groups) > 0 {
+		return authorize(u, false, AccessPlan, Scope{})
+	}
+	return nil
+}

@@ -135,6 +135,7 @@ func NewServer(cfg Config) (*Server, error) {
 	}
 	s.routes = append(s.routeTable(staticHandler()), s.accountRoutes()...)
 	s.routes = append(s.routes, s.ruleRoutes()...) // issue 13: data quality, validation rules, breakdowns
+	s.routes = append(s.routes, s.catalogueRoutes()...)
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.pattern, s.guard(rt))
 	}

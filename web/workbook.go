@@ -22,7 +22,7 @@ func (s *Server) handleEntryWorkbook(w http.ResponseWriter, r *http.Request) err
 	form := sheet.EntryForm{Unit: sel.Unit, UnitName: unitName(snap, sel.Unit, sel.Period), Period: sel.Period, Sector: sel.Sector}
 	last := sel.Period.SamePeriodLastYear()
 	for _, ind := range snap.inds {
-		if ind.Sector != sel.Sector {
+		if ind.Sector != sel.Sector || !snap.monitors(sel.Unit, sel.Period.Year, &ind) {
 			continue
 		}
 		row := sheet.EntryRow{Indicator: ind}

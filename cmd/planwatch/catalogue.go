@@ -384,3 +384,17 @@ func cmdGroup(ctx context.Context, env *Env, args []string) error {
 		return nil
 	})
 }
+
+// indicatorSet is the indicator set of a unit for a year, nil when it has
+// none (or the store keeps no sets): status and report show what it monitors.
+func indicatorSet(ctx context.Context, s planwatch.Store, unit string, year int) (*planwatch.IndicatorSet, error) {
+	ce, ok := s.(planwatch.CatalogueEditor)
+	if !ok {
+		return nil, nil
+	}
+	sets, err := ce.IndicatorSets(ctx, unit, year)
+	if err != nil || len(sets) == 0 {
+		return nil, err
+	}
+	return &sets[0], nil
+}

@@ -85,10 +85,16 @@ func TestCatalogueExportImport(t *testing.T) {
 func TestSetsAndGroupsCLI(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "x.db")
-	mustRun(t, "init", "--db", db)
+	mustRun(t, "init", "--demo", "--db", db)
+	before := mustRun(t, "status", "--db", db, "--unit", "20", "--period", "2022Q1", "--format", "json")
 	sets := filepath.Join(dir, "sets.csv")
 	os.WriteFile(sets, []byte("unit,year,indicator,target_kinds,source\n20,2022,trade.retail_sales_services,KH,NQ 35/NQ-HĐND\n20,2022,tourism.visitors_total,,\n"), 0o644)
 	mustRun(t, "set", "import", "--db", db, sets)
+	// The set drives status: only its indicators.
+	after := mustRun(t, "status", "--db", db, "--unit", "20", "--period", "2022Q1", "--format", "json")
+	if strings.Count(after, `"indicator":`) != 2 || strings.Count(before, `"indicator":`) <= 2 || !strings.Contains(after, "tourism.visitors_total") {
+		t.Errorf("status with a set of 2: %d rows (before %d)", strings.Count(after, `"indicator":`), strings.Count(before, `"indicator":`))
+	}
 	out := filepath.Join(dir, "out.csv")
 	mustRun(t, "set", "export", "--db", db, "-o", out)
 	if got, _ := os.ReadFile(out); !strings.Contains(string(got), "20,2022,tourism.visitors_total,,NQ 35/NQ-HĐND") {

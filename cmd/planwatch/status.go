@@ -85,7 +85,11 @@ func cmdStatus(ctx context.Context, env *Env, args []string) error {
 	if _, ok := ds.Units.Latest(*unit); !ok {
 		return planwatch.Errorf(planwatch.ENOTFOUND, "không có đơn vị %q / unknown unit", *unit)
 	}
-	rows := statusRows(ds, *unit, p)
+	opt := calc.DefaultOptions()
+	if opt.Set, err = indicatorSet(ctx, s, *unit, p.Year); err != nil {
+		return err
+	}
+	rows := statusRows(ds, *unit, p, opt)
 	switch *format {
 	case "json":
 		enc := json.NewEncoder(env.Stdout)
@@ -97,9 +101,9 @@ func cmdStatus(ctx context.Context, env *Env, args []string) error {
 	return fmt.Errorf("--format %q: table | json", *format)
 }
 
-func statusRows(ds *calc.Dataset, unit string, p planwatch.Period) []statusRow {
+func statusRows(ds *calc.Dataset, unit string, p planwatch.Period, opt calc.Options) []statusRow {
 	var out []statusRow
-	for _, r := range ds.Status(unit, p, calc.DefaultOptions()) {
+	for _, r := range ds.Status(unit, p, opt) {
 		base, _ := r.Indicator.BaseUnit()
 		row := statusRow{
 			Indicator: r.Indicator.Code, Name: r.Indicator.NameVI, Unit: r.Indicator.Unit, BaseUnit: base,
