@@ -300,9 +300,14 @@ type Ranked struct {
 // Rank orders the children of a unit on an indicator for a period, best
 // first by the indicator's direction; units without a figure come last.
 func (d *Dataset) Rank(indicator, parent string, p planwatch.Period, opt Options) []Ranked {
+	return d.RankUnits(indicator, d.Units.ChildrenAt(parent, p.End()), p, opt)
+}
+
+// RankUnits is Rank over a list of units (a unit group's).
+func (d *Dataset) RankUnits(indicator string, units []string, p planwatch.Period, opt Options) []Ranked {
 	ind := d.Indicators[indicator]
 	var out []Ranked
-	for _, c := range d.Units.ChildrenAt(parent, p.End()) {
+	for _, c := range units {
 		r := d.Row(indicator, c, p, opt)
 		out = append(out, Ranked{Unit: c, Value: r.Current, PlanPct: r.PlanPct, YoY: r.YoY})
 	}

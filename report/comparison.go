@@ -38,7 +38,8 @@ const maxRankRows = 15
 
 // comparison ranks the child units on each indicator that lags (behind
 // schedule or at risk) where at least two of them have a figure.
-func (l lang) comparison(ds *calc.Dataset, unit string, p planwatch.Period, opt calc.Options, items []*item) []Ranking {
+// A group's report (members not nil) ranks the group's units.
+func (l lang) comparison(ds *calc.Dataset, unit string, members []string, p planwatch.Period, opt calc.Options, items []*item) []Ranking {
 	if ds.Units == nil {
 		return nil
 	}
@@ -48,7 +49,12 @@ func (l lang) comparison(ds *calc.Dataset, unit string, p planwatch.Period, opt 
 			continue
 		}
 		ind := &it.ind
-		ranked := ds.Rank(ind.Code, unit, p, opt)
+		var ranked []calc.Ranked
+		if members != nil {
+			ranked = ds.RankUnits(ind.Code, members, p, opt)
+		} else {
+			ranked = ds.Rank(ind.Code, unit, p, opt)
+		}
 		rk := Ranking{Indicator: ind.Code, Title: l.name(ind), Unit: l.unit(ind.Unit)}
 		for _, r := range ranked {
 			if r.Rank == 0 {

@@ -144,6 +144,11 @@ type Input struct {
 	// Settings are the unit's stored report settings (issuing body,
 	// number, recipients, signer); empty fields print as dotted blanks.
 	Settings planwatch.ReportSettings
+	// Group, when set, makes the report one of a unit group (Unit is
+	// then not used): its figures combine the group's units by each
+	// indicator's aggregation over units (calc.GroupRow), its rankings
+	// compare them; it has no charts of its own.
+	Group *planwatch.UnitGroup
 }
 
 // Source is what Load reads from a store.
@@ -271,8 +276,16 @@ func Build(in Input) *Report {
 		opt.Set = in.Options.Set
 	}
 	r := &Report{Lang: string(l), Title: l.title(p), UnitCode: in.Unit, UnitName: l.unitName(ds, in.Unit, p), Period: p, Next: NextPeriod(p), Date: in.Date}
+	var members []string
+	if g := in.Group; g != nil {
+		members = g.Units
+		r.UnitCode, r.UnitName = g.Code, l.pick(g.NameVI, g.NameEN)
+		if r.UnitName == "" {
+			r.UnitName = g.NameVI
+		}
+	}
 
-	items := collect(ds, in.Unit, p, opt)
+	items := collect(ds, in.Unit, members, p, opt)
 	bySection := map[string][]*item{}
 	verbs := map[string]int{}
 	for _, it := range items {
@@ -330,10 +343,12 @@ func Build(in Input) *Report {
 	r.Summary = l.summary(r, items, p)
 	r.Assessment = l.assess(items, p)
 	r.Tasks, r.NoTasks = l.tasks(in.Tasks, items, ds, p, r.Next)
-	r.Annex = l.annex(ds, in.Unit, p, items)
-	r.Charts = l.charts(ds, in.Unit, p, items)
+	r.Annex = l.annex(ds, in.Unit, members, p, items)
+	if members == nil {
+		r.Charts = l.charts(ds, in.Unit, p, items)
+	}
 	r.Charts = append(r.Charts, l.sectionCharts(r, items, r.Charts)...)
-	r.Comparison = l.comparison(ds, in.Unit, p, opt, items)
+	r.Comparison = l.comparison(ds, in.Unit, members, p, opt, items)
 	r.Letterhead = l.letterhead(ds, in.Unit, p, in.Settings, in.Date)
 	return r
 }
@@ -379,7 +394,9 @@ func unitNameEN(u planwatch.OrgUnit) string {
 
 // collect computes a row for every indicator the report can speak of (with
 // data, a target, a milestone, or data a year ago), in report order.
-func collect(ds *calc.Dataset, unit string, p planwatch.Period, opt calc.Options) []*item {
+// collect makes the items of a unit's report, or of a group's (members
+// not nil: the group's rows, nothing reported as such).
+func collect(ds *calc.Dataset, unit string, members []string, p planwatch.Period, opt calc.Options) []*item {
 	codes := make([]string, 0, len(ds.Indicators))
 	for c := range ds.Indicators {
 		codes = append(codes, c)
@@ -391,11 +408,18 @@ func collect(ds *calc.Dataset, unit string, p planwatch.Period, opt calc.Options
 		if !planwatch.Monitors(opt.Set, &ind) {
 			continue
 		}
-		row := ds.Row(c, unit, p, opt)
-		rep, hasRep := ds.Reported(c, unit, p)
+		var row calc.Row
+		var rep planwatch.DataValue
+		var hasRep bool
+		if members != nil {
+			row = ds.GroupRow(c, members, p, opt)
+		} else {
+			row = ds.Row(c, unit, p, opt)
+			rep, hasRep = ds.Reported(c, unit, p)
+		}
 		it := &item{row: row, ind: ind, section: sectionOf(c, ind.Sector), reported: rep}
 		it.hasData = row.Current.OK || row.YTD.OK || (hasRep && (rep.YoY != nil || rep.PlanPct != nil || rep.VsRef != nil))
-		if isPlanIndicator(&ind) && !it.hasData {
+		if isPlanIndicator(&ind) && !it.hasData && members == nil {
 			if y, ok := ds.Reported(c, unit, planwatch.YearOf(p.Year)); ok && y.Value != nil {
 				it.plan = y.Value
 			} else if row.Target != nil {
@@ -406,7 +430,12 @@ func collect(ds *calc.Dataset, unit string, p planwatch.Period, opt calc.Options
 			continue
 		}
 		it.annexable = it.hasData || row.Target != nil || it.plan != nil
-		it.illustrative = it.hasData && illustrative(ds, c, unit, p, 1)
+		if members == nil {
+			it.illustrative = it.hasData && illustrative(ds, c, unit, p, 1)
+		}
+		for _, m := range members {
+			it.illustrative = it.illustrative || (it.hasData && illustrative(ds, c, m, p, 1))
+		}
 		items = append(items, it)
 	}
 	order := map[string]int{}
@@ -819,7 +848,7 @@ func sectionRank(sector string) int {
 	return i
 }
 
-func (l lang) annex(ds *calc.Dataset, unit string, p planwatch.Period, items []*item) []AnnexRow {
+func (l lang) annex(ds *calc.Dataset, unit string, members []string, p planwatch.Period, items []*item) []AnnexRow {
 	var out []AnnexRow
 	for _, it := range items {
 		if !it.annexable {
@@ -831,7 +860,11 @@ func (l lang) annex(ds *calc.Dataset, unit string, p planwatch.Period, items []*
 		yoy, yoyReported := row.YoY, row.YoYReported
 		if classOf(ind) == classFlow && !p.IsYearToDate() {
 			// The annex is cumulative (lũy kế): compare year-to-date with year-to-date.
-			last = ds.Value(ind.Code, unit, p.YearToDate().SamePeriodLastYear())
+			if members != nil {
+				last = ds.GroupValue(ind.Code, members, p.YearToDate().SamePeriodLastYear())
+			} else {
+				last = ds.Value(ind.Code, unit, p.YearToDate().SamePeriodLastYear())
+			}
 			yoy, yoyReported = nil, false
 			if cur.OK && last.OK && last.Value != 0 {
 				g := (cur.Value/last.Value - 1) * 100

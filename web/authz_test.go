@@ -99,19 +99,20 @@ var wantAccess = map[string]Access{
 	"POST /accounts/password": AccessAdmin,
 
 	// Issue 13, parts 1, 4 and 7: the catalogue.
-	"GET /catalogue":                      AccessAdmin,
-	"GET /catalogue/export":               AccessAdmin,
-	"POST /catalogue":                     AccessAdmin,
-	"POST /catalogue/retire":              AccessAdmin,
-	"POST /catalogue/import":              AccessAdmin,
-	"GET /sets":                           AccessPlan,
-	"POST /sets":                          AccessPlan,
-	"GET /groups":                         AccessPlan,
-	"POST /groups":                        AccessPlan,
-	"GET /api/indicators/{code}/versions": AccessPlan,
-	"POST /api/catalogue":                 AccessPlan,
-	"GET /api/indicator-sets":             AccessRead,
-	"GET /api/unit-groups":                AccessRead,
+	"GET /catalogue":                              AccessAdmin,
+	"GET /catalogue/export":                       AccessAdmin,
+	"POST /catalogue":                             AccessAdmin,
+	"POST /catalogue/retire":                      AccessAdmin,
+	"POST /catalogue/import":                      AccessAdmin,
+	"GET /sets":                                   AccessPlan,
+	"POST /sets":                                  AccessPlan,
+	"GET /groups":                                 AccessPlan,
+	"POST /groups":                                AccessPlan,
+	"GET /api/indicators/{code}/versions":         AccessPlan,
+	"POST /api/catalogue":                         AccessPlan,
+	"GET /api/indicator-sets":                     AccessRead,
+	"GET /api/unit-groups":                        AccessRead,
+	"GET /api/unit-groups/{code}/report/{period}": AccessRead,
 }
 
 // matrixUsers are the roles and scopes of the matrix, by the name a test

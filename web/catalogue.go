@@ -39,6 +39,7 @@ func (s *Server) catalogueRoutes() []route {
 		{"GET /api/indicator-sets", AccessRead, h(s.apiIndicatorSets)},
 		{"GET /api/unit-groups", AccessRead, h(s.apiUnitGroups)},
 		{"POST /api/catalogue", AccessPlan, h(s.apiPostCatalogue)},
+		{"GET /api/unit-groups/{code}/report/{period}", AccessRead, h(s.apiGroupReport)},
 	}
 }
 
@@ -592,4 +593,45 @@ func (s *Server) apiPostCatalogue(w http.ResponseWriter, r *http.Request) error 
 	}
 	writeJSON(w, http.StatusOK, res)
 	return nil
+}
+
+// groupOf is the unit group named by the request's ?group=, nil when none
+// is named; ENOTFOUND for an unknown one.
+func (s *Server) groupOf(r *http.Request) (*planwatch.UnitGroup, error) {
+	code := r.URL.Query().Get("group")
+	if code == "" {
+		code = r.PathValue("group")
+	}
+	if code == "" {
+		return nil, nil
+	}
+	ce, err := s.catalogueEditor()
+	if err != nil {
+		return nil, err
+	}
+	groups, err := ce.UnitGroups(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	if i := slices.IndexFunc(groups, func(g planwatch.UnitGroup) bool { return g.Code == code }); i >= 0 {
+		return &groups[i], nil
+	}
+	return nil, notFound("không có nhóm đơn vị %q / no unit group %q", code, code)
+}
+
+// apiGroupReport answers the report of a unit group for a period, as
+// apiReport does for a unit.
+func (s *Server) apiGroupReport(w http.ResponseWriter, r *http.Request) error {
+	p, err := planwatch.ParsePeriod(r.PathValue("period"))
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	q.Set("group", r.PathValue("code"))
+	r.URL.RawQuery = q.Encode()
+	rep, err := s.buildReport(r, "", p, reportLang(r))
+	if err != nil {
+		return err
+	}
+	return answerReport(w, r, rep)
 }

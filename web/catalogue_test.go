@@ -143,6 +143,29 @@ func TestSetsAndGroupsPages(t *testing.T) {
 	if rec := c.get("/api/unit-groups"); json.Unmarshal(rec.Body.Bytes(), &groups) != nil || len(groups) != 1 || len(groups[0].Units) != 2 {
 		t.Errorf("GET /api/unit-groups: %s", body(rec))
 	}
+	// The group's dashboard, indicator ranking and report combine its units.
+	dash = body(c.get("/?group=border&period=2022Q1"))
+	if !strings.Contains(dash, `id="group-dashboard"`) || !strings.Contains(dash, "Huyện biên giới") || !strings.Contains(dash, "5.885") {
+		t.Errorf("group dashboard:\n%s", dash)
+	}
+	page := body(c.get("/indicators/trade.retail_sales_services?group=border&period=2022Q1"))
+	if !strings.Contains(page, "Tràng Định") || !strings.Contains(page, "Thành phố Lạng Sơn") {
+		t.Errorf("group ranking lacks its units")
+	}
+	if rep := body(c.get("/report?group=border&unit=20&period=2022Q1")); !strings.Contains(rep, `id="group-report"`) || strings.Contains(rep, `id="settings-form"`) {
+		t.Errorf("group report page")
+	}
+	var model struct {
+		UnitCode string `json:"unit_code"`
+		UnitName string `json:"unit_name"`
+	}
+	rec = c.get("/api/unit-groups/border/report/2022Q1")
+	if rec.Code != http.StatusOK || json.Unmarshal(rec.Body.Bytes(), &model) != nil || !strings.Contains(body(rec), "Huyện biên giới") {
+		t.Errorf("GET /api/unit-groups/border/report/2022Q1: %d %s", rec.Code, body(rec))
+	}
+	if rec := c.get("/api/unit-groups/nope/report/2022Q1"); rec.Code != http.StatusNotFound {
+		t.Errorf("unknown group: %d", rec.Code)
+	}
 	if rec := c.postForm("/groups", url.Values{"code": {"border"}, "remove": {"1"}}); rec.Code != http.StatusOK || strings.Contains(body(rec), `data-group="border"`) {
 		t.Errorf("remove: %d", rec.Code)
 	}

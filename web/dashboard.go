@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"planwatch"
 	"planwatch/calc"
@@ -17,6 +18,8 @@ type dashboardData struct {
 	HasChildUnits bool
 	// Approval is the approval state of the unit and period shown.
 	Approval planwatch.ApprovalState
+	// Group is the unit group shown instead of the unit (?group=), when one is.
+	Group string
 }
 
 // handleDashboard shows every indicator of a unit and period, lagging first.
@@ -26,6 +29,13 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := dashboardData{UnitName: unitName(snap, sel.Unit, sel.Period), Counts: map[string]int{}}
+	g, err := s.groupOf(r)
+	if err != nil {
+		return err
+	}
+	if g != nil {
+		return s.groupDashboard(w, r, p, snap, sel, g)
+	}
 	st := snap.statusOf(sel.Unit, sel.Period)
 	for _, row := range st.rows {
 		if sel.Sector != "" && row.Indicator.Sector != sel.Sector {
@@ -44,6 +54,27 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.Approval = a.State
+	p.D = d
+	s.render(w, r, http.StatusOK, "dashboard", p)
+	return nil
+}
+
+// groupDashboard shows where every indicator stands for a unit group: its
+// units' figures combined by each indicator's aggregation over units.
+func (s *Server) groupDashboard(w http.ResponseWriter, r *http.Request, p *page, snap *snapshot, sel selection, g *planwatch.UnitGroup) error {
+	d := dashboardData{UnitName: g.NameVI, Counts: map[string]int{}, Group: g.Code}
+	if p.Lang == "en" && g.NameEN != "" {
+		d.UnitName = g.NameEN
+	}
+	key := "group|" + g.Code + "|" + strings.Join(g.Units, ",") + "|" + sel.Period.ID()
+	rows := snap.memo(key, func() any { return snap.ds.GroupStatus(g.Units, sel.Period, calc.DefaultOptions()) }).([]calc.Row)
+	for _, row := range rows {
+		if sel.Sector != "" && row.Indicator.Sector != sel.Sector {
+			continue
+		}
+		d.Rows = append(d.Rows, row)
+		d.Counts[string(row.Status)]++
+	}
 	p.D = d
 	s.render(w, r, http.StatusOK, "dashboard", p)
 	return nil

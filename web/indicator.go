@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/http"
 	"sort"
+	"strings"
 	"time"
 
 	"planwatch"
@@ -27,6 +28,8 @@ type indicatorData struct {
 	Became   []lineageLink
 	// Names of the former units behind like-for-like figures.
 	LastYearFrom, LastYearUnweighted, TargetFrom []string
+	// Group is the unit group shown instead of the unit (?group=), when one is.
+	Group string
 }
 
 // lineageLink is one transition of a unit, for the page.
@@ -71,9 +74,28 @@ func (s *Server) handleIndicator(w http.ResponseWriter, r *http.Request) error {
 	p.Title = indicatorName(p.Lang, ind)
 	d := indicatorData{Ind: ind, UnitName: unitName(snap, sel.Unit, sel.Period)}
 	key := code + "|" + sel.Unit + "|" + sel.Period.ID()
+	g, err := s.groupOf(r)
+	if err != nil {
+		return err
+	}
+	if g != nil {
+		// A unit group (catalogue.go): its figures combined, its units ranked.
+		gkey := code + "|group|" + g.Code + "|" + strings.Join(g.Units, ",") + "|" + sel.Period.ID()
+		d.UnitName, d.Group = g.NameVI, g.Code
+		d.Row = snap.memo("row|"+gkey, func() any { return snap.ds.GroupRow(code, g.Units, sel.Period, calc.DefaultOptions()) }).(calc.Row)
+		d.Trend = snap.memo("trend|"+p.Lang+"|"+key, func() any { return s.trendSVG(p.Lang, snap, ind, sel) }).(template.HTML)
+		ranked := snap.memo("rank|"+gkey, func() any { return snap.ds.RankUnits(code, g.Units, sel.Period, calc.DefaultOptions()) }).([]calc.Ranked)
+		return s.renderIndicator(w, r, p, snap, sel, d, ranked)
+	}
 	d.Row = snap.memo("row|"+key, func() any { return snap.ds.Row(code, sel.Unit, sel.Period, calc.DefaultOptions()) }).(calc.Row)
 	d.Trend = snap.memo("trend|"+p.Lang+"|"+key, func() any { return s.trendSVG(p.Lang, snap, ind, sel) }).(template.HTML)
 	ranked := snap.memo("rank|"+key, func() any { return snap.ds.Rank(code, sel.Unit, sel.Period, calc.DefaultOptions()) }).([]calc.Ranked)
+	return s.renderIndicator(w, r, p, snap, sel, d, ranked)
+}
+
+// renderIndicator shows the indicator page with its ranking of units.
+func (s *Server) renderIndicator(w http.ResponseWriter, r *http.Request, p *page, snap *snapshot, sel selection, d indicatorData, ranked []calc.Ranked) error {
+	ctx, ind, code := r.Context(), d.Ind, d.Ind.Code
 	for _, rk := range ranked {
 		d.Breakdown = append(d.Breakdown, breakdownRow{rk, unitName(snap, rk.Unit, sel.Period)})
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"planwatch"
+	"planwatch/calc"
 	"planwatch/report"
 )
 
@@ -18,6 +19,15 @@ func (s *Server) buildReport(r *http.Request, unit string, p planwatch.Period, l
 	snap, err := s.snapshot(ctx)
 	if err != nil {
 		return nil, err
+	}
+	g, err := s.groupOf(r)
+	if err != nil {
+		return nil, err
+	}
+	if g != nil {
+		// The report of a unit group (catalogue.go): its units' figures
+		// combined, no unit's notes, tasks or letterhead.
+		return report.Build(report.Input{Data: snap.ds, Period: p, Group: g, Options: calc.DefaultOptions(), Date: s.now(), Lang: lang}), nil
 	}
 	in, err := report.LoadWith(ctx, s.store, snap.ds, unit, p)
 	if err != nil {
@@ -90,6 +100,11 @@ func (s *Server) apiReport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	return answerReport(w, r, rep)
+}
+
+// answerReport sends a report as JSON (the model) or as ?format= md, html or docx.
+func answerReport(w http.ResponseWriter, r *http.Request, rep *report.Report) error {
 	format := r.URL.Query().Get("format")
 	if format == "" || format == "json" {
 		// The model without its charts (their gaps are NaN, which JSON cannot carry).

@@ -18,6 +18,7 @@ type reportData struct {
 	Tasks    []planwatch.Task
 	Next     string
 	Settings reportSettingsForm
+	Group    string // the unit group reported on, when the report is a group's
 }
 
 // reportSettingsForm is the unit's report settings as the form edits them:
@@ -48,7 +49,7 @@ func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := reportData{Report: rep, Next: rep.Next.ID()}
+	d := reportData{Report: rep, Next: rep.Next.ID(), Group: r.URL.Query().Get("group")}
 	st, err := s.store.ReportSettings(r.Context(), sel.Unit)
 	if err != nil {
 		return err
