@@ -54,6 +54,7 @@ type catalogueFlags struct {
 	unit    *string
 	year    *int
 	convert factors
+	args    []string // positional arguments, wherever they stand among the flags
 }
 
 // factors is --convert CODE=FACTOR, repeatable.
@@ -85,8 +86,16 @@ func parseCatalogueFlags(env *Env, name, usage string, args []string) (*catalogu
 	c.year = fs.Int("year", 0, "năm / year")
 	fs.Var(c.convert, "convert", "CODE=FACTOR: quy đổi giá trị đã lưu khi đổi đơn vị / convert stored values on a change of unit")
 	fs.Usage = func() { fmt.Fprintln(fs.Output(), usage); fs.PrintDefaults() }
-	if err := fs.Parse(args); err != nil {
-		return nil, err
+	// Flags may follow the positional arguments ("history CODE --db DB").
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		c.args = append(c.args, fs.Arg(0))
+		args = fs.Args()[1:]
 	}
 	if *c.format != "text" && *c.format != "json" {
 		return nil, fmt.Errorf("--format text|json")
@@ -136,10 +145,10 @@ func withEditor(ctx context.Context, env *Env, db string, f func(planwatch.Store
 // importCatalogueFile reads a catalogue, set or group file (bounded) with
 // read, then applies the change it makes; the store's problems name the file's lines.
 func importCatalogueFile(ctx context.Context, env *Env, c *catalogueFlags, read func(io.Reader, *planwatch.CatalogueChange) ([]int, error)) error {
-	if c.fs.NArg() != 1 {
+	if len(c.args) != 1 {
 		return fmt.Errorf("cần đúng một tệp / give exactly one file")
 	}
-	path := c.fs.Arg(0)
+	path := c.args[0]
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -196,16 +205,16 @@ func cmdCatalogue(ctx context.Context, env *Env, args []string) error {
 			return lines, err
 		})
 	case "history":
-		if c.fs.NArg() != 1 {
+		if len(c.args) != 1 {
 			return fmt.Errorf("cần mã chỉ tiêu / give an indicator code\n%s", catalogueUsage)
 		}
 		return withEditor(ctx, env, *c.db, func(_ planwatch.Store, ce planwatch.CatalogueEditor) error {
-			h, err := ce.IndicatorHistory(ctx, c.fs.Arg(0))
+			h, err := ce.IndicatorHistory(ctx, c.args[0])
 			if err != nil {
 				return err
 			}
 			if len(h) == 0 {
-				return planwatch.Errorf(planwatch.ENOTFOUND, "không có chỉ tiêu %q (no such indicator)", c.fs.Arg(0))
+				return planwatch.Errorf(planwatch.ENOTFOUND, "không có chỉ tiêu %q (no such indicator)", c.args[0])
 			}
 			if *c.format == "json" {
 				return printJSON(env.Stdout, h)
@@ -222,8 +231,8 @@ func cmdCatalogue(ctx context.Context, env *Env, args []string) error {
 			return tw.Flush()
 		})
 	}
-	if err := noArgs(c.fs); err != nil {
-		return err
+	if len(c.args) > 0 {
+		return fmt.Errorf("đối số thừa / unexpected arguments: %s", strings.Join(c.args, " "))
 	}
 	return withEditor(ctx, env, *c.db, func(s planwatch.Store, _ planwatch.CatalogueEditor) error {
 		inds, err := s.Indicators(ctx)
@@ -299,8 +308,8 @@ func cmdSet(ctx context.Context, env *Env, args []string) error {
 		if *c.unit == "" || *c.year == 0 {
 			return fmt.Errorf("cần --unit và --year / give --unit and --year\n%s", setUsage)
 		}
-		if err := noArgs(c.fs); err != nil {
-			return err
+		if len(c.args) > 0 {
+			return fmt.Errorf("đối số thừa / unexpected arguments: %s", strings.Join(c.args, " "))
 		}
 		return withEditor(ctx, env, *c.db, func(_ planwatch.Store, ce planwatch.CatalogueEditor) error {
 			res, err := ce.ApplyCatalogue(ctx, &planwatch.CatalogueChange{By: user(env, *c.by), From: "cli", Note: *c.note,
@@ -311,8 +320,8 @@ func cmdSet(ctx context.Context, env *Env, args []string) error {
 			return err
 		})
 	}
-	if err := noArgs(c.fs); err != nil {
-		return err
+	if len(c.args) > 0 {
+		return fmt.Errorf("đối số thừa / unexpected arguments: %s", strings.Join(c.args, " "))
 	}
 	return withEditor(ctx, env, *c.db, func(_ planwatch.Store, ce planwatch.CatalogueEditor) error {
 		sets, err := ce.IndicatorSets(ctx, *c.unit, *c.year)
@@ -352,20 +361,20 @@ func cmdGroup(ctx context.Context, env *Env, args []string) error {
 			return lines, err
 		})
 	case "remove":
-		if c.fs.NArg() != 1 {
+		if len(c.args) != 1 {
 			return fmt.Errorf("cần mã nhóm / give a group code\n%s", groupUsage)
 		}
 		return withEditor(ctx, env, *c.db, func(_ planwatch.Store, ce planwatch.CatalogueEditor) error {
 			res, err := ce.ApplyCatalogue(ctx, &planwatch.CatalogueChange{By: user(env, *c.by), From: "cli", Note: *c.note,
-				Groups: []planwatch.UnitGroup{{Code: c.fs.Arg(0)}}})
+				Groups: []planwatch.UnitGroup{{Code: c.args[0]}}})
 			if err == nil {
 				fmt.Fprintf(env.Stdout, "đã bỏ / removed: %d\n", res.Groups)
 			}
 			return err
 		})
 	}
-	if err := noArgs(c.fs); err != nil {
-		return err
+	if len(c.args) > 0 {
+		return fmt.Errorf("đối số thừa / unexpected arguments: %s", strings.Join(c.args, " "))
 	}
 	return withEditor(ctx, env, *c.db, func(_ planwatch.Store, ce planwatch.CatalogueEditor) error {
 		groups, err := ce.UnitGroups(ctx)

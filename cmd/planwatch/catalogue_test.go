@@ -31,6 +31,11 @@ func TestCatalogueExportImport(t *testing.T) {
 	if out := mustRun(t, "catalogue", "import", "--db", a, "--note", "NQ 35", withNew); !strings.Contains(out, "2 phiên bản") {
 		t.Errorf("import of one new and one changed indicator: %s", out)
 	}
+	// The embedded catalogue is the starting content only: init again keeps the province's edits.
+	mustRun(t, "init", "--db", a)
+	if out := mustRun(t, "catalogue", "export", "--db", a); !strings.Contains(out, "đến tỉnh") || !strings.Contains(out, "Hữu Nghị") {
+		t.Errorf("init overwrote the managed catalogue")
+	}
 	// Exported from a, imported into a fresh b, exported again: identical.
 	mustRun(t, "catalogue", "export", "--db", a, "-o", exported)
 	mustRun(t, "init", "--db", b)

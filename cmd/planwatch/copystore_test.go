@@ -186,6 +186,16 @@ func TestCopyStoreRoundTrip(t *testing.T) {
 	back := "sqlite://" + filepath.Join(dir, "back.db")
 	mustRun(t, "init", "--demo", "--db", first)
 	wantAccounts, wantApprovals := seedAccounts(t, first)
+	// The catalogue's history, an indicator set and a unit group (issue 13).
+	catFile, setFile, groupFile := filepath.Join(dir, "cat.csv"), filepath.Join(dir, "sets.csv"), filepath.Join(dir, "groups.csv")
+	mustRun(t, "catalogue", "export", "--db", first, "-o", catFile)
+	cat, _ := os.ReadFile(catFile)
+	os.WriteFile(catFile, []byte(strings.Replace(string(cat), ",Tổng lượt khách du lịch,", ",Tổng lượt khách du lịch đến tỉnh,", 1)), 0o644)
+	mustRun(t, "catalogue", "import", "--db", first, "--note", "NQ 35", catFile)
+	os.WriteFile(setFile, []byte("unit,year,indicator,target_kinds,source\n20,2022,trade.retail_sales_services,KH,NQ 35\n20,2022,tourism.visitors_total,,\n"), 0o644)
+	mustRun(t, "set", "import", "--db", first, setFile)
+	os.WriteFile(groupFile, []byte("group,name_vi,unit\nborder,Huyện biên giới,178\nborder,,180\n"), 0o644)
+	mustRun(t, "group", "import", "--db", first, groupFile)
 
 	out := mustRun(t, "copy-store", "--from", first, "--to", pg)
 	for _, table := range []string{"indicators", "orgunits", "datavalues", "targets", "audit"} {
@@ -193,7 +203,8 @@ func TestCopyStoreRoundTrip(t *testing.T) {
 			t.Errorf("copy-store output lacks %s:\n%s", table, out)
 		}
 	}
-	checkCopyRows(t, out, map[string]int{"users": len(wantAccounts), "approvals": len(wantApprovals), "report_settings": 1, "mappings": 1, "rules": len(rules.Starter())})
+	checkCopyRows(t, out, map[string]int{"users": len(wantAccounts), "approvals": len(wantApprovals), "report_settings": 1, "mappings": 1, "rules": len(rules.Starter()),
+		"indicator_sets": 1, "unit_groups": 1})
 	if strings.Contains(out, "DIFFERS") {
 		t.Errorf("copy differs:\n%s", out)
 	}
@@ -221,6 +232,9 @@ func TestCopyStoreRoundTrip(t *testing.T) {
 		{"status", "--unit", "20", "--period", "2022Q1"},
 		{"report", "--unit", "20", "--period", "2022Q1", "--format", "md"},
 		{"report", "--unit", "20", "--period", "2022Q1", "--format", "html"}, // with the report settings
+		{"catalogue", "history", "tourism.visitors_total"},
+		{"set", "export"},
+		{"group", "export"},
 	} {
 		want := mustRun(t, append(args, "--db", first)...)
 		if got := mustRun(t, append(args, "--db", pg)...); got != want {
