@@ -226,6 +226,7 @@ func (p *cachedPage) write(w http.ResponseWriter, r *http.Request) {
 	for k, v := range p.header {
 		w.Header()[k] = v
 	}
+	langOf(w, r) // a language chosen in the URL is remembered, as by the page made afresh
 	body := p.body
 	if p.gz != nil && acceptsGzip(r) {
 		w.Header().Set("Content-Encoding", "gzip")

@@ -241,3 +241,19 @@ func TestKeptContentKeepsNamesFromViewers(t *testing.T) {
 		}
 	}
 }
+
+// A visitor served a kept page still gets the language they chose in the
+// URL remembered (the cookie the page made afresh sets).
+func TestPageCacheKeepsTheLanguageChoice(t *testing.T) {
+	s := newTestServer(t, Config{Store: newTestStore(t, true), PublicRead: true, Authenticate: headerUser})
+	for i := range 2 {
+		c := newClient(t, s)
+		c.get("/?unit=178&period=2022Q1&lang=en")
+		if ck := c.jar["lang"]; ck == nil || ck.Value != "en" {
+			t.Fatalf("visitor %d: no lang=en cookie after choosing English", i+1)
+		}
+		if page := body(c.get("/completeness?unit=178&period=2022Q1")); !strings.Contains(page, `<html lang="en">`) {
+			t.Fatalf("visitor %d: the next page is not in English", i+1)
+		}
+	}
+}
