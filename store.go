@@ -162,6 +162,7 @@ const (
 	ChangeData     ChangeKind = "data"     // an Apply: values, targets, milestones, notes or tasks
 	ChangeApproval ChangeKind = "approval" // an approval state (SetApproval)
 	ChangeCatalog  ChangeKind = "catalog"  // indicators, units or transitions
+	ChangeSettings ChangeKind = "settings" // report settings (they show on report pages)
 	ChangeRestore  ChangeKind = "restore"  // values copied from another store (copy-store)
 	ChangeMigrate  ChangeKind = "migrate"  // what a database held before changes were numbered
 )

@@ -64,7 +64,9 @@ func (db *DB) ReportSettings(ctx context.Context, unit string) (planwatch.Report
 // change in audit, in one transaction. EINVALID if they fail Validate.
 func (db *DB) SaveReportSettings(ctx context.Context, s planwatch.ReportSettings, by, from string) error {
 	now := db.now()
+	var seq int64
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		seq = 0
 		old, err := reportSettings(ctx, tx, s.Unit, true)
 		if err != nil {
 			return err
@@ -76,7 +78,18 @@ func (db *DB) SaveReportSettings(ctx context.Context, s planwatch.ReportSettings
 		if err := insertReportSettings(ctx, tx, &s); err != nil {
 			return err
 		}
-		return addAudit(ctx, tx, entry)
+		if err := addAudit(ctx, tx, entry); err != nil {
+			return err
+		}
+		// Report settings show on report pages: other instances hear of it.
+		seq, err = db.newChangeSet(ctx, tx, planwatch.ChangeRecord{Kind: planwatch.ChangeSettings, At: now, By: by})
+		return err
 	})
-	return internal("SaveReportSettings", err)
+	if err != nil {
+		return internal("SaveReportSettings", err)
+	}
+	if seq > 0 {
+		db.observers.Notify(planwatch.Change{Seq: seq, Kind: planwatch.ChangeSettings})
+	}
+	return nil
 }

@@ -82,5 +82,13 @@ func (db *DB) SaveReportSettings(ctx context.Context, s planwatch.ReportSettings
 	if err := aw.add(ctx, entry); err != nil {
 		return internal("SaveReportSettings", err)
 	}
-	return internal("SaveReportSettings", tx.Commit())
+	seq, err := newChangeSet(ctx, tx, planwatch.ChangeRecord{Kind: planwatch.ChangeSettings, At: db.now(), By: by})
+	if err != nil {
+		return internal("SaveReportSettings", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return internal("SaveReportSettings", err)
+	}
+	db.observers.Notify(planwatch.Change{Seq: seq, Kind: planwatch.ChangeSettings})
+	return nil
 }

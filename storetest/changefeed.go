@@ -200,6 +200,17 @@ func RunChangeFeed(t *testing.T, open func(t *testing.T, observe func(planwatch.
 		if got, upTo := since(s4); len(got) != 0 || upTo != s5 {
 			t.Fatalf("an approval gave values %v up to %d", keys(got), upTo)
 		}
+		s4 = s5
+	}
+	// Report settings show on report pages: other processes and instances
+	// must hear of their change like of any other.
+	if err := s.SaveReportSettings(ctx, planwatch.ReportSettings{Unit: "20", IssuingBody: "ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN",
+		Symbol: "BC-UBND", Place: "Lạng Sơn"}, "chi", "10.0.0.2"); err != nil {
+		t.Fatal(err)
+	}
+	s6 := advanced("report settings", s4, planwatch.ChangeSettings)
+	if got, upTo := since(s4); len(got) != 0 || upTo != s6 {
+		t.Fatalf("a change of report settings gave values %v up to %d", keys(got), upTo)
 	}
 }
 
