@@ -195,6 +195,14 @@ func (d *Dataset) forget(touched map[string]bool) {
 	}
 }
 
+// forgetCatalogue drops every memo that depends on the catalogue.
+func (d *Dataset) forgetCatalogue() {
+	d.memoMu.Lock()
+	defer d.memoMu.Unlock()
+	clear(d.figures)
+	d.heldBy, d.parts, d.partsFor = nil, nil, 0
+}
+
 // put stores v in the index; the caller holds mu (or owns d).
 func (d *Dataset) put(v planwatch.DataValue) {
 	v.Normalize()

@@ -155,6 +155,13 @@ func (l *Live) sync(ctx context.Context) error {
 	return l.catchUp(ctx)
 }
 
+// CatalogueFeed is a change feed that also says whether the catalogue
+// (indicators, units, transitions) changed after a change number, so that
+// an index reads it again only then. Both engines are.
+type CatalogueFeed interface {
+	CatalogueChangedSince(ctx context.Context, seq int64) (bool, error)
+}
+
 // catchUp reads the changes after l.seq; the caller holds l.mu.
 func (l *Live) catchUp(ctx context.Context) error {
 	var batch []planwatch.DataValue
@@ -170,6 +177,21 @@ func (l *Live) catchUp(ctx context.Context) error {
 		return err
 	}
 	l.ds.Apply(batch)
+	if cf, ok := l.feed.(CatalogueFeed); ok {
+		// Another process's indicator, breakdown or unit change (asked after
+		// the values, so that none read up to seq is missed): the figures
+		// are computed afresh with the new catalogue.
+		changed, err := cf.CatalogueChangedSince(ctx, l.seq)
+		if err != nil {
+			return err
+		}
+		if changed {
+			if err := l.ds.loadCatalogue(ctx, l.src); err != nil {
+				return err
+			}
+			l.ds.forgetCatalogue()
+		}
+	}
 	if err := l.ds.reloadPlans(ctx, l.src); err != nil {
 		return err
 	}

@@ -24,6 +24,7 @@ type feedStore struct {
 	current   map[string]planwatch.DataValue // key+basis → value
 	changed   map[string]int64               // key+basis → change number
 	seq       int64
+	catalogAt int64 // change number of the last catalogue change
 }
 
 func keyOf2(v planwatch.DataValue) string { return v.Key.String() + "|" + string(v.Basis) }
@@ -43,6 +44,20 @@ func (s *feedStore) commit(vals ...planwatch.DataValue) {
 		}
 		s.changed[k] = s.seq
 	}
+}
+
+// commitCatalogue replaces the indicators, as another process would.
+func (s *feedStore) commitCatalogue(inds []planwatch.Indicator) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seq++
+	s.inds, s.catalogAt = inds, s.seq
+}
+
+func (s *feedStore) CatalogueChangedSince(_ context.Context, seq int64) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.catalogAt > seq, nil
 }
 
 func (s *feedStore) ChangeSeq(context.Context) (int64, error) {
@@ -234,5 +249,39 @@ func TestLiveSyncSharedLooks(t *testing.T) {
 	}
 	if n := st.looks.Load(); n >= callers {
 		t.Errorf("%d callers made %d looks at the store: not shared", callers, n)
+	}
+}
+
+// Another process's catalogue change reaches the index at the next Sync,
+// and figures are computed with it: an indicator summed over time becomes
+// one not combined over time.
+func TestLiveFollowsTheCatalogue(t *testing.T) {
+	ctx := context.Background()
+	st := newFeedStore()
+	live, err := Open(ctx, st, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q1 := planwatch.MustPeriod("2022Q1")
+	if f := live.Dataset().Value("flow", "D1", q1); !f.OK {
+		t.Fatal("flow D1 2022Q1 missing before the change")
+	}
+	inds := append([]planwatch.Indicator(nil), st.inds...)
+	for i := range inds {
+		if inds[i].Code == "flow" {
+			inds[i].NameVI = "Chỉ tiêu mới"
+		}
+	}
+	inds = append(inds, planwatch.Indicator{Code: "added", NameVI: "Thêm", Unit: "tấn", Kind: planwatch.KindFlow,
+		TimeAgg: planwatch.TimeSum, UnitAgg: planwatch.UnitSum, Direction: planwatch.HigherIsBetter})
+	st.commitCatalogue(inds)
+	v0 := live.Version()
+	if err := live.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ds := live.Dataset()
+	if _, ok := ds.Indicators["added"]; !ok || ds.Indicators["flow"].NameVI != "Chỉ tiêu mới" || live.Version() == v0 {
+		t.Fatalf("the index did not take the other process's catalogue: added %v, flow named %q, version %d → %d",
+			ok, ds.Indicators["flow"].NameVI, v0, live.Version())
 	}
 }

@@ -92,6 +92,14 @@ func (db *DB) ChangeSeq(ctx context.Context) (int64, error) {
 	return seq, internal("ChangeSeq", err)
 }
 
+// CatalogueChangedSince says whether a catalogue change (indicators, units,
+// transitions) was committed after change seq. It reads the primary.
+func (db *DB) CatalogueChangedSince(ctx context.Context, seq int64) (bool, error) {
+	var changed bool
+	err := db.w.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM change_sets WHERE id > $1 AND kind = $2)`, seq, string(planwatch.ChangeCatalog)).Scan(&changed)
+	return changed, internal("CatalogueChangedSince", err)
+}
+
 // CurrentSince calls fn with the current value of every key written by a
 // change numbered after seq (all current values when seq is 0), within one
 // repeatable-read transaction on the primary, and returns the number it read

@@ -73,6 +73,14 @@ func (db *DB) ChangeSeq(ctx context.Context) (int64, error) {
 	return seq, internal("ChangeSeq", err)
 }
 
+// CatalogueChangedSince says whether a catalogue change (indicators, units,
+// transitions) was committed after change seq.
+func (db *DB) CatalogueChangedSince(ctx context.Context, seq int64) (bool, error) {
+	var n int
+	err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM change_sets WHERE id > ? AND kind = ?`, seq, string(planwatch.ChangeCatalog)).Scan(&n)
+	return n > 0, internal("CatalogueChangedSince", err)
+}
+
 // CurrentSince calls fn with the current value of every key written by a
 // change numbered after seq (all current values when seq is 0), within one
 // read transaction, and returns the number it read up to. A key left with

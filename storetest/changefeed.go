@@ -116,6 +116,16 @@ func RunChangeFeed(t *testing.T, open func(t *testing.T, observe func(planwatch.
 	gone := value("bank.deposits", "178", "202203", planwatch.Official, 7)
 	apply(&planwatch.ChangeSet{By: "ana", From: "10.0.0.1", Values: []planwatch.DataValue{full, cum, gone}})
 	s1 := advanced("first values", s0, planwatch.ChangeData)
+	if cf, ok := s.(interface {
+		CatalogueChangedSince(context.Context, int64) (bool, error)
+	}); ok {
+		if changed, err := cf.CatalogueChangedSince(ctx, 0); err != nil || !changed {
+			t.Fatalf("CatalogueChangedSince(0) after the fixture's catalogue = %v, %v; want true", changed, err)
+		}
+		if changed, err := cf.CatalogueChangedSince(ctx, s0); err != nil || changed {
+			t.Fatalf("CatalogueChangedSince after only values = %v, %v; want false", changed, err)
+		}
+	}
 	if c := lastChange(); len(c.Values) != 3 {
 		t.Fatalf("observer got %d changed values, want 3", len(c.Values))
 	}
