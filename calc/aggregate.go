@@ -82,16 +82,22 @@ func (d *Dataset) indicator(code string) *planwatch.Indicator {
 
 func days(t time.Time) int32 { return int32(t.Unix() / 86400) }
 
+// memo returns the remembered figure under k, or computes and remembers
+// it — unless values changed while it was computed (a figure of the old
+// values must not outlive their forgetting).
 func (d *Dataset) memo(k figureKey, compute func() Figure) Figure {
 	d.memoMu.Lock()
 	f, ok := d.figures[k]
+	gen := d.forgets
 	d.memoMu.Unlock()
 	if ok {
 		return f
 	}
 	f = compute()
 	d.memoMu.Lock()
-	d.figures[k] = f
+	if d.forgets == gen {
+		d.figures[k] = f
+	}
 	d.memoMu.Unlock()
 	return f
 }
@@ -797,6 +803,9 @@ func (d *Dataset) reportedMany(ind *planwatch.Indicator, unit string, ps []planw
 	for k, i := range todo {
 		batch[k] = ps[i]
 	}
+	d.memoMu.Lock()
+	gen := d.forgets
+	d.memoMu.Unlock()
 	figs := d.rollUpMany(ind, unit, batch, depth)
 	if !remember {
 		for k, i := range todo {
@@ -807,7 +816,9 @@ func (d *Dataset) reportedMany(ind *planwatch.Indicator, unit string, ps []planw
 	d.memoMu.Lock()
 	for k, i := range todo {
 		out[i] = figs[k]
-		d.figures[keyOf(ind, unit, ps[i], -1)] = figs[k]
+		if d.forgets == gen {
+			d.figures[keyOf(ind, unit, ps[i], -1)] = figs[k]
+		}
 	}
 	d.memoMu.Unlock()
 	return out

@@ -90,6 +90,7 @@ type Dataset struct {
 
 	memoMu   sync.Mutex
 	figures  map[figureKey]Figure
+	forgets  uint64                     // counts forgettings: a memo computed across one is not kept
 	nodes    map[string]*node           // units as roll-ups walk them (tree.go)
 	heldBy   map[string]map[string]bool // indicator → units with units under them: whether one holds figures of it
 	exprs    map[string]*formula.Expr   // parsed formulas of derived indicators (composite.go)
@@ -174,6 +175,7 @@ func (d *Dataset) Apply(values []planwatch.DataValue) {
 func (d *Dataset) forget(touched map[string]bool) {
 	d.memoMu.Lock()
 	defer d.memoMu.Unlock()
+	d.forgets++
 	if touched == nil || len(d.figures) == 0 {
 		clear(d.figures) // keeps the map's room for the next questions
 		d.heldBy = nil
@@ -199,6 +201,7 @@ func (d *Dataset) forget(touched map[string]bool) {
 func (d *Dataset) forgetCatalogue() {
 	d.memoMu.Lock()
 	defer d.memoMu.Unlock()
+	d.forgets++
 	clear(d.figures)
 	d.heldBy, d.parts, d.partsFor = nil, nil, 0
 }

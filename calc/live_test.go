@@ -285,3 +285,27 @@ func TestLiveFollowsTheCatalogue(t *testing.T) {
 			ok, ds.Indicators["flow"].NameVI, v0, live.Version())
 	}
 }
+
+// A figure computed while the values changed (a forgetting in between) is
+// returned but not remembered: the next question computes it afresh.
+func TestMemoAcrossAForgetting(t *testing.T) {
+	d := testDataset()
+	ind := d.Indicators["flow"]
+	k := keyOf(&ind, "D1", planwatch.MustPeriod("2022Q1"), -1)
+	f := d.memo(k, func() Figure {
+		d.forget(map[string]bool{"flow": true}) // an Apply lands meanwhile
+		return Figure{Value: 1, OK: true}
+	})
+	if !f.OK || f.Value != 1 {
+		t.Fatalf("memo returned %+v", f)
+	}
+	d.memoMu.Lock()
+	_, kept := d.figures[k]
+	d.memoMu.Unlock()
+	if kept {
+		t.Fatal("a figure computed across a forgetting was remembered")
+	}
+	if f := d.memo(k, func() Figure { return Figure{Value: 2, OK: true} }); f.Value != 2 {
+		t.Fatalf("after the forgetting the figure was not computed afresh: %+v", f)
+	}
+}

@@ -34,6 +34,7 @@ func (d *Dataset) replaceIndicators(inds []planwatch.Indicator) {
 	d.memoMu.Lock()
 	defer d.memoMu.Unlock()
 	d.Indicators = m
+	d.forgets++
 	clear(d.figures)
 	d.heldBy, d.parts, d.partsFor = nil, nil, 0
 }

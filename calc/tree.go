@@ -56,6 +56,7 @@ func (d *Dataset) held(ind *planwatch.Indicator, n *node, s series, depth int) b
 	d.memoMu.Lock()
 	h := d.heldBy[ind.Code]
 	v, ok := h[n.code]
+	gen := d.forgets
 	d.memoMu.Unlock()
 	if ok {
 		return v
@@ -70,6 +71,10 @@ func (d *Dataset) held(ind *planwatch.Indicator, n *node, s series, depth int) b
 		}
 	}
 	d.memoMu.Lock()
+	defer d.memoMu.Unlock()
+	if d.forgets != gen {
+		return v // values changed meanwhile: not remembered
+	}
 	if d.heldBy == nil {
 		d.heldBy = map[string]map[string]bool{}
 	}
@@ -77,7 +82,6 @@ func (d *Dataset) held(ind *planwatch.Indicator, n *node, s series, depth int) b
 		d.heldBy[ind.Code] = map[string]bool{}
 	}
 	d.heldBy[ind.Code][n.code] = v
-	d.memoMu.Unlock()
 	return v
 }
 
