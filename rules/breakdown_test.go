@@ -100,3 +100,44 @@ func TestReattachCountsTheCurrentOptionsOnly(t *testing.T) {
 	inds = withSaved(inds, Refresh(inds, own))
 	check("fdi removed", 40, "state")
 }
+
+// CheckTreeWithin stops at its limits and says so.
+func TestCheckTreeWithinLimits(t *testing.T) {
+	inds, err := data.Indicators()
+	if err != nil {
+		t.Fatal(err)
+	}
+	units, trans, err := data.OrgUnits()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := calc.NewDataset(inds, planwatch.NewHierarchy(units, trans), nil, nil, nil)
+	set, ps := Compile([]planwatch.ValidationRule{{Code: "never", NameVI: "Luôn sai", Left: "1", Op: planwatch.OpEqual, Right: "2", Importance: "low", Action: planwatch.RuleWarn}}, inds)
+	if len(ps) > 0 {
+		t.Fatal(ps)
+	}
+	p := planwatch.MustPeriod("2022Q1")
+	all := set.CheckTree(ds, "20", p)
+	if len(all) < 20 {
+		t.Fatalf("a rule broken everywhere: %d violations under 20", len(all))
+	}
+	for _, tc := range []struct {
+		lim         Limits
+		want, units int
+		capped      bool
+	}{
+		{Limits{}, len(all), len(all), false},
+		{Limits{Units: len(all)}, len(all), len(all), false},
+		{Limits{Units: 5}, 5, 5, true},
+		{Limits{Violations: 3}, 3, 3, true},
+		{Limits{Units: 10, Violations: 7}, 7, 7, true},
+	} {
+		vs, res := set.CheckTreeWithin(ds, "20", p, tc.lim)
+		if len(vs) != tc.want || res.Units != tc.units || res.Capped != tc.capped {
+			t.Errorf("%+v: %d violations, %+v; want %d, %d units, capped %v", tc.lim, len(vs), res, tc.want, tc.units, tc.capped)
+		}
+		if len(vs) > 0 && vs[0].Unit != "20" {
+			t.Errorf("%+v: the asked unit is not checked first: %s", tc.lim, vs[0].Unit)
+		}
+	}
+}

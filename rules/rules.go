@@ -253,20 +253,8 @@ func (s *Set) Check(src Source, unit string, p planwatch.Period) []Violation {
 // CheckTree lists the violations for a unit and every unit under it at the
 // end of p (depth first, by code).
 func (s *Set) CheckTree(ds *calc.Dataset, unit string, p planwatch.Period) []Violation {
-	src := Figures(ds)
-	var out []Violation
-	var walk func(u string, depth int)
-	walk = func(u string, depth int) {
-		out = append(out, s.Check(src, u, p)...)
-		if depth > 6 {
-			return
-		}
-		for _, c := range ds.Units.ChildrenAt(u, p.End()) {
-			walk(c, depth+1)
-		}
-	}
-	walk(unit, 0)
-	return out
+	vs, _ := s.CheckTreeWithin(ds, unit, p, Limits{})
+	return vs
 }
 
 func (c *check) eval(src Source, unit string, p planwatch.Period) (Violation, bool) {

@@ -50,6 +50,11 @@ type qualityData struct {
 	Violations []violationRow
 	Checks     int
 	LeftOut    []planwatch.Problem // stored rules that no longer compile
+	// Capped: the check stopped at Limits before the last unit under the
+	// asked one (validation.go).
+	UnitsChecked int
+	Capped       bool
+	Limits       rules.Limits
 }
 
 type violationRow struct {
@@ -71,13 +76,18 @@ func (s *Server) violations(r *http.Request) (*snapshot, selection, qualityData,
 	if err != nil {
 		return nil, sel, qualityData{}, err
 	}
-	set, leftOut, err := s.ruleSet(r.Context(), snap)
+	set, leftOut, rulesKey, err := s.compiledRules(r.Context(), snap)
+	if err != nil {
+		return nil, sel, qualityData{}, err
+	}
+	found, err := s.checkTree(r.Context(), snap, set, rulesKey, sel)
 	if err != nil {
 		return nil, sel, qualityData{}, err
 	}
 	lang := langOf(nil, r)
-	d := qualityData{UnitName: unitName(snap, sel.Unit, sel.Period), Checks: set.Len(), LeftOut: leftOut}
-	for _, v := range set.CheckTree(snap.ds, sel.Unit, sel.Period) {
+	d := qualityData{UnitName: unitName(snap, sel.Unit, sel.Period), Checks: set.Len(), LeftOut: leftOut,
+		UnitsChecked: found.tree.Units, Capped: found.tree.Capped, Limits: validationLimits}
+	for _, v := range found.violations {
 		row := violationRow{Violation: v, UnitName: unitName(snap, v.Unit, v.Period), Name: v.Name, Message: v.Message}
 		if lang == "en" {
 			row.Name, row.Message = firstText(v.NameEN, v.Name), firstText(v.MessageEN, v.Message)
@@ -121,7 +131,8 @@ func (s *Server) apiValidation(w http.ResponseWriter, r *http.Request) error {
 	for _, v := range d.Violations {
 		vs = append(vs, v.Violation)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"orgunit": sel.Unit, "period": sel.Period.ID(), "checks": d.Checks, "violations": vs})
+	writeJSON(w, http.StatusOK, map[string]any{"orgunit": sel.Unit, "period": sel.Period.ID(), "checks": d.Checks, "violations": vs,
+		"units_checked": d.UnitsChecked, "capped": d.Capped})
 	return nil
 }
 

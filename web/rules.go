@@ -12,15 +12,8 @@ import (
 // ruleSet is the compiled validation rules of the store over the index's
 // catalogue (nil set when the store keeps no rules).
 func (s *Server) ruleSet(ctx context.Context, snap *snapshot) (*rules.Set, []planwatch.Problem, error) {
-	var stored []planwatch.ValidationRule
-	if rs, ok := s.store.(planwatch.RuleStore); ok {
-		var err error
-		if stored, err = rs.Rules(ctx); err != nil {
-			return nil, nil, err
-		}
-	}
-	set, ps := rules.Compile(stored, snap.inds)
-	return set, ps, nil
+	set, ps, _, err := s.compiledRules(ctx, snap)
+	return set, ps, err
 }
 
 // checkBlocking refuses a change set that breaks a blocking validation

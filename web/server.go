@@ -99,9 +99,10 @@ type Server struct {
 	uploads   uploads
 	routes    []route
 
-	extracting chan struct{} // one token per extraction running
-	hashing    chan struct{} // one token per password being hashed
-	logins     loginLimiter
+	extracting  chan struct{} // one token per extraction running
+	hashing     chan struct{} // one token per password being hashed
+	validations validations   // rule checks over unit trees, kept and bounded (validation.go)
+	logins      loginLimiter
 }
 
 // NewServer builds the web application. It fails only when an embedded
@@ -129,6 +130,7 @@ func NewServer(cfg Config) (*Server, error) {
 	s.uploads.items = map[string]*pendingUpload{}
 	s.extracting = make(chan struct{}, runtime.GOMAXPROCS(0))
 	s.hashing = make(chan struct{}, maxConcurrentHashes)
+	s.validations.sem = make(chan struct{}, maxConcurrentValidations)
 	var err error
 	if s.pages, err = parseTemplates(); err != nil {
 		return nil, err

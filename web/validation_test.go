@@ -1,0 +1,97 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"planwatch"
+)
+
+// The data-quality answer is open to readers: a repeated question is
+// answered from what was computed, a changed rule is checked afresh, and
+// computations beyond the bound wait for a free slot (or for their client
+// to leave) instead of running at once.
+func TestValidationKeptAndBounded(t *testing.T) {
+	st := newTestStore(t, true)
+	rule := planwatch.ValidationRule{Code: "area.cap", NameVI: "Diện tích tối đa", Left: "agri.planted_area", Op: planwatch.OpLessEqual,
+		Right: "20000", Importance: "high", Action: planwatch.RuleWarn}
+	if err := st.(planwatch.RuleStore).SaveRules(context.Background(), []planwatch.ValidationRule{rule}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	s := newTestServer(t, Config{Store: st})
+	c := newClient(t, s)
+	const q = "/api/validation?unit=20&period=2022Q1"
+	first := body(c.get(q))
+	if !strings.Contains(first, `"rule": "area.cap"`) || !strings.Contains(first, `"capped": false`) {
+		t.Fatalf("first answer: %s", first)
+	}
+	for _, target := range []string{q, "/quality?unit=20&period=2022Q1"} {
+		if rec := c.get(target); rec.Code != http.StatusOK {
+			t.Fatalf("%s: %d", target, rec.Code)
+		}
+	}
+	if n := s.validations.runs.Load(); n != 1 {
+		t.Errorf("three identical questions computed %d times, want 1", n)
+	}
+	if got := body(c.get(q)); got != first {
+		t.Errorf("the kept answer differs:\n%s\n%s", got, first)
+	}
+	// Another rules version is another answer.
+	rule.Right = "50000"
+	if err := st.(planwatch.RuleStore).SaveRules(context.Background(), []planwatch.ValidationRule{rule}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if b := body(c.get(q)); strings.Contains(b, `"rule": "area.cap"`) || s.validations.runs.Load() != 2 {
+		t.Errorf("after the rule changed: %d runs, %s", s.validations.runs.Load(), b)
+	}
+
+	// Every slot taken: a new question waits, computes nothing, and is
+	// answered once a slot is free.
+	for range cap(s.validations.sem) {
+		s.validations.sem <- struct{}{}
+	}
+	done := make(chan *httptest.ResponseRecorder, 1)
+	go func() { done <- newClient(t, s).get("/api/validation?unit=178&period=2022Q1") }()
+	waitFor(t, func() bool { return s.validations.waiting.Load() == 1 })
+	select {
+	case rec := <-done:
+		t.Fatalf("answered with every slot taken: %d %s", rec.Code, body(rec))
+	default:
+	}
+	if n := s.validations.runs.Load(); n != 2 {
+		t.Errorf("computed with every slot taken: %d runs", n)
+	}
+	// A client leaving while it waits takes nothing.
+	ctx, cancel := context.WithCancel(context.Background())
+	left := make(chan int, 1)
+	go func() {
+		req := httptest.NewRequest("GET", "/api/validation?unit=180&period=2022Q1", nil).WithContext(ctx)
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		left <- rec.Code
+	}()
+	waitFor(t, func() bool { return s.validations.waiting.Load() == 2 })
+	cancel()
+	<-left
+	<-s.validations.sem
+	if rec := <-done; rec.Code != http.StatusOK || !strings.Contains(body(rec), `"orgunit": "178"`) {
+		t.Errorf("the waiting question: %d %s", rec.Code, body(rec))
+	}
+	if n := s.validations.runs.Load(); n != 3 {
+		t.Errorf("%d runs, want 3 (the client that left computed nothing)", n)
+	}
+}
+
+// waitFor polls cond until it holds (the test fails after a minute).
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); !cond(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("condition never held")
+		}
+	}
+}
