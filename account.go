@@ -25,14 +25,17 @@ func ValidRole(r string) bool {
 // Account is a person who signs in. Units, Sectors and Indicators scope a
 // reporter's writes; empty means no restriction of that kind.
 type Account struct {
-	Name         string    `json:"name"`
-	PasswordHash string    `json:"-"` // argon2id, PHC string format
-	Role         string    `json:"role"`
-	Units        []string  `json:"units,omitempty"`
-	Sectors      []string  `json:"sectors,omitempty"`
-	Indicators   []string  `json:"indicators,omitempty"`
-	Disabled     bool      `json:"disabled,omitempty"`
-	Created      time.Time `json:"created"`
+	Name         string   `json:"name"`
+	PasswordHash string   `json:"-"` // argon2id, PHC string format
+	Role         string   `json:"role"`
+	Units        []string `json:"units,omitempty"`
+	Sectors      []string `json:"sectors,omitempty"`
+	Indicators   []string `json:"indicators,omitempty"`
+	Disabled     bool     `json:"disabled,omitempty"`
+	// MustChangePassword: the password was set by an administrator (a
+	// one-time password); the account must choose its own before anything else.
+	MustChangePassword bool      `json:"must_change_password,omitempty"`
+	Created            time.Time `json:"created"`
 }
 
 // MaxAccountName is the longest account name, in bytes.
@@ -73,8 +76,8 @@ type AccountStore interface {
 	// CreateAccount adds an account. EINVALID if it fails Validate, ECONFLICT
 	// if the name is taken.
 	CreateAccount(ctx context.Context, a Account) error
-	// UpdateAccount replaces the role, scopes, hash and disabled flag of an
-	// existing account (Created is kept). EINVALID if it fails Validate,
+	// UpdateAccount replaces the role, scopes, hash, disabled and
+	// must-change-password flags of an existing account (Created is kept). EINVALID if it fails Validate,
 	// ENOTFOUND if there is no such account.
 	UpdateAccount(ctx context.Context, a Account) error
 	// Account returns one account. ENOTFOUND if there is none of that name.

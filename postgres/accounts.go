@@ -61,9 +61,10 @@ func (db *DB) CreateAccount(ctx context.Context, a planwatch.Account) error {
 	if a.Created.IsZero() {
 		a.Created = db.now()
 	}
-	res, err := db.w.ExecContext(ctx, `INSERT INTO accounts (name, password_hash, role, units, sectors, indicators, disabled, created)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (name) DO NOTHING`,
-		a.Name, a.PasswordHash, a.Role, codesJSON(a.Units), codesJSON(a.Sectors), codesJSON(a.Indicators), a.Disabled, a.Created.UTC())
+	res, err := db.w.ExecContext(ctx, `INSERT INTO accounts (name, password_hash, role, units, sectors, indicators, disabled, created, must_change_password)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (name) DO NOTHING`,
+		a.Name, a.PasswordHash, a.Role, codesJSON(a.Units), codesJSON(a.Sectors), codesJSON(a.Indicators), a.Disabled, a.Created.UTC(),
+		a.MustChangePassword)
 	if err != nil {
 		return internal("CreateAccount", err)
 	}
@@ -79,9 +80,9 @@ func (db *DB) UpdateAccount(ctx context.Context, a planwatch.Account) error {
 	if err := a.Validate(); err != nil {
 		return err
 	}
-	res, err := db.w.ExecContext(ctx, `UPDATE accounts SET password_hash = $1, role = $2, units = $3, sectors = $4, indicators = $5, disabled = $6
-		WHERE name = $7`,
-		a.PasswordHash, a.Role, codesJSON(a.Units), codesJSON(a.Sectors), codesJSON(a.Indicators), a.Disabled, a.Name)
+	res, err := db.w.ExecContext(ctx, `UPDATE accounts SET password_hash = $1, role = $2, units = $3, sectors = $4, indicators = $5, disabled = $6,
+		must_change_password = $7 WHERE name = $8`,
+		a.PasswordHash, a.Role, codesJSON(a.Units), codesJSON(a.Sectors), codesJSON(a.Indicators), a.Disabled, a.MustChangePassword, a.Name)
 	if err != nil {
 		return internal("UpdateAccount", err)
 	}
@@ -91,12 +92,12 @@ func (db *DB) UpdateAccount(ctx context.Context, a planwatch.Account) error {
 	return nil
 }
 
-const accountColumns = `name, password_hash, role, units, sectors, indicators, disabled, created`
+const accountColumns = `name, password_hash, role, units, sectors, indicators, disabled, created, must_change_password`
 
 func scanAccount(s scanner) (planwatch.Account, error) {
 	var a planwatch.Account
 	var units, sectors, inds string
-	err := s.Scan(&a.Name, &a.PasswordHash, &a.Role, &units, &sectors, &inds, &a.Disabled, &a.Created)
+	err := s.Scan(&a.Name, &a.PasswordHash, &a.Role, &units, &sectors, &inds, &a.Disabled, &a.Created, &a.MustChangePassword)
 	a.Units, a.Sectors, a.Indicators = codesOf(units), codesOf(sectors), codesOf(inds)
 	a.Created = a.Created.UTC()
 	return a, err

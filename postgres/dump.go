@@ -165,9 +165,9 @@ func restoreOne(ctx context.Context, tx *sql.Tx, r planwatch.Record) error {
 			t.Old, t.New, date(t.Date), t.Full, t.Basis, t.Weight)
 	case r.User != nil:
 		a := r.User
-		_, err = tx.ExecContext(ctx, `INSERT INTO accounts (name, password_hash, role, units, sectors, indicators, disabled, created)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, a.Name, a.PasswordHash, a.Role, codesJSON(a.Units), codesJSON(a.Sectors),
-			codesJSON(a.Indicators), a.Disabled, a.Created.UTC().Truncate(time.Microsecond))
+		_, err = tx.ExecContext(ctx, `INSERT INTO accounts (name, password_hash, role, units, sectors, indicators, disabled, created, must_change_password)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, a.Name, a.PasswordHash, a.Role, codesJSON(a.Units), codesJSON(a.Sectors),
+			codesJSON(a.Indicators), a.Disabled, a.Created.UTC().Truncate(time.Microsecond), a.MustChangePassword)
 	case r.Approval != nil:
 		a, p := r.Approval, r.Approval.Period
 		_, err = tx.ExecContext(ctx, `INSERT INTO approvals (orgunit, period, year, first_month, last_month, period_type, state, who, at, comment)

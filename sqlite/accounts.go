@@ -48,9 +48,10 @@ func (db *DB) CreateAccount(ctx context.Context, a planwatch.Account) error {
 	if a.Created.IsZero() {
 		a.Created = db.now()
 	}
-	res, err := db.w.ExecContext(ctx, `INSERT INTO accounts (name, password_hash, role, units, sectors, indicators, disabled, created)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING`,
-		a.Name, a.PasswordHash, a.Role, codesJSON(a.Units), codesJSON(a.Sectors), codesJSON(a.Indicators), boolInt(a.Disabled), formatTime(a.Created))
+	res, err := db.w.ExecContext(ctx, `INSERT INTO accounts (name, password_hash, role, units, sectors, indicators, disabled, created, must_change_password)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING`,
+		a.Name, a.PasswordHash, a.Role, codesJSON(a.Units), codesJSON(a.Sectors), codesJSON(a.Indicators), boolInt(a.Disabled), formatTime(a.Created),
+		boolInt(a.MustChangePassword))
 	if err != nil {
 		return internal("CreateAccount", err)
 	}
@@ -66,9 +67,10 @@ func (db *DB) UpdateAccount(ctx context.Context, a planwatch.Account) error {
 	if err := a.Validate(); err != nil {
 		return err
 	}
-	res, err := db.w.ExecContext(ctx, `UPDATE accounts SET password_hash = ?, role = ?, units = ?, sectors = ?, indicators = ?, disabled = ?
-		WHERE name = ?`,
-		a.PasswordHash, a.Role, codesJSON(a.Units), codesJSON(a.Sectors), codesJSON(a.Indicators), boolInt(a.Disabled), a.Name)
+	res, err := db.w.ExecContext(ctx, `UPDATE accounts SET password_hash = ?, role = ?, units = ?, sectors = ?, indicators = ?, disabled = ?,
+		must_change_password = ? WHERE name = ?`,
+		a.PasswordHash, a.Role, codesJSON(a.Units), codesJSON(a.Sectors), codesJSON(a.Indicators), boolInt(a.Disabled),
+		boolInt(a.MustChangePassword), a.Name)
 	if err != nil {
 		return internal("UpdateAccount", err)
 	}
@@ -78,15 +80,15 @@ func (db *DB) UpdateAccount(ctx context.Context, a planwatch.Account) error {
 	return nil
 }
 
-const accountColumns = `name, password_hash, role, units, sectors, indicators, disabled, created`
+const accountColumns = `name, password_hash, role, units, sectors, indicators, disabled, created, must_change_password`
 
 func scanAccount(s scanner) (planwatch.Account, error) {
 	var a planwatch.Account
 	var units, sectors, inds, created string
-	var disabled int
-	err := s.Scan(&a.Name, &a.PasswordHash, &a.Role, &units, &sectors, &inds, &disabled, &created)
+	var disabled, mustChange int
+	err := s.Scan(&a.Name, &a.PasswordHash, &a.Role, &units, &sectors, &inds, &disabled, &created, &mustChange)
 	a.Units, a.Sectors, a.Indicators = codesOf(units), codesOf(sectors), codesOf(inds)
-	a.Disabled, a.Created = disabled != 0, parseTime(created)
+	a.Disabled, a.Created, a.MustChangePassword = disabled != 0, parseTime(created), mustChange != 0
 	return a, err
 }
 

@@ -159,9 +159,9 @@ func restoreOne(ctx context.Context, tx *sql.Tx, r planwatch.Record) error {
 			t.Old, t.New, formatDate(t.Date), boolInt(t.Full), t.Basis, t.Weight)
 	case r.User != nil:
 		a := r.User
-		_, err = tx.ExecContext(ctx, `INSERT INTO accounts (name, password_hash, role, units, sectors, indicators, disabled, created)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, a.Name, a.PasswordHash, a.Role, codesJSON(a.Units), codesJSON(a.Sectors),
-			codesJSON(a.Indicators), boolInt(a.Disabled), formatTime(a.Created))
+		_, err = tx.ExecContext(ctx, `INSERT INTO accounts (name, password_hash, role, units, sectors, indicators, disabled, created, must_change_password)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, a.Name, a.PasswordHash, a.Role, codesJSON(a.Units), codesJSON(a.Sectors),
+			codesJSON(a.Indicators), boolInt(a.Disabled), formatTime(a.Created), boolInt(a.MustChangePassword))
 	case r.Approval != nil:
 		a, p := r.Approval, r.Approval.Period
 		_, err = tx.ExecContext(ctx, `INSERT INTO approvals (orgunit, period, year, first_month, last_month, period_type, state, who, at, comment)

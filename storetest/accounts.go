@@ -71,7 +71,10 @@ func testAccounts(t *testing.T, ctx context.Context, s AccountsAndApprovals) {
 		got.Indicators != nil || got.Disabled || !got.Created.Equal(at) {
 		t.Errorf("Account = %+v, want %+v", got, a)
 	}
-	got.Role, got.Units, got.Disabled, got.PasswordHash = planwatch.RolePlanner, nil, true, "$argon2id$y"
+	if got.MustChangePassword {
+		t.Error("a new account must change its password without being told to")
+	}
+	got.Role, got.Units, got.Disabled, got.PasswordHash, got.MustChangePassword = planwatch.RolePlanner, nil, true, "$argon2id$y", true
 	if err := s.UpdateAccount(ctx, got); err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +85,7 @@ func testAccounts(t *testing.T, ctx context.Context, s AccountsAndApprovals) {
 	if len(list) != 2 || list[0].Name != "an" || list[1].Name != "lan" {
 		t.Fatalf("Accounts = %+v", list)
 	}
-	if l := list[1]; l.Role != planwatch.RolePlanner || l.Units != nil || !l.Disabled || l.PasswordHash != "$argon2id$y" || !l.Created.Equal(at) {
+	if l := list[1]; l.Role != planwatch.RolePlanner || l.Units != nil || !l.Disabled || l.PasswordHash != "$argon2id$y" || !l.Created.Equal(at) || !l.MustChangePassword {
 		t.Errorf("after update: %+v", l)
 	}
 	if list[0].Created.IsZero() {

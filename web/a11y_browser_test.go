@@ -108,6 +108,7 @@ func mainPages() []struct {
 		{"audit", "/audit", true},
 		{"accounts", "/accounts", true},
 		{"quality", "/quality" + sel, false},
+		{"password", "/password", true},
 		{"rules", "/rules", true},
 		{"categories", "/categories", true},
 	}

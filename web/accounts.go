@@ -17,7 +17,9 @@ import (
 // the account as it was and as it became (never its hash), and a password
 // reset or disabling ends the account's sessions. A new or reset password is
 // made here, shown once in the answer to the request that made it (never in
-// a URL, a cookie, the audit or the log) and only its argon2id hash is kept.
+// a URL, a cookie, the audit or the log) and only its argon2id hash is kept;
+// it is good for one sign-in, after which the person must choose their own
+// (password.go).
 
 // accountsData is what the accounts page shows.
 type accountsData struct {
@@ -227,6 +229,7 @@ func (s *Server) postAccountCreate(w http.ResponseWriter, r *http.Request) error
 	if a.PasswordHash, err = s.hashNew(ctx, pw); err != nil {
 		return err
 	}
+	a.MustChangePassword = true
 	if err := as.CreateAccount(ctx, a); err != nil {
 		if planwatch.ErrorCode(err) == planwatch.ECONFLICT || planwatch.ErrorCode(err) == planwatch.EINVALID {
 			return s.renderAccounts(w, r, 0, accountsData{Form: f}, err)
@@ -275,6 +278,7 @@ func (s *Server) postAccountChange(action string) func(http.ResponseWriter, *htt
 			if a.PasswordHash, err = s.hashNew(ctx, pw); err != nil {
 				return err
 			}
+			a.MustChangePassword = true
 		}
 		if err := s.keepsAnAdmin(ctx, as, old, a); err != nil {
 			return s.renderAccounts(w, r, 0, accountsData{}, err)

@@ -256,8 +256,39 @@ func TestAccountsPage(t *testing.T) {
 	if rec := hoa.signIn("192.0.2.8:1000", "", "hoa", pw); rec.Code != http.StatusSeeOther {
 		t.Fatalf("sign-in with the one-time password: %d", rec.Code)
 	}
+	// The one-time password opens nothing but the page where the reporter
+	// chooses its own.
+	if rec := hoa.get("/entry?unit=178"); rec.Code != http.StatusSeeOther || !strings.HasPrefix(rec.Header().Get("Location"), "/password?next=") {
+		t.Errorf("a page before changing the one-time password: %d %q", rec.Code, rec.Header().Get("Location"))
+	}
+	if rec := hoa.postJSON("/api/values", `[{"indicator":"trade.retail_sales_services","orgunit":"178","period":"2022Q2","value":1}]`); rec.Code != http.StatusForbidden {
+		t.Errorf("a write before changing the one-time password: %d", rec.Code)
+	}
+	hoa.get("/password")
+	for _, bad := range []url.Values{
+		{"current": {"wrong password"}, "new": {"mật khẩu mới 1"}, "again": {"mật khẩu mới 1"}},
+		{"current": {pw}, "new": {"ngắn"}, "again": {"ngắn"}},
+		{"current": {pw}, "new": {"mật khẩu mới 1"}, "again": {"mật khẩu mới 2"}},
+		{"current": {pw}, "new": {pw}, "again": {pw}},
+	} {
+		if rec := hoa.postForm("/password", bad); rec.Code == http.StatusSeeOther {
+			t.Errorf("password change %v accepted", bad)
+		}
+	}
+	if rec := hoa.postForm("/password", url.Values{"current": {pw}, "new": {"mật khẩu mới 1"}, "again": {"mật khẩu mới 1"}, "next": {"/entry"}}); rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/entry" {
+		t.Fatalf("password change: %d %q %s", rec.Code, rec.Header().Get("Location"), bodyStart(body(rec)))
+	}
+	if a, _ := as.Account(ctx, "hoa"); a.MustChangePassword || !CheckPassword(a.PasswordHash, "mật khẩu mới 1") {
+		t.Errorf("after the change: must change %v", a.MustChangePassword)
+	}
+	if rec := hoa.get("/entry?unit=178"); rec.Code != http.StatusOK {
+		t.Errorf("the entry page after the change: %d", rec.Code)
+	}
 	if rec := hoa.get("/accounts"); rec.Code != http.StatusForbidden {
 		t.Errorf("the new reporter opens /accounts: %d", rec.Code)
+	}
+	if rec := newClient(t, s).signIn("192.0.2.12:1000", "", "hoa", pw); rec.Code == http.StatusSeeOther {
+		t.Error("the one-time password works twice")
 	}
 
 	// Scope and role changes; the reporter's session ends with them.
@@ -290,7 +321,7 @@ func TestAccountsPage(t *testing.T) {
 		t.Fatalf("reset: %d %v", rec.Code, m)
 	}
 	pw2 := m[1]
-	if rec := newClient(t, s).signIn("192.0.2.10:1000", "", "hoa", pw); rec.Code == http.StatusSeeOther {
+	if rec := newClient(t, s).signIn("192.0.2.10:1000", "", "hoa", "mật khẩu mới 1"); rec.Code == http.StatusSeeOther {
 		t.Error("the old password still works after a reset")
 	}
 	if rec := newClient(t, s).signIn("192.0.2.11:1000", "", "hoa", pw2); rec.Code != http.StatusSeeOther {
@@ -311,20 +342,20 @@ func TestAccountsPage(t *testing.T) {
 	for _, e := range es {
 		if strings.HasPrefix(e.Action, "user.") {
 			actions = append(actions, e.Action)
-			if e.By != "root" || e.From != "192.0.2.1" {
+			if (e.By != "root" && !(e.By == "hoa" && e.Action == "user.password")) || e.From != "192.0.2.1" {
 				t.Errorf("audit entry %+v: by/from", e)
 			}
 		}
 		for _, f := range []string{e.Old, e.New, e.Detail} {
-			if strings.Contains(f, pw) || strings.Contains(f, pw2) || strings.Contains(f, "argon2") {
+			if strings.Contains(f, pw) || strings.Contains(f, pw2) || strings.Contains(f, "mật khẩu mới") || strings.Contains(f, "argon2") {
 				t.Errorf("audit entry %s holds a password or hash: %q", e.Action, f)
 			}
 		}
 	}
-	if want := []string{"user.password", "user.enable", "user.disable", "user.set", "user.add"}; !reflect.DeepEqual(actions, want) {
+	if want := []string{"user.password", "user.enable", "user.disable", "user.set", "user.password", "user.add"}; !reflect.DeepEqual(actions, want) {
 		t.Errorf("audited %v, want %v", actions, want)
 	}
-	if strings.Contains(log.String(), pw) || strings.Contains(log.String(), pw2) {
+	if strings.Contains(log.String(), pw) || strings.Contains(log.String(), pw2) || strings.Contains(log.String(), "mật khẩu mới") {
 		t.Error("a one-time password is in the log")
 	}
 }

@@ -53,6 +53,8 @@ var wantAccess = map[string]Access{
 	// Reading a text stores nothing but costs CPU: signed-in users only,
 	// even in public mode (issue 15, 5).
 	"POST /read":        AccessSignedIn,
+	"GET /password":     AccessSignedIn,
+	"POST /password":    AccessSignedIn,
 	"POST /api/extract": AccessSignedIn,
 
 	"POST /entry":             AccessWrite,

@@ -31,6 +31,9 @@ type User struct {
 	Units      []string
 	Sectors    []string
 	Indicators []string
+	// MustChangePassword: the account signed in with a one-time password
+	// and may do nothing but choose its own (see password.go).
+	MustChangePassword bool
 }
 
 // Access is what a route needs.
@@ -237,6 +240,14 @@ func (s *Server) guard(rt route) http.Handler {
 				return
 			}
 			s.fail(w, r, err)
+			return
+		}
+		if u != nil && u.MustChangePassword && !mustChangeExempt[rt.pattern] {
+			if r.Method == http.MethodGet && !wantsJSON(r) {
+				http.Redirect(w, r, "/password?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
+			s.fail(w, r, planwatch.Errorf(planwatch.EFORBIDDEN, "cần đổi mật khẩu trước / change your password first"))
 			return
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {

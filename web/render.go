@@ -61,7 +61,7 @@ type option struct {
 
 // pageNames lists every page template; the tests render each in every language.
 var pageNames = []string{"dashboard", "indicator", "entry", "upload", "read", "report", "plans", "error",
-	"login", "approvals", "completeness", "audit", "mappings", "accounts",
+	"login", "approvals", "completeness", "audit", "mappings", "accounts", "password",
 	"quality", "rules", "categories", "catalogue", "sets", "groups"}
 
 // parseTemplates parses every page with the layout once per language, with

@@ -191,5 +191,6 @@ func (s *Sessions) Authenticate(r *http.Request) (*User, error) {
 
 // userOfAccount is the request user of an account.
 func userOfAccount(a planwatch.Account) *User {
-	return &User{Name: a.Name, Role: Role(a.Role), Units: a.Units, Sectors: a.Sectors, Indicators: a.Indicators}
+	return &User{Name: a.Name, Role: Role(a.Role), Units: a.Units, Sectors: a.Sectors, Indicators: a.Indicators,
+		MustChangePassword: a.MustChangePassword}
 }
