@@ -111,6 +111,10 @@ func mainPages() []struct {
 		{"password", "/password", true},
 		{"rules", "/rules", true},
 		{"categories", "/categories", true},
+		{"catalogue", "/catalogue", true},
+		{"catalogue-edit", "/catalogue?edit=trade.retail_sales_services", true},
+		{"sets", "/sets?unit=20&year=2022", true},
+		{"groups", "/groups", true},
 	}
 }
 
