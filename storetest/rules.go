@@ -122,6 +122,16 @@ func RunRules(t *testing.T, open func(t *testing.T) planwatch.Store) {
 	if inds, _ := s.Indicators(ctx); len(inds) != 2 {
 		t.Errorf("refused formulas were stored: %d indicators", len(inds))
 	}
+	// The same through the catalogue editor (the admin page, catalogue import).
+	if ce, ok := st.(planwatch.CatalogueEditor); ok {
+		_, err = ce.ApplyCatalogue(ctx, &planwatch.CatalogueChange{By: "an", Indicators: []planwatch.Indicator{d2, d1b}})
+		if !asError(err, &pe) || !strings.Contains(errorsText(pe), "a.d1 → a.d2 → a.d1") {
+			t.Errorf("ApplyCatalogue of a cycle of formulas: %v", err)
+		}
+		if inds, _ := s.Indicators(ctx); len(inds) != 2 {
+			t.Errorf("refused formulas were stored: %d indicators", len(inds))
+		}
+	}
 
 	// Categories.
 	own := planwatch.Category{Code: "ownership", NameVI: "Thành phần kinh tế", NameEN: "Ownership", Options: []planwatch.CategoryOption{
@@ -158,4 +168,12 @@ func asError(err error, target **planwatch.Error) bool {
 		*target = e
 	}
 	return ok
+}
+
+func errorsText(e *planwatch.Error) string {
+	out := e.Message
+	for _, p := range e.Problems {
+		out += "\n" + p.Column + " " + p.Reason
+	}
+	return out
 }

@@ -35,13 +35,7 @@ func (s *Server) checkBlocking(ctx context.Context, snap *snapshot, cs *planwatc
 
 // catalogueChanged brings a change of the catalogue (sub-indicators of a
 // breakdown) into the analytics index.
-func (s *Server) catalogueChanged(r *http.Request) {
-	if live, err := s.liveIndex(r.Context()); err == nil {
-		if err := live.ReloadCatalogue(r.Context()); err != nil {
-			s.log.Warn("analytics index: catalogue", "err", err)
-		}
-	}
-}
+func (s *Server) catalogueChanged(*http.Request) { s.invalidate() }
 
 // entryWarnings are the validation rules an entry, once stored, breaks for
 // its unit and period (a blocking rule would have refused it): shown as
