@@ -19,6 +19,7 @@ import (
 	"planwatch/calc"
 	"planwatch/formula"
 	"planwatch/internal/engine"
+	"planwatch/vi"
 )
 
 // Set is a compiled set of rules: templates expanded, expressions parsed
@@ -199,18 +200,25 @@ func (v *Violation) Text(lang string) string {
 		name, msg = first(v.NameEN, v.Name), first(v.MessageEN, v.Message)
 	}
 	s := fmt.Sprintf("%s [%s] %s %s: %s %s %s (%s %s %s)", v.Unit, v.Period.ID(), v.Rule, name,
-		v.Left, v.Op.Symbol(), v.Right, num(v.LeftValue), v.Op.Symbol(), num(v.RightValue))
+		v.Left, v.Op.Symbol(), v.Right, num(lang, v.LeftValue), v.Op.Symbol(), num(lang, v.RightValue))
 	if msg != "" {
 		s += " — " + msg
 	}
 	return s
 }
 
-func num(p *float64) string {
+// num writes a side's value in the reader's language ("5.953,25" in
+// Vietnamese, "5,953.25" in English): 4 decimals at most, trailing zeros
+// dropped, more for a value under 0.01 so that it does not read 0.
+func num(lang string, p *float64) string {
 	if p == nil {
 		return "—"
 	}
-	return fmt.Sprintf("%g", *p)
+	dec := 4
+	if a := math.Abs(*p); a > 0 && a < 0.01 {
+		dec = 8
+	}
+	return vi.FormatNumberIn(lang, *p, dec)
 }
 
 // Source is what rules are evaluated over: calc's figures (Figures) or

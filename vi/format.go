@@ -36,6 +36,25 @@ func FormatNumber(x float64, decimals int) string {
 	return b.String()
 }
 
+// FormatNumberIn writes x as FormatNumber in Vietnamese (lang "vi" or
+// anything but "en"), and in English (decimal point, comma groups:
+// 2498.3 → "2,498.3") for lang "en".
+func FormatNumberIn(lang string, x float64, decimals int) string {
+	s := FormatNumber(x, decimals)
+	if lang != "en" {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case '.':
+			return ','
+		case ',':
+			return '.'
+		}
+		return r
+	}, s)
+}
+
 // FormatPercent writes a percentage: 26.3 → "26,3%".
 func FormatPercent(x float64, decimals int) string { return FormatNumber(x, decimals) + "%" }
 

@@ -53,3 +53,22 @@ func TestFormatScaled(t *testing.T) {
 		t.Errorf("FormatAmount = %q", got)
 	}
 }
+
+func TestFormatNumberIn(t *testing.T) {
+	for _, tt := range []struct {
+		lang string
+		x    float64
+		dec  int
+		want string
+	}{
+		{"vi", 5953.25, 2, "5.953,25"},
+		{"en", 5953.25, 2, "5,953.25"},
+		{"en", 12500000, 2, "12,500,000"},
+		{"", 12500000, 0, "12.500.000"},
+		{"en", -0.5, 1, "-0.5"},
+	} {
+		if got := FormatNumberIn(tt.lang, tt.x, tt.dec); got != tt.want {
+			t.Errorf("FormatNumberIn(%q, %v, %d) = %q, want %q", tt.lang, tt.x, tt.dec, got, tt.want)
+		}
+	}
+}

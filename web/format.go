@@ -17,19 +17,7 @@ func formatNumber(lang string, x float64, dec int) string {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return "—"
 	}
-	s := vi.FormatNumber(x, dec)
-	if lang == "en" {
-		s = strings.Map(func(r rune) rune {
-			switch r {
-			case '.':
-				return ','
-			case ',':
-				return '.'
-			}
-			return r
-		}, s)
-	}
-	return s
+	return vi.FormatNumberIn(lang, x, dec)
 }
 
 // formatPct writes a percentage, or "—" when unknown; signed adds "+" to growth.
