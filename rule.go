@@ -91,8 +91,9 @@ type ValidationRule struct {
 	Generated bool `json:"generated,omitempty"`
 }
 
-// ValidSlug reports whether s can be a rule, category or option code: 1 to
-// 64 ASCII letters, digits, '_', '.' or '-', starting with a letter or digit.
+// ValidSlug reports whether s can be a rule code: 1 to 64 ASCII letters,
+// digits, '_', '.' or '-', starting with a letter or digit. Category and
+// option codes, which formulas read, have no '-' besides (Category.Validate).
 func ValidSlug(s string) bool {
 	if s == "" || len(s) > 64 || s[0] == '.' || s[0] == '-' || s[0] == '_' {
 		return false
@@ -189,8 +190,11 @@ func PartOf(sub *Indicator) (indicator string, ok bool) {
 // by their row (1-based).
 func (c *Category) Validate() []Problem {
 	var ps []Problem
-	if !ValidSlug(c.Code) || strings.Contains(c.Code, OptionSep) {
-		ps = append(ps, Problem{Column: "code", Value: c.Code, Reason: "mã gồm 1–64 chữ cái, chữ số, '-', '_' hoặc '.' / a code has 1–64 letters, digits, '-', '_' or '.'"})
+	// Category and option codes end up in formulas (CODE~option), where
+	// "-" is a minus: x~state-owned would read x~state minus owned.
+	formulaSlug := func(s string) bool { return ValidSlug(s) && !strings.Contains(s, "-") }
+	if !formulaSlug(c.Code) {
+		ps = append(ps, Problem{Column: "code", Value: c.Code, Reason: "mã gồm 1–64 chữ cái, chữ số, '_' hoặc '.', không có '-' (dấu trừ trong công thức) / a code has 1–64 letters, digits, '_' or '.', no '-' (a minus in formulas)"})
 	}
 	if strings.TrimSpace(c.NameVI) == "" {
 		ps = append(ps, Problem{Column: "name_vi", Reason: "thiếu tên tiếng Việt / Vietnamese name required"})
@@ -201,8 +205,8 @@ func (c *Category) Validate() []Problem {
 	seen := map[string]int{}
 	for i, o := range c.Options {
 		row := i + 1
-		if !ValidSlug(o.Code) {
-			ps = append(ps, Problem{Row: row, Column: "option", Value: o.Code, Reason: "mã lựa chọn gồm chữ cái, chữ số, '-', '_' hoặc '.' / an option code has letters, digits, '-', '_' or '.'"})
+		if !formulaSlug(o.Code) {
+			ps = append(ps, Problem{Row: row, Column: "option", Value: o.Code, Reason: "mã lựa chọn gồm chữ cái, chữ số, '_' hoặc '.', không có '-' (dấu trừ trong công thức) / an option code has letters, digits, '_' or '.', no '-' (a minus in formulas)"})
 		}
 		if strings.TrimSpace(o.NameVI) == "" {
 			ps = append(ps, Problem{Row: row, Column: "option_name_vi", Value: o.Code, Reason: "thiếu tên tiếng Việt / Vietnamese name required"})
