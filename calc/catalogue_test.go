@@ -30,7 +30,8 @@ func TestLiveFollowsCatalogueChanges(t *testing.T) {
 	}
 	st.inds = append(st.inds, planwatch.Indicator{Code: "new", NameVI: "Mới", Kind: planwatch.KindFlow,
 		TimeAgg: planwatch.TimeSum, UnitAgg: planwatch.UnitSum, Direction: 1})
-	st.seq++ // the catalogue change's number
+	st.seq++ // the catalogue change's number, of kind catalogue
+	st.catalogAt = st.seq
 	st.mu.Unlock()
 	if err := live.Sync(ctx); err != nil {
 		t.Fatal(err)

@@ -19,6 +19,7 @@ import (
 	"context"
 	"math"
 	"reflect"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -197,13 +198,28 @@ func (d *Dataset) forget(touched map[string]bool) {
 	}
 }
 
-// forgetCatalogue drops every memo that depends on the catalogue.
-func (d *Dataset) forgetCatalogue() {
+// reloadUnits reads the units and transitions again; when they changed,
+// every figure is forgotten (a roll-up depends on the whole hierarchy).
+func (d *Dataset) reloadUnits(ctx context.Context, s planwatch.CatalogStore) error {
+	units, err := s.OrgUnits(ctx)
+	if err != nil {
+		return err
+	}
+	trans, err := s.Transitions(ctx)
+	if err != nil {
+		return err
+	}
+	if slices.Equal(units, d.rawUnits) && slices.Equal(trans, d.rawTrans) {
+		return nil
+	}
+	h := planwatch.NewHierarchy(units, trans)
 	d.memoMu.Lock()
 	defer d.memoMu.Unlock()
+	d.Units, d.rawUnits, d.rawTrans = h, units, trans
+	d.nodes, d.heldBy = nil, nil
 	d.forgets++
 	clear(d.figures)
-	d.heldBy, d.parts, d.partsFor = nil, nil, 0
+	return nil
 }
 
 // put stores v in the index; the caller holds mu (or owns d).

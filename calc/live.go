@@ -178,24 +178,27 @@ func (l *Live) catchUp(ctx context.Context) error {
 	}
 	l.ds.Apply(batch)
 	if cf, ok := l.feed.(CatalogueFeed); ok {
-		// Another process's indicator, breakdown or unit change (asked after
-		// the values, so that none read up to seq is missed): the figures
-		// are computed afresh with the new catalogue.
+		// A catalogue change, this process's or another's (asked after the
+		// values, so that none read up to seq is missed): units and
+		// transitions read again when they changed (every figure then
+		// forgotten), indicators compared one by one (the figures of the
+		// changed ones forgotten).
 		changed, err := cf.CatalogueChangedSince(ctx, l.seq)
 		if err != nil {
 			return err
 		}
 		if changed {
-			if err := l.ds.loadCatalogue(ctx, l.src); err != nil {
+			if err := l.ds.reloadUnits(ctx, l.src); err != nil {
 				return err
 			}
-			l.ds.forgetCatalogue()
+			if err := l.ds.reloadIndicators(ctx, l.src); err != nil { // reload_catalogue.go
+				return err
+			}
 		}
-	}
-	if err := l.ds.reloadPlans(ctx, l.src); err != nil {
+	} else if err := l.ds.reloadIndicators(ctx, l.src); err != nil {
 		return err
 	}
-	if err := l.ds.reloadIndicators(ctx, l.src); err != nil { // calc/catalogue.go
+	if err := l.ds.reloadPlans(ctx, l.src); err != nil {
 		return err
 	}
 	l.ds.mu.Lock()
