@@ -198,3 +198,14 @@ func Monitors(set *IndicatorSet, ind *Indicator) bool {
 	parent, _, ok := SplitSubIndicator(ind.Code)
 	return ok && set.Has(parent)
 }
+
+// TargetKind is the kind of target the set monitors an indicator against:
+// the first it lists for the indicator, else def.
+func (s *IndicatorSet) TargetKind(code string, def TargetKind) TargetKind {
+	for _, it := range s.Items {
+		if it.Indicator == code && len(it.TargetKinds) > 0 {
+			return it.TargetKinds[0]
+		}
+	}
+	return def
+}

@@ -41,3 +41,24 @@ func TestGroupValue(t *testing.T) {
 		t.Errorf("RankUnits: %+v", ranked)
 	}
 }
+
+// An indicator set's target kind for an indicator is what its row is
+// measured against.
+func TestStatusTargetKindOfSet(t *testing.T) {
+	d := testDataset()
+	q1 := planwatch.MustPeriod("2022Q1")
+	d.SetTargets([]planwatch.Target{
+		{Indicator: "flow", Unit: "D1", Year: 2022, Kind: planwatch.TargetPlan, Value: 660, Version: 1},
+		{Indicator: "flow", Unit: "D1", Year: 2022, Kind: planwatch.TargetCouncilEst, Value: 330, Version: 1},
+	}, nil)
+	opt := DefaultOptions()
+	opt.Set = &planwatch.IndicatorSet{Unit: "D1", Year: 2022, Items: []planwatch.SetItem{{Indicator: "flow", TargetKinds: []planwatch.TargetKind{planwatch.TargetCouncilEst}}}}
+	rows := d.Status("D1", q1, opt)
+	if len(rows) != 1 || rows[0].Indicator.Code != "flow" || rows[0].Target == nil || *rows[0].Target != 330 {
+		t.Fatalf("rows with a set monitoring flow against DT_HDND: %+v", rows)
+	}
+	opt.Set.Items[0].TargetKinds = nil
+	if rows := d.Status("D1", q1, opt); len(rows) != 1 || *rows[0].Target != 660 {
+		t.Errorf("without a kind in the set: %+v", rows)
+	}
+}

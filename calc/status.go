@@ -44,6 +44,20 @@ type Options struct {
 	Set *planwatch.IndicatorSet
 }
 
+// For is the options of one indicator's row: against the target kind its
+// set lists for it (a budget revenue against the council's estimate), if any.
+func (o Options) For(code string) Options {
+	if o.Set != nil {
+		if o.TargetKind == "" {
+			set := o.Set
+			o = DefaultOptions()
+			o.Set = set
+		}
+		o.TargetKind = o.Set.TargetKind(code, o.TargetKind)
+	}
+	return o
+}
+
 // DefaultOptions: on track from 95% of the expected pace, at risk from 80%.
 func DefaultOptions() Options {
 	return Options{
@@ -261,8 +275,9 @@ func (d *Dataset) Status(unit string, p planwatch.Period, opt Options) []Row {
 					return
 				}
 				c := codes[i]
-				r := d.Row(c, unit, p, opt)
-				_, hasTarget := d.PlanTarget(c, unit, p.Year, planwatch.TargetPlan)
+				o := opt.For(c)
+				r := d.Row(c, unit, p, o)
+				_, hasTarget := d.PlanTarget(c, unit, p.Year, o.TargetKind)
 				_, hasReported := d.Reported(c, unit, p)
 				all[i], keep[i] = r, r.Current.OK || hasReported || hasTarget || len(r.Milestones) > 0
 			}

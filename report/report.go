@@ -414,7 +414,7 @@ func collect(ds *calc.Dataset, unit string, members []string, p planwatch.Period
 		if members != nil {
 			row = ds.GroupRow(c, members, p, opt)
 		} else {
-			row = ds.Row(c, unit, p, opt)
+			row = ds.Row(c, unit, p, opt.For(c))
 			rep, hasRep = ds.Reported(c, unit, p)
 		}
 		it := &item{row: row, ind: ind, section: sectionOf(c, ind.Sector), reported: rep}
