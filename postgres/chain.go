@@ -51,21 +51,7 @@ func (db *DB) AuditHead(ctx context.Context) (planwatch.AuditEntry, error) {
 // order), from the primary, within one statement's snapshot; fn returning
 // false stops it.
 func (db *DB) AuditChain(ctx context.Context, fn func(planwatch.AuditEntry) bool) error {
-	rows, err := db.w.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit ORDER BY id`)
-	if err != nil {
-		return internal("AuditChain", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		e, err := scanAudit(rows)
-		if err != nil {
-			return internal("AuditChain", err)
-		}
-		if !fn(e) {
-			return nil
-		}
-	}
-	return internal("AuditChain", rows.Err())
+	return internal("AuditChain", engine.EachAudit(ctx, db.w, scanAudit, fn, `SELECT `+auditColumns+` FROM audit ORDER BY id`))
 }
 
 // CheckIntegrity reads every table of planwatch whole (a damaged page, or

@@ -66,21 +66,7 @@ func (db *DB) AuditHead(ctx context.Context) (planwatch.AuditEntry, error) {
 // AuditChain calls fn with every audit entry in id order (the chain's
 // order), within one read transaction; fn returning false stops it.
 func (db *DB) AuditChain(ctx context.Context, fn func(planwatch.AuditEntry) bool) error {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit ORDER BY id`)
-	if err != nil {
-		return internal("AuditChain", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		e, err := scanAudit(rows)
-		if err != nil {
-			return internal("AuditChain", err)
-		}
-		if !fn(e) {
-			return nil
-		}
-	}
-	return internal("AuditChain", rows.Err())
+	return internal("AuditChain", engine.EachAudit(ctx, db.r, scanAudit, fn, `SELECT `+auditColumns+` FROM audit ORDER BY id`))
 }
 
 // CheckIntegrity runs SQLite's own checks of the file (PRAGMA

@@ -1,9 +1,11 @@
 package engine
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"time"
 
@@ -120,4 +122,26 @@ func (v *ChainVerifier) Finish() (int, string) {
 		v.problem = fmt.Sprintf("mã băm đầu %s không có trong chuỗi: lịch sử trước nó đã bị viết lại / the head %s kept earlier is not in the chain: the history before it was rewritten", v.head, v.head)
 	}
 	return v.n, v.problem
+}
+
+// errAuditStop ends EachAudit when its function wants no more entries.
+var errAuditStop = errors.New("stop")
+
+// EachAudit runs query (audit entries in chain order, scanned by scan) and
+// calls fn with every entry until fn returns false: a store's AuditChain.
+func EachAudit(ctx context.Context, q Queryer, scan func(Scanner) (planwatch.AuditEntry, error), fn func(planwatch.AuditEntry) bool, query string) error {
+	rows, err := q.QueryContext(ctx, query)
+	if err != nil {
+		return err
+	}
+	err = Each(rows, scan, func(e planwatch.AuditEntry) error {
+		if !fn(e) {
+			return errAuditStop
+		}
+		return nil
+	})
+	if err == errAuditStop {
+		return nil
+	}
+	return err
 }
