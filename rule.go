@@ -221,19 +221,20 @@ func (c *Category) Validate() []Problem {
 
 // RuleStore keeps validation rules and breakdown categories (migration 009).
 // Every change is audited in the same transaction (rule.set, rule.delete,
-// category.set, category.delete, with the old and new JSON).
+// category.set, category.delete, with the old and new JSON, who made it and
+// from where: the client's address, "cli").
 type RuleStore interface {
 	// SaveRules inserts or replaces rules by code, all or none. EINVALID
 	// (with Problems, rows 1-based in the order given) if one fails Validate.
-	SaveRules(ctx context.Context, rules []ValidationRule, by string) error
+	SaveRules(ctx context.Context, rules []ValidationRule, by, from string) error
 	// DeleteRule removes a rule. ENOTFOUND if there is none of that code.
-	DeleteRule(ctx context.Context, code, by string) error
+	DeleteRule(ctx context.Context, code, by, from string) error
 	// Rules lists the stored rules ordered by code.
 	Rules(ctx context.Context) ([]ValidationRule, error)
 	// SaveCategory inserts or replaces a category by code. EINVALID if it fails Validate.
-	SaveCategory(ctx context.Context, c Category, by string) error
+	SaveCategory(ctx context.Context, c Category, by, from string) error
 	// DeleteCategory removes a category. ENOTFOUND if there is none of that code.
-	DeleteCategory(ctx context.Context, code, by string) error
+	DeleteCategory(ctx context.Context, code, by, from string) error
 	// Categories lists the categories ordered by code.
 	Categories(ctx context.Context) ([]Category, error)
 }

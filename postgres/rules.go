@@ -22,14 +22,14 @@ var (
 )
 
 // SaveRules inserts or replaces rules by code, all or none, each change audited.
-func (db *DB) SaveRules(ctx context.Context, rules []planwatch.ValidationRule, by string) error {
+func (db *DB) SaveRules(ctx context.Context, rules []planwatch.ValidationRule, by, from string) error {
 	if ps := engine.CheckRules(rules); len(ps) > 0 {
 		return engine.Invalid(ps)
 	}
 	return internal("SaveRules", db.inTx(ctx, func(tx *sql.Tx) error {
 		now := db.now()
 		for _, r := range engine.SortedRules(rules) {
-			e, err := ruleDocs.Put(ctx, tx, r.Code, r, by, now)
+			e, err := ruleDocs.Put(ctx, tx, r.Code, r, by, from, now)
 			if err != nil {
 				return err
 			}
@@ -44,9 +44,9 @@ func (db *DB) SaveRules(ctx context.Context, rules []planwatch.ValidationRule, b
 }
 
 // DeleteRule removes a rule, audited. ENOTFOUND if there is none of that code.
-func (db *DB) DeleteRule(ctx context.Context, code, by string) error {
+func (db *DB) DeleteRule(ctx context.Context, code, by, from string) error {
 	return internal("DeleteRule", db.inTx(ctx, func(tx *sql.Tx) error {
-		e, err := ruleDocs.Delete(ctx, tx, code, by, db.now())
+		e, err := ruleDocs.Delete(ctx, tx, code, by, from, db.now())
 		if err != nil {
 			return err
 		}
@@ -65,12 +65,12 @@ func (db *DB) Rules(ctx context.Context) ([]planwatch.ValidationRule, error) {
 }
 
 // SaveCategory inserts or replaces a category, audited.
-func (db *DB) SaveCategory(ctx context.Context, c planwatch.Category, by string) error {
+func (db *DB) SaveCategory(ctx context.Context, c planwatch.Category, by, from string) error {
 	if err := engine.CheckCategory(&c); err != nil {
 		return err
 	}
 	return internal("SaveCategory", db.inTx(ctx, func(tx *sql.Tx) error {
-		e, err := categoryDocs.Put(ctx, tx, c.Code, c, by, db.now())
+		e, err := categoryDocs.Put(ctx, tx, c.Code, c, by, from, db.now())
 		if err != nil || e == nil {
 			return err
 		}
@@ -79,9 +79,9 @@ func (db *DB) SaveCategory(ctx context.Context, c planwatch.Category, by string)
 }
 
 // DeleteCategory removes a category, audited. ENOTFOUND if there is none of that code.
-func (db *DB) DeleteCategory(ctx context.Context, code, by string) error {
+func (db *DB) DeleteCategory(ctx context.Context, code, by, from string) error {
 	return internal("DeleteCategory", db.inTx(ctx, func(tx *sql.Tx) error {
-		e, err := categoryDocs.Delete(ctx, tx, code, by, db.now())
+		e, err := categoryDocs.Delete(ctx, tx, code, by, from, db.now())
 		if err != nil {
 			return err
 		}

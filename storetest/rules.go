@@ -34,7 +34,7 @@ func RunRules(t *testing.T, open func(t *testing.T) planwatch.Store) {
 		MessageVI: "Diện tích lúa vượt tổng", MessageEN: "Rice exceeds the total"}
 	share := planwatch.ValidationRule{Code: "share-le-100", NameVI: "Tỷ lệ ≤ 100%", Each: "code=forest.cover_rate", Left: "$",
 		Op: planwatch.OpLessEqual, Right: "100", Importance: "medium", Action: planwatch.RuleWarn, Tolerance: 0.5}
-	if err := s.SaveRules(ctx, []planwatch.ValidationRule{share, parts}, "an"); err != nil {
+	if err := s.SaveRules(ctx, []planwatch.ValidationRule{share, parts}, "an", "10.0.0.1"); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.Rules(ctx)
@@ -46,7 +46,7 @@ func RunRules(t *testing.T, open func(t *testing.T) planwatch.Store) {
 	changed := parts
 	changed.Right = "agri.cereal_output"
 	bad := []planwatch.ValidationRule{changed, {Code: "x y", NameVI: "", Left: "a +", Op: "~", Right: "1,5", Importance: "urgent", Action: "stop"}}
-	err = s.SaveRules(ctx, bad, "binh")
+	err = s.SaveRules(ctx, bad, "binh", "cli")
 	var pe *planwatch.Error
 	if planwatch.ErrorCode(err) != planwatch.EINVALID || !asError(err, &pe) {
 		t.Fatalf("SaveRules of bad rules: %v, want EINVALID", err)
@@ -68,13 +68,13 @@ func RunRules(t *testing.T, open func(t *testing.T) planwatch.Store) {
 	}
 
 	// Saving the same rule again is not a change; changing one is audited with both versions.
-	if err := s.SaveRules(ctx, []planwatch.ValidationRule{share, changed}, "binh"); err != nil {
+	if err := s.SaveRules(ctx, []planwatch.ValidationRule{share, changed}, "binh", "cli"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.DeleteRule(ctx, "share-le-100", "binh"); err != nil {
+	if err := s.DeleteRule(ctx, "share-le-100", "binh", "cli"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.DeleteRule(ctx, "share-le-100", "binh"); planwatch.ErrorCode(err) != planwatch.ENOTFOUND {
+	if err := s.DeleteRule(ctx, "share-le-100", "binh", "cli"); planwatch.ErrorCode(err) != planwatch.ENOTFOUND {
 		t.Errorf("DeleteRule of a deleted rule: %v, want ENOTFOUND", err)
 	}
 	if got, _ := s.Rules(ctx); len(got) != 1 || got[0].Right != "agri.cereal_output" {
@@ -86,9 +86,9 @@ func RunRules(t *testing.T, open func(t *testing.T) planwatch.Store) {
 	}
 	var actions []string
 	for _, e := range audit {
-		actions = append(actions, e.Action+" "+e.Entity+" "+e.By)
+		actions = append(actions, e.Action+" "+e.Entity+" "+e.By+"@"+e.From)
 	}
-	want := "rule.delete rule/share-le-100 binh|rule.set rule/rice-le-planted binh|rule.set rule/share-le-100 an|rule.set rule/rice-le-planted an"
+	want := "rule.delete rule/share-le-100 binh@cli|rule.set rule/rice-le-planted binh@cli|rule.set rule/share-le-100 an@10.0.0.1|rule.set rule/rice-le-planted an@10.0.0.1"
 	if strings.Join(actions, "|") != want {
 		t.Errorf("audit = %s\nwant    %s", strings.Join(actions, "|"), want)
 	}
@@ -140,7 +140,7 @@ func RunRules(t *testing.T, open func(t *testing.T) planwatch.Store) {
 		{Code: "fdi", NameVI: "Khu vực có vốn đầu tư nước ngoài", NameEN: "FDI"}}}
 	sex := planwatch.Category{Code: "sex", NameVI: "Giới tính", Options: []planwatch.CategoryOption{{Code: "male", NameVI: "Nam"}, {Code: "female", NameVI: "Nữ"}}}
 	for _, c := range []planwatch.Category{sex, own} {
-		if err := s.SaveCategory(ctx, c, "an"); err != nil {
+		if err := s.SaveCategory(ctx, c, "an", "10.0.0.1"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -148,16 +148,16 @@ func RunRules(t *testing.T, open func(t *testing.T) planwatch.Store) {
 		t.Fatalf("Categories = %+v, %v", cats, err)
 	}
 	badCat := planwatch.Category{Code: "sex", NameVI: "Giới tính", Options: []planwatch.CategoryOption{{Code: "male", NameVI: "Nam"}, {Code: "male", NameVI: "Nam"}}}
-	if err := s.SaveCategory(ctx, badCat, "an"); planwatch.ErrorCode(err) != planwatch.EINVALID {
+	if err := s.SaveCategory(ctx, badCat, "an", "10.0.0.1"); planwatch.ErrorCode(err) != planwatch.EINVALID {
 		t.Errorf("a category with an option twice: %v, want EINVALID", err)
 	}
-	if err := s.DeleteCategory(ctx, "sex", "binh"); err != nil {
+	if err := s.DeleteCategory(ctx, "sex", "binh", "cli"); err != nil {
 		t.Fatal(err)
 	}
 	if cats, _ := s.Categories(ctx); len(cats) != 1 || cats[0].Code != "ownership" {
 		t.Errorf("after deleting sex: %+v", cats)
 	}
-	if audit, _ := s.Audit(ctx, planwatch.AuditQuery{Action: "category."}); len(audit) != 3 || audit[0].Action != "category.delete" {
+	if audit, _ := s.Audit(ctx, planwatch.AuditQuery{Action: "category."}); len(audit) != 3 || audit[0].Action != "category.delete" || audit[0].From != "cli" || audit[2].From != "10.0.0.1" {
 		t.Errorf("category audit = %+v", audit)
 	}
 }

@@ -126,7 +126,7 @@ func TestBrowserAccessibility(t *testing.T) {
 	b := launchBrowser(t)
 	st := demoStore(t)
 	// The starter rules and one figure that breaks them, for the rules and data-quality pages.
-	if err := st.(planwatch.RuleStore).SaveRules(context.Background(), rules.Starter(), "test"); err != nil {
+	if err := st.(planwatch.RuleStore).SaveRules(context.Background(), rules.Starter(), "test", "test"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := st.Apply(context.Background(), &planwatch.ChangeSet{By: "test", Values: []planwatch.DataValue{qv("forest.cover_rate", "20", "2022Q1", 105)}}); err != nil {

@@ -239,7 +239,7 @@ func (s *Server) saveRules(w http.ResponseWriter, r *http.Request, list []planwa
 		return err
 	}
 	if err = rules.CheckAgainst(list, snap.inds); err == nil {
-		err = rs.SaveRules(r.Context(), list, userName(r.Context()))
+		err = rs.SaveRules(r.Context(), list, userName(r.Context()), s.clientIP(r))
 	}
 	p, d, perr := s.rulesPage(w, r)
 	if perr != nil {
@@ -303,7 +303,7 @@ func (s *Server) postRuleDelete(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := rs.DeleteRule(r.Context(), r.PostFormValue("code"), userName(r.Context())); err != nil {
+	if err := rs.DeleteRule(r.Context(), r.PostFormValue("code"), userName(r.Context()), s.clientIP(r)); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/rules", http.StatusSeeOther)
@@ -410,7 +410,7 @@ func (s *Server) postCategory(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	who := userName(r.Context())
-	err = rs.SaveCategory(r.Context(), form.Form, who)
+	err = rs.SaveCategory(r.Context(), form.Form, who, s.clientIP(r))
 	if err == nil {
 		var inds []planwatch.Indicator
 		if inds, err = s.store.Indicators(r.Context()); err == nil {

@@ -16,7 +16,7 @@ func TestBlockingRuleRefusesEntry(t *testing.T) {
 	st := newTestStore(t, true)
 	rule := planwatch.ValidationRule{Code: "area.max", NameVI: "Diện tích tối đa", Left: "agri.planted_area", Op: planwatch.OpLessEqual,
 		Right: "50000", Importance: "high", Action: planwatch.RuleBlock, MessageVI: "Diện tích quá lớn"}
-	if err := st.(planwatch.RuleStore).SaveRules(context.Background(), []planwatch.ValidationRule{rule}, "test"); err != nil {
+	if err := st.(planwatch.RuleStore).SaveRules(context.Background(), []planwatch.ValidationRule{rule}, "test", "test"); err != nil {
 		t.Fatal(err)
 	}
 	s := newTestServer(t, Config{Store: st})
@@ -131,7 +131,7 @@ func TestWarningRuleOnEntry(t *testing.T) {
 	st := newTestStore(t, true)
 	rule := planwatch.ValidationRule{Code: "area.warn", NameVI: "Diện tích bất thường", Left: "agri.planted_area", Op: planwatch.OpLessEqual,
 		Right: "50000", Importance: "medium", Action: planwatch.RuleWarn}
-	if err := st.(planwatch.RuleStore).SaveRules(context.Background(), []planwatch.ValidationRule{rule}, "test"); err != nil {
+	if err := st.(planwatch.RuleStore).SaveRules(context.Background(), []planwatch.ValidationRule{rule}, "test", "test"); err != nil {
 		t.Fatal(err)
 	}
 	s := newTestServer(t, Config{Store: st})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -19,7 +20,7 @@ func TestValidationKeptAndBounded(t *testing.T) {
 	st := newTestStore(t, true)
 	rule := planwatch.ValidationRule{Code: "area.cap", NameVI: "Diện tích tối đa", Left: "agri.planted_area", Op: planwatch.OpLessEqual,
 		Right: "20000", Importance: "high", Action: planwatch.RuleWarn}
-	if err := st.(planwatch.RuleStore).SaveRules(context.Background(), []planwatch.ValidationRule{rule}, "test"); err != nil {
+	if err := st.(planwatch.RuleStore).SaveRules(context.Background(), []planwatch.ValidationRule{rule}, "test", "test"); err != nil {
 		t.Fatal(err)
 	}
 	s := newTestServer(t, Config{Store: st})
@@ -42,7 +43,7 @@ func TestValidationKeptAndBounded(t *testing.T) {
 	}
 	// Another rules version is another answer.
 	rule.Right = "50000"
-	if err := st.(planwatch.RuleStore).SaveRules(context.Background(), []planwatch.ValidationRule{rule}, "test"); err != nil {
+	if err := st.(planwatch.RuleStore).SaveRules(context.Background(), []planwatch.ValidationRule{rule}, "test", "test"); err != nil {
 		t.Fatal(err)
 	}
 	if b := body(c.get(q)); strings.Contains(b, `"rule": "area.cap"`) || s.validations.runs.Load() != 2 {
@@ -92,6 +93,31 @@ func waitFor(t *testing.T, cond func() bool) {
 	for deadline := time.Now().Add(time.Minute); !cond(); time.Sleep(time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("condition never held")
+		}
+	}
+}
+
+// Rules and categories changed on their pages are audited with the
+// client's address.
+func TestRuleChangesAuditedFromTheClient(t *testing.T) {
+	st := newTestStore(t, true)
+	s := newTestServer(t, Config{Store: st})
+	c := newClient(t, s)
+	c.get("/rules") // the form's token
+	if rec := c.postForm("/rules", url.Values{"code": {"area.cap"}, "name_vi": {"Diện tích tối đa"}, "left": {"agri.planted_area"},
+		"op": {"<="}, "right": {"20000"}, "importance": {"high"}, "action": {"warn"}}); rec.Code != http.StatusOK {
+		t.Fatalf("saving a rule: %d %s", rec.Code, body(rec))
+	}
+	if rec := c.postForm("/categories", url.Values{"code": {"sex"}, "name_vi": {"Giới tính"}, "options": {"male | Nam\nfemale | Nữ"}}); rec.Code != http.StatusOK {
+		t.Fatalf("saving a category: %d %s", rec.Code, body(rec))
+	}
+	if rec := c.postForm("/rules/delete", url.Values{"code": {"area.cap"}}); rec.Code != http.StatusSeeOther {
+		t.Fatalf("deleting a rule: %d %s", rec.Code, body(rec))
+	}
+	for _, action := range []string{"rule.set", "category.set", "rule.delete"} {
+		audit, err := st.Audit(context.Background(), planwatch.AuditQuery{Action: action})
+		if err != nil || len(audit) != 1 || audit[0].From != "192.0.2.1" {
+			t.Errorf("%s audited as %+v (%v), want from 192.0.2.1", action, audit, err)
 		}
 	}
 }

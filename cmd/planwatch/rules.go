@@ -107,7 +107,7 @@ func cmdRule(ctx context.Context, env *Env, args []string) error {
 			if err := rules.CheckAgainst(rs, inds); err != nil {
 				return err
 			}
-			if err := s.SaveRules(ctx, rs, user(env, *by)); err != nil {
+			if err := s.SaveRules(ctx, rs, user(env, *by), "cli"); err != nil {
 				return err
 			}
 			fmt.Fprintf(env.Stdout, "đã lưu / saved %d rules\n", len(rs))
@@ -175,7 +175,7 @@ func cmdCategory(ctx context.Context, env *Env, args []string) error {
 				return err
 			}
 			for _, c := range read {
-				if err := s.SaveCategory(ctx, c, who); err != nil {
+				if err := s.SaveCategory(ctx, c, who, "cli"); err != nil {
 					return err
 				}
 				inds, err := s.Indicators(ctx)
@@ -282,7 +282,7 @@ func seedRules(ctx context.Context, s planwatch.Store, by string) error {
 	if err != nil || len(stored) > 0 {
 		return err
 	}
-	return rs.SaveRules(ctx, rules.Starter(), by)
+	return rs.SaveRules(ctx, rules.Starter(), by, "cli")
 }
 
 // importGuard is the guard of the store's blocking rules over its index,

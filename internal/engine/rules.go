@@ -64,9 +64,10 @@ func (d Docs) Bodies(ctx context.Context, q Queryer) ([]string, error) {
 	return Query(ctx, q, ScanString, `SELECT body FROM `+d.Table+` ORDER BY code`)
 }
 
-// Put inserts or replaces one document; it returns the audit entry, or
+// Put inserts or replaces one document; it returns the audit entry (by
+// whom, from where), or
 // nothing when the stored document is the same.
-func (d Docs) Put(ctx context.Context, tx *sql.Tx, code string, doc any, by string, at time.Time) (*planwatch.AuditEntry, error) {
+func (d Docs) Put(ctx context.Context, tx *sql.Tx, code string, doc any, by, from string, at time.Time) (*planwatch.AuditEntry, error) {
 	body := JSONText(doc)
 	var old string
 	err := tx.QueryRowContext(ctx, `SELECT body FROM `+d.Table+` WHERE code = `+d.Ph(1), code).Scan(&old)
@@ -81,18 +82,18 @@ func (d Docs) Put(ctx context.Context, tx *sql.Tx, code string, doc any, by stri
 		d.Table, d.Ph(1), d.Ph(2), d.Ph(3), d.Ph(4)), code, body, by, at.UTC().Format(time.RFC3339Nano)); err != nil {
 		return nil, err
 	}
-	return &planwatch.AuditEntry{At: at, By: by, Action: d.Entity + ".set", Entity: d.Entity + "/" + code, Old: old, New: body}, nil
+	return &planwatch.AuditEntry{At: at, By: by, From: from, Action: d.Entity + ".set", Entity: d.Entity + "/" + code, Old: old, New: body}, nil
 }
 
 // Delete removes one document and returns its audit entry. ENOTFOUND if
 // there is none of that code.
-func (d Docs) Delete(ctx context.Context, tx *sql.Tx, code, by string, at time.Time) (planwatch.AuditEntry, error) {
+func (d Docs) Delete(ctx context.Context, tx *sql.Tx, code, by, from string, at time.Time) (planwatch.AuditEntry, error) {
 	var old string
 	err := tx.QueryRowContext(ctx, `DELETE FROM `+d.Table+` WHERE code = `+d.Ph(1)+` RETURNING body`, code).Scan(&old)
 	if errors.Is(err, sql.ErrNoRows) {
 		return planwatch.AuditEntry{}, planwatch.Errorf(planwatch.ENOTFOUND, "không có %s %q / no %s %q", d.Entity, code, d.Entity, code)
 	}
-	return planwatch.AuditEntry{At: at, By: by, Action: d.Entity + ".delete", Entity: d.Entity + "/" + code, Old: old}, err
+	return planwatch.AuditEntry{At: at, By: by, From: from, Action: d.Entity + ".delete", Entity: d.Entity + "/" + code, Old: old}, err
 }
 
 // RuleDocs and CategoryDocs are the two tables, for a dialect.
