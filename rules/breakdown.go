@@ -69,10 +69,22 @@ type CatalogueStore interface {
 	SaveIndicators(ctx context.Context, inds []planwatch.Indicator, by string) error
 }
 
+// SaveIndicators stores the indicators a breakdown changed (an indicator
+// attached, its sub-indicators made or retired) as one catalogue change,
+// with who made it and from where (an address, "cli") when the store keeps
+// that (planwatch.CatalogueEditor: both engines).
+func SaveIndicators(ctx context.Context, s CatalogueStore, inds []planwatch.Indicator, by, from string) error {
+	if ce, ok := s.(planwatch.CatalogueEditor); ok {
+		_, err := ce.ApplyCatalogue(ctx, &planwatch.CatalogueChange{By: by, From: from, Indicators: inds})
+		return err
+	}
+	return s.SaveIndicators(ctx, inds, by)
+}
+
 // AttachCategory attaches category cat (by code, from cats) to an
 // indicator in the store, creating its sub-indicators; cat "" detaches it
 // (the sub-indicators and their values are kept).
-func AttachCategory(ctx context.Context, s CatalogueStore, cats []planwatch.Category, indicator, cat, by string) (int, error) {
+func AttachCategory(ctx context.Context, s CatalogueStore, cats []planwatch.Category, indicator, cat, by, from string) (int, error) {
 	inds, err := s.Indicators(ctx)
 	if err != nil {
 		return 0, err
@@ -81,7 +93,7 @@ func AttachCategory(ctx context.Context, s CatalogueStore, cats []planwatch.Cate
 		for _, ind := range inds {
 			if ind.Code == indicator {
 				ind.Category = ""
-				return 1, s.SaveIndicators(ctx, []planwatch.Indicator{ind}, by)
+				return 1, SaveIndicators(ctx, s, []planwatch.Indicator{ind}, by, from)
 			}
 		}
 		return 0, planwatch.Errorf(planwatch.ENOTFOUND, "không có chỉ tiêu %q / no indicator %q", indicator, indicator)
@@ -92,7 +104,7 @@ func AttachCategory(ctx context.Context, s CatalogueStore, cats []planwatch.Cate
 			if err != nil {
 				return 0, err
 			}
-			return len(save), s.SaveIndicators(ctx, save, by)
+			return len(save), SaveIndicators(ctx, s, save, by, from)
 		}
 	}
 	return 0, planwatch.Errorf(planwatch.ENOTFOUND, "không có phân tổ %q / no category %q", cat, cat)

@@ -415,7 +415,7 @@ func (s *Server) postCategory(w http.ResponseWriter, r *http.Request) error {
 		var inds []planwatch.Indicator
 		if inds, err = s.store.Indicators(r.Context()); err == nil {
 			if subs := rules.Refresh(inds, form.Form); len(subs) > 0 {
-				err = s.store.SaveIndicators(r.Context(), subs, who)
+				err = rules.SaveIndicators(r.Context(), s.store, subs, who, s.clientIP(r))
 			}
 		}
 	}
@@ -438,7 +438,7 @@ func (s *Server) postCategoryAttach(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	ind, cat := r.PostFormValue("indicator"), r.PostFormValue("category")
-	_, err = rules.AttachCategory(r.Context(), s.store, cats, ind, cat, userName(r.Context()))
+	_, err = rules.AttachCategory(r.Context(), s.store, cats, ind, cat, userName(r.Context()), s.clientIP(r))
 	if err == nil {
 		s.catalogueChanged(r)
 		return s.categoriesPage(w, r, http.StatusOK, i18n.T(langOf(nil, r), "categories.attached", ind, cat), nil, nil)

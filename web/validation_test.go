@@ -97,8 +97,8 @@ func waitFor(t *testing.T, cond func() bool) {
 	}
 }
 
-// Rules and categories changed on their pages are audited with the
-// client's address.
+// Rules, categories and the indicators a breakdown changes, changed on
+// their pages, are kept with the client's address.
 func TestRuleChangesAuditedFromTheClient(t *testing.T) {
 	st := newTestStore(t, true)
 	s := newTestServer(t, Config{Store: st})
@@ -113,6 +113,15 @@ func TestRuleChangesAuditedFromTheClient(t *testing.T) {
 	}
 	if rec := c.postForm("/rules/delete", url.Values{"code": {"area.cap"}}); rec.Code != http.StatusSeeOther {
 		t.Fatalf("deleting a rule: %d %s", rec.Code, body(rec))
+	}
+	if rec := c.postForm("/categories/attach", url.Values{"indicator": {"trade.retail_sales_services"}, "category": {"sex"}}); rec.Code != http.StatusOK {
+		t.Fatalf("attaching: %d %s", rec.Code, body(rec))
+	}
+	for code, cat := range map[string]string{"trade.retail_sales_services": "sex", "trade.retail_sales_services~male": ""} {
+		vs, err := st.(planwatch.CatalogueEditor).IndicatorHistory(context.Background(), code)
+		if err != nil || len(vs) == 0 || vs[len(vs)-1].From != "192.0.2.1" || vs[len(vs)-1].Category != cat {
+			t.Errorf("%s: versions %+v (%v), want the last one from 192.0.2.1", code, vs, err)
+		}
 	}
 	for _, action := range []string{"rule.set", "category.set", "rule.delete"} {
 		audit, err := st.Audit(context.Background(), planwatch.AuditQuery{Action: action})

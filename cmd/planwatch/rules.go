@@ -183,7 +183,7 @@ func cmdCategory(ctx context.Context, env *Env, args []string) error {
 					return err
 				}
 				if subs := rules.Refresh(inds, c); len(subs) > 0 {
-					if err := s.SaveIndicators(ctx, subs, who); err != nil {
+					if err := rules.SaveIndicators(ctx, s, subs, who, "cli"); err != nil {
 						return err
 					}
 				}
@@ -193,7 +193,7 @@ func cmdCategory(ctx context.Context, env *Env, args []string) error {
 		case "export":
 			return writeOut(env, *out, func(w io.Writer) error { return rules.WriteCategories(w, cats) })
 		case "attach":
-			n, err := rules.AttachCategory(ctx, s, cats, *indicator, *category, who)
+			n, err := rules.AttachCategory(ctx, s, cats, *indicator, *category, who, "cli")
 			if err != nil {
 				return err
 			}
