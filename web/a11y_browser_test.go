@@ -13,6 +13,7 @@ import (
 
 	"planwatch"
 	"planwatch/rules"
+	"planwatch/web/i18n"
 )
 
 // axeSource is axe-core, vendored for the tests only (testdata/axe-core/SOURCE.md).
@@ -168,6 +169,9 @@ func TestBrowserAccessibility(t *testing.T) {
 					}
 					// What a click would unfold is checked too.
 					b.eval("document.querySelectorAll('details').forEach(d => d.open = true)")
+					if txt := b.evalString("document.body.innerText"); strings.Contains(txt, i18n.Missing) {
+						t.Errorf("an untranslated message: %.200s", txt[strings.Index(txt, i18n.Missing):])
+					}
 					if w, what := b.overflow(); what != "" {
 						t.Errorf("%s is %vpx wide on a %dpx phone: %s", pg.path, w, phoneWidth, what)
 					}

@@ -194,6 +194,7 @@ func TestPublicModeForms(t *testing.T) {
 				t.Errorf("%s hides the form %s from a planner", target, action)
 			}
 		}
+		noMissing(t, body(a))
 		if !strings.Contains(body(a), `id="sign-in-to-edit"`) {
 			t.Errorf("%s: no sign-in hint for a visitor", target)
 		}

@@ -264,7 +264,7 @@ func TestAccountsPage(t *testing.T) {
 	if rec := hoa.postJSON("/api/values", `[{"indicator":"trade.retail_sales_services","orgunit":"178","period":"2022Q2","value":1}]`); rec.Code != http.StatusForbidden {
 		t.Errorf("a write before changing the one-time password: %d", rec.Code)
 	}
-	hoa.get("/password")
+	noMissing(t, body(hoa.get("/password")))
 	for _, bad := range []url.Values{
 		{"current": {"wrong password"}, "new": {"mật khẩu mới 1"}, "again": {"mật khẩu mới 1"}},
 		{"current": {pw}, "new": {"ngắn"}, "again": {"ngắn"}},

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -74,6 +75,9 @@ func TestBrowserSignIn(t *testing.T) {
 	}
 }
 
+// jsString is s as a JavaScript string literal (JSON's, which escapes
+// quotes, backslashes, newlines and U+2028/2029).
 func jsString(s string) string {
-	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+	b, _ := json.Marshal(s)
+	return string(b)
 }

@@ -30,6 +30,8 @@ type indicatorData struct {
 	LastYearFrom, LastYearUnweighted, TargetFrom []string
 	// Group is the unit group shown instead of the unit (?group=), when one is.
 	Group string
+	// Parts are the options of the indicator's breakdown (indicator_parts.go).
+	Parts []partRow
 }
 
 // lineageLink is one transition of a unit, for the page.
@@ -88,6 +90,7 @@ func (s *Server) handleIndicator(w http.ResponseWriter, r *http.Request) error {
 		return s.renderIndicator(w, r, p, snap, sel, d, ranked)
 	}
 	d.Row = snap.memo("row|"+key, func() any { return snap.ds.Row(code, sel.Unit, sel.Period, calc.DefaultOptions()) }).(calc.Row)
+	d.Parts = indicatorParts(snap, code, sel)
 	d.Trend = snap.memo("trend|"+p.Lang+"|"+key, func() any { return s.trendSVG(p.Lang, snap, ind, sel) }).(template.HTML)
 	ranked := snap.memo("rank|"+key, func() any { return snap.ds.Rank(code, sel.Unit, sel.Period, calc.DefaultOptions()) }).([]calc.Ranked)
 	return s.renderIndicator(w, r, p, snap, sel, d, ranked)
