@@ -157,8 +157,8 @@ func TestBrowserAcceptanceProvinceSetup(t *testing.T) {
 		ind      = "ls.khach_qt_huu_nghi"
 		derived  = "ls.ty_le_khach_huu_nghi"
 		total    = "tourism.visitors_international"
-		category = "quoc-tich"
-		rule     = "huu-nghi-trong-tong-khach-qt"
+		category = "quoc_tich"
+		rule     = "huu_nghi_trong_tong_khach_qt"
 		reporter = "bao-cao-ls"
 	)
 	b.signIn(base, "quan-tri", adminPassword)
@@ -216,7 +216,10 @@ func TestBrowserAcceptanceProvinceSetup(t *testing.T) {
 	b.fill("#category-name-vi", "Quốc tịch")
 	b.fill("#category-name-en", "Nationality")
 	b.fill("#category-options", "cn | Trung Quốc | China\nkhac | Quốc tịch khác | Other")
-	b.click("#category-form button[type=submit]")
+	b.click("#category-save")
+	if b.text(`#categories tr[data-category="`+category+`"]`) == "" {
+		t.Fatalf("breakdown not created:\n%.2000s", b.evalString("document.body.innerText"))
+	}
 	b.fill("#attach-indicator", ind)
 	b.fill("#attach-category", category)
 	b.click("#attach-save")
