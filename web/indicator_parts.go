@@ -17,7 +17,7 @@ type partRow struct {
 func indicatorParts(snap *snapshot, code string, sel selection) []partRow {
 	var out []partRow
 	for _, ind := range snap.inds {
-		parent, _, ok := planwatch.SplitSubIndicator(ind.Code)
+		parent, ok := planwatch.PartOf(&ind) // not the retired options of a former breakdown
 		if !ok || parent != code {
 			continue
 		}

@@ -130,3 +130,32 @@ func TestRuleChangesAuditedFromTheClient(t *testing.T) {
 		}
 	}
 }
+
+// The indicator page lists the options of the indicator's current
+// breakdown only: those of a category it was attached to before are
+// retired.
+func TestIndicatorPartsAreTheCurrentOptions(t *testing.T) {
+	s := newTestServer(t, Config{})
+	c := newClient(t, s)
+	c.get("/categories") // the form's token
+	for _, form := range []url.Values{
+		{"code": {"own"}, "name_vi": {"Sở hữu"}, "options": {"state | Nhà nước\nfdi | FDI"}},
+		{"code": {"sec"}, "name_vi": {"Ngành"}, "options": {"goods | Hàng hóa\nsvc | Dịch vụ"}},
+		{"indicator": {"trade.retail_sales_services"}, "category": {"own"}},
+		{"indicator": {"trade.retail_sales_services"}, "category": {"sec"}},
+	} {
+		target := "/categories"
+		if form.Has("indicator") {
+			target = "/categories/attach"
+		}
+		if rec := c.postForm(target, form); rec.Code != http.StatusOK {
+			t.Fatalf("%s %v: %d", target, form, rec.Code)
+		}
+	}
+	b := body(c.get("/indicators/trade.retail_sales_services?unit=20&period=2022Q1"))
+	for code, want := range map[string]bool{"goods": true, "svc": true, "state": false, "fdi": false} {
+		if got := strings.Contains(b, `<tr data-code="trade.retail_sales_services~`+code+`">`); got != want {
+			t.Errorf("option %s listed: %v, want %v", code, got, want)
+		}
+	}
+}
