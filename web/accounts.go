@@ -324,3 +324,20 @@ func (s *Server) keepsAnAdmin(ctx context.Context, as planwatch.AccountStore, ol
 	}
 	return planwatch.Errorf(planwatch.ECONFLICT, "%s là quản trị viên cuối cùng còn hoạt động: không thể tắt hay đổi vai trò / %s is the last enabled administrator: it cannot be disabled or given another role", old.Name, old.Name)
 }
+
+// apiAccounts lists the accounts (the hash is never marshalled).
+func (s *Server) apiAccounts(w http.ResponseWriter, r *http.Request) error {
+	as, err := s.accountStore()
+	if err != nil {
+		return err
+	}
+	list, err := as.Accounts(r.Context())
+	if err != nil {
+		return err
+	}
+	if list == nil {
+		list = []planwatch.Account{}
+	}
+	writeJSON(w, http.StatusOK, list)
+	return nil
+}

@@ -86,6 +86,9 @@ func TestAttackAccountsByNonAdmins(t *testing.T) {
 			if rec := c.get("/accounts"); rec.Code == http.StatusOK || strings.Contains(body(rec), `id="accounts"`) {
 				t.Errorf("public=%v %q opens /accounts: %d", public, who, rec.Code)
 			}
+			if rec := c.get("/api/accounts"); rec.Code != http.StatusUnauthorized && rec.Code != http.StatusForbidden {
+				t.Errorf("public=%v %q reads /api/accounts: %d", public, who, rec.Code)
+			}
 			for _, w := range accountWrites {
 				f := url.Values{}
 				for k, v := range w.form {
@@ -207,6 +210,10 @@ func TestAccountsPage(t *testing.T) {
 	admin := signedIn(t, s, "root")
 	if rec := admin.get("/accounts"); rec.Code != http.StatusOK || !strings.Contains(body(rec), `data-account="lan"`) {
 		t.Fatalf("accounts page: %d %s", rec.Code, bodyStart(body(rec)))
+	}
+	// The API lists the accounts, never a hash.
+	if rec := admin.get("/api/accounts"); rec.Code != http.StatusOK || !strings.Contains(body(rec), `"name": "lan"`) || strings.Contains(body(rec), "argon2") {
+		t.Errorf("/api/accounts: %d %s", rec.Code, bodyStart(body(rec)))
 	}
 	// Unknown scopes are named, and nothing is created.
 	rec := admin.postForm("/accounts", url.Values{"name": {"hoa"}, "role": {"reporter"}, "units": {"178, 999"}, "indicators": {"nope.x"}, "sectors": {"Không có"}})

@@ -94,6 +94,7 @@ var wantAccess = map[string]Access{
 	"POST /categories":        AccessAdmin,
 	"POST /categories/attach": AccessAdmin,
 	"GET /accounts":           AccessAdmin,
+	"GET /api/accounts":       AccessAdmin,
 	"POST /accounts":          AccessAdmin,
 	"POST /accounts/update":   AccessAdmin,
 	"POST /accounts/disable":  AccessAdmin,

@@ -42,6 +42,7 @@ func (s *Server) accountRoutes() []route {
 		{"POST /accounts/disable", AccessAdmin, h(s.postAccountChange("disable"))},
 		{"POST /accounts/enable", AccessAdmin, h(s.postAccountChange("enable"))},
 		{"POST /accounts/password", AccessAdmin, h(s.postAccountChange("password"))},
+		{"GET /api/accounts", AccessAdmin, h(s.apiAccounts)},
 		{"GET /password", AccessSignedIn, h(s.handlePassword)},
 		{"POST /password", AccessSignedIn, h(s.postPassword)},
 	}
