@@ -252,12 +252,24 @@ func (s *Server) postAccountChange(action string) func(http.ResponseWriter, *htt
 			return err
 		}
 		ctx := r.Context()
+		// A new password is hashed before the account is read, and reading,
+		// checking, writing and auditing are one step among this server's
+		// account changes: a change never writes back what it read before
+		// another one (a reset re-enabling an account disabled meanwhile).
+		var pw, hash string
+		if action == "password" {
+			pw = newOneTimePassword()
+			if hash, err = s.hashNew(ctx, pw); err != nil {
+				return err
+			}
+		}
+		s.accountsMu.Lock()
+		defer s.accountsMu.Unlock()
 		a, err := as.Account(ctx, strings.TrimSpace(r.PostFormValue("name")))
 		if err != nil {
 			return err
 		}
 		old := a
-		var pw string
 		auditAction := "user." + action
 		switch action {
 		case "update":
@@ -274,10 +286,7 @@ func (s *Server) postAccountChange(action string) func(http.ResponseWriter, *htt
 		case "enable":
 			a.Disabled = false
 		case "password":
-			pw = newOneTimePassword()
-			if a.PasswordHash, err = s.hashNew(ctx, pw); err != nil {
-				return err
-			}
+			a.PasswordHash = hash
 			a.MustChangePassword = true
 		}
 		if err := s.keepsAnAdmin(ctx, as, old, a); err != nil {

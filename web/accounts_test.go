@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"planwatch"
 )
@@ -376,5 +377,34 @@ func TestOneTimePassword(t *testing.T) {
 			t.Fatalf("password %q", pw)
 		}
 		seen[pw] = true
+	}
+}
+
+// TestAttackResetUndoesDisable: an administrator disables an account whose
+// password another administrator is resetting at that moment (the reset
+// hashing its one-time password): the account must stay disabled — the
+// reset must not write back the state it read before the disable.
+func TestAttackResetUndoesDisable(t *testing.T) {
+	s, as, _ := accountsServer(t, false)
+	resetter, disabler := signedIn(t, s, "root"), signedIn(t, s, "root")
+	resetter.get("/accounts") // each has the page's form token
+	disabler.get("/accounts")
+	done := make(chan int)
+	go func() {
+		done <- resetter.postForm("/accounts/password", url.Values{"name": {"lan"}}).Code
+	}()
+	time.Sleep(20 * time.Millisecond) // the reset is hashing (argon2id takes longer)
+	if rec := disabler.postForm("/accounts/disable", url.Values{"name": {"lan"}}); rec.Code != http.StatusOK && rec.Code != http.StatusSeeOther {
+		t.Fatalf("disable: %d %s", rec.Code, bodyStart(body(rec)))
+	}
+	if code := <-done; code != http.StatusOK && code != http.StatusSeeOther {
+		t.Fatalf("reset: %d", code)
+	}
+	a, err := as.Account(t.Context(), "lan")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Disabled {
+		t.Fatal("the account was disabled during a password reset and is enabled again: the reset wrote back what it read before")
 	}
 }

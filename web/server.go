@@ -26,6 +26,7 @@ import (
 	"net/http"
 	"net/netip"
 	"runtime"
+	"sync"
 	"time"
 
 	"planwatch"
@@ -99,6 +100,7 @@ type Server struct {
 	uploads   uploads
 	routes    []route
 
+	accountsMu  sync.Mutex    // account changes: read, check, write and audit as one step
 	extracting  chan struct{} // one token per extraction running
 	hashing     chan struct{} // one token per password being hashed
 	validations validations   // rule checks over unit trees, kept and bounded (validation.go)
