@@ -231,8 +231,8 @@ func cmdCatalogue(ctx context.Context, env *Env, args []string) error {
 			return tw.Flush()
 		})
 	}
-	if len(c.args) > 0 {
-		return fmt.Errorf("đối số thừa / unexpected arguments: %s", strings.Join(c.args, " "))
+	if err := extraArgs(c.args); err != nil {
+		return err
 	}
 	return withEditor(ctx, env, *c.db, func(s planwatch.Store, _ planwatch.CatalogueEditor) error {
 		inds, err := s.Indicators(ctx)
@@ -308,8 +308,8 @@ func cmdSet(ctx context.Context, env *Env, args []string) error {
 		if *c.unit == "" || *c.year == 0 {
 			return fmt.Errorf("cần --unit và --year / give --unit and --year\n%s", setUsage)
 		}
-		if len(c.args) > 0 {
-			return fmt.Errorf("đối số thừa / unexpected arguments: %s", strings.Join(c.args, " "))
+		if err := extraArgs(c.args); err != nil {
+			return err
 		}
 		return withEditor(ctx, env, *c.db, func(_ planwatch.Store, ce planwatch.CatalogueEditor) error {
 			res, err := ce.ApplyCatalogue(ctx, &planwatch.CatalogueChange{By: user(env, *c.by), From: "cli", Note: *c.note,
@@ -320,8 +320,8 @@ func cmdSet(ctx context.Context, env *Env, args []string) error {
 			return err
 		})
 	}
-	if len(c.args) > 0 {
-		return fmt.Errorf("đối số thừa / unexpected arguments: %s", strings.Join(c.args, " "))
+	if err := extraArgs(c.args); err != nil {
+		return err
 	}
 	return withEditor(ctx, env, *c.db, func(_ planwatch.Store, ce planwatch.CatalogueEditor) error {
 		sets, err := ce.IndicatorSets(ctx, *c.unit, *c.year)
@@ -373,8 +373,8 @@ func cmdGroup(ctx context.Context, env *Env, args []string) error {
 			return err
 		})
 	}
-	if len(c.args) > 0 {
-		return fmt.Errorf("đối số thừa / unexpected arguments: %s", strings.Join(c.args, " "))
+	if err := extraArgs(c.args); err != nil {
+		return err
 	}
 	return withEditor(ctx, env, *c.db, func(_ planwatch.Store, ce planwatch.CatalogueEditor) error {
 		groups, err := ce.UnitGroups(ctx)

@@ -123,9 +123,12 @@ func Run(ctx context.Context, env *Env, args []string) error {
 
 // noArgs refuses positional arguments after a command's flags (before any
 // database is opened: a command line that cannot run changes nothing).
-func noArgs(fs *flag.FlagSet) error {
-	if fs.NArg() > 0 {
-		return fmt.Errorf("đối số thừa / unexpected arguments: %s", strings.Join(fs.Args(), " "))
+func noArgs(fs *flag.FlagSet) error { return extraArgs(fs.Args()) }
+
+// extraArgs refuses arguments a command did not expect.
+func extraArgs(args []string) error {
+	if len(args) > 0 {
+		return fmt.Errorf("đối số thừa / unexpected arguments: %s", strings.Join(args, " "))
 	}
 	return nil
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -323,7 +322,7 @@ func importCSV[T any](path string, required []string, item func(noteCSVRow) (T, 
 // json) or as a table: the tab-separated header, then line(item) for each.
 func writeNoteList[T any](w io.Writer, format string, items []T, header string, line func(T) string) error {
 	if format == "json" {
-		return writeNoteJSON(w, items)
+		return printJSON(w, items)
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, header)
@@ -331,10 +330,4 @@ func writeNoteList[T any](w io.Writer, format string, items []T, header string, 
 		fmt.Fprintln(tw, line(it))
 	}
 	return tw.Flush()
-}
-
-func writeNoteJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
 }

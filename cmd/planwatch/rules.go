@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -261,9 +260,7 @@ func cmdValidate(ctx context.Context, env *Env, args []string) error {
 		if vs == nil {
 			vs = []rules.Violation{}
 		}
-		enc := json.NewEncoder(env.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"unit": *unit, "period": p.ID(), "rules": set.Len(), "violations": vs})
+		return printJSON(env.Stdout, map[string]any{"unit": *unit, "period": p.ID(), "rules": set.Len(), "violations": vs})
 	}
 	for _, v := range vs {
 		fmt.Fprintln(env.Stdout, v.Text(*lang))
