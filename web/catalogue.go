@@ -127,14 +127,8 @@ type versionRow struct {
 
 func (s *Server) renderCatalogue(w http.ResponseWriter, r *http.Request, status int, d catalogueData, flash string, err error) error {
 	p := s.newPage(w, r, "catalogue")
-	if err != nil {
-		if p.Problems = problemsOf(err); p.Problems == nil {
-			return err
-		}
-		status = statusOf(planwatch.ErrorCode(err))
-	}
-	if flash != "" {
-		p.Flash = append(p.Flash, flash)
+	if status, err = p.outcome(status, flash, err); err != nil {
+		return err
 	}
 	inds, err := s.store.Indicators(r.Context())
 	if err != nil {
@@ -315,14 +309,8 @@ func (s *Server) renderSets(w http.ResponseWriter, r *http.Request, status int, 
 	if serr != nil {
 		return serr
 	}
-	if err != nil {
-		if p.Problems = problemsOf(err); p.Problems == nil {
-			return err
-		}
-		status = statusOf(planwatch.ErrorCode(err))
-	}
-	if flash != "" {
-		p.Flash = append(p.Flash, flash)
+	if status, err = p.outcome(status, flash, err); err != nil {
+		return err
 	}
 	if unit == "" {
 		unit = snap.defUnit
@@ -437,14 +425,8 @@ type groupRow struct {
 
 func (s *Server) renderGroups(w http.ResponseWriter, r *http.Request, status int, d groupsData, flash string, err error) error {
 	p := s.newPage(w, r, "groups")
-	if err != nil {
-		if p.Problems = problemsOf(err); p.Problems == nil {
-			return err
-		}
-		status = statusOf(planwatch.ErrorCode(err))
-	}
-	if flash != "" {
-		p.Flash = append(p.Flash, flash)
+	if status, err = p.outcome(status, flash, err); err != nil {
+		return err
 	}
 	ce, cerr := s.catalogueEditor()
 	if cerr != nil {

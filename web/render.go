@@ -121,6 +121,22 @@ func (s *Server) newPage(w http.ResponseWriter, r *http.Request, name string) *p
 	return p
 }
 
+// outcome puts a form's outcome on the page: the problems of a refused
+// change (and the status they call for), or a flash message. An error that
+// names no problem is returned, for the error page.
+func (p *page) outcome(status int, flash string, err error) (int, error) {
+	if err != nil {
+		if p.Problems = problemsOf(err); p.Problems == nil {
+			return status, err
+		}
+		status = statusOf(planwatch.ErrorCode(err))
+	}
+	if flash != "" {
+		p.Flash = append(p.Flash, flash)
+	}
+	return status, nil
+}
+
 // render executes a page into a buffer first, so that a template error
 // gives an error page and never half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
