@@ -128,31 +128,12 @@ func (r reader) Stored(ctx context.Context, ids []int64, fn func(series, cs int6
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var series, cs int64
-		var data []byte
-		if err := rows.Scan(&series, &cs, &data); err != nil {
-			return err
-		}
-		if err := fn(series, cs, data); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return engine.EachRevisionsRow(rows, fn)
 }
 
 // Defaults returns the value defaults of the change sets ids.
 func (r reader) Defaults(ctx context.Context, ids []int64) (engine.Defaults, error) {
-	lookup, err := r.db.defaults.Since(ctx, defaultsSince(r.tx))
-	if err != nil {
-		return nil, err
-	}
-	out := engine.Defaults{}
-	for _, id := range ids {
-		out[id] = *lookup(id)
-	}
-	return out, nil
+	return r.db.defaults.Of(ctx, defaultsSince(r.tx), ids)
 }
 
 // writeSeries stores the plan's revisions as change set seq: one row per series.

@@ -217,6 +217,34 @@ func (c *DefaultsCache) Since(ctx context.Context, load func(ctx context.Context
 	}, nil
 }
 
+// Of returns the value defaults of the change sets ids, reading with load
+// those not read yet (Since).
+func (c *DefaultsCache) Of(ctx context.Context, load func(ctx context.Context, after int64) (Defaults, error), ids []int64) (Defaults, error) {
+	lookup, err := c.Since(ctx, load)
+	if err != nil {
+		return nil, err
+	}
+	out := make(Defaults, len(ids))
+	for _, id := range ids {
+		out[id] = *lookup(id)
+	}
+	return out, nil
+}
+
+// EachRevisionsRow calls fn with the series, change set and data of every
+// row of revisions in rows, and closes them.
+func EachRevisionsRow(rows *sql.Rows, fn func(series, cs int64, data []byte) error) error {
+	type row struct {
+		series, cs int64
+		data       []byte
+	}
+	return Each(rows, func(sc Scanner) (row, error) {
+		var r row
+		err := sc.Scan(&r.series, &r.cs, &r.data)
+		return r, err
+	}, func(r row) error { return fn(r.series, r.cs, r.data) })
+}
+
 // SortValues puts values in the order Values returns them: by indicator,
 // unit, first and last month, and period.
 func SortValues(vs []planwatch.DataValue) {
