@@ -41,12 +41,9 @@ var keptContent = map[string]bool{"dashboard": true, "indicator": true, "complet
 // rendering it with make when missing.
 func (s *Server) keptContent(key string, version int64, make func() (template.HTML, error)) template.HTML {
 	c := &s.pageCache
-	state := strconv.FormatInt(version, 10) + "|" + strconv.FormatInt(c.gen.Load(), 10) + "|" + s.now().Format("2006-01-02")
+	state := s.keptState(version)
 	c.mu.Lock()
-	if c.cstate != state {
-		c.cstate, c.contents, c.csize = state, map[string]template.HTML{}, 0
-	}
-	h, ok := c.contents[key]
+	h, ok := c.contents.in(state)[key]
 	c.mu.Unlock()
 	if ok {
 		return h
@@ -56,15 +53,44 @@ func (s *Server) keptContent(key string, version int64, make func() (template.HT
 		return "" // the layout renders the content itself, and reports the error
 	}
 	c.mu.Lock()
-	if c.cstate == state {
-		if len(c.contents) >= pageCacheEntries || c.csize+len(h) > pageCacheBytes {
-			c.contents, c.csize = map[string]template.HTML{}, 0
-		}
-		c.contents[key] = h
-		c.csize += len(h)
-	}
+	c.contents.put(state, key, h, len(h))
 	c.mu.Unlock()
 	return h
+}
+
+// keptState names a state of the data: the index version, this server's
+// write generation and the day (deadlines and lateness depend on it).
+func (s *Server) keptState(version int64) string {
+	return strconv.FormatInt(version, 10) + "|" + strconv.FormatInt(s.pageCache.gen.Load(), 10) + "|" + s.now().Format("2006-01-02")
+}
+
+// keptSet holds what was made for one state of the data, within bounds: a
+// new state, or going beyond the bounds, starts it afresh. The caller holds
+// pageCache.mu.
+type keptSet[V any] struct {
+	state string
+	m     map[string]V
+	size  int
+}
+
+// in returns the set's entries for state, none if it held another state.
+func (k *keptSet[V]) in(state string) map[string]V {
+	if k.m == nil || k.state != state {
+		k.state, k.m, k.size = state, map[string]V{}, 0
+	}
+	return k.m
+}
+
+// put keeps v (of cost bytes) under key, if the set is still of state.
+func (k *keptSet[V]) put(state, key string, v V, cost int) {
+	if k.state != state {
+		return
+	}
+	if len(k.m) >= pageCacheEntries || k.size+cost > pageCacheBytes {
+		k.m, k.size = map[string]V{}, 0
+	}
+	k.m[key] = v
+	k.size += cost
 }
 
 // Bounds of the page cache: beyond them it starts afresh.
@@ -78,15 +104,10 @@ const (
 type pageCache struct {
 	gen atomic.Int64 // this server's writes: any state-changing request moves it
 
-	mu      sync.Mutex
-	state   string // index version, write generation and day the entries belong to
-	entries map[string]*cachedPage
-	size    int
-	flight  map[string]*pageFlight
-
-	cstate   string // the same for kept contents
-	contents map[string]template.HTML
-	csize    int
+	mu       sync.Mutex
+	pages    keptSet[*cachedPage]   // whole answers for anonymous visitors
+	flight   map[string]*pageFlight // pages being made, of pages' state
+	contents keptSet[template.HTML] // contents for every reader (keptContent)
 }
 
 type cachedPage struct {
@@ -112,15 +133,14 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, next http.H
 		return
 	}
 	c := &s.pageCache
-	state := strconv.FormatInt(snap.version, 10) + "|" + strconv.FormatInt(c.gen.Load(), 10) + "|" + s.now().Format("2006-01-02")
+	state := s.keptState(snap.version)
 	key := langOf(nil, r) + "|" + r.URL.RequestURI()
 
 	c.mu.Lock()
-	if c.state != state {
-		c.state, c.entries, c.size = state, map[string]*cachedPage{}, 0
+	if c.pages.state != state || c.flight == nil {
 		c.flight = map[string]*pageFlight{}
 	}
-	if p := c.entries[key]; p != nil {
+	if p := c.pages.in(state)[key]; p != nil {
 		c.mu.Unlock()
 		p.write(w, r)
 		return
@@ -142,14 +162,10 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, next http.H
 	rec := &recorder{header: http.Header{}, status: http.StatusOK}
 	defer func() {
 		c.mu.Lock()
-		if c.state == state {
+		if c.pages.state == state {
 			delete(c.flight, key)
 			if f.page != nil {
-				if len(c.entries) >= pageCacheEntries || c.size+f.page.cost() > pageCacheBytes {
-					c.entries, c.size = map[string]*cachedPage{}, 0
-				}
-				c.entries[key] = f.page
-				c.size += f.page.cost()
+				c.pages.put(state, key, f.page, f.page.cost())
 			}
 		}
 		c.mu.Unlock()

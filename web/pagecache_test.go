@@ -37,7 +37,7 @@ func TestPageCacheFollowsTheData(t *testing.T) {
 	kept := func() int {
 		s.pageCache.mu.Lock()
 		defer s.pageCache.mu.Unlock()
-		return len(s.pageCache.entries)
+		return len(s.pageCache.pages.m)
 	}
 	if kept() != 1 {
 		t.Fatalf("the anonymous view was not kept (%d pages kept)", kept())
