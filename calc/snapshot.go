@@ -9,8 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"unsafe"
 
@@ -28,7 +30,7 @@ import (
 
 const snapshotMagic = "planwatch-index\x00"
 
-var snapshotLayout = uint32(unsafe.Sizeof(entry{}))<<16 | 4 // entry size and format version
+var snapshotLayout = uint32(unsafe.Sizeof(entry{}))<<16 | 5 // entry size and format version
 
 // SnapshotPath is where the index of a SQLite database at dbPath is kept.
 func SnapshotPath(dbPath string) string { return dbPath + ".index" }
@@ -46,80 +48,58 @@ type snapshotExtra struct {
 	Approved    map[string][]planwatch.Period
 }
 
-// WriteSnapshot writes the index's values and change number to w: first a
-// directory (every indicator's units with the count and place of their
-// entries, and its years with figures), then the entries, in blocks that
-// start at multiples of 8 bytes so that a snapshot mapped into memory
-// serves them where they lie, then the shared records. Reading the
-// directory touches none of the entries: a mapped image is read from disk
-// only where a question needs it.
+// WriteSnapshot writes the index's values and change number to w: the
+// entries first, series after series in the order of the directory, from a
+// multiple of 8 bytes, so that a snapshot mapped into memory serves them
+// where they lie; then the directory (every indicator's units with the
+// count of their entries, and its years with figures) and the shared
+// records; last, where the directory starts. Reading the directory touches
+// none of the entries: a mapped image is read from disk only where a
+// question needs it.
 func (d *Dataset) WriteSnapshot(w io.Writer) error {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
-	size := int(unsafe.Sizeof(entry{}))
-	type block struct {
-		unit string
-		s    series
-	}
 	codes := make([]string, 0, len(d.values))
 	for c := range d.values {
 		codes = append(codes, c)
 	}
 	sort.Strings(codes)
-	blocks := make([][]block, len(codes))
-	years := make([][]int, len(codes))
-	head := len(snapshotMagic) + 4 + 8 + 8 + 4 // magic, layout, seq, where the records start, indicators
+	units := make([][]string, len(codes))
 	for i, code := range codes {
-		for unit, s := range d.values[code] {
-			blocks[i] = append(blocks[i], block{unit, s})
-			head += 4 + len(unit) + 4 + 8
-		}
-		sort.Slice(blocks[i], func(a, b int) bool { return blocks[i][a].unit < blocks[i][b].unit })
-		for y, ok := range d.years[code] {
-			if ok {
-				years[i] = append(years[i], y)
-			}
-		}
-		sort.Ints(years[i])
-		head += 4 + len(code) + 4 + 4 + 4*len(years[i])
-	}
-	at := head + (8-head%8)%8 // the first block
-	records := at
-	for i := range blocks {
-		for _, b := range blocks[i] {
-			records += len(b.s) * size
-		}
+		units[i] = slices.Sorted(maps.Keys(d.values[code]))
 	}
 	sw := &snapshotWriter{w: bufio.NewWriterSize(w, 1<<20)}
 	sw.bytes([]byte(snapshotMagic))
 	sw.u32(snapshotLayout)
 	sw.u64(uint64(d.seq))
-	sw.u64(uint64(records))
-	sw.u32(uint32(len(codes)))
-	for i, code := range codes {
-		sw.str(code)
-		sw.u32(uint32(len(blocks[i])))
-		for _, b := range blocks[i] {
-			sw.str(b.unit)
-			sw.u32(uint32(len(b.s)))
-			sw.u64(uint64(at))
-			at += len(b.s) * size
-		}
-		sw.u32(uint32(len(years[i])))
-		for _, y := range years[i] {
-			sw.u32(uint32(y))
-		}
-	}
 	sw.align()
-	for i := range blocks {
-		for _, b := range blocks[i] {
-			if len(b.s) > 0 {
-				sw.bytes(unsafe.Slice((*byte)(unsafe.Pointer(&b.s[0])), len(b.s)*size))
+	for i, code := range codes {
+		for _, unit := range units[i] {
+			if s := d.values[code][unit]; len(s) > 0 {
+				sw.bytes(unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), len(s)*int(unsafe.Sizeof(entry{}))))
 			}
 		}
 	}
-	if sw.err == nil && sw.n != records {
-		return fmt.Errorf("calc: snapshot layout: records at %d, expected %d", sw.n, records)
+	directory := sw.n
+	sw.u32(uint32(len(codes)))
+	for i, code := range codes {
+		sw.str(code)
+		sw.u32(uint32(len(units[i])))
+		for _, unit := range units[i] {
+			sw.str(unit)
+			sw.u32(uint32(len(d.values[code][unit])))
+		}
+		years := make([]int, 0, len(d.years[code]))
+		for y, ok := range d.years[code] {
+			if ok {
+				years = append(years, y)
+			}
+		}
+		sort.Ints(years)
+		sw.u32(uint32(len(years)))
+		for _, y := range years {
+			sw.u32(uint32(y))
+		}
 	}
 	extra := snapshotExtra{Details: d.details, Provs: d.provs, Units: d.rawUnits, Transitions: d.rawTrans,
 		Milestones: d.milestones, Approved: d.approvals}
@@ -133,6 +113,9 @@ func (d *Dataset) WriteSnapshot(w io.Writer) error {
 		return sw.err
 	}
 	if err := gob.NewEncoder(sw.w).Encode(extra); err != nil {
+		return err
+	}
+	if _, err := sw.w.Write(binary.LittleEndian.AppendUint64(nil, uint64(directory))); err != nil {
 		return err
 	}
 	return sw.w.Flush()
@@ -194,7 +177,8 @@ func (d *Dataset) readSnapshotValues(img []byte) (seq int64, extra *snapshotExtr
 		return 0, nil, errSnapshot
 	}
 	seq = int64(binary.LittleEndian.Uint64(take(8)))
-	records := int(binary.LittleEndian.Uint64(take(8)))
+	at := off + (8-off%8)%8 // the first series' entries
+	off = int(binary.LittleEndian.Uint64(img[len(img)-8:]))
 	size := int(unsafe.Sizeof(entry{}))
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -205,12 +189,12 @@ func (d *Dataset) readSnapshotValues(img []byte) (seq int64, extra *snapshotExtr
 		for range nUnit {
 			unit := str()
 			n := u32()
-			at := int(binary.LittleEndian.Uint64(take(8)))
 			var s series
 			if n > 0 {
 				raw := img[at : at+n*size]
 				s = unsafe.Slice((*entry)(unsafe.Pointer(&raw[0])), n)[:n:n] // an append copies out
 			}
+			at += n * size
 			byUnit[unit] = s
 			d.count += n
 		}
@@ -222,9 +206,8 @@ func (d *Dataset) readSnapshotValues(img []byte) (seq int64, extra *snapshotExtr
 		d.values[code] = byUnit
 		d.years[code] = years
 	}
-	off = records
 	extra = &snapshotExtra{}
-	if err := gob.NewDecoder(bytes.NewReader(img[off:])).Decode(extra); err != nil {
+	if err := gob.NewDecoder(bytes.NewReader(img[off : len(img)-8])).Decode(extra); err != nil {
 		return 0, nil, err
 	}
 	d.details, d.provs = extra.Details, extra.Provs
