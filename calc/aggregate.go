@@ -637,12 +637,12 @@ func (d *Dataset) rollUpMany(ind *planwatch.Indicator, unit string, ps []planwat
 		starts[i], ends[i] = p.Start(), p.End()
 	}
 	d.mu.RLock()
-	held := d.values[ind.Code] // the indicator's series by unit
+	byUnit := d.values[ind.Code] // the indicator's series by unit
 	d.mu.RUnlock()
 	for _, cn := range d.nodeOf(unit).kids {
 		c, vs := cn.code, cn.versions
 		d.mu.RLock()
-		cs := held[c]
+		cs := byUnit[c]
 		d.mu.RUnlock()
 		if !d.held(ind, cn, cs, depth) {
 			// Nothing of the indicator was ever reported within it: it is only
