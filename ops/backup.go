@@ -116,8 +116,7 @@ func Backup(ctx context.Context, s planwatch.Store, out string, now time.Time) (
 		if !ok {
 			return nil, fmt.Errorf("ops: this store cannot be backed up")
 		}
-		os.Remove(tmp)
-		dst, err := sqlite.Open(ctx, tmp)
+		dst, err := sqlite.Open(ctx, tmp) // the empty file made above, 0600
 		if err != nil {
 			return nil, err
 		}
@@ -201,7 +200,7 @@ func copyChunks(from, to string) ([]uint32, int64, error) {
 		return nil, 0, err
 	}
 	defer in.Close()
-	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -240,7 +239,7 @@ func copyWAL(from, to string) (int64, error) {
 	if fi, err := in.Stat(); err != nil || fi.Size() == 0 {
 		return 0, err
 	}
-	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return 0, err
 	}
@@ -433,81 +432,114 @@ func Verify(ctx context.Context, file string) (*Manifest, error) {
 	if err != nil {
 		return nil, err
 	}
+	return m, verifyImage(ctx, file, file, image, m)
+}
+
+// verifyImage checks the first image bytes of path (the backup file itself,
+// or a copy of its image) against the manifest m of the backup named file.
+func verifyImage(ctx context.Context, file, path string, image int64, m *Manifest) error {
 	if image != m.PageSize*m.Pages {
-		return nil, bad("%s: the database image has %d bytes, the manifest says %d pages of %d bytes", file, image, m.Pages, m.PageSize)
+		return bad("%s: the database image has %d bytes, the manifest says %d pages of %d bytes", file, image, m.Pages, m.PageSize)
 	}
 	got := &Manifest{}
-	if got.CRC32C, _, err = sumChunks(file, image); err != nil {
-		return nil, err
+	var err error
+	if got.CRC32C, _, err = sumChunks(path, image); err != nil {
+		return err
 	}
 	// What differs, as precisely as the file still allows.
-	raw, err := openRaw(file, true)
+	raw, err := openRaw(path, true)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer raw.Close()
 	var check string
 	if err := raw.QueryRowContext(ctx, `PRAGMA integrity_check(1)`).Scan(&check); err != nil {
-		return nil, bad("%s cannot be read as a database: %v", file, err)
+		return bad("%s cannot be read as a database: %v", file, err)
 	}
 	if check != "ok" {
-		return nil, bad("%s fails SQLite's integrity check: %s", file, check)
+		return bad("%s fails SQLite's integrity check: %s", file, check)
 	}
 	if err := describe(ctx, raw, got); err != nil {
-		return nil, bad("%s: %v", file, err)
+		return bad("%s: %v", file, err)
 	}
 	for t, n := range m.Rows {
 		if g, ok := got.Rows[t]; !ok {
-			return nil, bad("%s: table %s is missing", file, t)
+			return bad("%s: table %s is missing", file, t)
 		} else if g != n {
-			return nil, bad("%s: table %s has %d rows, the backup recorded %d", file, t, g, n)
+			return bad("%s: table %s has %d rows, the backup recorded %d", file, t, g, n)
 		}
 	}
 	for t := range got.Rows {
 		if _, ok := m.Rows[t]; !ok {
-			return nil, bad("%s: table %s was not in the backup", file, t)
+			return bad("%s: table %s was not in the backup", file, t)
 		}
 	}
 	if len(got.CRC32C) != len(m.CRC32C) || m.Chunk != chunkSize {
-		return nil, bad("%s: %d checksums of %d bytes recorded for %d bytes of image", file, len(m.CRC32C), m.Chunk, image)
+		return bad("%s: %d checksums of %d bytes recorded for %d bytes of image", file, len(m.CRC32C), m.Chunk, image)
 	}
 	for i := range m.CRC32C {
 		if got.CRC32C[i] != m.CRC32C[i] {
-			return nil, bad("%s: bytes %d–%d of the database image differ from the backup's checksum: the file was changed or damaged",
+			return bad("%s: bytes %d–%d of the database image differ from the backup's checksum: the file was changed or damaged",
 				file, int64(i)*chunkSize, min(int64(i+1)*chunkSize, image)-1)
 		}
 	}
 	if got.Seq != m.Seq || got.AuditHash != m.AuditHash || got.Schema != m.Schema {
-		return nil, bad("%s: holds change %d and audit head %.12s…, the manifest says %d and %.12s…", file, got.Seq, got.AuditHash, m.Seq, m.AuditHash)
+		return bad("%s: holds change %d and audit head %.12s…, the manifest says %d and %.12s…", file, got.Seq, got.AuditHash, m.Seq, m.AuditHash)
 	}
-	return m, nil
+	return nil
 }
 
-// RestoreSQLite restores a verified backup into a new SQLite database at
-// dst, which must not exist: the file is copied beside dst, its manifest
-// left behind, then renamed to dst. The caller opens dst (which brings an
+// RestoreSQLite restores a backup into a new SQLite database at dst, which
+// must not exist. The database holds password hashes, so it is private to
+// its owner: directories made for it are 0700, the file 0600. The image is
+// copied into a temporary file beside dst, and that copy — what dst will
+// be — is verified against the backup's manifest (a damaged or incomplete
+// backup is refused naming what is wrong), synced, and only then linked
+// under dst, never replacing a file that appeared there meanwhile; nothing
+// is left beside dst when it fails. The caller opens dst (which brings an
 // older backup's schema up to date) and checks it.
 func RestoreSQLite(ctx context.Context, file, dst string) (*Manifest, error) {
-	m, err := Verify(ctx, file)
+	m, image, err := readTrailer(file)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := os.Stat(dst); err == nil {
-		return nil, planwatch.Errorf(planwatch.ECONFLICT, "%s đã có / already exists: restore into a new database", dst)
+	if image != m.PageSize*m.Pages {
+		return nil, bad("%s: the database image has %d bytes, the manifest says %d pages of %d bytes", file, image, m.Pages, m.PageSize)
 	}
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+	if _, err := os.Lstat(dst); err == nil {
+		return nil, exists(dst)
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
 		return nil, err
 	}
-	tmp := dst + ".restoring"
-	if err := copyImage(file, tmp, m.PageSize*m.Pages); err != nil {
-		os.Remove(tmp)
+	f, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".restoring*") // 0600
+	if err != nil {
 		return nil, err
 	}
+	tmp := f.Name()
 	defer os.Remove(tmp)
-	if err := syncFile(tmp); err != nil {
+	err = copyImage(file, f, image)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		return nil, err
 	}
-	return m, os.Rename(tmp, dst)
+	if err := verifyImage(ctx, file, tmp, image, m); err != nil {
+		return nil, err
+	}
+	// Link fails when dst exists, where a rename would replace it.
+	if err := os.Link(tmp, dst); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return nil, exists(dst)
+		}
+		return nil, err
+	}
+	return m, syncFile(filepath.Dir(dst))
+}
+
+func exists(dst string) error {
+	return planwatch.Errorf(planwatch.ECONFLICT, "%s đã có / already exists: restore into a new database", dst)
 }
 
 // RestoreInto restores a verified backup into an empty store of any engine
@@ -532,20 +564,17 @@ func RestoreInto(ctx context.Context, file string, dst planwatch.Restorer) (*Man
 	return m, err
 }
 
-// copyImage copies the first size bytes of from into a new file to.
-func copyImage(from, to string, size int64) error {
+// copyImage copies the first size bytes of from into out and syncs it.
+func copyImage(from string, out *os.File, size int64) error {
 	in, err := os.Open(from)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
-	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
+	if n, err := io.Copy(out, io.LimitReader(in, size)); err != nil {
 		return err
+	} else if n != size {
+		return bad("%s: the database image has %d bytes, want %d", from, n, size)
 	}
-	if _, err := io.Copy(out, io.LimitReader(in, size)); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
+	return out.Sync()
 }

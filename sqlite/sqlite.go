@@ -86,7 +86,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	}
 	memory := path == ":memory:"
 	if !memory {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		if err := create(path); err != nil {
 			return nil, fmt.Errorf("sqlite: %w", err)
 		}
 	}
@@ -118,6 +118,23 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
 	return db, nil
+}
+
+// create makes the database file when it is missing, readable by its owner
+// only (it holds password hashes), as is a directory made for it; SQLite
+// gives its log and shared-memory files the database file's mode.
+func create(path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return f.Close()
 }
 
 // dsn builds the connection string. The pragmas run on every new connection.

@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -225,4 +226,21 @@ func TestChangeFeed(t *testing.T) {
 		}
 		return db
 	})
+}
+
+// TestOpenPrivate: a new database file holds password hashes, so it is
+// readable by its owner only, as is a directory made for it.
+func TestOpenPrivate(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	path := filepath.Join(dir, "new.db")
+	db, err := sqlite.Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	for p, want := range map[string]os.FileMode{path: 0o600, dir: 0o700} {
+		if fi, err := os.Stat(p); err != nil || fi.Mode().Perm() != want {
+			t.Errorf("%s: %v %v, want mode %o", p, fi.Mode(), err, want)
+		}
+	}
 }

@@ -47,7 +47,7 @@ func openStore(ctx context.Context, env *Env, dsn string) (planwatch.Store, erro
 	}
 	path := strings.TrimPrefix(dsn, "sqlite://")
 	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, fmt.Errorf("tạo thư mục dữ liệu / create data directory: %w", err)
 		}
 	}
