@@ -16,6 +16,7 @@ import (
 
 	"planwatch"
 	"planwatch/copystore"
+	"planwatch/internal/engine"
 	"planwatch/sqlite"
 )
 
@@ -328,7 +329,7 @@ func describe(ctx context.Context, raw querier, m *Manifest) error {
 	m.Rows = map[string]int64{}
 	for _, t := range tables {
 		var n int64
-		if err := raw.QueryRowContext(ctx, `SELECT count(*) FROM "`+t+`"`).Scan(&n); err != nil {
+		if err := raw.QueryRowContext(ctx, `SELECT count(*) FROM `+engine.QuoteIdent(t)).Scan(&n); err != nil {
 			return fmt.Errorf("table %s: %w", t, err)
 		}
 		m.Rows[t] = n

@@ -1,6 +1,7 @@
 package ops_test
 
 import (
+	"database/sql"
 	"os"
 	"path/filepath"
 	"testing"
@@ -84,5 +85,64 @@ func TestRestorePrivate(t *testing.T) {
 	}
 	if names, _ := filepath.Glob(filepath.Join(empty, "*")); len(names) != 0 {
 		t.Errorf("a refused restore left %v", names)
+	}
+}
+
+// TestBackupTableNames: a table's name is data (a backup file is whatever
+// its sender made it): counted under its own name, never read as SQL. A
+// name that closes the quote and adds a clause counts that table's rows,
+// not the rows of the table the clause names.
+func TestBackupTableNames(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "src.db")
+	src := openSQLite(t, path)
+	fill(t, ctx, src)
+	name := `audit" WHERE 0 --`
+	raw := rawSQLite(t, path)
+	for _, q := range []string{`CREATE TABLE "audit"" WHERE 0 --" (x)`, `INSERT INTO "audit"" WHERE 0 --" VALUES (1), (2), (3)`} {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw.Close()
+	file := filepath.Join(dir, "b.backup")
+	m, err := ops.Backup(ctx, src, file, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Rows[name] != 3 {
+		t.Errorf("table %q counted %d rows, want 3", name, m.Rows[name])
+	}
+	if _, err := ops.Verify(ctx, file); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestCheckTableNamesPostgres: PostgreSQL's check reads every table by its
+// name quoted as an identifier, whatever characters the name has.
+func TestCheckTableNamesPostgres(t *testing.T) {
+	ctx := t.Context()
+	dsn := pgtest.NewDatabase(t)
+	pg, err := postgres.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Close()
+	fill(t, ctx, pg)
+	raw, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.ExecContext(ctx, `CREATE TABLE "notes"" x" (x int)`); err != nil {
+		t.Fatal(err)
+	}
+	r, err := ops.Check(ctx, pg, ops.CheckOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Integrity) != 0 {
+		t.Errorf("integrity problems: %v", r.Integrity)
 	}
 }

@@ -70,7 +70,7 @@ func (db *DB) CheckIntegrity(ctx context.Context) ([]string, error) {
 	}
 	for _, t := range tables {
 		var n int64
-		if err := db.w.QueryRowContext(ctx, `SELECT count(*) FROM "`+t+`"`).Scan(&n); err != nil {
+		if err := db.w.QueryRowContext(ctx, `SELECT count(*) FROM `+engine.QuoteIdent(t)).Scan(&n); err != nil {
 			problems = append(problems, fmt.Sprintf("table %s cannot be read: %v", t, err))
 		}
 	}

@@ -18,6 +18,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"planwatch"
@@ -98,4 +99,11 @@ func Each[T any](rows *sql.Rows, scan func(Scanner) (T, error), fn func(T) error
 		}
 	}
 	return rows.Err()
+}
+
+// QuoteIdent quotes a name read from the database (a table's) for use as
+// an identifier in SQL, in both engines' dialect: between double quotes,
+// each double quote in it doubled, so that the name is never read as SQL.
+func QuoteIdent(name string) string {
+	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
 }
