@@ -68,9 +68,28 @@ func scanDefaults(s scanner) (idDefaults, error) {
 
 // ChangeSeq returns the number of the last committed change, 0 for none.
 func (db *DB) ChangeSeq(ctx context.Context) (int64, error) {
+	stmt, err := db.seqStmt(ctx)
+	if err != nil {
+		return 0, internal("ChangeSeq", err)
+	}
 	var seq int64
-	err := db.r.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM change_sets`).Scan(&seq)
+	err = stmt.QueryRowContext(ctx).Scan(&seq)
 	return seq, internal("ChangeSeq", err)
+}
+
+// seqStmt is ChangeSeq's statement, prepared at its first use (every view
+// runs it: parsing it each time cost more than running it).
+func (db *DB) seqStmt(ctx context.Context) (*sql.Stmt, error) {
+	db.seq.mu.Lock()
+	defer db.seq.mu.Unlock()
+	if db.seq.stmt == nil {
+		stmt, err := db.r.PrepareContext(ctx, `SELECT coalesce(max(id), 0) FROM change_sets`)
+		if err != nil {
+			return nil, err
+		}
+		db.seq.stmt = stmt
+	}
+	return db.seq.stmt, nil
 }
 
 // CatalogueChangedSince says whether a catalogue change (indicators, units,

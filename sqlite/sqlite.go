@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -47,6 +48,11 @@ type DB struct {
 	defaults engine.DefaultsCache
 	// schemaUpTo stops migrations after that version (tests of migrations).
 	schemaUpTo int
+	// seq is ChangeSeq's statement, prepared once: every view runs it.
+	seq struct {
+		mu   sync.Mutex
+		stmt *sql.Stmt
+	}
 }
 
 var _ planwatch.Store = (*DB)(nil)
@@ -168,8 +174,11 @@ func dsn(path string, readOnly bool) string {
 // Close closes the database.
 func (db *DB) Close() error {
 	var err error
+	if db.seq.stmt != nil {
+		err = db.seq.stmt.Close()
+	}
 	if db.r != nil && db.r != db.w {
-		err = db.r.Close()
+		err = errors.Join(err, db.r.Close())
 	}
 	if db.w != nil {
 		// Fold the log back into the database file, so the file alone is complete.
