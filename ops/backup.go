@@ -117,6 +117,10 @@ func Backup(ctx context.Context, s planwatch.Store, out string, now time.Time) (
 		if !ok {
 			return nil, fmt.Errorf("ops: this store cannot be backed up")
 		}
+		if behind := SchemaBehind(s); behind != "" {
+			// Copied record by record with this binary's schema.
+			return nil, fmt.Errorf("%s; sao lưu bằng pg_dump / back it up with pg_dump (or the planwatch that wrote it)", behind)
+		}
 		dst, err := sqlite.Open(ctx, tmp) // the empty file made above, 0600
 		if err != nil {
 			return nil, err

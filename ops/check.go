@@ -26,6 +26,13 @@ type Checkable interface {
 	AuditHead(ctx context.Context) (planwatch.AuditEntry, error)
 }
 
+// Versioned is a store that knows its schema version and the newest its
+// binary has (both engines; they differ for a store opened with
+// sqlite.Inspect or postgres.Inspect on an older planwatch's database).
+type Versioned interface {
+	Schema() (stored, known int)
+}
+
 // CheckOptions says what to check beyond the store itself.
 type CheckOptions struct {
 	// IndexPath is the analytics index snapshot of the store ("" for none).
@@ -37,6 +44,7 @@ type CheckOptions struct {
 
 // Report is the outcome of Check.
 type Report struct {
+	Schema       string   // a schema older than the binary's, which Check does not change
 	Integrity    []string // the engine's problems
 	AuditEntries int      // entries checked
 	AuditProblem string   // the first break of the chain, naming the entry
@@ -46,12 +54,16 @@ type Report struct {
 
 // OK reports whether nothing is wrong.
 func (r *Report) OK() bool {
-	return len(r.Integrity) == 0 && r.AuditProblem == "" && len(r.Index.Problems) == 0
+	return r.Schema == "" && len(r.Integrity) == 0 && r.AuditProblem == "" && len(r.Index.Problems) == 0
 }
 
 // Problems lists every problem found.
 func (r *Report) Problems() []string {
-	out := append([]string(nil), r.Integrity...)
+	var out []string
+	if r.Schema != "" {
+		out = append(out, r.Schema)
+	}
+	out = append(out, r.Integrity...)
 	if r.AuditProblem != "" {
 		out = append(out, r.AuditProblem)
 	}
@@ -59,7 +71,11 @@ func (r *Report) Problems() []string {
 }
 
 // Check checks the store s: the engine's integrity, the audit chain from
-// its first entry, and the analytics index snapshot against the store.
+// its first entry, and the analytics index snapshot against the store. A
+// store opened as it is (sqlite.Inspect, postgres.Inspect) whose schema is
+// older than the binary's is reported so, its integrity checked, and
+// neither changed nor read further: the chain and the index are read with
+// the binary's schema.
 func Check(ctx context.Context, s planwatch.Store, o CheckOptions) (*Report, error) {
 	c, ok := s.(Checkable)
 	if !ok {
@@ -69,6 +85,9 @@ func Check(ctx context.Context, s planwatch.Store, o CheckOptions) (*Report, err
 	var err error
 	if r.Integrity, err = c.CheckIntegrity(ctx); err != nil {
 		return nil, err
+	}
+	if r.Schema = SchemaBehind(s); r.Schema != "" {
+		return r, nil
 	}
 	var v engine.ChainVerifier
 	if o.Head != "" {
@@ -87,6 +106,22 @@ func Check(ctx context.Context, s planwatch.Store, o CheckOptions) (*Report, err
 	return r, nil
 }
 
+// SchemaBehind says, when the schema of s is older than the binary's, what
+// that means ("" when it is not, or s does not say).
+func SchemaBehind(s planwatch.Store) string {
+	v, ok := s.(Versioned)
+	if !ok {
+		return ""
+	}
+	stored, known := v.Schema()
+	if stored >= known {
+		return ""
+	}
+	return fmt.Sprintf("lược đồ phiên bản %d cũ hơn bản planwatch này (%d), chưa được nâng cấp / "+
+		"the schema version %d is older than this planwatch's (%d): it was left as it is; "+
+		"take a backup, then serve or any command that writes brings it up to date", stored, known, stored, known)
+}
+
 // Write prints the report, one line a part, Vietnamese first.
 func (r *Report) Write(w io.Writer) {
 	mark := func(ok bool) string {
@@ -98,6 +133,11 @@ func (r *Report) Write(w io.Writer) {
 	fmt.Fprintf(w, "toàn vẹn CSDL / database integrity: %s\n", mark(len(r.Integrity) == 0))
 	for _, p := range r.Integrity {
 		fmt.Fprintf(w, "  %s\n", p)
+	}
+	if r.Schema != "" {
+		fmt.Fprintf(w, "lược đồ / schema: %s\n", r.Schema)
+		fmt.Fprintln(w, "chuỗi nhật ký, chỉ mục phân tích: chưa kiểm tra / audit chain, analytics index: not checked")
+		return
 	}
 	fmt.Fprintf(w, "chuỗi nhật ký / audit chain: %s (%d mục / entries", mark(r.AuditProblem == ""), r.AuditEntries)
 	if r.AuditHead.Hash != "" {

@@ -35,8 +35,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 
 	"planwatch"
 	"planwatch/internal/engine"
@@ -64,6 +65,11 @@ type DB struct {
 	defaults *engine.DefaultsCache
 	// schemaUpTo stops migrations after that version (tests of migrations).
 	schemaUpTo int
+	// inspect: opened as it is, read-only, never migrated (Inspect);
+	// stored and known are its schema version and the newest this binary
+	// has (Schema).
+	inspect       bool
+	stored, known int
 	// dsn and instance identify this instance's notifications (notify.go);
 	// stops end its listeners.
 	dsn, instance string
@@ -102,6 +108,18 @@ func WithChangeObserver(f func(planwatch.Change)) Option {
 	return func(db *DB) { db.observers.Change = append(db.observers.Change, f) }
 }
 
+// Inspect opens the database as it is, to look at it (planwatch check,
+// backup, audit head): every transaction read-only
+// (default_transaction_read_only), never migrated. A schema newer than this
+// binary's is refused as Open refuses it; an older one is opened as it is
+// and Schema says so.
+func Inspect() Option { return func(db *DB) { db.inspect = true } }
+
+// Schema returns the database's schema version (its highest migration) and
+// the newest this binary knows: equal, unless it was opened with Inspect
+// and an older planwatch wrote it.
+func (db *DB) Schema() (stored, known int) { return db.stored, db.known }
+
 // WithReplica sends replica-safe reads to the streaming replica at dsn. An
 // empty dsn means no replica.
 func WithReplica(dsn string) Option { return func(db *DB) { db.replicaDSN = dsn } }
@@ -119,8 +137,16 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
 		o(db)
 	}
 	var err error
-	if db.w, err = connect(ctx, dsn); err != nil {
+	if db.w, err = connect(ctx, dsn, db.inspect); err != nil {
 		return nil, fmt.Errorf("postgres: primary: %w", err)
+	}
+	if db.inspect {
+		db.r = db.w
+		if db.stored, db.known, err = engine.StoredSchema(ctx, db.w, migrations); err != nil {
+			db.w.Close()
+			return nil, fmt.Errorf("postgres: %w", err)
+		}
+		return db, nil
 	}
 	if err := db.migrate(ctx); err != nil {
 		db.w.Close()
@@ -128,7 +154,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
 	}
 	db.r = db.w
 	if db.replicaDSN != "" {
-		if db.r, err = connect(ctx, db.replicaDSN); err != nil {
+		if db.r, err = connect(ctx, db.replicaDSN, false); err != nil {
 			db.w.Close()
 			return nil, fmt.Errorf("postgres: replica: %w", err)
 		}
@@ -136,10 +162,21 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
 	return db, nil
 }
 
-func connect(ctx context.Context, dsn string) (*sql.DB, error) {
+// connect opens a pool on dsn; with readOnly every transaction on it is
+// read-only.
+func connect(ctx context.Context, dsn string, readOnly bool) (*sql.DB, error) {
 	d, err := sql.Open("pgx", dsn)
 	if err != nil {
 		return nil, err
+	}
+	if readOnly {
+		d.Close()
+		cfg, err := pgx.ParseConfig(dsn)
+		if err != nil {
+			return nil, err
+		}
+		cfg.RuntimeParams["default_transaction_read_only"] = "on"
+		d = stdlib.OpenDB(*cfg)
 	}
 	// Enough for a busy instance; N instances use N times this, which
 	// max_connections (or PgBouncer) must allow.
@@ -212,6 +249,11 @@ func (db *DB) migrate(ctx context.Context) error {
 	}
 	if err := engine.CheckNotNewer(int(stored.Int64), ms); err != nil {
 		return err
+	}
+	db.known = engine.Newest(ms)
+	db.stored = db.known
+	if db.schemaUpTo > 0 {
+		db.stored = max(int(stored.Int64), min(db.schemaUpTo, db.known))
 	}
 	for _, m := range ms {
 		if db.schemaUpTo > 0 && m.Version > db.schemaUpTo {

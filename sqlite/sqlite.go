@@ -53,6 +53,11 @@ type DB struct {
 		mu   sync.Mutex
 		stmt *sql.Stmt
 	}
+	// inspect: opened as it is, read-only, never migrated (Inspect);
+	// stored and known are its schema version and the newest this binary
+	// has (Schema).
+	inspect       bool
+	stored, known int
 }
 
 var _ planwatch.Store = (*DB)(nil)
@@ -79,6 +84,18 @@ func WithChangeObserver(f func(planwatch.Change)) Option {
 // WithNow sets the clock.
 func WithNow(now func() time.Time) Option { return func(db *DB) { db.Now = now } }
 
+// Inspect opens the database as it is, to look at it (planwatch check,
+// backup, audit head): read-only (every connection mode=ro and
+// query_only), never created, never migrated. A schema newer than this
+// binary's is refused as Open refuses it; an older one is opened as it is
+// and Schema says so.
+func Inspect() Option { return func(db *DB) { db.inspect = true } }
+
+// Schema returns the database's schema version (its highest migration) and
+// the newest this binary knows: equal, unless it was opened with Inspect
+// and an older planwatch wrote it.
+func (db *DB) Schema() (stored, known int) { return db.stored, db.known }
+
 // Open opens (creating it and its directory when missing) the database at
 // path and brings its schema up to date. ":memory:" gives a private in-memory
 // database, for tests.
@@ -89,6 +106,9 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	db := &DB{path: path, Now: time.Now}
 	for _, o := range opts {
 		o(db)
+	}
+	if db.inspect {
+		return db.openInspect(ctx)
 	}
 	memory := path == ":memory:"
 	if !memory {
@@ -122,6 +142,26 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	if err := db.r.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// openInspect is Open with Inspect: one read-only pool for reads and
+// "writes" alike (any write fails), the schema read, not changed.
+func (db *DB) openInspect(ctx context.Context) (*DB, error) {
+	if _, err := os.Stat(db.path); err != nil {
+		return nil, fmt.Errorf("sqlite: %w", err)
+	}
+	u := url.URL{Path: db.path}
+	var err error
+	if db.w, err = sql.Open("sqlite", "file:"+u.EscapedPath()+"?mode=ro&"+strings.TrimPrefix(dsn("", true), "?")); err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", db.path, err)
+	}
+	db.w.SetMaxOpenConns(max(4, runtime.NumCPU()))
+	db.r = db.w
+	if db.stored, db.known, err = engine.StoredSchema(ctx, db.w, migrations); err != nil {
+		db.w.Close()
+		return nil, fmt.Errorf("sqlite: %s: %w", db.path, err)
 	}
 	return db, nil
 }
@@ -182,7 +222,9 @@ func (db *DB) Close() error {
 	}
 	if db.w != nil {
 		// Fold the log back into the database file, so the file alone is complete.
-		_, _ = db.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+		if !db.inspect {
+			_, _ = db.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+		}
 		err = errors.Join(err, db.w.Close())
 	}
 	return err
@@ -210,6 +252,11 @@ func (db *DB) migrate(ctx context.Context) error {
 	}
 	if err := engine.CheckNotNewer(int(stored.Int64), ms); err != nil {
 		return err
+	}
+	db.known = engine.Newest(ms)
+	db.stored = db.known
+	if db.schemaUpTo > 0 {
+		db.stored = max(int(stored.Int64), min(db.schemaUpTo, db.known))
 	}
 	vacuum := false
 	for _, m := range ms {

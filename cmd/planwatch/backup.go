@@ -25,11 +25,14 @@ func cmdBackup(ctx context.Context, env *Env, args []string) error {
 	if *out == "" {
 		return planwatch.Errorf(planwatch.EINVALID, "cần -o FILE / -o FILE is required")
 	}
-	s, err := openStore(ctx, env, *db)
+	s, err := inspectStore(ctx, env, *db)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	if behind := ops.SchemaBehind(s); behind != "" {
+		fmt.Fprintln(env.Stderr, behind)
+	}
 	start := time.Now()
 	m, err := ops.Backup(ctx, s, *out, env.Now())
 	if err != nil {

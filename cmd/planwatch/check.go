@@ -20,7 +20,7 @@ func cmdCheck(ctx context.Context, env *Env, args []string) error {
 	if err := noArgs(fs); err != nil {
 		return err
 	}
-	s, err := openStore(ctx, env, *db)
+	s, err := inspectStore(ctx, env, *db)
 	if err != nil {
 		return err
 	}
@@ -49,7 +49,7 @@ func cmdAudit(ctx context.Context, env *Env, args []string) error {
 	if err := noArgs(fs); err != nil {
 		return err
 	}
-	s, err := openStore(ctx, env, *db)
+	s, err := inspectStore(ctx, env, *db)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"planwatch"
 	"planwatch/calc"
 	"planwatch/data"
+	"planwatch/postgres"
 	"planwatch/sqlite"
 )
 
@@ -52,6 +53,18 @@ func openStore(ctx context.Context, env *Env, dsn string) (planwatch.Store, erro
 		}
 	}
 	return sqlite.Open(ctx, path, sqlite.WithNow(env.Now))
+}
+
+// inspectStore opens the store named by dsn as it is, to look at it
+// (check, backup, audit head): read-only, not created when missing, not
+// migrated (sqlite.Inspect, postgres.Inspect); ops.SchemaBehind says
+// whether its schema is older than this binary's.
+func inspectStore(ctx context.Context, env *Env, dsn string) (planwatch.Store, error) {
+	dsn = dbPath(env, dsn)
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return postgres.Open(ctx, dsn, postgres.WithNow(env.Now), postgres.Inspect())
+	}
+	return sqlite.Open(ctx, strings.TrimPrefix(dsn, "sqlite://"), sqlite.WithNow(env.Now), sqlite.Inspect())
 }
 
 // openForPeriod checks that --unit and --period are given, parses the

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"context"
+	"database/sql"
 	"fmt"
 	"io/fs"
 	"path"
@@ -47,14 +49,36 @@ func Migrations(fsys fs.FS) ([]Migration, error) {
 	return out, nil
 }
 
-// CheckNotNewer refuses a database whose schema (the highest migration
-// recorded in it, stored) is newer than the newest of ms: it was written by
-// a newer planwatch, and this one would misread what it does not know.
-func CheckNotNewer(stored int, ms []Migration) error {
+// Newest is the highest version of ms.
+func Newest(ms []Migration) int {
 	known := 0
 	for _, m := range ms {
 		known = max(known, m.Version)
 	}
+	return known
+}
+
+// StoredSchema reads the schema version of a database without changing it
+// (0 when it has no schema_migrations table yet) and the newest of the
+// migrations in fsys, refusing a database newer than them (CheckNotNewer).
+// It is how the stores open a database only to look at it.
+func StoredSchema(ctx context.Context, q *sql.DB, fsys fs.FS) (stored, known int, err error) {
+	ms, err := Migrations(fsys)
+	if err != nil {
+		return 0, 0, err
+	}
+	var v sql.NullInt64
+	if err := q.QueryRowContext(ctx, `SELECT max(version) FROM schema_migrations`).Scan(&v); err != nil {
+		return 0, 0, fmt.Errorf("không phải CSDL planwatch / not a planwatch database: %w", err)
+	}
+	return int(v.Int64), Newest(ms), CheckNotNewer(int(v.Int64), ms)
+}
+
+// CheckNotNewer refuses a database whose schema (the highest migration
+// recorded in it, stored) is newer than the newest of ms: it was written by
+// a newer planwatch, and this one would misread what it does not know.
+func CheckNotNewer(stored int, ms []Migration) error {
+	known := Newest(ms)
 	if stored > known {
 		return planwatch.Errorf(planwatch.EINVALID, "cơ sở dữ liệu có lược đồ phiên bản %d, mới hơn bản planwatch này biết (%d): hãy dùng bản planwatch mới hơn / "+
 			"the database's schema version %d is newer than this planwatch knows (%d): it was written by a newer planwatch; run that version (or newer)", stored, known, stored, known)
