@@ -19,7 +19,23 @@ type ChangeSet struct {
 	Tasks      []Task
 	// DryRun validates and counts without storing.
 	DryRun bool
+	// Keep names what the values do not say (a planwatch CSV without a
+	// comment or comparison column): each value keeps it from the current
+	// value of its key and vintage, so that a file alters nothing it does
+	// not mention. The store fills it in while it plans the revisions.
+	Keep Unsaid
 }
+
+// Unsaid is a set of the parts of a value a change set leaves as stored
+// (ChangeSet.Keep).
+type Unsaid uint8
+
+const (
+	KeepComment Unsaid = 1 << iota
+	KeepYoY
+	KeepPlanPct
+	KeepVsRef
+)
 
 // ApplyResult counts what a change set did, in the manner of DHIS2's import
 // summary: a value equal to the current one is ignored, not revised.

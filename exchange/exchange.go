@@ -222,8 +222,9 @@ type Reading struct {
 	// Ignored counts values the import strategy left alone (CREATE: values
 	// that exist; UPDATE: values that do not).
 	Ignored int
-	// Rest is the change set without its values: By and From, and the
-	// targets of a planwatch CSV or workbook of targets.
+	// Rest is the change set without its values: By and From, what the
+	// values do not say (Keep), and the targets of a planwatch CSV or
+	// workbook of targets.
 	Rest planwatch.ChangeSet
 }
 
@@ -288,15 +289,15 @@ func Scan(f Format, r io.Reader, opts Options, emit func(planwatch.DataValue) er
 }
 
 // scanNativeValues reads a planwatch CSV of values row by row: a row with
-// problems is a conflict, and the others are values, given what the file
-// does not say of them from the current values (see keeper). head is the
-// start of the file, for its header.
+// problems is a conflict, and the others are values; what the file does not
+// say of them (see unsaid) goes to rd.Rest.Keep. head is the start of the
+// file, for its header.
 func scanNativeValues(r io.Reader, head []byte, opts Options, rd *Reading, emit func(planwatch.DataValue) error) error {
 	st, err := nativecsv.NewStream(r, opts.Ref)
 	if err != nil {
 		return err
 	}
-	k := newKeeper(head, opts, emit)
+	rd.Rest.Keep = unsaid(head)
 	for v, err := range st.Values() {
 		if err != nil {
 			var pe *planwatch.Error
@@ -310,17 +311,17 @@ func scanNativeValues(r io.Reader, head []byte, opts Options, rd *Reading, emit 
 		if v.At.IsZero() {
 			v.At = opts.Now
 		}
-		if cc := checkCatalogue(&planwatch.ChangeSet{Values: []planwatch.DataValue{v}}, opts); len(cc) > 0 {
+		if cc := checkValue(nil, &v, opts); len(cc) > 0 {
 			for _, c := range cc {
 				rd.Conflicts.Add(c)
 			}
 			continue
 		}
-		if err := k.add(v); err != nil {
+		if err := emit(v); err != nil {
 			return err
 		}
 	}
-	return k.drain()
+	return nil
 }
 
 // readWhole reads the formats that are read whole (workbooks, planwatch
@@ -420,13 +421,21 @@ func ReadAll(f Format, r io.Reader, opts Options) (*planwatch.ChangeSet, *Readin
 // checkCatalogue checks the codes of a change set a reader did not check.
 func checkCatalogue(cs *planwatch.ChangeSet, opts Options) []Conflict {
 	var out []Conflict
-	for _, v := range cs.Values {
-		if opts.Indicators != nil && opts.Indicators[v.Indicator].Code == "" {
+	for i := range cs.Values {
+		out = checkValue(out, &cs.Values[i], opts)
+	}
+	return out
+}
+
+// checkValue appends to out the conflicts of one value's codes.
+func checkValue(out []Conflict, v *planwatch.DataValue, opts Options) []Conflict {
+	if opts.Indicators != nil {
+		if _, ok := opts.Indicators[v.Indicator]; !ok || v.Indicator == "" {
 			out = append(out, Conflict{Row: v.Source.Row, Index: -1, Object: "indicator", Value: v.Indicator, Reason: "unknown indicator code"})
 		}
-		if opts.Units != nil && !opts.Units[v.Unit] {
-			out = append(out, Conflict{Row: v.Source.Row, Index: -1, Object: "orgunit", Value: v.Unit, Reason: "unknown administrative unit code"})
-		}
+	}
+	if opts.Units != nil && !opts.Units[v.Unit] {
+		out = append(out, Conflict{Row: v.Source.Row, Index: -1, Object: "orgunit", Value: v.Unit, Reason: "unknown administrative unit code"})
 	}
 	return out
 }
@@ -596,6 +605,11 @@ func importStream(ctx context.Context, st planwatch.StreamApplier, f Format, r i
 	var rd *Reading
 	var readErr error
 	cs := &planwatch.ChangeSet{By: opts.By, From: opts.Ref, DryRun: opts.DryRun}
+	if f == Native { // what its values do not say, from the header, before they stream
+		br := bufio.NewReaderSize(r, 64<<10)
+		head, _ := br.Peek(4096)
+		r, cs.Keep = br, unsaid(head)
+	}
 	stop := errors.New("stopped")
 	var guarded []planwatch.DataValue // the values a blocking rule reads
 	values := func(yield func(planwatch.DataValue, error) bool) {

@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) planwatch.Store) {
 		{"Revisions", testRevisions},
 		{"Withdraw", testWithdraw},
 		{"Ignored", testIgnored},
+		{"KeepUnsaid", testKeepUnsaid},
 		{"DryRun", testDryRun},
 		{"ValueRoundTrip", testValueRoundTrip},
 		{"PeriodRange", testPeriodRange},
@@ -571,6 +572,60 @@ func testIgnored(t *testing.T, ctx context.Context, s planwatch.Store) {
 	cum.Basis = planwatch.BasisCumulative
 	if res := apply(t, ctx, s, &planwatch.ChangeSet{Values: []planwatch.DataValue{withYoY, cum}}); res != (planwatch.ApplyResult{Updated: 2}) {
 		t.Errorf("changed comparison and basis: %+v", res)
+	}
+}
+
+// testKeepUnsaid: a change set that keeps what its values do not say
+// (ChangeSet.Keep) takes the comment and comparisons from the current value
+// of each key and vintage, changes nothing when only those differ, and
+// takes nothing from another vintage nor from a withdrawn value.
+func testKeepUnsaid(t *testing.T, ctx context.Context, s planwatch.Store) {
+	fixture(t, ctx, s)
+	keep := planwatch.KeepComment | planwatch.KeepYoY | planwatch.KeepPlanPct | planwatch.KeepVsRef
+	a := value("trade.retail", "20", "202201", planwatch.Official, 10)
+	a.Comment, a.YoY, a.PlanPct = "đo lại", planwatch.Float(4.5), planwatch.Float(80)
+	est := value("trade.retail", "20", "202202", planwatch.Estimate, 20)
+	est.Comment = "ước"
+	gone := value("trade.retail", "20", "202203", planwatch.Official, 30)
+	gone.Comment = "rút"
+	apply(t, ctx, s, &planwatch.ChangeSet{Values: []planwatch.DataValue{a, est, gone}})
+	w := gone
+	w.Deleted, w.Value, w.Comment = true, nil, ""
+	apply(t, ctx, s, &planwatch.ChangeSet{Values: []planwatch.DataValue{w}})
+
+	// The same figure saying nothing else: nothing new.
+	same := value("trade.retail", "20", "202201", planwatch.Official, 10)
+	if res := apply(t, ctx, s, &planwatch.ChangeSet{Values: []planwatch.DataValue{same}, Keep: keep}); res != (planwatch.ApplyResult{Ignored: 1}) {
+		t.Errorf("same figure, kept comment and comparisons: %+v", res)
+	}
+	// A new figure keeps them; the official figure of the estimated key and
+	// the withdrawn key take nothing.
+	a2 := value("trade.retail", "20", "202201", planwatch.Official, 11)
+	a2.VsRef = planwatch.Float(3) // said: not kept, though the flag says keep
+	off := value("trade.retail", "20", "202202", planwatch.Official, 21)
+	back := value("trade.retail", "20", "202203", planwatch.Official, 31)
+	res := apply(t, ctx, s, &planwatch.ChangeSet{Values: []planwatch.DataValue{a2, off, back}, Keep: keep &^ planwatch.KeepVsRef})
+	if res != (planwatch.ApplyResult{Updated: 2, Imported: 1}) {
+		t.Errorf("result %+v", res)
+	}
+	got := map[string]planwatch.DataValue{}
+	for _, v := range values(t, ctx, s, planwatch.ValueQuery{Indicators: []string{"trade.retail"}, Units: []string{"20"}}) {
+		got[v.Period.ID()] = v
+	}
+	if v := got["202201"]; f64(v.Value) != "11" || v.Comment != "đo lại" || f64(v.YoY) != "4.5" || f64(v.PlanPct) != "80" || f64(v.VsRef) != "3" {
+		t.Errorf("kept: %s comment %q", figure(v), v.Comment)
+	}
+	if v := got["202202"]; f64(v.Value) != "21" || v.Comment != "" {
+		t.Errorf("another vintage: %s comment %q", figure(v), v.Comment)
+	}
+	if v := got["202203"]; f64(v.Value) != "31" || v.Comment != "" {
+		t.Errorf("after a withdrawal: %s comment %q", figure(v), v.Comment)
+	}
+	// Without Keep, what a value does not say is empty.
+	a3 := value("trade.retail", "20", "202201", planwatch.Official, 11)
+	apply(t, ctx, s, &planwatch.ChangeSet{Values: []planwatch.DataValue{a3}})
+	if v := values(t, ctx, s, planwatch.ValueQuery{Indicators: []string{"trade.retail"}, Units: []string{"20"}, FromMonth: 202201, ToMonth: 202201}); len(v) != 1 || v[0].Comment != "" || v[0].YoY != nil {
+		t.Errorf("without Keep: %+v", v)
 	}
 }
 

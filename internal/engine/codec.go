@@ -118,25 +118,31 @@ func EntryOf(v *planwatch.DataValue, index int, d *ChangeDefaults) Entry {
 	if v.Basis == planwatch.BasisCumulative {
 		e.Flags |= flagCum
 	}
-	var x Extra
-	x.YoY, x.PlanPct, x.VsRef = v.YoY, v.PlanPct, v.VsRef
-	x.Comment, x.Sentence, x.Formula = v.Comment, v.Source.Sentence, v.Source.Formula
+	// Most values have no extra field: nothing is allocated for them (nor
+	// is v kept).
+	if v.YoY == nil && v.PlanPct == nil && v.VsRef == nil && v.Comment == "" && v.Source.Sentence == "" &&
+		v.Source.Formula == "" && v.By == d.By && v.At.Equal(d.At) && v.Source.Kind == d.Kind && v.Source.Ref == d.Ref {
+		return e
+	}
+	x := &Extra{YoY: v.YoY, PlanPct: v.PlanPct, VsRef: v.VsRef, Comment: v.Comment, Sentence: v.Source.Sentence,
+		Formula: v.Source.Formula}
 	if v.By != d.By {
-		x.By = &v.By
+		by := v.By
+		x.By = &by
 	}
 	if !v.At.Equal(d.At) {
 		at := v.At
 		x.At = &at
 	}
 	if v.Source.Kind != d.Kind {
-		x.Kind = &v.Source.Kind
+		kind := v.Source.Kind
+		x.Kind = &kind
 	}
 	if v.Source.Ref != d.Ref {
-		x.Ref = &v.Source.Ref
+		ref := v.Source.Ref
+		x.Ref = &ref
 	}
-	if x != (Extra{}) {
-		e.Extra = &x
-	}
+	e.Extra = x
 	return e
 }
 

@@ -45,6 +45,9 @@ type Batch struct {
 	WantChanged bool
 
 	bySeries map[SeriesKey]*SeriesBatch
+	keep     planwatch.Unsaid          // what values take from the stored ones (ChangeSet.Keep)
+	blocks   [][]Entry                 // entries waiting in file order (push), then gathered
+	of       []int32                   // the series (index in Series) of each waiting entry
 	last     *SeriesBatch              // files list a series' values together
 	periods  map[planwatch.Period]bool // periods already found well formed
 }
@@ -53,6 +56,7 @@ type Batch struct {
 type SeriesBatch struct {
 	SeriesKey
 	Entries []Entry
+	n       int32 // its index in Batch.Series
 }
 
 // Values iterates over a slice of values, as Collect takes them.
@@ -72,7 +76,7 @@ func Values(vs []planwatch.DataValue) iter.Seq2[planwatch.DataValue, error] {
 // could not read: the problems are kept and reading goes on. Any other error
 // stops it and is returned.
 func Collect(cs *planwatch.ChangeSet, values iter.Seq2[planwatch.DataValue, error], now time.Time) (*Batch, error) {
-	b := &Batch{bySeries: map[SeriesKey]*SeriesBatch{}, periods: map[planwatch.Period]bool{}}
+	b := &Batch{bySeries: map[SeriesKey]*SeriesBatch{}, periods: map[planwatch.Period]bool{}, keep: cs.Keep}
 	for v, err := range values {
 		if err != nil {
 			var pe *planwatch.Error
@@ -85,6 +89,7 @@ func Collect(cs *planwatch.ChangeSet, values iter.Seq2[planwatch.DataValue, erro
 		}
 		b.Add(cs, &v, now)
 	}
+	b.gather()
 	return b, nil
 }
 
@@ -114,13 +119,61 @@ func (b *Batch) Add(cs *planwatch.ChangeSet, v *planwatch.DataValue, now time.Ti
 		sk := SeriesKey{v.Indicator, v.Unit}
 		sb = b.bySeries[sk]
 		if sb == nil {
-			sb = &SeriesBatch{SeriesKey: SeriesKey{strings.Clone(v.Indicator), strings.Clone(v.Unit)}}
+			sb = &SeriesBatch{SeriesKey: SeriesKey{strings.Clone(v.Indicator), strings.Clone(v.Unit)}, n: int32(len(b.Series))}
 			b.bySeries[sb.SeriesKey] = sb
 			b.Series = append(b.Series, sb)
 		}
 		b.last = sb
 	}
-	sb.Entries = append(sb.Entries, EntryOf(v, i, &b.Defaults))
+	b.push(sb, EntryOf(v, i, &b.Defaults))
+}
+
+// push takes in entry e of series sb. Entries wait in file order, in
+// blocks, each with the number of its series; gather then gives every
+// series its entries in one slice, all carved from one allocation. (A file
+// may come back to a series: appending series by series would copy and
+// reallocate.)
+func (b *Batch) push(sb *SeriesBatch, e Entry) {
+	if len(b.blocks) == 0 || len(b.blocks[len(b.blocks)-1]) == cap(b.blocks[len(b.blocks)-1]) {
+		size := 64
+		if n := len(b.blocks); n > 0 {
+			size = min(2*cap(b.blocks[n-1]), 8192)
+		}
+		b.blocks = append(b.blocks, make([]Entry, 0, size))
+	}
+	last := &b.blocks[len(b.blocks)-1]
+	*last = append(*last, e)
+	b.of = append(b.of, sb.n)
+}
+
+// gather gives every series its entries, in the order they came.
+func (b *Batch) gather() {
+	count := make([]int, len(b.Series)+1)
+	for _, n := range b.of {
+		count[n+1]++
+	}
+	for i := 1; i < len(count); i++ {
+		count[i] += count[i-1]
+	}
+	all := make([]Entry, len(b.of))
+	for i, sb := range b.Series {
+		sb.Entries = all[count[i]:count[i]:count[i+1]]
+	}
+	k := 0 // the position in the change set of block[0]
+	for _, block := range b.blocks {
+		for i := 0; i < len(block); {
+			n := b.of[k+i]
+			j := i + 1
+			for j < len(block) && b.of[k+j] == n {
+				j++
+			}
+			sb := b.Series[n]
+			sb.Entries = append(sb.Entries, block[i:j]...)
+			i = j
+		}
+		k += len(block)
+	}
+	b.blocks, b.of = nil, nil
 }
 
 // valueProblems checks what needs no database.
@@ -331,6 +384,9 @@ func (a *applier) planValues(ctx context.Context) error {
 			e := sb.Entries[i]
 			h := head(e.Code)
 			last := h.v[e.Vintage].e
+			if b.keep != 0 && last != nil && last.Flags&flagDeleted == 0 {
+				keepUnsaid(&e, last, b.keep)
+			}
 			ignore := false
 			if e.Flags&flagDeleted != 0 {
 				ignore = last == nil || last.Flags&flagDeleted != 0 // nothing to withdraw
@@ -435,6 +491,39 @@ func (a *applier) planValues(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// keepUnsaid gives e what its change set does not say (keep), from the
+// revision last it revises: the current value of its key and vintage.
+func keepUnsaid(e, last *Entry, keep planwatch.Unsaid) {
+	if e.Extra == nil && last.Extra == nil {
+		return // nothing said, nothing to keep
+	}
+	var x, from Extra
+	if e.Extra != nil {
+		x = *e.Extra
+	}
+	if last.Extra != nil {
+		from = *last.Extra
+	}
+	if keep&planwatch.KeepComment != 0 {
+		x.Comment = from.Comment
+	}
+	if keep&planwatch.KeepYoY != 0 {
+		x.YoY = from.YoY
+	}
+	if keep&planwatch.KeepPlanPct != 0 {
+		x.PlanPct = from.PlanPct
+	}
+	if keep&planwatch.KeepVsRef != 0 {
+		x.VsRef = from.VsRef
+	}
+	switch {
+	case x == Extra{}:
+		e.Extra = nil
+	case e.Extra == nil || x != *e.Extra:
+		e.Extra = &x
+	}
 }
 
 type storedEntry struct {
