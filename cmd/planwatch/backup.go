@@ -103,7 +103,7 @@ func cmdRestore(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	r, err := ops.Check(ctx, s, ops.CheckOptions{IndexPath: indexPath(s), Head: m.AuditHash})
+	r, err := ops.Check(ctx, s, ops.CheckOptions{IndexPath: indexPath(ctx, env, s), Head: m.AuditHash})
 	if err != nil {
 		return err
 	}

@@ -25,7 +25,7 @@ func cmdCheck(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	r, err := ops.Check(ctx, s, ops.CheckOptions{IndexPath: indexPath(s), Head: *head})
+	r, err := ops.Check(ctx, s, ops.CheckOptions{IndexPath: indexPath(ctx, env, s), Head: *head})
 	if err != nil {
 		return err
 	}

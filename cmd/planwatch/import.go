@@ -58,7 +58,7 @@ func cmdImport(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	opts.Ref, opts.By, opts.Now, opts.DryRun = filepath.Base(name), user(env, *by), env.Now(), *dry
-	if opts.Guard, err = importGuard(ctx, s); err != nil {
+	if opts.Guard, err = importGuard(ctx, env, s); err != nil {
 		return err
 	}
 	return printSummary(env, name)(exchange.Import(ctx, s, f, file, opts))

@@ -55,7 +55,7 @@ func cmdReport(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	live, err := openIndex(ctx, s, false)
+	live, err := openIndex(ctx, env, s, false)
 	if err != nil {
 		return err
 	}

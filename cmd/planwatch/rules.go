@@ -247,7 +247,7 @@ func cmdValidate(ctx context.Context, env *Env, args []string) error {
 	for _, pr := range problems {
 		fmt.Fprintf(env.Stderr, "bỏ qua quy tắc / rule left out: %s %s: %s\n", pr.Value, pr.Column, pr.Reason)
 	}
-	live, err := openIndex(ctx, s, false)
+	live, err := openIndex(ctx, env, s, false)
 	if err != nil {
 		return err
 	}
@@ -284,7 +284,7 @@ func seedRules(ctx context.Context, s planwatch.Store, by string) error {
 
 // importGuard is the guard of the store's blocking rules over its index,
 // nil (no index opened) when no rule blocks.
-func importGuard(ctx context.Context, s planwatch.Store) (exchange.Guard, error) {
+func importGuard(ctx context.Context, env *Env, s planwatch.Store) (exchange.Guard, error) {
 	set, _, err := rules.Load(ctx, s)
 	if err != nil {
 		return nil, err
@@ -292,7 +292,7 @@ func importGuard(ctx context.Context, s planwatch.Store) (exchange.Guard, error)
 	if !set.Blocks() {
 		return nil, nil
 	}
-	live, err := openIndex(ctx, s, false)
+	live, err := openIndex(ctx, env, s, false)
 	if err != nil {
 		return nil, err
 	}

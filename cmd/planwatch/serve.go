@@ -140,12 +140,12 @@ func serve(ctx context.Context, env *Env, store planwatch.Store, o serveOptions)
 	// The analytics index: from its snapshot plus the changes after it, then
 	// kept up to date change by change; its snapshot is saved now and then
 	// and at shutdown, so that the next start reads little.
-	live, err := openIndex(ctx, store, false)
+	live, err := openIndex(ctx, env, store, false)
 	if err != nil {
 		return err
 	}
 	cfg.Index = live
-	snapshot := indexPath(store)
+	snapshot := indexPath(ctx, env, store)
 	defer func() {
 		if err := live.SaveSnapshot(snapshot); err != nil {
 			logger.Warn("analytics index: snapshot", "err", err)

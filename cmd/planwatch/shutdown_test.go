@@ -21,7 +21,14 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	// The index snapshots of PostgreSQL test databases go to a temporary
+	// cache directory (os.UserCacheDir), not the user's.
+	cache, err := os.MkdirTemp("", "planwatch-cache")
+	if err == nil {
+		os.Setenv("XDG_CACHE_HOME", cache)
+	}
 	code := m.Run()
+	os.RemoveAll(cache)
 	if built.bin != "" {
 		os.RemoveAll(filepath.Dir(built.bin))
 	}

@@ -77,7 +77,7 @@ func cmdStatus(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	live, err := openIndex(ctx, s, *approved)
+	live, err := openIndex(ctx, env, s, *approved)
 	if err != nil {
 		return err
 	}

@@ -139,17 +139,43 @@ func user(env *Env, by string) string {
 	return "cli"
 }
 
-// openIndex opens the analytics index of a store: for a SQLite database,
-// from its snapshot beside the file plus the changes after it (calc.OpenSnapshot);
-// otherwise from the store.
-func openIndex(ctx context.Context, s planwatch.Store, approvedOnly bool) (*calc.Live, error) {
-	return calc.OpenSnapshot(ctx, s, approvedOnly, indexPath(s))
+// openIndex opens the analytics index of a store from its snapshot (see
+// indexPath) plus the changes after it (calc.OpenSnapshot); without a
+// snapshot, from the store.
+func openIndex(ctx context.Context, env *Env, s planwatch.Store, approvedOnly bool) (*calc.Live, error) {
+	return calc.OpenSnapshot(ctx, s, approvedOnly, indexPath(ctx, env, s))
 }
 
-// indexPath is where the snapshot of a store's index is kept ("" for none).
-func indexPath(s planwatch.Store) string {
+// indexPath is where the snapshot of a store's index is kept ("" for none):
+// beside a SQLite file; for PostgreSQL, in the index cache directory
+// (PLANWATCH_INDEX_CACHE, else planwatch/ in the user's cache directory;
+// "off" for none) under the database's identity (postgres.DB.Identity), so
+// that two databases never share a snapshot. A snapshot ahead of the
+// store's change number is ignored by calc.OpenSnapshot.
+func indexPath(ctx context.Context, env *Env, s planwatch.Store) string {
 	if p, ok := s.(interface{ Path() string }); ok && p.Path() != "" {
 		return calc.SnapshotPath(p.Path())
 	}
-	return ""
+	id, ok := s.(interface {
+		Identity(context.Context) (string, error)
+	})
+	if !ok {
+		return ""
+	}
+	dir := env.Getenv("PLANWATCH_INDEX_CACHE")
+	if dir == "off" {
+		return ""
+	}
+	if dir == "" {
+		base, err := os.UserCacheDir()
+		if err != nil {
+			return ""
+		}
+		dir = filepath.Join(base, "planwatch")
+	}
+	name, err := id.Identity(ctx)
+	if err != nil || os.MkdirAll(dir, 0o700) != nil {
+		return ""
+	}
+	return filepath.Join(dir, "postgres-"+name+".index")
 }
