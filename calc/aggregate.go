@@ -261,7 +261,7 @@ func (d *Dataset) ratio(ind *planwatch.Indicator, unit string, p planwatch.Perio
 // restatedOnly, only one restated for today's territory.
 func (d *Dataset) ownExact(ind *planwatch.Indicator, unit string, p planwatch.Period, restatedOnly bool) Figure {
 	d.mu.RLock()
-	e, ok := d.reportedEntry(d.values[ind.Code][unit], p)
+	e, ok := d.reportedEntry(d.seriesOf(ind.Code, unit), p)
 	d.mu.RUnlock()
 	if !ok || !e.ok() || (restatedOnly && e.flags&flagRestated == 0) {
 		return missing()
@@ -299,7 +299,7 @@ func (d *Dataset) reported(ind *planwatch.Indicator, unit string, p planwatch.Pe
 func (d *Dataset) leaf(ind *planwatch.Indicator, unit string, p planwatch.Period) Figure {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
-	return d.leafOf(ind, d.values[ind.Code][unit], p)
+	return d.leafOf(ind, d.seriesOf(ind.Code, unit), p)
 }
 
 // leafOf is leaf on the unit's series; the caller holds mu.
@@ -311,6 +311,120 @@ func (d *Dataset) leafOf(ind *planwatch.Indicator, s series, p planwatch.Period)
 		return Figure{Value: e.value, OK: true, Reported: true, Vintage: planwatch.Vintage(e.vintage), Restated: e.flags&flagRestated != 0}
 	}
 	return d.timeOf(ind, s, p)
+}
+
+// leafFigures is leafOf for several periods of one series into out (a
+// zero period gives a missing figure): each year's entries are found once,
+// and a year of disjoint figures (single months, quarters …; the common
+// case) is read once into a table from which every period of that year is
+// taken, with the figures leafOf gives; other years go through leafOf. The
+// caller holds mu.
+func (d *Dataset) leafFigures(ind *planwatch.Indicator, s series, ps []planwatch.Period, out []Figure) {
+	var buf [16]bool
+	done := buf[:0]
+	if len(ps) > len(buf) {
+		done = make([]bool, len(ps))
+	}
+	done = done[:len(ps)]
+	for i, p := range ps {
+		if p.IsZero() || len(s) == 0 {
+			out[i] = Figure{}
+			done[i] = true
+		}
+	}
+	var t pieces
+	for i, p := range ps {
+		if done[i] {
+			continue
+		}
+		ys := yearEntries(s, p.Year)
+		simple := d.readPieces(ys, &t)
+		for j := i; j < len(ps); j++ {
+			q := ps[j]
+			if done[j] || q.Year != p.Year {
+				continue
+			}
+			done[j] = true
+			if simple && q.First >= 1 && q.First <= q.Last && q.Last <= 12 {
+				out[j] = t.figure(ind, ys, q)
+			} else {
+				out[j] = d.leafOf(ind, ys, q)
+			}
+		}
+	}
+}
+
+// pieces indexes a year's entries that are usable figures of disjoint
+// spans of months (none cumulative), by the month each starts and ends
+// in (the entry's index + 1; 0: none).
+type pieces struct {
+	startAt, endAt [13]int16
+}
+
+// readPieces fills t from a year's entries and says whether every one of
+// them is a usable figure (not cumulative, not only comparisons) and none
+// overlaps another: only then do t's figures equal leafOf's.
+func (d *Dataset) readPieces(ys series, t *pieces) bool {
+	*t = pieces{}
+	prev := 0
+	for i := range ys {
+		e := &ys[i]
+		a, b := int(e.first), int(e.last)
+		if e.cumulative() || !e.ok() || !d.usable(e) || a <= prev || b < a || b > 12 || i >= math.MaxInt16 {
+			return false
+		}
+		prev = b
+		t.startAt[a], t.endAt[b] = int16(i+1), int16(i+1)
+	}
+	return true
+}
+
+// figure is leafOf for p on a year read by readPieces: the figure reported
+// for exactly p's months; else by the aggregation over time: a sum of the
+// pieces that tile p (sumOverTime's only chain, added in the order of the
+// months), the level of the piece ending with p (lastOverTime), the mean
+// of p's single months (avgOverTime).
+func (t *pieces) figure(ind *planwatch.Indicator, ys series, p planwatch.Period) Figure {
+	if k := t.startAt[p.First]; k > 0 && int(ys[k-1].last) == p.Last {
+		e := &ys[k-1]
+		return Figure{Value: e.value, OK: true, Reported: true, Vintage: planwatch.Vintage(e.vintage), Restated: e.flags&flagRestated != 0}
+	}
+	switch ind.TimeAgg {
+	case planwatch.TimeSum:
+		f := Figure{OK: true, Vintage: planwatch.Official}
+		for m := p.First; m <= p.Last; {
+			k := t.startAt[m]
+			if k == 0 || int(ys[k-1].last) > p.Last {
+				return Figure{}
+			}
+			e := &ys[k-1]
+			f.Value += e.value
+			f.Vintage = minVintage(f.Vintage, planwatch.Vintage(e.vintage))
+			m = int(e.last) + 1
+		}
+		return f
+	case planwatch.TimeAvg:
+		f := Figure{OK: true, Vintage: planwatch.Official}
+		for m := p.First; m <= p.Last; m++ {
+			k := t.startAt[m]
+			if k == 0 || int(ys[k-1].last) != m {
+				return Figure{}
+			}
+			e := &ys[k-1]
+			f.Value += e.value
+			f.Vintage = minVintage(f.Vintage, planwatch.Vintage(e.vintage))
+		}
+		f.Value /= float64(p.Months())
+		return f
+	case planwatch.TimeLast:
+		k := t.endAt[p.Last]
+		if k == 0 {
+			return Figure{}
+		}
+		e := &ys[k-1]
+		return Figure{Value: e.value, OK: true, Vintage: planwatch.Vintage(e.vintage)}
+	}
+	return Figure{}
 }
 
 func (d *Dataset) hasYear(ind *planwatch.Indicator, year int) bool {
@@ -326,7 +440,7 @@ func (d *Dataset) hasYear(ind *planwatch.Indicator, year int) bool {
 func (d *Dataset) ownTime(ind *planwatch.Indicator, unit string, p planwatch.Period) Figure {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
-	return d.timeOf(ind, d.values[ind.Code][unit], p)
+	return d.timeOf(ind, d.seriesOf(ind.Code, unit), p)
 }
 
 // timeOf combines a series' figures over p by the indicator's aggregation
@@ -346,14 +460,45 @@ func (d *Dataset) timeOf(ind *planwatch.Indicator, s series, p planwatch.Period)
 	return missing() // TimeNone: only what was reported for exactly p
 }
 
-// yearEntries is the part of a series within one year.
+// yearEntries is the part of a series within one year. It looks from the
+// end: the years asked for are mostly the latest, and entries read one
+// after another cost far less than a binary search's jumps through an index
+// of a gigabyte; far from the end it searches.
 func yearEntries(s series, year int) series {
-	if n := len(s); n == 0 || (int(s[0].year) == year && int(s[n-1].year) == year) {
-		return s // already one year's (a roll-up slices a leaf's series once per year)
+	n := len(s)
+	if n == 0 {
+		return s
 	}
-	lo := sort.Search(len(s), func(i int) bool { return int(s[i].year) >= year })
-	hi := sort.Search(len(s), func(i int) bool { return int(s[i].year) > year })
+	const walk = 48
+	hi := n // after the year's entries
+	for hi > 0 && int(s[hi-1].year) > year {
+		if hi--; n-hi > walk {
+			hi = searchYear(s[:hi], year+1)
+			break
+		}
+	}
+	lo := hi // the year's first entry
+	for lo > 0 && int(s[lo-1].year) == year {
+		if lo--; hi-lo > walk {
+			lo = searchYear(s[:lo], year)
+			break
+		}
+	}
 	return s[lo:hi]
+}
+
+// searchYear is the index of the first entry of year or later.
+func searchYear(s series, year int) int {
+	lo, hi := 0, len(s)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if int(s[m].year) < year {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
 }
 
 // sumOverTime finds the shortest chain of reported figures whose sums and
@@ -637,12 +782,12 @@ func (d *Dataset) rollUpMany(ind *planwatch.Indicator, unit string, ps []planwat
 		starts[i], ends[i] = p.Start(), p.End()
 	}
 	d.mu.RLock()
-	byUnit := d.values[ind.Code] // the indicator's series by unit
+	us := d.values[ind.Code] // the indicator's series by unit id
 	d.mu.RUnlock()
 	for _, cn := range d.nodeOf(unit).kids {
 		c, vs := cn.code, cn.versions
 		d.mu.RLock()
-		cs := byUnit[c]
+		cs := d.nodeSeries(us, cn)
 		d.mu.RUnlock()
 		if !d.held(ind, cn, cs, depth) {
 			// Nothing of the indicator was ever reported within it: it is only
@@ -705,12 +850,7 @@ func (d *Dataset) rollUpMany(ind *planwatch.Indicator, unit string, ps []planwat
 		}
 		if len(vs) > 0 && cn.leaf && ind.UnitAgg != planwatch.UnitRatio {
 			d.mu.RLock() // a leaf: its own figures, nothing to remember
-			for i, part := range parts {
-				figs[i] = Figure{}
-				if !part.IsZero() {
-					figs[i] = d.leafOf(ind, yearOf(part.Year), part)
-				}
-			}
+			d.leafFigures(ind, cs, parts, figs)
 			d.mu.RUnlock()
 		} else {
 			figs = d.reportedMany(ind, c, parts, depth+1)
@@ -755,20 +895,12 @@ func (d *Dataset) reportedMany(ind *planwatch.Indicator, unit string, ps []planw
 	out := make([]Figure, len(ps))
 	if len(d.Units.EverChildren(unit)) == 0 && ind.UnitAgg != planwatch.UnitRatio {
 		d.mu.RLock()
-		s := d.values[ind.Code][unit]
+		d.leafFigures(ind, d.seriesOf(ind.Code, unit), ps, out)
 		d.mu.RUnlock()
-		if len(s) == 0 {
-			return out
-		}
-		for i, p := range ps {
-			if !p.IsZero() {
-				out[i] = d.leaf(ind, unit, p)
-			}
-		}
 		return out
 	}
 	d.mu.RLock()
-	own := len(d.values[ind.Code][unit]) > 0
+	own := len(d.seriesOf(ind.Code, unit)) > 0
 	d.mu.RUnlock()
 	// The figures of the units two levels or more below the unit asked for
 	// are not remembered: the country's roll-up would otherwise fill the
@@ -828,7 +960,7 @@ func (d *Dataset) reportedMany(ind *planwatch.Indicator, unit string, ps []planw
 // value of the indicator in p's year.
 func (d *Dataset) hasData(ind *planwatch.Indicator, unit string, p planwatch.Period) bool {
 	d.mu.RLock()
-	n := len(yearEntries(d.values[ind.Code][unit], p.Year))
+	n := len(yearEntries(d.seriesOf(ind.Code, unit), p.Year))
 	d.mu.RUnlock()
 	if n > 0 {
 		return true

@@ -17,6 +17,7 @@ package calc
 
 import (
 	"context"
+	"maps"
 	"math"
 	"reflect"
 	"slices"
@@ -75,7 +76,9 @@ type Dataset struct {
 	ApprovedOnly bool
 
 	mu         sync.RWMutex                 // guards the fields below it; memo has its own
-	values     map[string]map[string]series // indicator → unit → entries
+	values     map[string]*unitSeries // indicator → entries by unit id
+	unitIDs    map[string]int32       // unit code → id, given by put and never taken back
+	unitCodes  []string               // unit id → code
 	details    []planwatch.DataValue        // the wide fields of some entries
 	provs      []provenance
 	provIdx    map[provenance]int32
@@ -117,7 +120,8 @@ func NewDataset(inds []planwatch.Indicator, units *planwatch.Hierarchy, values [
 	d := &Dataset{
 		Indicators: make(map[string]planwatch.Indicator, len(inds)),
 		Units:      units,
-		values:     map[string]map[string]series{},
+		values:     map[string]*unitSeries{},
+		unitIDs:    map[string]int32{},
 		years:      map[string]map[int]bool{},
 		targets:    map[targetKey]planwatch.Target{},
 		milestones: milestones,
@@ -240,18 +244,22 @@ func (d *Dataset) put(v planwatch.DataValue) {
 	if d.approved(v.Unit, v.Period) {
 		e.flags |= flagApproved
 	}
-	byUnit := d.values[v.Indicator]
-	if byUnit == nil {
-		byUnit = map[string]series{}
-		d.values[v.Indicator] = byUnit
+	us := d.values[v.Indicator]
+	if us == nil {
+		us = &unitSeries{}
+		d.values[v.Indicator] = us
 	}
-	s := byUnit[v.Unit]
+	id := d.unitID(v.Unit)
+	if int(id) >= len(us.byID) {
+		us.byID = append(us.byID, make([]series, len(d.unitCodes)-len(us.byID))...)
+	}
+	s := us.byID[id]
 	i := sort.Search(len(s), func(i int) bool { return !s[i].before(&e) })
 	found := i < len(s) && s[i].year == e.year && s[i].first == e.first && s[i].last == e.last && s[i].cumulative() == e.cumulative()
 	if v.Deleted {
 		if found {
 			d.dropDetail(s[i].detail)
-			byUnit[v.Unit] = append(s[:i], s[i+1:]...)
+			us.byID[id] = append(s[:i], s[i+1:]...)
 			d.count--
 		}
 		return
@@ -267,12 +275,66 @@ func (d *Dataset) put(v planwatch.DataValue) {
 	s = append(s, entry{})
 	copy(s[i+1:], s[i:])
 	s[i] = e
-	byUnit[v.Unit] = s
+	us.byID[id] = s
 	d.count++
 	if d.years[v.Indicator] == nil {
 		d.years[v.Indicator] = map[int]bool{}
 	}
 	d.years[v.Indicator][v.Period.Year] = true
+}
+
+// unitSeries is one indicator's series by unit id (Dataset.unitIDs): a
+// roll-up reaches a unit's series by its node's id, without a look-up by
+// code. A unit that ever had a value of the indicator has a non-nil series
+// (empty once every value is withdrawn).
+type unitSeries struct {
+	byID []series
+}
+
+// at is the series of unit id (nil for none); the caller holds mu.
+func (us *unitSeries) at(id int32) series {
+	if us == nil || id < 0 || int(id) >= len(us.byID) {
+		return nil
+	}
+	return us.byID[id]
+}
+
+// unitID is the id of a unit code, given at its first value; the caller
+// holds mu for writing.
+func (d *Dataset) unitID(code string) int32 {
+	if id, ok := d.unitIDs[code]; ok {
+		return id
+	}
+	id := int32(len(d.unitCodes))
+	d.unitIDs[code] = id
+	d.unitCodes = append(d.unitCodes, code)
+	return id
+}
+
+// seriesOf is the series of an indicator and unit; the caller holds mu.
+func (d *Dataset) seriesOf(indicator, unit string) series {
+	us := d.values[indicator]
+	if us == nil {
+		return nil
+	}
+	id, ok := d.unitIDs[unit]
+	if !ok {
+		return nil
+	}
+	return us.at(id)
+}
+
+// eachSeries calls fn for every unit with a series of the indicator, in
+// the order of unit ids; the caller holds mu.
+func (us *unitSeries) each(codes []string, fn func(unit string, s series)) {
+	if us == nil {
+		return
+	}
+	for id, s := range us.byID {
+		if s != nil {
+			fn(codes[id], s)
+		}
+	}
 }
 
 func (e *entry) before(o *entry) bool {
@@ -374,7 +436,7 @@ func periodOf(year, first, last int) planwatch.Period {
 func (d *Dataset) entries(indicator, unit string) series {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
-	return d.values[indicator][unit]
+	return d.seriesOf(indicator, unit)
 }
 
 // usable says whether an entry counts for analytics.
@@ -387,7 +449,7 @@ func (d *Dataset) usable(e *entry) bool {
 func (d *Dataset) Reported(indicator, unit string, p planwatch.Period) (planwatch.DataValue, bool) {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
-	e, ok := d.reportedEntry(d.values[indicator][unit], p)
+	e, ok := d.reportedEntry(d.seriesOf(indicator, unit), p)
 	if !ok {
 		return planwatch.DataValue{}, false
 	}
@@ -478,8 +540,8 @@ func (d *Dataset) SetApprovals(approvals []planwatch.Approval) {
 		return // nothing to mark again, nothing to forget
 	}
 	d.approvals = locked
-	for _, byUnit := range d.values {
-		for unit, s := range byUnit {
+	for _, us := range d.values {
+		us.each(d.unitCodes, func(unit string, s series) {
 			for i := range s {
 				e := &s[i]
 				e.flags &^= flagApproved
@@ -487,7 +549,7 @@ func (d *Dataset) SetApprovals(approvals []planwatch.Approval) {
 					e.flags |= flagApproved
 				}
 			}
-		}
+		})
 	}
 	d.mu.Unlock()
 	d.forget(nil)
@@ -527,15 +589,13 @@ func (d *Dataset) Values(q planwatch.ValueQuery) []planwatch.DataValue {
 	sort.Strings(codes)
 	var out []planwatch.DataValue
 	for _, code := range codes {
-		byUnit := d.values[code]
-		us := make([]string, 0, len(byUnit))
-		for u := range byUnit {
+		byUnit := map[string]series{}
+		d.values[code].each(d.unitCodes, func(u string, s series) {
 			if units == nil || units[u] {
-				us = append(us, u)
+				byUnit[u] = s
 			}
-		}
-		sort.Strings(us)
-		for _, u := range us {
+		})
+		for _, u := range slices.Sorted(maps.Keys(byUnit)) {
 			s := byUnit[u]
 			for i := range s {
 				e := &s[i]
@@ -557,8 +617,8 @@ func (d *Dataset) Values(q planwatch.ValueQuery) []planwatch.DataValue {
 func (d *Dataset) Span() (first, last planwatch.Period) {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
-	for _, byUnit := range d.values {
-		for _, s := range byUnit {
+	for _, us := range d.values {
+		for _, s := range us.byID {
 			if len(s) == 0 {
 				continue
 			}
@@ -582,10 +642,8 @@ func (d *Dataset) UnitsWithValues() map[string]int {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
 	out := map[string]int{}
-	for _, byUnit := range d.values {
-		for u, s := range byUnit {
-			out[u] += len(s)
-		}
+	for _, us := range d.values {
+		us.each(d.unitCodes, func(u string, s series) { out[u] += len(s) })
 	}
 	return out
 }
@@ -595,8 +653,12 @@ func (d *Dataset) LatestOwnPeriod(unit string) (planwatch.Period, bool) {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
 	var best planwatch.Period
-	for _, byUnit := range d.values {
-		s := byUnit[unit]
+	id, ok := d.unitIDs[unit]
+	if !ok {
+		return best, false
+	}
+	for _, us := range d.values {
+		s := us.at(id)
 		for i := range s {
 			e := &s[i]
 			if best.IsZero() || int(e.year) > best.Year || (int(e.year) == best.Year && int(e.last) > best.Last) {

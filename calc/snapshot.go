@@ -65,17 +65,20 @@ func (d *Dataset) WriteSnapshot(w io.Writer) error {
 	}
 	sort.Strings(codes)
 	units := make([][]string, len(codes))
+	byUnit := make([]map[string]series, len(codes))
 	for i, code := range codes {
-		units[i] = slices.Sorted(maps.Keys(d.values[code]))
+		byUnit[i] = map[string]series{}
+		d.values[code].each(d.unitCodes, func(u string, s series) { byUnit[i][u] = s })
+		units[i] = slices.Sorted(maps.Keys(byUnit[i]))
 	}
 	sw := &snapshotWriter{w: bufio.NewWriterSize(w, 1<<20)}
 	sw.bytes([]byte(snapshotMagic))
 	sw.u32(snapshotLayout)
 	sw.u64(uint64(d.seq))
 	sw.align()
-	for i, code := range codes {
+	for i := range codes {
 		for _, unit := range units[i] {
-			if s := d.values[code][unit]; len(s) > 0 {
+			if s := byUnit[i][unit]; len(s) > 0 {
 				sw.bytes(unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), len(s)*int(unsafe.Sizeof(entry{}))))
 			}
 		}
@@ -87,7 +90,7 @@ func (d *Dataset) WriteSnapshot(w io.Writer) error {
 		sw.u32(uint32(len(units[i])))
 		for _, unit := range units[i] {
 			sw.str(unit)
-			sw.u32(uint32(len(d.values[code][unit])))
+			sw.u32(uint32(len(byUnit[i][unit])))
 		}
 		years := make([]int, 0, len(d.years[code]))
 		for y, ok := range d.years[code] {
@@ -185,17 +188,24 @@ func (d *Dataset) readSnapshotValues(img []byte) (seq int64, extra *snapshotExtr
 	for range u32() {
 		code := str()
 		nUnit := u32()
-		byUnit := make(map[string]series, nUnit)
+		us := &unitSeries{byID: make([]series, len(d.unitCodes), max(len(d.unitCodes), nUnit))}
 		for range nUnit {
-			unit := str()
+			unit := take(u32())
+			id, ok := d.unitIDs[string(unit)] // no copy of the code for a unit already known
+			if !ok {
+				id = d.unitID(string(unit))
+			}
+			if int(id) >= len(us.byID) {
+				us.byID = append(us.byID, make([]series, int(id)+1-len(us.byID))...)
+			}
 			n := u32()
-			var s series
+			s := series{} // present, even when empty
 			if n > 0 {
 				raw := img[at : at+n*size]
 				s = unsafe.Slice((*entry)(unsafe.Pointer(&raw[0])), n)[:n:n] // an append copies out
 			}
 			at += n * size
-			byUnit[unit] = s
+			us.byID[id] = s
 			d.count += n
 		}
 		nYears := u32()
@@ -203,7 +213,7 @@ func (d *Dataset) readSnapshotValues(img []byte) (seq int64, extra *snapshotExtr
 		for range nYears {
 			years[u32()] = true
 		}
-		d.values[code] = byUnit
+		d.values[code] = us
 		d.years[code] = years
 	}
 	extra = &snapshotExtra{}

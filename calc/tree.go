@@ -2,6 +2,7 @@ package calc
 
 import (
 	"sort"
+	"sync/atomic"
 
 	"planwatch"
 )
@@ -15,6 +16,23 @@ type node struct {
 	kids     []*node // every unit that was ever under it, by code: a fixed order, so sums come out the same every time
 	leaf     bool    // no unit was ever under it
 	years    []*yearParents
+	id       atomic.Int32 // its id in the index (Dataset.unitIDs) once it has one, else -1
+}
+
+// nodeSeries is the series of a node's unit in us (an indicator's); the
+// caller holds mu. A unit's id is looked up by code until it has one (its
+// first value may come after the node was made), then kept.
+func (d *Dataset) nodeSeries(us *unitSeries, n *node) series {
+	id := n.id.Load()
+	if id < 0 {
+		x, ok := d.unitIDs[n.code]
+		if !ok {
+			return nil
+		}
+		id = x
+		n.id.Store(id)
+	}
+	return us.at(id)
 }
 
 // nodeOf returns the node of a unit, building the nodes of the hierarchy
@@ -33,6 +51,7 @@ func (d *Dataset) nodeLocked(code string) *node {
 		return n
 	}
 	n := &node{code: code, versions: d.Units.Versions(code)}
+	n.id.Store(-1)
 	d.nodes[code] = n
 	kids := append([]string(nil), d.Units.EverChildren(code)...)
 	sort.Strings(kids)
@@ -61,9 +80,12 @@ func (d *Dataset) held(ind *planwatch.Indicator, n *node, s series, depth int) b
 	if ok {
 		return v
 	}
+	d.mu.RLock()
+	us := d.values[ind.Code]
+	d.mu.RUnlock()
 	for _, k := range n.kids {
 		d.mu.RLock()
-		ks := d.values[ind.Code][k.code]
+		ks := d.nodeSeries(us, k)
 		d.mu.RUnlock()
 		if d.held(ind, k, ks, depth+1) {
 			v = true

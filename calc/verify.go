@@ -130,9 +130,9 @@ func (d *Dataset) digest(seed maphash.Seed) map[string]digest {
 		h.Write(binary.AppendUvarint(nil, uint64(len(s))))
 		h.WriteString(s)
 	}
-	for code, units := range d.values {
+	for code, us := range d.values {
 		dg := out[code]
-		for unit, s := range units {
+		us.each(d.unitCodes, func(unit string, s series) {
 			for i := range s {
 				v := d.dataValue(code, unit, &s[i])
 				h.Reset()
@@ -157,7 +157,7 @@ func (d *Dataset) digest(seed maphash.Seed) map[string]digest {
 				dg.n++
 				dg.sum += h.Sum64()
 			}
-		}
+		})
 		out[code] = dg
 	}
 	return out
