@@ -75,11 +75,11 @@ type Dataset struct {
 	// ApprovedOnly leaves out values of unit-periods not yet approved.
 	ApprovedOnly bool
 
-	mu         sync.RWMutex                 // guards the fields below it; memo has its own
+	mu         sync.RWMutex           // guards the fields below it; memo has its own
 	values     map[string]*unitSeries // indicator → entries by unit id
 	unitIDs    map[string]int32       // unit code → id, given by put and never taken back
 	unitCodes  []string               // unit id → code
-	details    []planwatch.DataValue        // the wide fields of some entries
+	details    []planwatch.DataValue  // the wide fields of some entries
 	provs      []provenance
 	provIdx    map[provenance]int32
 	freeDetail []int32
