@@ -18,10 +18,14 @@ import (
 // interval, keeps the newest few and logs each outcome (serve
 // --backup-dir).
 type Scheduler struct {
-	Store  planwatch.Store
-	Dir    string
-	Every  time.Duration
-	Keep   int // backups kept (the newest); 0 keeps all
+	Store planwatch.Store
+	Dir   string
+	Every time.Duration
+	Keep  int // backups kept (the newest); 0 keeps all
+	// Grace is how long a backup under way when Run's context ends may
+	// take to finish (DefaultGrace when 0); past it, it is stopped and its
+	// partial file removed.
+	Grace  time.Duration
 	Logger *slog.Logger
 	Now    func() time.Time
 
@@ -48,12 +52,29 @@ func (s *Scheduler) Last() BackupResult {
 
 const backupPrefix, backupSuffix = "planwatch-", ".backup"
 
-// Run makes a backup at once and then every s.Every until ctx is done.
+// DefaultGrace is Scheduler.Grace when not set: within systemd's
+// TimeoutStopSec of 60 s in doc/operations.md.
+const DefaultGrace = 45 * time.Second
+
+// Run makes a backup at once and then every s.Every until ctx is done. A
+// backup under way when ctx ends is finished, within s.Grace, rather than
+// thrown away (serve's SIGTERM); none starts after.
 func (s *Scheduler) Run(ctx context.Context) {
+	grace := s.Grace
+	if grace <= 0 {
+		grace = DefaultGrace
+	}
+	bctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	stop := context.AfterFunc(ctx, func() { time.AfterFunc(grace, cancel) })
+	defer stop()
 	t := time.NewTicker(s.Every)
 	defer t.Stop()
 	for {
-		s.Once(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		s.Once(bctx)
 		select {
 		case <-ctx.Done():
 			return

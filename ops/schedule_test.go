@@ -2,14 +2,19 @@ package ops_test
 
 import (
 	"bytes"
+	"context"
+	"iter"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"planwatch"
 	"planwatch/ops"
+	"planwatch/sqlite"
 )
 
 // TestScheduler: each backup is named by its time, verified when restored,
@@ -47,5 +52,55 @@ func TestScheduler(t *testing.T) {
 	}
 	if !strings.Contains(log.String(), "backup failed") {
 		t.Errorf("log:\n%s", log.String())
+	}
+}
+
+// gatedStore is a store whose dump (the backup's reading) waits until
+// release is closed, having said on started that it began.
+type gatedStore struct {
+	*sqlite.DB
+	started, release chan struct{}
+	once             *sync.Once
+}
+
+func (g gatedStore) Dump(ctx context.Context) iter.Seq2[planwatch.Record, error] {
+	return func(yield func(planwatch.Record, error) bool) {
+		g.once.Do(func() { close(g.started) })
+		<-g.release
+		for r, err := range g.DB.Dump(ctx) {
+			if !yield(r, err) {
+				return
+			}
+		}
+	}
+}
+
+// TestSchedulerFinishesOnStop: a backup under way when serve is told to
+// stop (its context ended) is finished, within the scheduler's grace, not
+// thrown away; no new one starts.
+func TestSchedulerFinishesOnStop(t *testing.T) {
+	dir := t.TempDir()
+	s := openSQLite(t, filepath.Join(dir, "src.db"))
+	fill(t, t.Context(), s)
+	g := gatedStore{DB: s, started: make(chan struct{}), release: make(chan struct{}), once: &sync.Once{}}
+	var log bytes.Buffer
+	sch := &ops.Scheduler{Store: g, Dir: filepath.Join(dir, "backups"), Every: time.Hour,
+		Logger: slog.New(slog.NewTextHandler(&log, nil)), Now: time.Now}
+	ctx, cancel := context.WithCancel(t.Context())
+	ran := make(chan struct{})
+	go func() { defer close(ran); sch.Run(ctx) }()
+	<-g.started
+	cancel() // SIGTERM while the backup reads
+	close(g.release)
+	<-ran
+	r := sch.Last()
+	if !r.OK {
+		t.Fatalf("the backup under way at the stop: %+v\n%s", r, log.String())
+	}
+	if _, err := ops.Verify(t.Context(), r.File); err != nil {
+		t.Error(err)
+	}
+	if names, _ := filepath.Glob(filepath.Join(sch.Dir, "*")); len(names) != 1 {
+		t.Errorf("backup directory holds %v, want the one finished backup", names)
 	}
 }

@@ -174,8 +174,9 @@ func serve(ctx context.Context, env *Env, store planwatch.Store, o serveOptions)
 		sch = &ops.Scheduler{Store: store, Dir: o.backupDir, Every: o.backupEvery, Keep: o.backupKeep, Logger: logger, Now: env.Now}
 		bctx, cancel := context.WithCancel(ctx)
 		backups := make(chan struct{})
-		// A backup under way is stopped (its partial file removed) before
-		// the store closes; a backup file is whole or absent.
+		// A backup under way at SIGTERM is finished (within
+		// ops.DefaultGrace; past it stopped, its partial file removed)
+		// before the store closes; a backup file is whole or absent.
 		defer func() { cancel(); <-backups }()
 		go func() { defer close(backups); sch.Run(bctx) }()
 	}
