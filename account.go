@@ -2,6 +2,7 @@ package planwatch
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 )
 
@@ -52,6 +53,67 @@ func (a *Account) Validate() error {
 	return nil
 }
 
+// AccountChange is a change of an existing account that sets only the
+// fields it names (nil leaves a field as stored), so that two changes made
+// at once — by two administrators, two instances, or the command line —
+// never undo each other (a role set by one and a password by the other
+// both stay).
+type AccountChange struct {
+	Name                       string
+	Role                       *string
+	Units, Sectors, Indicators *[]string
+	PasswordHash               *string
+	Disabled                   *bool
+	MustChangePassword         *bool
+	// EndSessions ends every session of the account (and every expired
+	// one) with the change: after a new password, a disabling, a change of
+	// rights.
+	EndSessions bool
+	// KeepAdmin refuses (ECONFLICT) a change that would leave no enabled
+	// administrator.
+	KeepAdmin bool
+	// Audit is the entry kept with the change (its Action, By, From, At);
+	// the store sets its Entity and its Old and New (AccountText) to the
+	// account before and after.
+	Audit AuditEntry
+}
+
+// Apply returns a with the fields c names set.
+func (c AccountChange) Apply(a Account) Account {
+	if c.Role != nil {
+		a.Role = *c.Role
+	}
+	if c.Units != nil {
+		a.Units = *c.Units
+	}
+	if c.Sectors != nil {
+		a.Sectors = *c.Sectors
+	}
+	if c.Indicators != nil {
+		a.Indicators = *c.Indicators
+	}
+	if c.PasswordHash != nil {
+		a.PasswordHash = *c.PasswordHash
+	}
+	if c.Disabled != nil {
+		a.Disabled = *c.Disabled
+	}
+	if c.MustChangePassword != nil {
+		a.MustChangePassword = *c.MustChangePassword
+	}
+	return a
+}
+
+// AccountText is an account as the audit trail keeps it: name, role,
+// scopes and state as JSON; never the password hash.
+func AccountText(a Account) string {
+	b, _ := json.Marshal(a)
+	return string(b)
+}
+
+// IsEnabledAdmin reports whether a is an administrator who can sign in.
+func (a Account) IsEnabledAdmin() bool { return a.Role == RoleAdmin && !a.Disabled }
+
 // Session is a signed-in browser. Only a hash of the id the browser holds is
 // stored, so that reading the table does not give a way in.
 type Session struct {
@@ -76,10 +138,13 @@ type AccountStore interface {
 	// CreateAccount adds an account. EINVALID if it fails Validate, ECONFLICT
 	// if the name is taken.
 	CreateAccount(ctx context.Context, a Account) error
-	// UpdateAccount replaces the role, scopes, hash, disabled and
-	// must-change-password flags of an existing account (Created is kept). EINVALID if it fails Validate,
-	// ENOTFOUND if there is no such account.
-	UpdateAccount(ctx context.Context, a Account) error
+	// ChangeAccount makes c in one transaction: it reads the account as
+	// stored, sets the fields c names, checks the result (Validate; with
+	// KeepAdmin, that an enabled administrator remains, else ECONFLICT),
+	// writes those fields only, ends the sessions when c says so and
+	// appends c.Audit. It returns the account before and after. ENOTFOUND
+	// if there is no such account.
+	ChangeAccount(ctx context.Context, c AccountChange) (old, new Account, err error)
 	// Account returns one account. ENOTFOUND if there is none of that name.
 	Account(ctx context.Context, name string) (Account, error)
 	// Accounts lists every account ordered by name.

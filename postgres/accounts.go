@@ -27,13 +27,7 @@ var (
 // loginAttemptsKept is how long login attempts are kept for rate limiting.
 const loginAttemptsKept = 24 * time.Hour
 
-func codesJSON(ss []string) string {
-	if ss == nil {
-		ss = []string{}
-	}
-	b, _ := json.Marshal(ss)
-	return string(b)
-}
+func codesJSON(ss []string) string { return engine.CodesJSON(ss) }
 
 func codesOf(s string) []string {
 	var out []string
@@ -74,22 +68,50 @@ func (db *DB) CreateAccount(ctx context.Context, a planwatch.Account) error {
 	return nil
 }
 
-// UpdateAccount replaces the role, scopes, hash and disabled flag of an
-// account. EINVALID if it fails Validate, ENOTFOUND if there is none.
-func (db *DB) UpdateAccount(ctx context.Context, a planwatch.Account) error {
-	if err := a.Validate(); err != nil {
+// ChangeAccount makes c in one transaction (engine.ChangeAccount). The
+// account's row is locked (FOR UPDATE), and with KeepAdmin first the rows
+// of the enabled administrators in name order: two changes wait for each
+// other, and the second sees the first's result.
+func (db *DB) ChangeAccount(ctx context.Context, c planwatch.AccountChange) (old, new planwatch.Account, err error) {
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		old, new, err = engine.ChangeAccount(ctx, accountTx{tx}, c, db.now())
 		return err
+	})
+	return old, new, internal("ChangeAccount", err)
+}
+
+// accountTx is engine.AccountTx on a PostgreSQL transaction.
+type accountTx struct{ tx *sql.Tx }
+
+func (t accountTx) EnabledAdmins(ctx context.Context) ([]string, error) {
+	return engine.Query(ctx, t.tx, engine.ScanString, `SELECT name FROM accounts WHERE role = $1 AND NOT disabled ORDER BY name FOR UPDATE`, planwatch.RoleAdmin)
+}
+
+func (t accountTx) Account(ctx context.Context, name string) (planwatch.Account, error) {
+	a, err := scanAccount(t.tx.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE name = $1 FOR UPDATE`, name))
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, planwatch.Errorf(planwatch.ENOTFOUND, "không có tài khoản %q / no account %q", name, name)
 	}
-	res, err := db.w.ExecContext(ctx, `UPDATE accounts SET password_hash = $1, role = $2, units = $3, sectors = $4, indicators = $5, disabled = $6,
-		must_change_password = $7 WHERE name = $8`,
-		a.PasswordHash, a.Role, codesJSON(a.Units), codesJSON(a.Sectors), codesJSON(a.Indicators), a.Disabled, a.MustChangePassword, a.Name)
-	if err != nil {
-		return internal("UpdateAccount", err)
+	return a, err
+}
+
+func (t accountTx) SetAccount(ctx context.Context, name string, cols []string, vals []any) error {
+	set := make([]string, len(cols))
+	for i, c := range cols {
+		set[i] = fmt.Sprintf("%s = $%d", c, i+1)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return planwatch.Errorf(planwatch.ENOTFOUND, "không có tài khoản %q / no account %q", a.Name, a.Name)
-	}
-	return nil
+	_, err := t.tx.ExecContext(ctx, `UPDATE accounts SET `+strings.Join(set, ", ")+fmt.Sprintf(` WHERE name = $%d`, len(cols)+1), append(vals, name)...)
+	return err
+}
+
+func (t accountTx) EndSessions(ctx context.Context, user string, now time.Time) error {
+	_, err := t.tx.ExecContext(ctx, `DELETE FROM sessions WHERE username = $1 OR expires < $2`, user, now.UTC())
+	return err
+}
+
+func (t accountTx) Audit(ctx context.Context, e planwatch.AuditEntry) error {
+	return insertAudit(ctx, t.tx, []planwatch.AuditEntry{e})
 }
 
 const accountColumns = `name, password_hash, role, units, sectors, indicators, disabled, created, must_change_password`

@@ -22,13 +22,7 @@ var (
 // loginAttemptsKept is how long login attempts are kept for rate limiting.
 const loginAttemptsKept = 24 * time.Hour
 
-func codesJSON(ss []string) string {
-	if ss == nil {
-		ss = []string{}
-	}
-	b, _ := json.Marshal(ss)
-	return string(b)
-}
+func codesJSON(ss []string) string { return engine.CodesJSON(ss) }
 
 func codesOf(s string) []string {
 	var out []string
@@ -61,24 +55,61 @@ func (db *DB) CreateAccount(ctx context.Context, a planwatch.Account) error {
 	return nil
 }
 
-// UpdateAccount replaces the role, scopes, hash and disabled flag of an
-// account. EINVALID if it fails Validate, ENOTFOUND if there is none.
-func (db *DB) UpdateAccount(ctx context.Context, a planwatch.Account) error {
-	if err := a.Validate(); err != nil {
-		return err
-	}
-	res, err := db.w.ExecContext(ctx, `UPDATE accounts SET password_hash = ?, role = ?, units = ?, sectors = ?, indicators = ?, disabled = ?,
-		must_change_password = ? WHERE name = ?`,
-		a.PasswordHash, a.Role, codesJSON(a.Units), codesJSON(a.Sectors), codesJSON(a.Indicators), boolInt(a.Disabled),
-		boolInt(a.MustChangePassword), a.Name)
+// ChangeAccount makes c in one transaction, which BEGIN IMMEDIATE makes
+// the only writer meanwhile (engine.ChangeAccount).
+func (db *DB) ChangeAccount(ctx context.Context, c planwatch.AccountChange) (old, new planwatch.Account, err error) {
+	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
-		return internal("UpdateAccount", err)
+		return old, new, internal("ChangeAccount", err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return planwatch.Errorf(planwatch.ENOTFOUND, "không có tài khoản %q / no account %q", a.Name, a.Name)
+	defer tx.Rollback()
+	aw, err := newAuditWriter(ctx, tx)
+	if err != nil {
+		return old, new, internal("ChangeAccount", err)
 	}
-	return nil
+	defer aw.Close()
+	if old, new, err = engine.ChangeAccount(ctx, accountTx{tx, aw}, c, db.now()); err != nil {
+		return old, new, internal("ChangeAccount", err)
+	}
+	return old, new, internal("ChangeAccount", tx.Commit())
 }
+
+// accountTx is engine.AccountTx on a SQLite transaction.
+type accountTx struct {
+	tx *sql.Tx
+	aw *auditWriter
+}
+
+func (t accountTx) EnabledAdmins(ctx context.Context) ([]string, error) {
+	return engine.Query(ctx, t.tx, engine.ScanString, `SELECT name FROM accounts WHERE role = ? AND disabled = 0 ORDER BY name`, planwatch.RoleAdmin)
+}
+
+func (t accountTx) Account(ctx context.Context, name string) (planwatch.Account, error) {
+	a, err := scanAccount(t.tx.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE name = ?`, name))
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, planwatch.Errorf(planwatch.ENOTFOUND, "không có tài khoản %q / no account %q", name, name)
+	}
+	return a, err
+}
+
+func (t accountTx) SetAccount(ctx context.Context, name string, cols []string, vals []any) error {
+	set := make([]string, len(cols))
+	for i, c := range cols {
+		set[i] = c + " = ?"
+		if b, ok := vals[i].(bool); ok {
+			vals[i] = boolInt(b)
+		}
+	}
+	_, err := t.tx.ExecContext(ctx, `UPDATE accounts SET `+strings.Join(set, ", ")+` WHERE name = ?`, append(vals, name)...)
+	return err
+}
+
+func (t accountTx) EndSessions(ctx context.Context, user string, now time.Time) error {
+	_, err := t.tx.ExecContext(ctx, `DELETE FROM sessions WHERE username = ? OR expires < ?`, user, formatTime(now))
+	return err
+}
+
+func (t accountTx) Audit(ctx context.Context, e planwatch.AuditEntry) error { return t.aw.add(ctx, e) }
 
 const accountColumns = `name, password_hash, role, units, sectors, indicators, disabled, created, must_change_password`
 

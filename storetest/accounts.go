@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -26,6 +27,7 @@ func RunAccounts(t *testing.T, open func(t *testing.T) planwatch.Store) {
 	}{
 		{"Accounts", testAccounts},
 		{"AccountErrors", testAccountErrors},
+		{"AccountChanges", testAccountChanges},
 		{"Sessions", testSessions},
 		{"LoginAttempts", testLoginAttempts},
 		{"Approvals", testApprovals},
@@ -74,8 +76,9 @@ func testAccounts(t *testing.T, ctx context.Context, s AccountsAndApprovals) {
 	if got.MustChangePassword {
 		t.Error("a new account must change its password without being told to")
 	}
-	got.Role, got.Units, got.Disabled, got.PasswordHash, got.MustChangePassword = planwatch.RolePlanner, nil, true, "$argon2id$y", true
-	if err := s.UpdateAccount(ctx, got); err != nil {
+	role, noUnits, yes, hash := planwatch.RolePlanner, []string(nil), true, "$argon2id$y"
+	if _, _, err := s.ChangeAccount(ctx, planwatch.AccountChange{Name: "lan", Role: &role, Units: &noUnits, Disabled: &yes, PasswordHash: &hash,
+		MustChangePassword: &yes, Audit: planwatch.AuditEntry{Action: "user.set", By: "an"}}); err != nil {
 		t.Fatal(err)
 	}
 	list, err := s.Accounts(ctx)
@@ -113,7 +116,8 @@ func testAccountErrors(t *testing.T, ctx context.Context, s AccountsAndApprovals
 	if _, err := s.Account(ctx, "nobody"); planwatch.ErrorCode(err) != planwatch.ENOTFOUND {
 		t.Errorf("missing: %v", err)
 	}
-	if err := s.UpdateAccount(ctx, planwatch.Account{Name: "nobody", Role: planwatch.RoleViewer}); planwatch.ErrorCode(err) != planwatch.ENOTFOUND {
+	viewer := planwatch.RoleViewer
+	if _, _, err := s.ChangeAccount(ctx, planwatch.AccountChange{Name: "nobody", Role: &viewer, Audit: planwatch.AuditEntry{Action: "user.set", By: "an"}}); planwatch.ErrorCode(err) != planwatch.ENOTFOUND {
 		t.Errorf("update missing: %v", err)
 	}
 }
@@ -370,4 +374,124 @@ func containsAll(s string, subs ...string) bool {
 		}
 	}
 	return true
+}
+
+// testAccountChanges: each account change is one transaction that sets only
+// the fields it names. Changes of different fields made at once (a role by
+// one administrator, a password by another, scopes from the command line)
+// all stay; the change, the end of the sessions and its audit entry are
+// one; a change leaving no enabled administrator is refused, also when two
+// are made at once.
+func testAccountChanges(t *testing.T, ctx context.Context, s AccountsAndApprovals) {
+	lan := planwatch.Account{Name: "lan", PasswordHash: "$argon2id$1", Role: planwatch.RoleReporter, Units: []string{"178"}, Created: at}
+	for _, a := range []planwatch.Account{lan, {Name: "an", Role: planwatch.RoleAdmin, Created: at}} {
+		if err := s.CreateAccount(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.CreateSession(ctx, planwatch.Session{IDHash: "lan1", User: "lan", Created: at, LastSeen: at, Expires: at.Add(24 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	role, hash, yes := planwatch.RolePlanner, "$argon2id$2", true
+	units, sectors, inds := []string{"180", "181"}, []string{"Nông nghiệp"}, []string{"agri.planted_area"}
+	audit := func(action string) planwatch.AuditEntry {
+		return planwatch.AuditEntry{Action: action, By: "an", From: "10.0.0.1", At: at}
+	}
+	changes := []planwatch.AccountChange{
+		{Name: "lan", Role: &role, Audit: audit("user.set")},
+		{Name: "lan", PasswordHash: &hash, MustChangePassword: &yes, EndSessions: true, Audit: audit("user.password")},
+		{Name: "lan", Units: &units, Audit: audit("user.set")},
+		{Name: "lan", Sectors: &sectors, Audit: audit("user.set")},
+		{Name: "lan", Indicators: &inds, Audit: audit("user.set")},
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, len(changes))
+	for i, c := range changes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _, errs[i] = s.ChangeAccount(ctx, c)
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("change %d: %v", i, err)
+		}
+	}
+	got, err := s.Account(ctx, "lan")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Role != role || got.PasswordHash != hash || !got.MustChangePassword || strings.Join(got.Units, ",") != "180,181" ||
+		strings.Join(got.Sectors, ",") != "Nông nghiệp" || strings.Join(got.Indicators, ",") != "agri.planted_area" || got.Disabled || !got.Created.Equal(at) {
+		t.Errorf("after five changes made at once: %+v; a change was lost", got)
+	}
+	if _, err := s.Session(ctx, "lan1"); planwatch.ErrorCode(err) != planwatch.ENOTFOUND {
+		t.Errorf("the new password left the session: %v", err)
+	}
+	entries, err := s.Audit(ctx, planwatch.AuditQuery{Entity: "user/lan"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != len(changes) {
+		t.Fatalf("%d audit entries for %d changes", len(entries), len(changes))
+	}
+	for _, e := range entries {
+		if e.By != "an" || e.From != "10.0.0.1" || e.Old == "" || e.New == "" || strings.Contains(e.Old+e.New, "argon2id") {
+			t.Errorf("audit entry %+v", e)
+		}
+	}
+
+	// A change's old and new: what it read and what it wrote.
+	viewer := planwatch.RoleViewer
+	old, after, err := s.ChangeAccount(ctx, planwatch.AccountChange{Name: "lan", Role: &viewer, Audit: audit("user.set")})
+	if err != nil || old.Role != role || after.Role != viewer || after.PasswordHash != hash {
+		t.Errorf("ChangeAccount = %+v, %+v, %v", old, after, err)
+	}
+	bad := "king"
+	if _, _, err := s.ChangeAccount(ctx, planwatch.AccountChange{Name: "lan", Role: &bad, Audit: audit("user.set")}); planwatch.ErrorCode(err) != planwatch.EINVALID {
+		t.Errorf("a bad role: %v", err)
+	}
+	if _, _, err := s.ChangeAccount(ctx, planwatch.AccountChange{Name: "nobody", Role: &viewer, Audit: audit("user.set")}); planwatch.ErrorCode(err) != planwatch.ENOTFOUND {
+		t.Errorf("a missing account: %v", err)
+	}
+
+	// The last enabled administrator stays; of two disabled at once, one.
+	off := true
+	disable := func(name string) error {
+		_, _, err := s.ChangeAccount(ctx, planwatch.AccountChange{Name: name, Disabled: &off, KeepAdmin: true, EndSessions: true, Audit: audit("user.disable")})
+		return err
+	}
+	if err := disable("an"); planwatch.ErrorCode(err) != planwatch.ECONFLICT {
+		t.Errorf("disabling the only administrator: %v", err)
+	}
+	if a, _ := s.Account(ctx, "an"); a.Disabled {
+		t.Error("the refused change was written")
+	}
+	if err := s.CreateAccount(ctx, planwatch.Account{Name: "binh", Role: planwatch.RoleAdmin}); err != nil {
+		t.Fatal(err)
+	}
+	errs = make([]error, 2)
+	for i, name := range []string{"an", "binh"} {
+		wg.Add(1)
+		go func() { defer wg.Done(); errs[i] = disable(name) }()
+	}
+	wg.Wait()
+	if (errs[0] == nil) == (errs[1] == nil) {
+		t.Errorf("two administrators disabled at once: %v, %v; want one refused", errs[0], errs[1])
+	}
+	n := 0
+	list, _ := s.Accounts(ctx)
+	for _, a := range list {
+		if a.IsEnabledAdmin() {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d enabled administrators left, want 1", n)
+	}
+	if all, _ := s.Audit(ctx, planwatch.AuditQuery{Action: "user.disable"}); len(all) != 1 {
+		t.Errorf("%d audit entries of disabling, want 1 (refused changes keep none)", len(all))
+	}
 }

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"crypto/rand"
-	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
@@ -173,10 +172,10 @@ func splitCodes(s string) []string {
 func (s *Server) auditAccount(ctx context.Context, r *http.Request, action string, old, new *planwatch.Account) error {
 	e := planwatch.AuditEntry{Action: action, Entity: "user/" + cmpName(old, new)}
 	if old != nil {
-		e.Old = accountJSON(*old)
+		e.Old = planwatch.AccountText(*old)
 	}
 	if new != nil {
-		e.New = accountJSON(*new)
+		e.New = planwatch.AccountText(*new)
 	}
 	return s.audit(ctx, r, e)
 }
@@ -186,13 +185,6 @@ func cmpName(old, new *planwatch.Account) string {
 		return new.Name
 	}
 	return old.Name
-}
-
-// accountJSON is an account as the audit keeps it: role, scopes and state;
-// the hash is never marshalled (json:"-").
-func accountJSON(a planwatch.Account) string {
-	b, _ := json.Marshal(a)
-	return string(b)
 }
 
 // hashNew hashes a new password, waiting its turn with sign-ins (each hash
@@ -244,7 +236,11 @@ func (s *Server) postAccountCreate(w http.ResponseWriter, r *http.Request) error
 
 // postAccountChange handles the changes of an existing account: "update"
 // (role and scopes), "disable", "enable" and "password" (a new one-time
-// password). No change may leave the store without an enabled administrator.
+// password). Each is one AccountStore.ChangeAccount: the fields it sets
+// only, the sessions it ends and its audit entry in one transaction, so
+// that changes made at once by other administrators, instances or the
+// command line are neither undone nor undo it; none may leave the store
+// without an enabled administrator.
 func (s *Server) postAccountChange(action string) func(http.ResponseWriter, *http.Request) error {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		as, err := s.accountStore()
@@ -252,86 +248,46 @@ func (s *Server) postAccountChange(action string) func(http.ResponseWriter, *htt
 			return err
 		}
 		ctx := r.Context()
-		// A new password is hashed before the account is read, and reading,
-		// checking, writing and auditing are one step among this server's
-		// account changes: a change never writes back what it read before
-		// another one (a reset re-enabling an account disabled meanwhile).
-		var pw, hash string
-		if action == "password" {
-			pw = newOneTimePassword()
-			if hash, err = s.hashNew(ctx, pw); err != nil {
-				return err
-			}
-		}
-		s.accountsMu.Lock()
-		defer s.accountsMu.Unlock()
-		a, err := as.Account(ctx, strings.TrimSpace(r.PostFormValue("name")))
-		if err != nil {
-			return err
-		}
-		old := a
-		auditAction := "user." + action
+		c := planwatch.AccountChange{Name: strings.TrimSpace(r.PostFormValue("name")), KeepAdmin: true,
+			// A new password or a disabled account ends the sessions held;
+			// so does a change of role or scope, so that no browser keeps
+			// rights taken away (the next request reads the account anew anyway).
+			EndSessions: action != "enable",
+			Audit:       planwatch.AuditEntry{Action: "user." + action, By: userName(ctx), From: s.clientIP(r), At: s.now()}}
+		var pw string
 		switch action {
 		case "update":
-			auditAction = "user.set"
-			a.Role = r.PostFormValue("role")
-			if err := a.Validate(); err != nil {
-				return s.renderAccounts(w, r, 0, accountsData{}, err)
-			}
+			c.Audit.Action = "user.set"
+			var a planwatch.Account
 			if err := s.accountScopes(ctx, r, &a); err != nil {
 				return s.renderAccounts(w, r, 0, accountsData{}, err)
 			}
-		case "disable":
-			a.Disabled = true
-		case "enable":
-			a.Disabled = false
+			role := r.PostFormValue("role")
+			c.Role, c.Units, c.Sectors, c.Indicators = &role, &a.Units, &a.Sectors, &a.Indicators
+		case "disable", "enable":
+			off := action == "disable"
+			c.Disabled = &off
 		case "password":
-			a.PasswordHash = hash
-			a.MustChangePassword = true
-		}
-		if err := s.keepsAnAdmin(ctx, as, old, a); err != nil {
-			return s.renderAccounts(w, r, 0, accountsData{}, err)
-		}
-		if err := as.UpdateAccount(ctx, a); err != nil {
-			return err
-		}
-		// A new password or a disabled account ends the sessions held; so
-		// does a change of role or scope, so that no browser keeps rights
-		// taken away (the next request reads the account anew anyway).
-		if action != "enable" {
-			if err := as.DeleteSessions(ctx, a.Name, s.now()); err != nil {
+			pw = newOneTimePassword()
+			hash, err := s.hashNew(ctx, pw)
+			if err != nil {
 				return err
 			}
+			must := true
+			c.PasswordHash, c.MustChangePassword = &hash, &must
 		}
-		if err := s.auditAccount(ctx, r, auditAction, &old, &a); err != nil {
+		if _, _, err := as.ChangeAccount(ctx, c); err != nil {
+			if code := planwatch.ErrorCode(err); code == planwatch.EINVALID || code == planwatch.ECONFLICT {
+				return s.renderAccounts(w, r, 0, accountsData{}, err)
+			}
 			return err
 		}
 		if pw != "" {
-			return s.renderAccounts(w, r, http.StatusOK, accountsData{Created: a.Name, Password: pw}, nil)
+			return s.renderAccounts(w, r, http.StatusOK, accountsData{Created: c.Name, Password: pw}, nil)
 		}
 		http.Redirect(w, r, "/accounts", http.StatusSeeOther)
 		return nil
 	}
-}
-
-// keepsAnAdmin refuses a change of old into new that would leave no enabled
-// administrator: nobody could manage accounts any more.
-func (s *Server) keepsAnAdmin(ctx context.Context, as planwatch.AccountStore, old, new planwatch.Account) error {
-	wasAdmin := old.Role == planwatch.RoleAdmin && !old.Disabled
-	isAdmin := new.Role == planwatch.RoleAdmin && !new.Disabled
-	if !wasAdmin || isAdmin {
-		return nil
-	}
-	list, err := as.Accounts(ctx)
-	if err != nil {
-		return err
-	}
-	for _, a := range list {
-		if a.Name != old.Name && a.Role == planwatch.RoleAdmin && !a.Disabled {
-			return nil
-		}
-	}
-	return planwatch.Errorf(planwatch.ECONFLICT, "%s là quản trị viên cuối cùng còn hoạt động: không thể tắt hay đổi vai trò / %s is the last enabled administrator: it cannot be disabled or given another role", old.Name, old.Name)
 }
 
 // apiAccounts lists the accounts (the hash is never marshalled).

@@ -99,24 +99,21 @@ func (s *Server) postPassword(w http.ResponseWriter, r *http.Request) error {
 	case next == current:
 		return s.renderPassword(w, r, 0, invalid("%s", i18n.T(lang, "password.same")))
 	}
-	old := a
-	if a.PasswordHash, err = s.hashNew(ctx, next); err != nil {
+	hash, err := s.hashNew(ctx, next)
+	if err != nil {
 		return err
 	}
-	a.MustChangePassword = false
-	if err := s.accounts.UpdateAccount(ctx, a); err != nil {
-		return err
-	}
-	if err := s.accounts.DeleteSessions(ctx, a.Name, now); err != nil {
+	// The password only (an administrator's change of role meanwhile
+	// stays), the other sessions ended and the audit entry: one transaction.
+	must := false
+	if _, _, err := s.accounts.ChangeAccount(ctx, planwatch.AccountChange{Name: a.Name, PasswordHash: &hash, MustChangePassword: &must,
+		EndSessions: true, Audit: planwatch.AuditEntry{Action: "user.password", By: a.Name, From: ip, At: now}}); err != nil {
 		return err
 	}
 	if err := s.sessions.Start(ctx, w, r, a.Name); err != nil {
 		return err
 	}
 	s.csrf.rotate(w, r)
-	if err := s.auditAccount(ctx, r, "user.password", &old, &a); err != nil {
-		return err
-	}
 	http.Redirect(w, r, localPath(r.PostFormValue("next")), http.StatusSeeOther)
 	return nil
 }

@@ -177,9 +177,8 @@ func TestLoginFailuresAndRateLimit(t *testing.T) {
 
 func TestDisabledAccountCannotSignIn(t *testing.T) {
 	s, st := newAccountServer(t, false)
-	a, _ := st.Account(t.Context(), "xem")
-	a.Disabled = true
-	if err := st.UpdateAccount(t.Context(), a); err != nil {
+	off := true
+	if _, _, err := st.ChangeAccount(t.Context(), planwatch.AccountChange{Name: "xem", Disabled: &off, Audit: planwatch.AuditEntry{Action: "user.disable", By: "test"}}); err != nil {
 		t.Fatal(err)
 	}
 	if rec := login(newClient(t, s), "xem", testPassword); rec.Code != http.StatusUnauthorized {

@@ -26,7 +26,6 @@ import (
 	"net/http"
 	"net/netip"
 	"runtime"
-	"sync"
 	"time"
 
 	"planwatch"
@@ -100,7 +99,6 @@ type Server struct {
 	uploads   uploads
 	routes    []route
 
-	accountsMu  sync.Mutex    // account changes: read, check, write and audit as one step
 	extracting  chan struct{} // one token per extraction running
 	hashing     chan struct{} // one token per password being hashed
 	validations validations   // rule checks over unit trees, kept and bounded (validation.go)

@@ -113,8 +113,8 @@ func TestSessionsDisabledAccount(t *testing.T) {
 	if u, _ := ss.Authenticate(req); u == nil {
 		t.Fatal("no user")
 	}
-	a.Disabled = true
-	if err := st.UpdateAccount(ctx, a); err != nil {
+	off := true
+	if _, _, err := st.ChangeAccount(ctx, planwatch.AccountChange{Name: a.Name, Disabled: &off, Audit: planwatch.AuditEntry{Action: "user.disable", By: "test"}}); err != nil {
 		t.Fatal(err)
 	}
 	if u, _ := ss.Authenticate(req); u != nil {

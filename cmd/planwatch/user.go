@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -81,15 +80,8 @@ func cmdUser(ctx context.Context, env *Env, args []string) error {
 		return errors.New("kho dữ liệu không hỗ trợ tài khoản / this store keeps no accounts")
 	}
 	who := user(env, *by)
-	record := func(action string, old, new *planwatch.Account) error {
-		e := planwatch.AuditEntry{By: who, From: "cli", Action: action, Entity: "user/" + name}
-		if old != nil {
-			e.Old = accountText(*old)
-		}
-		if new != nil {
-			e.New = accountText(*new)
-		}
-		return s.RecordAudit(ctx, e)
+	audit := func(action string) planwatch.AuditEntry {
+		return planwatch.AuditEntry{By: who, From: "cli", Action: action, Entity: "user/" + name, At: env.Now()}
 	}
 	switch sub {
 	case "add":
@@ -103,50 +95,47 @@ func cmdUser(ctx context.Context, env *Env, args []string) error {
 		if err := as.CreateAccount(ctx, a); err != nil {
 			return err
 		}
-		if err := record("user.add", nil, &a); err != nil {
+		e := audit("user.add")
+		e.New = planwatch.AccountText(a)
+		if err := s.RecordAudit(ctx, e); err != nil {
 			return err
 		}
 		fmt.Fprintf(env.Stdout, "Đã tạo tài khoản / account created: %s (%s)\n", a.Name, a.Role)
 	case "set", "set-password", "disable", "enable":
-		a, err := as.Account(ctx, name)
-		if err != nil {
-			return err
-		}
-		old := a
-		action := "user." + sub
+		// Only the fields the command names, the sessions ended and the
+		// audit entry, in one transaction: a change made meanwhile on the
+		// accounts page stays.
+		c := planwatch.AccountChange{Name: name, EndSessions: sub != "enable", Audit: audit("user." + sub)}
 		switch sub {
 		case "set":
 			if set["role"] {
-				a.Role = *role
+				c.Role = role
 			}
-			if set["units"] {
-				a.Units = splitCodes(*units)
-			}
-			if set["sectors"] {
-				a.Sectors = splitCodes(*sectors)
-			}
-			if set["indicators"] {
-				a.Indicators = splitCodes(*inds)
+			for _, x := range []struct {
+				flag  string
+				value string
+				field **[]string
+			}{{"units", *units, &c.Units}, {"sectors", *sectors, &c.Sectors}, {"indicators", *inds, &c.Indicators}} {
+				if set[x.flag] {
+					codes := splitCodes(x.value)
+					*x.field = &codes
+				}
 			}
 		case "set-password":
-			action = "user.password"
-			if a.PasswordHash, err = readNewPassword(env, name); err != nil {
+			c.Audit.Action = "user.password"
+			if _, err := as.Account(ctx, name); err != nil {
+				return err // before asking for a password
+			}
+			hash, err := readNewPassword(env, name)
+			if err != nil {
 				return err
 			}
-		case "disable":
-			a.Disabled = true
-		case "enable":
-			a.Disabled = false
+			c.PasswordHash = &hash
+		case "disable", "enable":
+			off := sub == "disable"
+			c.Disabled = &off
 		}
-		if err := as.UpdateAccount(ctx, a); err != nil {
-			return err
-		}
-		if sub != "enable" {
-			if err := as.DeleteSessions(ctx, name, env.Now()); err != nil {
-				return err
-			}
-		}
-		if err := record(action, &old, &a); err != nil {
+		if _, _, err := as.ChangeAccount(ctx, c); err != nil {
 			return err
 		}
 		fmt.Fprintf(env.Stdout, "Đã cập nhật tài khoản / account updated: %s\n", name)
@@ -173,10 +162,6 @@ func cmdUser(ctx context.Context, env *Env, args []string) error {
 
 // accountText is how an account reads in the audit trail: role, scopes and
 // state, never the hash (a password change is the action user.password).
-func accountText(a planwatch.Account) string {
-	b, _ := json.Marshal(a)
-	return string(b)
-}
 
 func splitCodes(s string) []string {
 	var out []string
