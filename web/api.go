@@ -3,7 +3,9 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"iter"
 	"net/http"
 	"sort"
 	"strconv"
@@ -12,6 +14,7 @@ import (
 
 	"planwatch"
 	"planwatch/calc"
+	"planwatch/rules"
 )
 
 func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) error {
@@ -138,27 +141,120 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	return nil
 }
 
-// valuesBody accepts either {"values": [...], "dry_run": true} or a bare array.
-type valuesBody struct {
-	Values []planwatch.DataValue `json:"values"`
-	DryRun bool                  `json:"dry_run"`
-}
-
-func (b *valuesBody) UnmarshalJSON(data []byte) error {
-	if t := strings.TrimSpace(string(data)); strings.HasPrefix(t, "[") {
-		return json.Unmarshal(data, &b.Values)
-	}
-	type plain valuesBody
-	return json.Unmarshal(data, (*plain)(b))
-}
-
+// apiPostValues stores the values of the body, either a bare array or
+// {"dry_run": true, "values": [...]}, all or nothing. The body is read as
+// it arrives, one value at a time, never whole (issue 12): a body of any
+// size within its route's limit takes the memory of a few values. So that
+// nothing is stored before a dry run is known, "dry_run" must come before
+// "values" (or be given as ?dry_run=true); a true one after them refuses
+// the body.
 func (s *Server) apiPostValues(w http.ResponseWriter, r *http.Request) error {
-	var body valuesBody
-	if err := decodeJSON(w, r, &body); err != nil {
+	cs := &planwatch.ChangeSet{}
+	switch v := r.URL.Query().Get("dry_run"); v {
+	case "", "false":
+	case "true":
+		cs.DryRun = true
+	default:
+		return invalid("dry_run %q: true hoặc false / expected true or false", v)
+	}
+	b, err := openValuesBody(r.Body, cs)
+	if err != nil {
 		return err
 	}
-	for i := range body.Values {
-		v := &body.Values[i]
+	var res planwatch.ApplyResult
+	if b == nil { // an object without values
+		res, err = s.apply(r, cs)
+	} else {
+		res, err = s.applyStream(r, cs, b.values)
+	}
+	if err != nil {
+		return bodyError(err)
+	}
+	writeJSON(w, http.StatusOK, res)
+	return nil
+}
+
+// valuesBody reads the values of a POST /api/values body one at a time.
+type valuesBody struct {
+	dec    *json.Decoder
+	object bool // {"values": [...]}, not a bare array
+	cs     *planwatch.ChangeSet
+}
+
+// openValuesBody reads the body up to its first value: the opening of the
+// array, and in the object form every member before "values" (dry_run
+// sets cs.DryRun). It returns nil when the object has no values.
+func openValuesBody(body io.Reader, cs *planwatch.ChangeSet) (*valuesBody, error) {
+	b := &valuesBody{dec: json.NewDecoder(body), cs: cs}
+	tok, err := b.dec.Token()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, invalid("thiếu nội dung JSON / empty body")
+		}
+		return nil, b.fail(err)
+	}
+	switch tok {
+	case json.Delim('['):
+		return b, nil
+	case json.Delim('{'):
+		b.object = true
+	default:
+		return nil, invalid("JSON không hợp lệ / invalid JSON: want an array of values or {\"values\": [...]}")
+	}
+	for b.dec.More() {
+		key, err := b.member(&cs.DryRun)
+		if err != nil {
+			return nil, err
+		}
+		if strings.EqualFold(key, "values") {
+			if tok, err := b.dec.Token(); err != nil || tok != json.Delim('[') {
+				return nil, invalid("JSON không hợp lệ / invalid JSON: \"values\" must be an array")
+			}
+			return b, nil
+		}
+	}
+	if _, err := b.dec.Token(); err != nil { // the closing brace
+		return nil, b.fail(err)
+	}
+	return nil, nil
+}
+
+// member reads the name of the object's next member and, unless it is
+// "values", its value: a true dry_run sets *dry, other members are skipped
+// (names match as when decoding into a struct: case aside).
+func (b *valuesBody) member(dry *bool) (string, error) {
+	tok, err := b.dec.Token()
+	if err != nil {
+		return "", b.fail(err)
+	}
+	key, _ := tok.(string)
+	switch {
+	case strings.EqualFold(key, "values"):
+		return key, nil
+	case strings.EqualFold(key, "dry_run"):
+		var d bool
+		if err := b.dec.Decode(&d); err != nil {
+			return "", b.fail(err)
+		}
+		*dry = *dry || d
+	default:
+		var skip json.RawMessage
+		if err := b.dec.Decode(&skip); err != nil {
+			return "", b.fail(err)
+		}
+	}
+	return key, nil
+}
+
+// values yields the values of the array, with the API's defaults and
+// source, then checks what follows it.
+func (b *valuesBody) values(yield func(planwatch.DataValue, error) bool) {
+	for i := 0; b.dec.More(); i++ {
+		var v planwatch.DataValue
+		if err := b.dec.Decode(&v); err != nil {
+			yield(v, b.failAt(i, err))
+			return
+		}
 		if v.Basis == "" {
 			v.Basis = planwatch.BasisPeriod
 		}
@@ -173,13 +269,54 @@ func (s *Server) apiPostValues(w http.ResponseWriter, r *http.Request) error {
 		if restated {
 			v.Source.Kind = planwatch.SourceRestated
 		}
+		if !yield(v, nil) {
+			return
+		}
 	}
-	res, err := s.apply(r, &planwatch.ChangeSet{Values: body.Values, DryRun: body.DryRun})
-	if err != nil {
+	if _, err := b.dec.Token(); err != nil { // the closing bracket
+		yield(planwatch.DataValue{}, b.fail(err))
+		return
+	}
+	if !b.object {
+		return
+	}
+	late := false // a dry run asked for after the values
+	for b.dec.More() {
+		key, err := b.member(&late)
+		if err != nil {
+			yield(planwatch.DataValue{}, err)
+			return
+		}
+		if strings.EqualFold(key, "values") {
+			yield(planwatch.DataValue{}, invalid("JSON không hợp lệ / invalid JSON: \"values\" twice"))
+			return
+		}
+	}
+	if late && !b.cs.DryRun {
+		yield(planwatch.DataValue{}, invalid("\"dry_run\" phải đứng trước \"values\" (hoặc dùng ?dry_run=true); không lưu gì / \"dry_run\" must come before \"values\" (or use ?dry_run=true); nothing was stored"))
+		return
+	}
+	if _, err := b.dec.Token(); err != nil { // the closing brace
+		yield(planwatch.DataValue{}, b.fail(err))
+	}
+}
+
+// fail is the error of a body that could not be read: 413 over its
+// limit, otherwise invalid JSON.
+func (b *valuesBody) fail(err error) error {
+	if err := bodyError(err); planwatch.ErrorCode(err) == codeTooLarge {
 		return err
 	}
-	writeJSON(w, http.StatusOK, res)
-	return nil
+	return invalid("JSON không hợp lệ / invalid JSON: %v", err)
+}
+
+// failAt is fail naming the value (its row, from 1) that could not be read.
+func (b *valuesBody) failAt(i int, err error) error {
+	if err := bodyError(err); planwatch.ErrorCode(err) == codeTooLarge {
+		return err
+	}
+	return &planwatch.Error{Code: planwatch.EINVALID, Message: fmt.Sprintf("JSON không hợp lệ ở giá trị %d / invalid JSON at value %d: %v", i+1, i+1, err),
+		Problems: []planwatch.Problem{{Row: i + 1, Reason: "JSON không hợp lệ / invalid JSON: " + err.Error()}}}
 }
 
 // apiSource is the source of the i-th item posted to the API: the API says
@@ -212,6 +349,80 @@ func (s *Server) apply(r *http.Request, cs *planwatch.ChangeSet) (planwatch.Appl
 	// An approved unit-period is locked: the store refuses such writes inside
 	// its Apply transaction (planwatch.CheckLocked), for every write path.
 	res, err := s.store.Apply(ctx, cs)
+	if err == nil && !cs.DryRun {
+		s.patch(ctx, cs)
+	}
+	return res, err
+}
+
+// applyStream stores a change set whose values come as a stream (a pushed
+// file read as it arrives), doing what apply does to a whole one: every
+// value put to the policy, who and when made the server's, the blocking
+// validation rules checked (only the values they read are kept aside), all
+// or nothing. The file is never held whole: memory does not grow with its
+// size (issue 12).
+func (s *Server) applyStream(r *http.Request, cs *planwatch.ChangeSet, values iter.Seq2[planwatch.DataValue, error]) (planwatch.ApplyResult, error) {
+	ctx := r.Context()
+	st, ok := s.store.(planwatch.StreamApplier)
+	if !ok {
+		for v, err := range values {
+			if err != nil {
+				return planwatch.ApplyResult{}, err
+			}
+			cs.Values = append(cs.Values, v)
+		}
+		return s.apply(r, cs)
+	}
+	snap, err := s.snapshot(ctx)
+	if err != nil {
+		return planwatch.ApplyResult{}, err
+	}
+	set, _, err := s.ruleSet(ctx, snap)
+	if err != nil {
+		return planwatch.ApplyResult{}, err
+	}
+	guard := rules.NewGuard(set, snap.ds)
+	u := userOf(ctx)
+	auth := &changeAuthorizer{u: u, sectorOf: func(code string) string { return snap.ds.Indicators[code].Sector }}
+	keepStoredBy := u != nil && u.Role == RoleAdmin
+	checked := func(yield func(planwatch.DataValue, error) bool) {
+		var guarded []planwatch.DataValue
+		i := 0
+		for v, err := range values {
+			if err != nil {
+				if !yield(v, err) {
+					return
+				}
+				continue
+			}
+			if err := auth.value(i, v); err != nil {
+				yield(planwatch.DataValue{}, err)
+				return
+			}
+			i++
+			v.At = time.Time{} // as stamp does
+			if !keepStoredBy {
+				v.By = ""
+			}
+			if guard.Wants(v.Indicator) {
+				guarded = append(guarded, v)
+			}
+			if !yield(v, nil) {
+				return
+			}
+		}
+		if err := auth.err(); err != nil {
+			yield(planwatch.DataValue{}, err)
+			return
+		}
+		if ps := guard.Check(guarded); len(ps) > 0 {
+			yield(planwatch.DataValue{}, rules.Refusal(ps))
+		}
+	}
+	stamp(u, cs)
+	cs.By = userName(ctx)
+	cs.From = s.clientIP(r)
+	res, err := st.ApplyStream(ctx, cs, checked)
 	if err == nil && !cs.DryRun {
 		s.patch(ctx, cs)
 	}

@@ -215,8 +215,9 @@ func newJSONRequest(target, body string) *http.Request {
 }
 
 // TestOneWritePath: the web application stores change sets in one place,
-// Server.apply, where they are authorised; a handler calling the store's
-// Apply itself would bypass the check.
+// Server.apply (Server.applyStream for a streamed file), where they are
+// authorised; a handler calling the store's Apply or ApplyStream itself
+// would bypass the check.
 func TestOneWritePath(t *testing.T) {
 	files, err := filepath.Glob("*.go")
 	if err != nil {
@@ -241,8 +242,8 @@ func TestOneWritePath(t *testing.T) {
 				if !ok {
 					return true
 				}
-				if sel, ok := call.Fun.(*ast.SelectorExpr); ok && (sel.Sel.Name == "Apply" || sel.Sel.Name == "SetApproval") {
-					if fn.Name.Name != "apply" && fn.Name.Name != "postApproval" {
+				if sel, ok := call.Fun.(*ast.SelectorExpr); ok && (sel.Sel.Name == "Apply" || sel.Sel.Name == "ApplyStream" || sel.Sel.Name == "SetApproval") {
+					if fn.Name.Name != "apply" && fn.Name.Name != "applyStream" && fn.Name.Name != "postApproval" {
 						t.Errorf("%s: %s calls %s directly; go through Server.apply", fset.Position(call.Pos()), fn.Name.Name, sel.Sel.Name)
 					}
 				}

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"bufio"
 	"bytes"
+	"errors"
 	"io"
 	"mime"
 	"net/http"
@@ -12,9 +14,6 @@ import (
 	"planwatch/exchange"
 )
 
-// maxDataValueSetBytes bounds a pushed data value set.
-const maxDataValueSetBytes = 64 << 20
-
 // postDataValueSets accepts the payloads DHIS2 clients push to
 // /api/dataValueSets (JSON, CSV, DXF2 XML, ADX) with DHIS2's parameters:
 // mapping (the name of a stored mapping of the partner's ids), idScheme,
@@ -24,13 +23,19 @@ const maxDataValueSetBytes = 64 << 20
 // could be stored (SUCCESS, or WARNING under atomicMode=NONE), 409 when
 // nothing was (ERROR). planwatch's default stays all or nothing
 // (atomicMode=ALL). Every change is authorised where the change set is
-// applied.
+// applied. The body is read as it arrives, never whole (bounded by its
+// route's limit, maxStreamedBody): values are checked and stored as one
+// change set when the last has been read.
 func (s *Server) postDataValueSets(w http.ResponseWriter, r *http.Request) error {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxDataValueSetBytes))
-	if err != nil {
-		return planwatch.Errorf(planwatch.EINVALID, "nội dung quá lớn hoặc không đọc được / body too large or unreadable: %v", err)
+	body := bufio.NewReaderSize(r.Body, 64<<10)
+	head, err := body.Peek(4096)
+	if err != nil && !errors.Is(err, io.EOF) {
+		if err := bodyError(err); planwatch.ErrorCode(err) == codeTooLarge {
+			return err
+		}
+		return planwatch.Errorf(planwatch.EINVALID, "nội dung không đọc được / body unreadable: %v", err)
 	}
-	f := dataValueSetFormat(r, body)
+	f := dataValueSetFormat(r, head)
 	if f == exchange.Unknown {
 		return planwatch.Errorf(planwatch.EINVALID, "định dạng không hỗ trợ / unsupported Content-Type %q: use application/json, application/csv, application/xml or application/adx+xml", r.Header.Get("Content-Type"))
 	}
@@ -43,9 +48,9 @@ func (s *Server) postDataValueSets(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	sum, err := exchange.Import(r.Context(), requestApplier{s, r}, f, bytes.NewReader(body), opts)
+	sum, err := exchange.Import(r.Context(), requestApplier{s, r}, f, body, opts)
 	if err != nil {
-		return err
+		return bodyError(err)
 	}
 	status := http.StatusOK
 	if sum.Status == exchange.StatusError {
@@ -55,7 +60,9 @@ func (s *Server) postDataValueSets(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
-func dataValueSetFormat(r *http.Request, body []byte) exchange.Format {
+// dataValueSetFormat is the format of a pushed body, from its Content-Type
+// or, failing that, its first bytes (head).
+func dataValueSetFormat(r *http.Request, head []byte) exchange.Format {
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	switch mt {
 	case "application/json":
@@ -65,12 +72,12 @@ func dataValueSetFormat(r *http.Request, body []byte) exchange.Format {
 	case "application/adx+xml":
 		return exchange.ADX
 	case "application/xml", "text/xml":
-		if bytes.Contains(body[:min(len(body), 4096)], []byte("urn:ihe:qrph:adx")) {
+		if bytes.Contains(head, []byte("urn:ihe:qrph:adx")) {
 			return exchange.ADX
 		}
 		return exchange.DHIS2XML
 	}
-	return exchange.Detect("", body[:min(len(body), 4096)])
+	return exchange.Detect("", head)
 }
 
 // getDataValueSets exports current values as a DHIS2 data value set (JSON by

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"iter"
 	"net/http"
 
 	"planwatch"
@@ -97,4 +98,10 @@ type requestApplier struct {
 
 func (a requestApplier) Apply(_ context.Context, cs *planwatch.ChangeSet) (planwatch.ApplyResult, error) {
 	return a.s.apply(a.r, cs)
+}
+
+// ApplyStream stores a change set whose values come as a stream, as
+// applyStream does.
+func (a requestApplier) ApplyStream(_ context.Context, cs *planwatch.ChangeSet, values iter.Seq2[planwatch.DataValue, error]) (planwatch.ApplyResult, error) {
+	return a.s.applyStream(a.r, cs, values)
 }

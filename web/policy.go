@@ -112,60 +112,81 @@ func authorize(u *User, publicRead bool, access Access, sc Scope) error {
 // indicator's sector. The error is EUNAUTHORIZED for an anonymous user,
 // otherwise EFORBIDDEN listing every refused item by row and column.
 func authorizeChanges(u *User, cs *planwatch.ChangeSet, sectorOf func(string) string) error {
-	e := &planwatch.Error{Code: planwatch.EFORBIDDEN}
-	check := func(row int, column, value string, access Access, sc Scope) error {
-		err := authorize(u, false, access, sc)
-		if err == nil {
-			return nil
-		}
-		if planwatch.ErrorCode(err) == planwatch.EUNAUTHORIZED {
+	a := &changeAuthorizer{u: u, sectorOf: sectorOf}
+	for i, v := range cs.Values {
+		if err := a.value(i, v); err != nil {
 			return err
 		}
-		if e.Message == "" {
-			e.Message = planwatch.ErrorMessage(err)
-		}
-		e.Problems = planwatch.AddProblem(e.Problems, planwatch.Problem{Row: row, Column: column, Value: value, Reason: planwatch.ErrorMessage(err)})
-		return nil
-	}
-	type item struct {
-		row           int
-		column, value string
-		access        Access
-		sc            Scope
-	}
-	var items []item
-	for i, v := range cs.Values {
-		items = append(items, item{rowOf(i, v.Source), "orgunit", v.Unit + " " + v.Indicator, AccessWrite,
-			Scope{Unit: v.Unit, Indicator: v.Indicator, Sector: sectorOf(v.Indicator)}})
 	}
 	for i, t := range cs.Targets {
-		items = append(items, item{rowOf(i, t.Source), "unit", t.Unit + " " + t.Indicator, AccessPlan, Scope{Unit: t.Unit, Indicator: t.Indicator}})
-	}
-	for i, m := range cs.Milestones {
-		items = append(items, item{rowOf(i, m.Source), "milestone.unit", m.Unit + " " + m.Indicator, AccessPlan, Scope{Unit: m.Unit, Indicator: m.Indicator}})
-	}
-	for i, n := range cs.Notes {
-		items = append(items, item{i + 1, "note.orgunit", n.Unit, AccessPlan, Scope{Unit: n.Unit}})
-	}
-	for i, t := range cs.Tasks {
-		items = append(items, item{i + 1, "task.orgunit", t.Unit, AccessPlan, Scope{Unit: t.Unit}})
-	}
-	for _, it := range items {
-		if err := check(it.row, it.column, it.value, it.access, it.sc); err != nil {
+		if err := a.check(rowOf(i, t.Source), "unit", t.Unit+" "+t.Indicator, AccessPlan, Scope{Unit: t.Unit, Indicator: t.Indicator}); err != nil {
 			return err
 		}
 	}
-	if len(e.Problems) == 0 {
+	for i, m := range cs.Milestones {
+		if err := a.check(rowOf(i, m.Source), "milestone.unit", m.Unit+" "+m.Indicator, AccessPlan, Scope{Unit: m.Unit, Indicator: m.Indicator}); err != nil {
+			return err
+		}
+	}
+	for i, n := range cs.Notes {
+		if err := a.check(i+1, "note.orgunit", n.Unit, AccessPlan, Scope{Unit: n.Unit}); err != nil {
+			return err
+		}
+	}
+	for i, t := range cs.Tasks {
+		if err := a.check(i+1, "task.orgunit", t.Unit, AccessPlan, Scope{Unit: t.Unit}); err != nil {
+			return err
+		}
+	}
+	return a.err()
+}
+
+// changeAuthorizer puts the changes of a change set to the policy one by
+// one (authorizeChanges; requestApplier.ApplyStream for a streamed file),
+// gathering every refusal by row and column. A check returns an error only
+// when nothing further can be allowed (EUNAUTHORIZED: nobody signed in).
+type changeAuthorizer struct {
+	u        *User
+	sectorOf func(string) string
+	refused  planwatch.Error
+}
+
+// value checks the i-th value of a change set: write access to its unit
+// and indicator or sector.
+func (a *changeAuthorizer) value(i int, v planwatch.DataValue) error {
+	return a.check(rowOf(i, v.Source), "orgunit", v.Unit+" "+v.Indicator, AccessWrite,
+		Scope{Unit: v.Unit, Indicator: v.Indicator, Sector: a.sectorOf(v.Indicator)})
+}
+
+func (a *changeAuthorizer) check(row int, column, value string, access Access, sc Scope) error {
+	err := authorize(a.u, false, access, sc)
+	if err == nil {
 		return nil
 	}
+	if planwatch.ErrorCode(err) == planwatch.EUNAUTHORIZED {
+		return err
+	}
+	if a.refused.Message == "" {
+		a.refused.Message = planwatch.ErrorMessage(err)
+	}
+	a.refused.Problems = planwatch.AddProblem(a.refused.Problems, planwatch.Problem{Row: row, Column: column, Value: value, Reason: planwatch.ErrorMessage(err)})
+	return nil
+}
+
+// err is the refusal of everything checked, or nil: EFORBIDDEN listing
+// every refused change.
+func (a *changeAuthorizer) err() error {
+	if len(a.refused.Problems) == 0 {
+		return nil
+	}
+	e := a.refused
+	e.Code = planwatch.EFORBIDDEN
 	if n := planwatch.CountProblems(e.Problems); n > 1 {
 		e.Message = fmt.Sprintf("%d thay đổi không được phép, không có gì được lưu / %d changes not allowed, nothing was stored", n, n)
 	}
-	return e
+	return &e
 }
 
-// rowOf is how a change is named in problems, as the store names it: its
-// source row when it has one, otherwise its 1-based place in its list.
 func rowOf(i int, src planwatch.Source) int {
 	if src.Row > 0 {
 		return src.Row
@@ -309,14 +330,19 @@ const (
 	slowBodyTime = 10 * time.Minute
 )
 
+// maxStreamedBody bounds the bodies read as they arrive, never held whole
+// (POST /api/values, /api/dataValueSets): memory does not grow with them,
+// so they may be as large as a partner's yearly export.
+const maxStreamedBody = 1 << 30
+
 // bodyLimits are the routes whose bodies may exceed maxFormBody.
 var bodyLimits = map[string]int64{
 	"POST /upload":            maxUpload,
 	"POST /plans/import":      maxUpload,
 	"POST /mappings":          maxMappingBody,
-	"POST /api/values":        maxUpload,
+	"POST /api/values":        maxStreamedBody,
 	"POST /api/targets":       maxUpload,
-	"POST /api/dataValueSets": maxUpload,
+	"POST /api/dataValueSets": maxStreamedBody,
 	"POST /read":              maxExtractBody,
 	"POST /read/save":         maxExtractBody,
 	"POST /api/extract":       maxExtractBody,
