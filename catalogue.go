@@ -77,6 +77,14 @@ type CatalogueChange struct {
 	Sets []IndicatorSet
 	// Groups replace the group of their code; a group without units removes it.
 	Groups []UnitGroup
+	// Categories are breakdown categories inserted or replaced by code;
+	// RemoveCategories are the codes of categories deleted (ENOTFOUND for
+	// one not stored). Every indicator whose category the change sets,
+	// changes or removes has its parts (CODE~option) made to follow in the
+	// same transaction (planwatch.Breakdown): those of its category's
+	// options made, the others retired (their values kept).
+	Categories       []Category
+	RemoveCategories []string
 	// Convert allows a change of the unit of an indicator that has stored
 	// values: its current values and targets are multiplied by the factor
 	// in the same transaction, as a change set of their own (1 keeps the

@@ -1,6 +1,7 @@
 package planwatch
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -184,6 +185,51 @@ func SplitSubIndicator(code string) (indicator, option string, ok bool) {
 func PartOf(sub *Indicator) (indicator string, ok bool) {
 	parent, _, ok := SplitSubIndicator(sub.Code)
 	return parent, ok && !sub.Retired
+}
+
+// SubIndicators are the indicators an option's figures of ind are stored
+// under (CODE~option), with ind's settings: its kind, aggregations, unit,
+// sector and direction, named "<indicator> — <option>".
+func SubIndicators(ind Indicator, cat Category) []Indicator {
+	out := make([]Indicator, 0, len(cat.Options))
+	for _, o := range cat.Options {
+		sub := ind
+		sub.Code = SubIndicatorCode(ind.Code, o.Code)
+		sub.NameVI = ind.NameVI + " — " + o.NameVI
+		sub.NameEN = cmp.Or(ind.NameEN, ind.NameVI) + " — " + cmp.Or(o.NameEN, o.NameVI)
+		sub.Category, sub.Formula, sub.Retired = "", "", false
+		out = append(out, sub)
+	}
+	return out
+}
+
+// Breakdown returns what keeps the parts of ind equal to the options of
+// its category cat (nil: none, ind detached), given the indicators stored:
+// each sub-indicator of cat's options missing or whose settings differ
+// from ind's, and ind's parts of other options retired (their values
+// kept), so that a total never adds options it no longer has.
+func Breakdown(stored []Indicator, ind Indicator, cat *Category) []Indicator {
+	byCode := make(map[string]Indicator, len(stored))
+	for _, x := range stored {
+		byCode[x.Code] = x
+	}
+	var out []Indicator
+	current := map[string]bool{}
+	if cat != nil {
+		for _, sub := range SubIndicators(ind, *cat) {
+			current[sub.Code] = true
+			if old, ok := byCode[sub.Code]; !ok || old != sub {
+				out = append(out, sub)
+			}
+		}
+	}
+	for _, old := range stored {
+		if parent, ok := PartOf(&old); ok && parent == ind.Code && !current[old.Code] {
+			old.Retired = true
+			out = append(out, old)
+		}
+	}
+	return out
 }
 
 // Validate checks the category, naming each bad field; options are named

@@ -94,6 +94,9 @@ func (db *DB) ApplyCatalogue(ctx context.Context, c *planwatch.CatalogueChange) 
 }
 
 func writeCatalogue(ctx context.Context, tx *sql.Tx, p *engine.CataloguePlan) error {
+	if err := p.WriteCategories(ctx, tx, categoryDocs, func(e planwatch.AuditEntry) error { return addAudit(ctx, tx, e) }); err != nil {
+		return err
+	}
 	for i, ch := range p.Indicators {
 		if _, err := tx.ExecContext(ctx, upsertIndicator, engine.IndicatorArgs(nil, &ch.Indicator)...); err != nil {
 			return err
@@ -275,4 +278,12 @@ func (r catalogueReader) IndicatorSets(ctx context.Context) ([]planwatch.Indicat
 
 func (r catalogueReader) UnitGroups(ctx context.Context) ([]planwatch.UnitGroup, error) {
 	return unitGroups(ctx, r.tx)
+}
+
+func (r catalogueReader) Categories(ctx context.Context) ([]planwatch.Category, error) {
+	bodies, err := categoryDocs.Bodies(ctx, r.tx)
+	if err != nil {
+		return nil, err
+	}
+	return engine.DecodeCategories(bodies)
 }

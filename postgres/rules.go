@@ -64,29 +64,20 @@ func (db *DB) Rules(ctx context.Context) ([]planwatch.ValidationRule, error) {
 	return rules, internal("Rules", err)
 }
 
-// SaveCategory inserts or replaces a category, audited.
+// SaveCategory inserts or replaces a category, audited, with the parts
+// of the indicators broken down by it made and retired as its options say,
+// in one transaction (ApplyCatalogue).
 func (db *DB) SaveCategory(ctx context.Context, c planwatch.Category, by, from string) error {
-	if err := engine.CheckCategory(&c); err != nil {
-		return err
-	}
-	return internal("SaveCategory", db.inTx(ctx, func(tx *sql.Tx) error {
-		e, err := categoryDocs.Put(ctx, tx, c.Code, c, by, from, db.now())
-		if err != nil || e == nil {
-			return err
-		}
-		return addAudit(ctx, tx, *e)
-	}))
+	_, err := db.ApplyCatalogue(ctx, &planwatch.CatalogueChange{By: by, From: from, Categories: []planwatch.Category{c}})
+	return err
 }
 
-// DeleteCategory removes a category, audited. ENOTFOUND if there is none of that code.
+// DeleteCategory removes a category, audited, detaching the indicators
+// broken down by it and retiring their parts (values kept), in one
+// transaction. ENOTFOUND if there is none of that code.
 func (db *DB) DeleteCategory(ctx context.Context, code, by, from string) error {
-	return internal("DeleteCategory", db.inTx(ctx, func(tx *sql.Tx) error {
-		e, err := categoryDocs.Delete(ctx, tx, code, by, from, db.now())
-		if err != nil {
-			return err
-		}
-		return addAudit(ctx, tx, e)
-	}))
+	_, err := db.ApplyCatalogue(ctx, &planwatch.CatalogueChange{By: by, From: from, RemoveCategories: []string{code}})
+	return err
 }
 
 // Categories lists the categories ordered by code.

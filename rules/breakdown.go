@@ -8,19 +8,9 @@ import (
 )
 
 // SubIndicators are the indicators an option's figures of ind are stored
-// under (CODE~option), with ind's settings: its kind, aggregations, unit,
-// sector and direction, named "<indicator> — <option>".
+// under (planwatch.SubIndicators).
 func SubIndicators(ind planwatch.Indicator, cat planwatch.Category) []planwatch.Indicator {
-	out := make([]planwatch.Indicator, 0, len(cat.Options))
-	for _, o := range cat.Options {
-		sub := ind
-		sub.Code = planwatch.SubIndicatorCode(ind.Code, o.Code)
-		sub.NameVI = ind.NameVI + " — " + o.NameVI
-		sub.NameEN = first(ind.NameEN, ind.NameVI) + " — " + first(o.NameEN, o.NameVI)
-		sub.Category, sub.Formula, sub.Retired = "", "", false
-		out = append(out, sub)
-	}
-	return out
+	return planwatch.SubIndicators(ind, cat)
 }
 
 // Attach sets ind's category and returns what to save: the indicator,
@@ -46,21 +36,7 @@ func Attach(inds []planwatch.Indicator, code string, cat planwatch.Category) ([]
 		return nil, planwatch.Errorf(planwatch.EINVALID, "%s là chỉ tiêu tính theo công thức, không phân tổ / %s is derived by a formula and cannot be broken down", code, code)
 	}
 	ind.Category = cat.Code
-	out := []planwatch.Indicator{ind}
-	current := map[string]bool{}
-	for _, sub := range SubIndicators(ind, cat) {
-		current[sub.Code] = true
-		if old, ok := byCode[sub.Code]; !ok || old != sub {
-			out = append(out, sub)
-		}
-	}
-	for _, old := range inds {
-		if parent, ok := planwatch.PartOf(&old); ok && parent == code && !current[old.Code] {
-			old.Retired = true
-			out = append(out, old)
-		}
-	}
-	return out, nil
+	return append([]planwatch.Indicator{ind}, planwatch.Breakdown(inds, ind, &cat)...), nil
 }
 
 // CatalogueStore is what attaching a category needs of a store.
@@ -83,7 +59,8 @@ func SaveIndicators(ctx context.Context, s CatalogueStore, inds []planwatch.Indi
 
 // AttachCategory attaches category cat (by code, from cats) to an
 // indicator in the store, creating its sub-indicators; cat "" detaches it
-// (the sub-indicators and their values are kept).
+// (the store retires its sub-indicators in the same transaction, their
+// values kept: planwatch.CatalogueChange).
 func AttachCategory(ctx context.Context, s CatalogueStore, cats []planwatch.Category, indicator, cat, by, from string) (int, error) {
 	inds, err := s.Indicators(ctx)
 	if err != nil {
@@ -108,23 +85,6 @@ func AttachCategory(ctx context.Context, s CatalogueStore, cats []planwatch.Cate
 		}
 	}
 	return 0, planwatch.Errorf(planwatch.ENOTFOUND, "không có phân tổ %q / no category %q", cat, cat)
-}
-
-// Refresh returns the sub-indicators missing for the indicators already
-// attached to cat (after its options changed), and those of options
-// removed, retired.
-func Refresh(inds []planwatch.Indicator, cat planwatch.Category) []planwatch.Indicator {
-	var out []planwatch.Indicator
-	for _, ind := range inds {
-		if ind.Category != cat.Code {
-			continue
-		}
-		save, err := Attach(inds, ind.Code, cat)
-		if err == nil {
-			out = append(out, save[1:]...)
-		}
-	}
-	return out
 }
 
 // Load reads the rules and catalogue of a store and compiles them; the

@@ -97,7 +97,7 @@ func TestReattachCountsTheCurrentOptionsOnly(t *testing.T) {
 
 	// An option removed from the category the indicator is attached to.
 	own.Options = own.Options[:1]
-	inds = withSaved(inds, Refresh(inds, own))
+	attach(own)
 	check("fdi removed", 40, "state")
 }
 

@@ -90,6 +90,9 @@ func writeCatalogue(ctx context.Context, tx *sql.Tx, p *engine.CataloguePlan) er
 		return err
 	}
 	defer aw.Close()
+	if err := p.WriteCategories(ctx, tx, categoryDocs, func(e planwatch.AuditEntry) error { return aw.add(ctx, e) }); err != nil {
+		return err
+	}
 	for i, ch := range p.Indicators {
 		if _, err := tx.ExecContext(ctx, upsertIndicator, engine.IndicatorArgs(nil, &ch.Indicator)...); err != nil {
 			return err
@@ -270,4 +273,12 @@ func (r catalogueReader) IndicatorSets(ctx context.Context) ([]planwatch.Indicat
 
 func (r catalogueReader) UnitGroups(ctx context.Context) ([]planwatch.UnitGroup, error) {
 	return unitGroups(ctx, r.tx)
+}
+
+func (r catalogueReader) Categories(ctx context.Context) ([]planwatch.Category, error) {
+	bodies, err := categoryDocs.Bodies(ctx, r.tx)
+	if err != nil {
+		return nil, err
+	}
+	return engine.DecodeCategories(bodies)
 }

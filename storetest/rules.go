@@ -2,8 +2,10 @@ package storetest
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"planwatch"
 )
@@ -159,6 +161,110 @@ func RunRules(t *testing.T, open func(t *testing.T) planwatch.Store) {
 	}
 	if audit, _ := s.Audit(ctx, planwatch.AuditQuery{Action: "category."}); len(audit) != 3 || audit[0].Action != "category.delete" || audit[0].From != "cli" || audit[2].From != "10.0.0.1" {
 		t.Errorf("category audit = %+v", audit)
+	}
+	if ce, ok := st.(planwatch.CatalogueEditor); ok {
+		t.Run("Breakdowns", func(t *testing.T) { breakdowns(t, s, ce) })
+	}
+}
+
+// breakdowns: an indicator's parts (CODE~option) follow its category in
+// the transaction that changes either. Attaching makes them; saving a
+// category makes those of a new option and retires those of an option
+// removed, with the category; detaching an indicator, or deleting its
+// category, retires them all. Retired parts keep their values.
+func breakdowns(t *testing.T, s interface {
+	planwatch.Store
+	planwatch.RuleStore
+}, ce planwatch.CatalogueEditor) {
+	ctx := t.Context()
+	ind := func(code string) planwatch.Indicator {
+		return planwatch.Indicator{Code: code, NameVI: "Tổng " + code, Unit: "tỷ đồng", Kind: planwatch.KindFlow, TimeAgg: planwatch.TimeSum,
+			UnitAgg: planwatch.UnitSum, Direction: planwatch.HigherIsBetter, Periodicity: "month"}
+	}
+	cat := planwatch.Category{Code: "area", NameVI: "Khu vực", Options: []planwatch.CategoryOption{{Code: "urban", NameVI: "Thành thị"}, {Code: "rural", NameVI: "Nông thôn"}}}
+	if err := s.SaveCategory(ctx, cat, "an", "cli"); err != nil {
+		t.Fatal(err)
+	}
+	units := []planwatch.OrgUnit{{Code: "20", Name: "Lạng Sơn", Level: 1, ValidFrom: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)}}
+	if err := s.SaveOrgUnits(ctx, units, nil, "an"); err != nil {
+		t.Fatal(err)
+	}
+	total, other := ind("bd.total"), ind("bd.other")
+	if _, err := ce.ApplyCatalogue(ctx, &planwatch.CatalogueChange{By: "an", Indicators: []planwatch.Indicator{total, other}}); err != nil {
+		t.Fatal(err)
+	}
+	// parts returns the codes of the stored sub-indicators of code, those
+	// retired marked "-".
+	parts := func(code string) string {
+		t.Helper()
+		inds, err := s.Indicators(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, x := range inds {
+			if parent, opt, ok := planwatch.SplitSubIndicator(x.Code); ok && parent == code {
+				if x.Retired {
+					opt = "-" + opt
+				}
+				out = append(out, opt)
+			}
+		}
+		slices.Sort(out)
+		return strings.Join(out, " ")
+	}
+	attach := func(i planwatch.Indicator, category string) {
+		t.Helper()
+		i.Category = category
+		if _, err := ce.ApplyCatalogue(ctx, &planwatch.CatalogueChange{By: "an", Indicators: []planwatch.Indicator{i}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	attach(total, "area")
+	if got := parts("bd.total"); got != "rural urban" {
+		t.Errorf("attached: parts %q, want \"rural urban\"", got)
+	}
+	v := planwatch.DataValue{Key: planwatch.Key{Indicator: "bd.total~urban", Unit: "20", Period: planwatch.MonthOf(2022, 1)},
+		Basis: planwatch.BasisPeriod, Vintage: planwatch.Official, Value: planwatch.Float(7)}
+	if _, err := s.Apply(ctx, &planwatch.ChangeSet{By: "an", Values: []planwatch.DataValue{v}}); err != nil {
+		t.Fatal(err)
+	}
+	cat.Options = append(cat.Options, planwatch.CategoryOption{Code: "border", NameVI: "Biên giới"})
+	if err := s.SaveCategory(ctx, cat, "an", "cli"); err != nil {
+		t.Fatal(err)
+	}
+	if got := parts("bd.total"); got != "border rural urban" {
+		t.Errorf("an option added: parts %q, want \"border rural urban\" (made with the category)", got)
+	}
+	cat.Options = cat.Options[1:] // urban removed
+	if err := s.SaveCategory(ctx, cat, "an", "cli"); err != nil {
+		t.Fatal(err)
+	}
+	if got := parts("bd.total"); got != "-urban border rural" {
+		t.Errorf("an option removed: parts %q, want \"-urban border rural\"", got)
+	}
+	attach(total, "")
+	if got := parts("bd.total"); got != "-border -rural -urban" {
+		t.Errorf("detached: parts %q, want all retired", got)
+	}
+	if vs, err := s.Values(ctx, planwatch.ValueQuery{Indicators: []string{"bd.total~urban"}}); err != nil || len(vs) != 1 || *vs[0].Value != 7 {
+		t.Errorf("a retired part's values: %+v, %v; want kept", vs, err)
+	}
+	attach(other, "area")
+	if got := parts("bd.other"); got != "border rural" {
+		t.Errorf("attached: parts %q", got)
+	}
+	if err := s.DeleteCategory(ctx, "area", "an", "cli"); err != nil {
+		t.Fatal(err)
+	}
+	if got := parts("bd.other"); got != "-border -rural" {
+		t.Errorf("category deleted: parts %q, want all retired", got)
+	}
+	inds, _ := s.Indicators(ctx)
+	for _, x := range inds {
+		if x.Code == "bd.other" && x.Category != "" {
+			t.Errorf("category deleted: bd.other still broken down by %q", x.Category)
+		}
 	}
 }
 

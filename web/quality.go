@@ -387,7 +387,8 @@ func (s *Server) handleCategories(w http.ResponseWriter, r *http.Request) error 
 
 // postCategory stores a category whose options come one a line, as
 // "code | tên tiếng Việt | English name"; indicators already broken down
-// by it get the sub-indicators of new options.
+// by it get the sub-indicators of new options, those of options removed
+// are retired (the store, in the same transaction).
 func (s *Server) postCategory(w http.ResponseWriter, r *http.Request) error {
 	f := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
 	form := categoriesData{Form: planwatch.Category{Code: f("code"), NameVI: f("name_vi"), NameEN: f("name_en")}, Options: r.PostFormValue("options")}
@@ -409,16 +410,9 @@ func (s *Server) postCategory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	who := userName(r.Context())
-	err = rs.SaveCategory(r.Context(), form.Form, who, s.clientIP(r))
-	if err == nil {
-		var inds []planwatch.Indicator
-		if inds, err = s.store.Indicators(r.Context()); err == nil {
-			if subs := rules.Refresh(inds, form.Form); len(subs) > 0 {
-				err = rules.SaveIndicators(r.Context(), s.store, subs, who, s.clientIP(r))
-			}
-		}
-	}
+	// The category and the parts of the indicators broken down by it: one
+	// transaction.
+	err = rs.SaveCategory(r.Context(), form.Form, userName(r.Context()), s.clientIP(r))
 	if err == nil {
 		s.catalogueChanged(r)
 		return s.categoriesPage(w, r, http.StatusOK, i18n.T(langOf(nil, r), "categories.saved", form.Form.Code), nil, nil)

@@ -173,19 +173,14 @@ func cmdCategory(ctx context.Context, env *Env, args []string) error {
 			if err != nil {
 				return err
 			}
-			for _, c := range read {
-				if err := s.SaveCategory(ctx, c, who, "cli"); err != nil {
-					return err
-				}
-				inds, err := s.Indicators(ctx)
-				if err != nil {
-					return err
-				}
-				if subs := rules.Refresh(inds, c); len(subs) > 0 {
-					if err := rules.SaveIndicators(ctx, s, subs, who, "cli"); err != nil {
-						return err
-					}
-				}
+			// Every category with the parts of the indicators broken down
+			// by it, all or nothing.
+			ce, ok := s.(planwatch.CatalogueEditor)
+			if !ok {
+				return fmt.Errorf("category import: this store's catalogue cannot be edited")
+			}
+			if _, err := ce.ApplyCatalogue(ctx, &planwatch.CatalogueChange{By: who, From: "cli", Categories: read}); err != nil {
+				return err
 			}
 			fmt.Fprintf(env.Stdout, "đã lưu / saved %d categories\n", len(read))
 			return nil

@@ -28,6 +28,8 @@ type CatalogueReader interface {
 	// IndicatorSets and UnitGroups are the stored ones (for the audit trail's old values).
 	IndicatorSets(ctx context.Context) ([]planwatch.IndicatorSet, error)
 	UnitGroups(ctx context.Context) ([]planwatch.UnitGroup, error)
+	// Categories are the stored breakdown categories.
+	Categories(ctx context.Context) ([]planwatch.Category, error)
 }
 
 // CataloguePlan is what a checked catalogue change writes.
@@ -37,6 +39,9 @@ type CataloguePlan struct {
 	Sets       []planwatch.IndicatorSet       // replace; no items: delete
 	Groups     []planwatch.UnitGroup          // replace; no units: delete
 	Audit      []planwatch.AuditEntry         // of sets and groups
+	Categories []planwatch.Category           // to insert or replace
+	Removed    []string                       // categories to delete
+	By, From   string                         // who, from where (the categories' audit entries)
 	Convert    *planwatch.ChangeSet           // values and targets to convert, nil for none
 	Result     planwatch.CatalogueResult      // counts, Converted filled by the engine
 	problems   []planwatch.Problem            //
@@ -47,7 +52,8 @@ type CataloguePlan struct {
 
 // Empty reports whether the plan writes nothing.
 func (p *CataloguePlan) Empty() bool {
-	return len(p.Indicators) == 0 && len(p.Sets) == 0 && len(p.Groups) == 0 && p.Convert == nil
+	return len(p.Indicators) == 0 && len(p.Sets) == 0 && len(p.Groups) == 0 && p.Convert == nil &&
+		len(p.Categories) == 0 && len(p.Removed) == 0
 }
 
 // PlanCatalogue checks a catalogue change and decides what it writes:
@@ -61,13 +67,16 @@ func (p *CataloguePlan) Empty() bool {
 // items of c.Sets (a set without items: its own position among sets,
 // counted as one); a group member's likewise among c.Groups.
 func PlanCatalogue(ctx context.Context, c *planwatch.CatalogueChange, r CatalogueReader, now time.Time) (*CataloguePlan, error) {
-	p := &CataloguePlan{now: now}
-	if problems := CheckIndicators(c.Indicators); len(problems) > 0 {
-		p.problems = problems
-	}
+	p := &CataloguePlan{now: now, Categories: c.Categories, Removed: c.RemoveCategories, By: c.By, From: c.From}
 	stored, err := r.Indicators(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if c, err = withBreakdowns(ctx, c, stored, r); err != nil {
+		return nil, err
+	}
+	if problems := CheckIndicators(c.Indicators); len(problems) > 0 {
+		p.problems = problems
 	}
 	p.storedList = stored
 	if len(p.problems) == 0 && len(c.Indicators) > 0 {
@@ -91,6 +100,116 @@ func PlanCatalogue(ctx context.Context, c *planwatch.CatalogueChange, r Catalogu
 		return nil, Invalid(p.problems)
 	}
 	return p, nil
+}
+
+// withBreakdowns returns c with the indicators that keep breakdowns
+// whole added (planwatch.Breakdown): for each indicator whose category c
+// sets, changes or clears, and each stored indicator broken down by a
+// category c saves or removes (removed: detached), its parts made and
+// retired as its category's options say. Indicators c gives itself are
+// kept as given; a category not known leaves its indicators' parts alone.
+func withBreakdowns(ctx context.Context, c *planwatch.CatalogueChange, stored []planwatch.Indicator, r CatalogueReader) (*planwatch.CatalogueChange, error) {
+	for i := range c.Categories {
+		if err := CheckCategory(&c.Categories[i]); err != nil {
+			return nil, err
+		}
+	}
+	storedBy := make(map[string]planwatch.Indicator, len(stored))
+	for _, ind := range stored {
+		storedBy[ind.Code] = ind
+	}
+	given := map[string]bool{}
+	var parents []planwatch.Indicator
+	for _, ind := range c.Indicators {
+		given[ind.Code] = true
+		if _, _, sub := planwatch.SplitSubIndicator(ind.Code); sub {
+			continue
+		}
+		if old, ok := storedBy[ind.Code]; ok && old.Category != ind.Category || !ok && ind.Category != "" {
+			parents = append(parents, ind)
+		}
+	}
+	touched := map[string]bool{}
+	for _, cat := range c.Categories {
+		touched[cat.Code] = true
+	}
+	removed := map[string]bool{}
+	for _, code := range c.RemoveCategories {
+		touched[code], removed[code] = true, true
+	}
+	var detached []planwatch.Indicator
+	for _, ind := range c.Indicators {
+		if touched[ind.Category] && !removed[ind.Category] && !slices.ContainsFunc(parents, func(p planwatch.Indicator) bool { return p.Code == ind.Code }) {
+			parents = append(parents, ind)
+		}
+	}
+	for _, ind := range stored {
+		if ind.Category == "" || !touched[ind.Category] || given[ind.Code] {
+			continue
+		}
+		if removed[ind.Category] {
+			ind.Category = ""
+			detached = append(detached, ind)
+		}
+		parents = append(parents, ind)
+	}
+	if len(parents) == 0 {
+		return c, nil
+	}
+	cats, err := r.Categories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byCode := map[string]*planwatch.Category{}
+	for _, list := range [][]planwatch.Category{cats, c.Categories} {
+		for i := range list {
+			byCode[list[i].Code] = &list[i]
+		}
+	}
+	after := append(append([]planwatch.Indicator(nil), stored...), c.Indicators...)
+	out := *c
+	out.Indicators = append(append([]planwatch.Indicator(nil), c.Indicators...), detached...)
+	for _, ind := range parents {
+		var cat *planwatch.Category
+		if ind.Category != "" {
+			if cat = byCode[ind.Category]; cat == nil {
+				continue
+			}
+		}
+		for _, sub := range planwatch.Breakdown(after, ind, cat) {
+			if !given[sub.Code] {
+				given[sub.Code] = true
+				out.Indicators = append(out.Indicators, sub)
+			}
+		}
+	}
+	return &out, nil
+}
+
+// WriteCategories writes the plan's categories (docs: the engine's
+// CategoryDocs) within tx, passing each one's audit entry to audit.
+func (p *CataloguePlan) WriteCategories(ctx context.Context, tx *sql.Tx, docs Docs, audit func(planwatch.AuditEntry) error) error {
+	for _, cat := range p.Categories {
+		e, err := docs.Put(ctx, tx, cat.Code, cat, p.By, p.From, p.now)
+		if err != nil {
+			return err
+		}
+		if e != nil {
+			if err := audit(*e); err != nil {
+				return err
+			}
+		}
+	}
+	for _, code := range p.Removed {
+		e, err := docs.Delete(ctx, tx, code, p.By, p.From, p.now)
+		if err != nil {
+			return err
+		}
+		if err := audit(e); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (p *CataloguePlan) problem(row int, column, value, reason string) {
