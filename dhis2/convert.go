@@ -170,10 +170,14 @@ func (c *Converter) isMapped(m map[string]string, id string) bool {
 	return ok
 }
 
-// Close emits the last values. It returns the first error emit returned.
+// Close emits the last values and lets go of the keys seen (the
+// duplicate set, 12 bytes a row: a file of millions of rows is then
+// checked and stored without it). It returns the first error emit
+// returned.
 func (c *Converter) Close() error {
 	c.flush()
 	c.drain()
+	c.seen = lineSet{}
 	return c.err
 }
 

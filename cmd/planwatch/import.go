@@ -17,6 +17,7 @@ import (
 // partner's ids are translated by --mapping (a stored mapping's name, or a
 // mapping file). It prints an import summary in the manner of DHIS2, once.
 func cmdImport(ctx context.Context, env *Env, args []string) error {
+	defer limitMemory(env)() // memory.go
 	fs, db := storeFlags(env, "import")
 	by := fs.String("by", "", "người nhập / user recorded as the author")
 	dry := fs.Bool("dry-run", false, "chỉ kiểm tra, không lưu / validate only")

@@ -80,6 +80,11 @@ func main() {
 			}
 		}
 	}
+	// PLANWATCH_MEMPROFILE=FILE writes a heap profile near the command's
+	// largest live heap (memprofile.go).
+	if path := os.Getenv("PLANWATCH_MEMPROFILE"); path != "" {
+		defer memProfile(path)()
+	}
 	if err := Run(ctx, env, os.Args[1:]); err != nil {
 		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "planwatch:", err)

@@ -146,7 +146,12 @@ func (b *Batch) push(sb *SeriesBatch, e Entry) {
 	b.of = append(b.of, sb.n)
 }
 
-// gather gives every series its entries, in the order they came.
+// gather gives every series its entries, in the order they came. The
+// series' slices are carved from chunks of about gatherChunk entries,
+// series after series in the order they were first seen, each chunk made
+// when its first entry comes, and each block is let go once copied: a file
+// that lists a series' values together (the usual case) holds its entries
+// about once meanwhile instead of twice (blocks and copies).
 func (b *Batch) gather() {
 	count := make([]int, len(b.Series)+1)
 	for _, n := range b.of {
@@ -155,12 +160,30 @@ func (b *Batch) gather() {
 	for i := 1; i < len(count); i++ {
 		count[i] += count[i-1]
 	}
-	all := make([]Entry, len(b.of))
-	for i, sb := range b.Series {
-		sb.Entries = all[count[i]:count[i]:count[i+1]]
+	var starts []int // the first series of each chunk
+	for i := 0; i < len(b.Series); {
+		starts = append(starts, i)
+		j := i + 1
+		for j < len(b.Series) && count[j+1]-count[i] <= gatherChunk {
+			j++
+		}
+		i = j
+	}
+	carve := func(n int32) {
+		c, _ := slices.BinarySearch(starts, int(n)+1)
+		lo, hi := starts[c-1], len(b.Series)
+		if c < len(starts) {
+			hi = starts[c]
+		}
+		chunk := make([]Entry, count[hi]-count[lo])
+		for i := lo; i < hi; i++ {
+			off := count[i] - count[lo]
+			b.Series[i].Entries = chunk[off:off:(off + count[i+1] - count[i])]
+		}
 	}
 	k := 0 // the position in the change set of block[0]
-	for _, block := range b.blocks {
+	for bi, block := range b.blocks {
+		b.blocks[bi] = nil
 		for i := 0; i < len(block); {
 			n := b.of[k+i]
 			j := i + 1
@@ -168,6 +191,9 @@ func (b *Batch) gather() {
 				j++
 			}
 			sb := b.Series[n]
+			if sb.Entries == nil {
+				carve(n)
+			}
 			sb.Entries = append(sb.Entries, block[i:j]...)
 			i = j
 		}
@@ -175,6 +201,10 @@ func (b *Batch) gather() {
 	}
 	b.blocks, b.of = nil, nil
 }
+
+// gatherChunk is about how many entries gather carves series' slices from
+// at a time.
+const gatherChunk = 1 << 16
 
 // valueProblems checks what needs no database.
 func (b *Batch) valueProblems(row int, v *planwatch.DataValue) []planwatch.Problem {

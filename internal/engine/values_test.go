@@ -11,12 +11,26 @@ import (
 // TestCollectGathersSeries: a file that comes back to a series, across
 // many blocks, gives each series its entries in file order, each with its
 // position and row, and nothing else.
+// More values than a chunk of gather (runs of 997 values of 40 series in
+// turn) are gathered the same way.
 func TestCollectGathersSeries(t *testing.T) {
 	units := []string{"20", "178", "05977"}
-	var vs []planwatch.DataValue
-	for i := range 20000 {
+	checkGathered(t, units, 20000, func(i int) string {
 		// Runs of 1 to 7 values of a series, the series in turn.
-		u := units[(i/(1+i%7))%len(units)]
+		return units[(i/(1+i%7))%len(units)]
+	})
+	var many []string
+	for i := range 40 {
+		many = append(many, fmt.Sprintf("%05d", i))
+	}
+	checkGathered(t, many, 3*gatherChunk, func(i int) string { return many[(i/997)%len(many)] })
+}
+
+func checkGathered(t *testing.T, units []string, count int, unit func(int) string) {
+	t.Helper()
+	var vs []planwatch.DataValue
+	for i := range count {
+		u := unit(i)
 		vs = append(vs, planwatch.DataValue{
 			Key:   planwatch.Key{Indicator: "trade.retail", Unit: u, Period: planwatch.MonthOf(2000+i%100, 1+i/100%12)},
 			Basis: planwatch.BasisPeriod, Vintage: planwatch.Official, Value: planwatch.Float(float64(i)),
