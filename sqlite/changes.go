@@ -121,13 +121,17 @@ func (db *DB) CurrentSince(ctx context.Context, seq int64, fn func(planwatch.Dat
 	if err != nil {
 		return 0, internal("CurrentSince", err)
 	}
+	// (No DISTINCT in the subquery: IN makes a set anyway, and with it
+	// SQLite's planner scanned the whole table in series order instead of
+	// searching revisions_cs — 10 ms of every look after another
+	// process's one-value import on the province set, 0.6 ms without.)
 	var rows *sql.Rows
 	if seq <= 0 {
 		rows, err = tx.QueryContext(ctx, `SELECT `+seriesRowColumns+` FROM revisions r JOIN series s ON s.id = r.series
 			ORDER BY r.series, r.cs`)
 	} else {
 		rows, err = tx.QueryContext(ctx, `SELECT `+seriesRowColumns+` FROM revisions r JOIN series s ON s.id = r.series
-			WHERE r.series IN (SELECT DISTINCT series FROM revisions WHERE cs > ?) ORDER BY r.series, r.cs`, seq)
+			WHERE r.series IN (SELECT series FROM revisions WHERE cs > ?) ORDER BY r.series, r.cs`, seq)
 	}
 	if err != nil {
 		return 0, internal("CurrentSince", err)

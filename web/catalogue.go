@@ -316,7 +316,7 @@ func (s *Server) renderSets(w http.ResponseWriter, r *http.Request, status int, 
 		unit = snap.defUnit
 	}
 	if year == 0 {
-		year = snap.defPeriod.Year
+		year = snap.defPeriod().Year
 	}
 	ce, cerr := s.catalogueEditor()
 	if cerr != nil {

@@ -24,14 +24,17 @@ type dataCache struct {
 
 // snapshot is the index and what the pickers need, at one version of it.
 type snapshot struct {
-	ds         *calc.Dataset
-	version    int64
-	inds       []planwatch.Indicator // catalogue order (by code)
-	sectors    []string              // in catalogue order of first appearance
-	provinces  map[string]int        // province code → number of values
-	years      []int                 // years with values or targets, newest first
-	defUnit    string
-	defPeriod  planwatch.Period
+	ds        *calc.Dataset
+	version   int64
+	inds      []planwatch.Indicator // catalogue order (by code)
+	sectors   []string              // in catalogue order of first appearance
+	provinces map[string]int        // province code → number of values
+	years     []int                 // years with values or targets, newest first
+	defUnit   string
+	// defPeriod is the period shown when a page names none; found at the
+	// first such page (it walks every series: a view that names its
+	// period, after another process's import, does not wait for it).
+	defPeriod  func() planwatch.Period
 	valueCount int
 
 	extractOnce sync.Once
@@ -225,22 +228,23 @@ func (s *Server) build(ds *calc.Dataset, version int64) *snapshot {
 	}
 	// The default period is the latest one the chosen unit itself reported
 	// (a province's own figures, not its districts' illustrative series).
-	latest, ok := ds.LatestOwnPeriod(snap.defUnit)
-	if !ok {
-		_, latest = ds.Span()
-	}
-	if p, err := planwatch.ParsePeriod(s.cfg.DefaultPeriod); err == nil && s.cfg.DefaultPeriod != "" {
-		snap.defPeriod = p
-	} else if !latest.IsZero() {
-		if latest.Last%3 == 0 {
-			snap.defPeriod = planwatch.QuarterOf(latest.Year, latest.Last/3)
-		} else {
-			snap.defPeriod = planwatch.MonthOf(latest.Year, latest.Last)
+	snap.defPeriod = sync.OnceValue(func() planwatch.Period {
+		if p, err := planwatch.ParsePeriod(s.cfg.DefaultPeriod); err == nil && s.cfg.DefaultPeriod != "" {
+			return p
 		}
-	} else {
-		now := s.now()
-		snap.defPeriod = planwatch.QuarterOf(now.Year(), (int(now.Month())+2)/3)
-	}
+		latest, ok := ds.LatestOwnPeriod(snap.defUnit)
+		if !ok {
+			_, latest = ds.Span()
+		}
+		if latest.IsZero() {
+			now := s.now()
+			return planwatch.QuarterOf(now.Year(), (int(now.Month())+2)/3)
+		}
+		if latest.Last%3 == 0 {
+			return planwatch.QuarterOf(latest.Year, latest.Last/3)
+		}
+		return planwatch.MonthOf(latest.Year, latest.Last)
+	})
 	return snap
 }
 
@@ -264,7 +268,7 @@ func (s *Server) selectionOf(r *http.Request, snap *snapshot) (selection, error)
 		}
 		sel.Period = p
 	} else {
-		sel.Period = snap.defPeriod
+		sel.Period = snap.defPeriod()
 	}
 	if sel.Unit != "" {
 		if _, ok := snap.ds.Units.Latest(sel.Unit); !ok {
