@@ -17,9 +17,14 @@ import (
 
 // ProductOptions configure RunProduct.
 type ProductOptions struct {
-	Data     string   // the files of shared/bench/product: targets.csv, values-*.csv
-	Bin      string   // the planwatch binary; "" = this executable
-	Work     string   // directory for the database; "" = a temporary one, removed afterwards
+	Data string // the files of shared/bench/product: targets.csv, values-*.csv
+	Bin  string // the planwatch binary; "" = this executable
+	Work string // directory for the database; "" = a temporary one, removed afterwards
+	// DB, a postgres:// URL, runs on that PostgreSQL server instead of a
+	// SQLite file: a new database is made on it for the run and dropped
+	// afterwards; the index snapshots go to Work/index-cache
+	// (PLANWATCH_INDEX_CACHE of the children).
+	DB       string
 	Units    []string // units whose status and report are timed (default 20); the dashboard is the first one's
 	Period   string   // the period shown (default 2025Q3)
 	Runs     int      // runs of status and report after the first (default 5)
@@ -34,6 +39,7 @@ type ProductOptions struct {
 type ProductResult struct {
 	Data          string  `json:"data"`
 	Scale         string  `json:"scale"`
+	Engine        string  `json:"engine"` // sqlite or postgres
 	Values        int64   `json:"values"`
 	ValueFiles    int     `json:"value_files"`
 	Period        string  `json:"period"`
@@ -141,8 +147,29 @@ func RunProduct(ctx context.Context, o ProductOptions, w io.Writer) (ProductResu
 		return res, err
 	}
 	db := filepath.Join(work, "planwatch.db")
+	res.Engine = "sqlite"
+	dbBytes := func() int64 { return dbSize(db) }
+	indexBytes := func() int64 { return fileSize(db + ".index") }
+	if o.DB != "" {
+		if !isPostgres(o.DB) {
+			return res, fmt.Errorf("bench: --db %q: a postgres:// URL (a SQLite database goes in --work)", o.DB)
+		}
+		pg, err := newBenchDatabase(ctx, o.DB)
+		if err != nil {
+			return res, err
+		}
+		defer pg.Drop()
+		cache := filepath.Join(work, "index-cache")
+		if err := os.RemoveAll(cache); err != nil {
+			return res, err
+		}
+		defer setenv("PLANWATCH_INDEX_CACHE", cache)()
+		db, res.Engine = pg.URL, "postgres"
+		dbBytes = func() int64 { return pg.Size(ctx) }
+		indexBytes = func() int64 { return dirSize(cache) }
+	}
 	for _, suffix := range []string{"", "-wal", "-shm", ".index"} {
-		if err := os.Remove(db + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+		if err := os.Remove(filepath.Join(work, "planwatch.db") + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return res, err
 		}
 	}
@@ -177,7 +204,7 @@ func RunProduct(ctx context.Context, o ProductOptions, w io.Writer) (ProductResu
 	res.ImportS = importWall.Seconds()
 	res.ImportPerS = float64(res.Values) / importWall.Seconds()
 	res.ImportPeakMB = mb(importPeak)
-	res.DBBytes = dbSize(db)
+	res.DBBytes = dbBytes()
 	res.BytesPerValue = float64(res.DBBytes) / float64(res.Values)
 
 	// status and report as whole processes.
@@ -202,7 +229,7 @@ func RunProduct(ctx context.Context, o ProductOptions, w io.Writer) (ProductResu
 		}
 		res.Commands = append(res.Commands, cr)
 	}
-	res.IndexBytes = fileSize(db + ".index")
+	res.IndexBytes = indexBytes()
 	for _, unit := range o.Units {
 		progress("report --unit %s", unit)
 		out := filepath.Join(work, "report-"+unit+".md")
@@ -314,7 +341,7 @@ func dbSize(path string) int64 {
 
 // WriteTable prints the result beside the figures issue 12 quotes.
 func (r *ProductResult) WriteTable(w io.Writer) {
-	fmt.Fprintf(w, "planwatch bench --product — %s set, %d values in %d file(s), period %s (%s)\n", r.Scale, r.Values, r.ValueFiles, r.Period, r.Data)
+	fmt.Fprintf(w, "planwatch bench --product — %s set, %d values in %d file(s), period %s (%s), %s\n", r.Scale, r.Values, r.ValueFiles, r.Period, r.Data, r.Engine)
 	fmt.Fprintf(w, "load average %.1f at start, %.1f at end\n\n", r.LoadAvgStart, r.LoadAvgEnd)
 	goals := issue12Goals[r.Scale]
 	before := map[string]string{}
@@ -360,4 +387,18 @@ func thousands(x float64) string {
 		b = append(b, s[i])
 	}
 	return string(b)
+}
+
+// setenv sets an environment variable of this process (and so of the
+// children it starts) and returns what restores it.
+func setenv(key, value string) (restore func()) {
+	old, had := os.LookupEnv(key)
+	os.Setenv(key, value)
+	return func() {
+		if had {
+			os.Setenv(key, old)
+		} else {
+			os.Unsetenv(key)
+		}
+	}
 }

@@ -3,6 +3,7 @@ package benchrun
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/csv"
 	"fmt"
 	"os"
@@ -14,6 +15,7 @@ import (
 
 	"planwatch"
 	"planwatch/data"
+	"planwatch/postgres/pgtest"
 )
 
 func TestCountRows(t *testing.T) {
@@ -159,5 +161,53 @@ func TestRunProductSmall(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "| `serve` memory |") {
 		t.Errorf("no table:\n%s", out.String())
+	}
+}
+
+// TestRunProductPostgres: --db postgres://… runs the same measurements on
+// a new database of that server, dropped afterwards, with the index
+// snapshots in the work directory's cache.
+func TestRunProductPostgres(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: builds the planwatch binary")
+	}
+	srv, err := pgtest.Start()
+	if err != nil {
+		pgtest.Unavailable(t, err)
+	}
+	t.Cleanup(func() {
+		if err := srv.Stop(); err != nil {
+			t.Errorf("stop PostgreSQL: %v", err)
+		}
+	})
+	dir := smallProductSet(t)
+	bin := filepath.Join(t.TempDir(), "planwatch")
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/planwatch").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	var out bytes.Buffer
+	work := t.TempDir()
+	res, err := RunProduct(context.Background(), ProductOptions{Data: dir, Bin: bin, Work: work, DB: srv.DSN("postgres"),
+		Runs: 1, Clients: 3, Requests: 2, Idle: 10 * time.Millisecond}, &out)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	if res.Engine != "postgres" || !res.Serve.AfterImport.Visible {
+		t.Errorf("engine %q, after import %s", res.Engine, res.Serve.AfterImport.Check)
+	}
+	if res.ImportPerS <= 0 || res.BytesPerValue <= 0 || res.IndexBytes <= 0 {
+		t.Errorf("missing figures: import %v/s, %v bytes/value, index %d bytes", res.ImportPerS, res.BytesPerValue, res.IndexBytes)
+	}
+	var left int
+	db, err := sql.Open("pgx", srv.DSN("postgres"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.QueryRow(`SELECT count(*) FROM pg_database WHERE datname LIKE 'planwatch_bench_%'`).Scan(&left); err != nil || left != 0 {
+		t.Errorf("%d bench databases left (%v)", left, err)
+	}
+	if os.Getenv("PLANWATCH_INDEX_CACHE") != "" {
+		t.Error("PLANWATCH_INDEX_CACHE left set")
 	}
 }

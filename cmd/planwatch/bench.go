@@ -19,7 +19,7 @@ func cmdBench(ctx context.Context, env *Env, args []string) error {
 	fs.SetOutput(env.Stderr)
 	product := fs.String("product", "", "thư mục dữ liệu thực tế / realistic data directory (targets.csv, values-*.csv of shared/bench/product)")
 	data := fs.String("data", "", "thư mục dữ liệu benchmark / benchmark data directory (orgunits.csv, indicators.csv, targets.csv, data.csv)")
-	db := fs.String("db", "", "--data: cơ sở dữ liệu / database path (default: a temporary one, removed afterwards)")
+	db := fs.String("db", "", "--data: cơ sở dữ liệu / database path (default: a temporary one, removed afterwards); --product: postgres://… URL of a PostgreSQL server, on which a new database is made for the run (default: SQLite)")
 	load := fs.String("load", "index", "--data: index (values straight into the index, then its snapshot) | store (through Store.ApplyStream as planwatch import does, then the index follows the store)")
 	work := fs.String("work", "", "--product: thư mục làm việc / directory for the database (default: a temporary one, removed afterwards)")
 	units := fs.String("unit", "20", "--product: đơn vị / units whose status and report are timed, comma-separated; the dashboard is the first one's")
@@ -40,7 +40,7 @@ func cmdBench(ctx context.Context, env *Env, args []string) error {
 		return fmt.Errorf("bench: --product or --data, not both")
 	case *product != "":
 		_, err := benchrun.RunProduct(ctx, benchrun.ProductOptions{
-			Data: *product, Work: *work, Units: strings.Split(*units, ","), Period: *period,
+			Data: *product, Work: *work, DB: *db, Units: strings.Split(*units, ","), Period: *period,
 			Runs: *runs, Clients: *clients, Requests: *requests, Idle: *idle, JSON: *asJSON,
 		}, env.Stdout)
 		return err
