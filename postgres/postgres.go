@@ -32,6 +32,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -255,9 +256,21 @@ func (db *DB) migrate(ctx context.Context) error {
 	if db.schemaUpTo > 0 {
 		db.stored = max(int(stored.Int64), min(db.schemaUpTo, db.known))
 	}
+	// The versions applied, read once: a start of an up-to-date database
+	// opens no transaction per migration.
+	applied, err := engine.Query(ctx, conn, func(s engine.Scanner) (int, error) {
+		var v int
+		return v, s.Scan(&v)
+	}, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return err
+	}
 	for _, m := range ms {
 		if db.schemaUpTo > 0 && m.Version > db.schemaUpTo {
 			break
+		}
+		if slices.Contains(applied, m.Version) {
+			continue
 		}
 		if err := db.migrateOne(ctx, conn, m.Version, m.Path); err != nil {
 			return fmt.Errorf("migration %s: %w", m.Name, err)
