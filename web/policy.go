@@ -401,7 +401,7 @@ func userName(ctx context.Context) string {
 // conversion of stored values need administration; indicator sets need
 // planning access to their unit; unit groups planning access.
 func authorizeCatalogue(u *User, c *planwatch.CatalogueChange) error {
-	if len(c.Indicators) > 0 || len(c.Convert) > 0 {
+	if len(c.Indicators) > 0 || len(c.Convert) > 0 || len(c.Categories) > 0 || len(c.RemoveCategories) > 0 {
 		if err := authorize(u, false, AccessAdmin, Scope{}); err != nil {
 			return err
 		}
