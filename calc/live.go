@@ -155,6 +155,13 @@ func (l *Live) sync(ctx context.Context) error {
 	return l.catchUp(ctx)
 }
 
+// PlanFeed is a change feed that also says whether plans (targets,
+// milestones) or approvals may have changed after a change number, so that
+// an index reads them again only then. Both engines are.
+type PlanFeed interface {
+	PlansChangedSince(ctx context.Context, seq int64) (bool, error)
+}
+
 // CatalogueFeed is a change feed that also says whether the catalogue
 // (indicators, units, transitions) changed after a change number, so that
 // an index reads it again only then. Both engines are.
@@ -198,8 +205,19 @@ func (l *Live) catchUp(ctx context.Context) error {
 	} else if err := l.ds.reloadIndicators(ctx, l.src); err != nil {
 		return err
 	}
-	if err := l.ds.reloadPlans(ctx, l.src); err != nil {
-		return err
+	// Plans and approvals are read again only when a change may have
+	// touched them (asked after the values, as the catalogue is): most
+	// changes are values only.
+	plans := true
+	if pf, ok := l.feed.(PlanFeed); ok {
+		if plans, err = pf.PlansChangedSince(ctx, l.seq); err != nil {
+			return err
+		}
+	}
+	if plans {
+		if err := l.ds.reloadPlans(ctx, l.src); err != nil {
+			return err
+		}
 	}
 	l.ds.mu.Lock()
 	l.ds.seq = seq

@@ -100,6 +100,18 @@ func (db *DB) CatalogueChangedSince(ctx context.Context, seq int64) (bool, error
 	return n > 0, internal("CatalogueChangedSince", err)
 }
 
+// PlansChangedSince says whether a change committed after seq may have
+// changed plans (targets, milestones) or approvals: any change but a data
+// change that wrote values only (each value it counted is one revision,
+// so a count beyond its revisions is something else: a target, a
+// milestone, a note or a task).
+func (db *DB) PlansChangedSince(ctx context.Context, seq int64) (bool, error) {
+	var changed bool
+	err := db.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM change_sets WHERE id > ?
+		AND (kind <> ? OR imported + updated + deleted <> revisions))`, seq, string(planwatch.ChangeData)).Scan(&changed)
+	return changed, internal("PlansChangedSince", err)
+}
+
 // CurrentSince calls fn with the current value of every key written by a
 // change numbered after seq (all current values when seq is 0), within one
 // read transaction, and returns the number it read up to. A key left with

@@ -129,6 +129,20 @@ func RunChangeFeed(t *testing.T, open func(t *testing.T, observe func(planwatch.
 	if c := lastChange(); len(c.Values) != 3 {
 		t.Fatalf("observer got %d changed values, want 3", len(c.Values))
 	}
+	pf, plans := s.(interface {
+		PlansChangedSince(context.Context, int64) (bool, error)
+	})
+	plansSince := func(what string, seq int64, want bool) {
+		t.Helper()
+		if !plans {
+			return
+		}
+		if changed, err := pf.PlansChangedSince(ctx, seq); err != nil || changed != want {
+			t.Fatalf("PlansChangedSince(%d) %s = %v, %v; want %v", seq, what, changed, err, want)
+		}
+	}
+	plansSince("after only values", s0, false)
+	plansSince("after the catalogue", 0, true)
 
 	got, upTo := since(0)
 	if upTo != s1 {
@@ -194,6 +208,8 @@ func RunChangeFeed(t *testing.T, open func(t *testing.T, observe func(planwatch.
 		}
 	}
 
+	plansSince("after values, an estimate and a withdrawal", s0, false)
+
 	// Targets are data too; approvals are numbered, with no values.
 	apply(&planwatch.ChangeSet{By: "bo", Targets: []planwatch.Target{{Indicator: "trade.retail", Unit: "20", Year: 2022,
 		Kind: planwatch.TargetPlan, Value: 40}}})
@@ -201,6 +217,7 @@ func RunChangeFeed(t *testing.T, open func(t *testing.T, observe func(planwatch.
 	if got, _ := since(s3); len(got) != 0 {
 		t.Fatalf("a target change gave values %v", keys(got))
 	}
+	plansSince("after a target", s3, true)
 	if as, ok := s.(planwatch.ApprovalStore); ok {
 		if err := as.SetApproval(ctx, planwatch.Approval{Unit: "20", Period: planwatch.MustPeriod("2022Q1"),
 			State: planwatch.ApprovalApproved, By: "chi"}); err != nil {
@@ -210,6 +227,7 @@ func RunChangeFeed(t *testing.T, open func(t *testing.T, observe func(planwatch.
 		if got, upTo := since(s4); len(got) != 0 || upTo != s5 {
 			t.Fatalf("an approval gave values %v up to %d", keys(got), upTo)
 		}
+		plansSince("after an approval", s4, true)
 		s4 = s5
 	}
 	// Report settings show on report pages: other processes and instances
@@ -222,6 +240,14 @@ func RunChangeFeed(t *testing.T, open func(t *testing.T, observe func(planwatch.
 	if got, upTo := since(s4); len(got) != 0 || upTo != s6 {
 		t.Fatalf("a change of report settings gave values %v up to %d", keys(got), upTo)
 	}
+	// A value and a target in one change set: the target counts.
+	apply(&planwatch.ChangeSet{By: "bo", Values: []planwatch.DataValue{value("trade.retail", "20", "2022Q3", planwatch.Official, 13)},
+		Targets: []planwatch.Target{{Indicator: "trade.retail", Unit: "20", Year: 2023, Kind: planwatch.TargetPlan, Value: 50}}})
+	s7 := advanced("a value and a target", s6, planwatch.ChangeData)
+	plansSince("after a value and a target", s6, true)
+	apply(&planwatch.ChangeSet{By: "bo", Values: []planwatch.DataValue{value("trade.retail", "20", "2022Q4", planwatch.Official, 14)}})
+	advanced("one more value", s7, planwatch.ChangeData)
+	plansSince("after one more value", s7, false)
 }
 
 // keyOf is the key a value is stored under.
