@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -22,6 +23,7 @@ import (
 type uploads struct {
 	mu    sync.Mutex
 	items map[string]*pendingUpload
+	seq   int
 }
 
 type pendingUpload struct {
@@ -33,10 +35,18 @@ type pendingUpload struct {
 	unmapped []planwatch.MappingEntry
 	by       string
 	at       time.Time
+	seq      int // order of arrival
 }
 
 // pendingTTL is how long a previewed file waits for its commit.
 const pendingTTL = time.Hour
+
+// The previews waiting for their commit are held in memory: a user keeps
+// the newest maxPendingPerUser, all users together at most maxPendingBytes
+// of files (a variable for its test), the oldest dropped first.
+const maxPendingPerUser = 3
+
+var maxPendingBytes int64 = 4 * maxUpload
 
 func (u *uploads) put(p *pendingUpload, now time.Time) string {
 	b := make([]byte, 16)
@@ -49,7 +59,32 @@ func (u *uploads) put(p *pendingUpload, now time.Time) string {
 			delete(u.items, k)
 		}
 	}
+	u.seq++
+	p.seq = u.seq
 	u.items[id] = p
+	// Oldest first, drop what is beyond the bounds (never p itself).
+	ids := make([]string, 0, len(u.items))
+	var held int64
+	mine := 0
+	for k, v := range u.items {
+		ids = append(ids, k)
+		held += int64(len(v.data))
+		if v.by == p.by {
+			mine++
+		}
+	}
+	slices.SortFunc(ids, func(a, b string) int { return u.items[a].seq - u.items[b].seq })
+	for _, k := range ids {
+		v := u.items[k]
+		if k == id || held <= maxPendingBytes && (v.by != p.by || mine <= maxPendingPerUser) {
+			continue
+		}
+		if v.by == p.by {
+			mine--
+		}
+		held -= int64(len(v.data))
+		delete(u.items, k)
+	}
 	return id
 }
 
