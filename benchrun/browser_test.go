@@ -5,9 +5,11 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // The load test's visitor reads whole answers of every framing net/http
@@ -77,5 +79,24 @@ func TestVisitorReadsWholeAnswers(t *testing.T) {
 	m, _ := newVisitor(srv.URL, "/missing")
 	if _, err := m.view(ctx); err == nil || !strings.Contains(err.Error(), "404") {
 		t.Errorf("a 404 must fail the view: %v", err)
+	}
+}
+
+// procCPU reads this process's processor time, which grows with work.
+func TestProcCPU(t *testing.T) {
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		t.Skip("no /proc here")
+	}
+	before := procCPU(os.Getpid())
+	after := before
+	// Spin until the clock ticks (10 ms of processor time); a minute
+	// bounds a machine too busy to give any.
+	for start := time.Now(); after == before && time.Since(start) < time.Minute; {
+		for x := 0; x < 1e6; x++ {
+		}
+		after = procCPU(os.Getpid())
+	}
+	if after <= before {
+		t.Errorf("processor time %v then %v: want it read and growing", before, after)
 	}
 }

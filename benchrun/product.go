@@ -368,7 +368,7 @@ func (r *ProductResult) WriteTable(w io.Writer) {
 	row("dashboard, one client, later views", fmt.Sprintf("%.1f ms median (%.1f–%.1f)", s.Dashboard.Median*1000, s.Dashboard.Min*1000, s.Dashboard.Max*1000), "")
 	for _, p := range s.Pages {
 		row(fmt.Sprintf("%s, %d concurrent clients", p.Name, p.Clients),
-			fmt.Sprintf("later views p50 %.1f ms, p99 %.1f ms, max %.1f ms; each client's first view (opening its connection) p50 %.1f ms, p99 %.1f ms (%d requests, %d errors, %.0f/s); first view alone %.1f ms", p.P50ms, p.P99ms, p.MaxMs, p.OpeningP50ms, p.OpeningP99ms, p.Requests, p.Errors, p.PerS, p.FirstMs), "page")
+			fmt.Sprintf("later views p50 %.1f ms, p99 %.1f ms, max %.1f ms; each client's first view (opening its connection) p50 %.1f ms, p99 %.1f ms (%d requests, %d errors, %.0f/s, server CPU %.2f ms a view); first view alone %.1f ms", p.P50ms, p.P99ms, p.MaxMs, p.OpeningP50ms, p.OpeningP99ms, p.Requests, p.Errors, p.PerS, p.ServerCPUms, p.FirstMs), "page")
 	}
 	a := &s.AfterImport
 	row("dashboard right after another process's import", fmt.Sprintf("%.1f ms (import of 1 value: %.2f s); %s", a.DashboardMs, a.ImportS, a.Check), "after")

@@ -60,6 +60,10 @@ type PageLoad struct {
 	OpeningP50ms float64 `json:"opening_p50_ms"`
 	OpeningP99ms float64 `json:"opening_p99_ms"`
 	PerS         float64 `json:"requests_per_s"`
+	// ServerCPUms is the server's processor time per view during the
+	// load (user and system, from /proc): what a view costs the server,
+	// whatever else the machine runs; 0 where unknown.
+	ServerCPUms float64 `json:"server_cpu_ms_per_view"`
 }
 
 // AfterImport is the dashboard right after another process imported a file.
@@ -166,9 +170,13 @@ func measureServe(ctx context.Context, o serveOptions) (ServeResult, error) {
 
 	for _, p := range pages {
 		o.progress("%d clients × %d requests: %s", o.clients, o.requests, p.name)
+		cpu0 := procCPU(cmd.Process.Pid)
 		pl, err := loadPage(ctx, client, base, p, o.clients, o.requests)
 		if err != nil {
 			return res, err
+		}
+		if cpu0 > 0 && pl.Requests > 0 {
+			pl.ServerCPUms = ms1(procCPU(cmd.Process.Pid)-cpu0) / float64(pl.Requests)
 		}
 		res.Pages = append(res.Pages, pl)
 	}
