@@ -533,12 +533,17 @@ func RestoreSQLite(ctx context.Context, file, dst string) (*Manifest, error) {
 	if err := verifyImage(ctx, file, tmp, image, m); err != nil {
 		return nil, err
 	}
-	// Link fails when dst exists, where a rename would replace it.
-	if err := os.Link(tmp, dst); err != nil {
-		if errors.Is(err, fs.ErrExist) {
+	// Link fails when dst exists, where a rename would replace it; a file
+	// system without hard links gets the rename, dst checked just before.
+	if err := os.Link(tmp, dst); errors.Is(err, fs.ErrExist) {
+		return nil, exists(dst)
+	} else if err != nil {
+		if _, err := os.Lstat(dst); err == nil {
 			return nil, exists(dst)
 		}
-		return nil, err
+		if err := os.Rename(tmp, dst); err != nil {
+			return nil, err
+		}
 	}
 	return m, syncFile(filepath.Dir(dst))
 }
