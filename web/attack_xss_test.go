@@ -98,3 +98,44 @@ func flashOf(b string) string {
 	}
 	return ""
 }
+
+// TestAttackReflectedXSS: hostile text in the path and in every query
+// parameter the pages read comes back escaped, on pages and error pages
+// alike, signed in or not.
+func TestAttackReflectedXSS(t *testing.T) {
+	s, _ := newAccountServer(t, true)
+	admin := newClient(t, s)
+	login(admin, "an", testPassword)
+	hostile := url.QueryEscape(xssName + xssAttr)
+	params := []string{"unit", "period", "year", "lang", "next", "group", "sector", "indicator", "format", "edit", "done", "q", "by", "entity", "action", "name", "id"}
+	var query strings.Builder
+	for i, p := range params {
+		if i > 0 {
+			query.WriteByte('&')
+		}
+		query.WriteString(p + "=" + hostile)
+	}
+	paths := []string{"/" + url.PathEscape(xssName+xssAttr), "/indicators/" + url.PathEscape(xssName+xssAttr), "/mappings/" + url.PathEscape(xssName+xssAttr)}
+	for _, rt := range s.routes {
+		if method, path := concretePath(rt.pattern); method == "GET" && !strings.Contains(path, "nope") {
+			paths = append(paths, path)
+		}
+	}
+	for _, c := range []*client{newClient(t, s), admin} {
+		for _, p := range paths {
+			for _, target := range []string{p + "?" + query.String(), p + "?unit=20&period=" + hostile, p + "?unit=" + hostile + "&period=2022Q1"} {
+				rec := c.get(target)
+				if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/html") && !strings.HasPrefix(ct, "image/svg") {
+					continue // data (JSON, CSV, a workbook) is not read as a page: nosniff
+				}
+				b := body(rec)
+				for _, raw := range []string{"<script>alert", "<img src=x", `"><img`} {
+					if strings.Contains(b, raw) {
+						i := strings.Index(b, raw)
+						t.Errorf("%s: %d, unescaped %q: …%s…", target, rec.Code, raw, b[max(0, i-120):min(len(b), i+60)])
+					}
+				}
+			}
+		}
+	}
+}
