@@ -220,6 +220,11 @@ func breakdowns(t *testing.T, s interface {
 			t.Fatal(err)
 		}
 	}
+	derived := ind("bd.derived")
+	derived.Formula, derived.Category = "bd.total * 2", "area"
+	if _, err := ce.ApplyCatalogue(ctx, &planwatch.CatalogueChange{By: "an", Indicators: []planwatch.Indicator{derived}}); planwatch.ErrorCode(err) != planwatch.EINVALID {
+		t.Errorf("a derived indicator broken down: %v, want EINVALID", err)
+	}
 	attach(total, "area")
 	if got := parts("bd.total"); got != "rural urban" {
 		t.Errorf("attached: parts %q, want \"rural urban\"", got)

@@ -120,14 +120,25 @@ func withBreakdowns(ctx context.Context, c *planwatch.CatalogueChange, stored []
 	}
 	given := map[string]bool{}
 	var parents []planwatch.Indicator
-	for _, ind := range c.Indicators {
+	var problems []planwatch.Problem
+	for i, ind := range c.Indicators {
 		given[ind.Code] = true
-		if _, _, sub := planwatch.SplitSubIndicator(ind.Code); sub {
+		_, _, sub := planwatch.SplitSubIndicator(ind.Code)
+		// A derived indicator's figures are computed, a part's are a
+		// breakdown already: neither is broken down.
+		if ind.Category != "" && (sub || ind.Formula != "") {
+			problems = append(problems, planwatch.Problem{Row: i + 1, Column: "category", Value: ind.Category,
+				Reason: "chỉ tiêu tính theo công thức hoặc chỉ tiêu thành phần không phân tổ được / a derived indicator or an option of a breakdown cannot be broken down"})
+		}
+		if sub {
 			continue
 		}
 		if old, ok := storedBy[ind.Code]; ok && old.Category != ind.Category || !ok && ind.Category != "" {
 			parents = append(parents, ind)
 		}
+	}
+	if len(problems) > 0 {
+		return nil, Invalid(problems)
 	}
 	touched := map[string]bool{}
 	for _, cat := range c.Categories {
