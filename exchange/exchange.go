@@ -196,6 +196,20 @@ func (o *Options) SetCatalogue(inds []planwatch.Indicator, units []planwatch.Org
 	}
 }
 
+// SetCodes sets Indicators and Units from the catalogue's indicators and
+// unit codes, without UnitNames (which the NAME id scheme needs).
+func (o *Options) SetCodes(inds []planwatch.Indicator, units []string) {
+	o.Indicators = make(map[string]planwatch.Indicator, len(inds))
+	for _, ind := range inds {
+		o.Indicators[ind.Code] = ind
+	}
+	o.Units = make(map[string]bool, len(units))
+	for _, u := range units {
+		o.Units[u] = true
+	}
+	o.UnitNames = nil
+}
+
 // AtomicMode is DHIS2's atomicMode.
 type AtomicMode string
 

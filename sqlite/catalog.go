@@ -108,6 +108,13 @@ func (db *DB) OrgUnits(ctx context.Context) ([]planwatch.OrgUnit, error) {
 	return out, internal("OrgUnits", err)
 }
 
+// UnitCodes lists the code of every unit once, in order: what checking a
+// file's codes needs, without reading every version's names and dates.
+func (db *DB) UnitCodes(ctx context.Context) ([]string, error) {
+	out, err := engine.Query(ctx, db.r, engine.ScanString, `SELECT DISTINCT code FROM orgunits ORDER BY code`)
+	return out, internal("UnitCodes", err)
+}
+
 const orgUnitColumns = `code, valid_from, valid_to, name, full_name, type, name_en, parent, level`
 
 func scanOrgUnit(s scanner) (planwatch.OrgUnit, error) {

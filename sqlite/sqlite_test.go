@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -242,5 +243,29 @@ func TestOpenPrivate(t *testing.T) {
 		if fi, err := os.Stat(p); err != nil || fi.Mode().Perm() != want {
 			t.Errorf("%s: %v %v, want mode %o", p, fi.Mode(), err, want)
 		}
+	}
+}
+
+// TestUnitCodes: every unit's code once, the codes OrgUnits gives.
+func TestUnitCodes(t *testing.T) {
+	ctx := context.Background()
+	db := openTemp(t)
+	defer db.Close()
+	if err := storetest.Seed(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	units, err := db.OrgUnits(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, u := range units {
+		if len(want) == 0 || want[len(want)-1] != u.Code {
+			want = append(want, u.Code)
+		}
+	}
+	got, err := db.UnitCodes(ctx)
+	if err != nil || !slices.Equal(got, want) || len(got) < 2 || len(got) == len(units) {
+		t.Errorf("UnitCodes %d codes %v, want the %d of %d versions (%v)", len(got), err, len(want), len(units), got)
 	}
 }

@@ -55,7 +55,7 @@ func cmdImport(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	if err := readFrom(ctx, s, *mapping, &opts); err != nil {
+	if err := readFrom(ctx, s, *mapping, &opts, f != exchange.Native); err != nil {
 		return err
 	}
 	opts.Ref, opts.By, opts.Now, opts.DryRun = filepath.Base(name), user(env, *by), env.Now(), *dry
@@ -83,20 +83,34 @@ func printSummary(env *Env, name string) func(exchange.Summary, error) error {
 }
 
 // readFrom sets what readers take from the store: the catalogue, so unknown
-// codes are conflicts naming the row (and names serve the NAME id scheme),
-// the current values for what a file does not say, and the mapping
-// --mapping names ("" for none).
-func readFrom(ctx context.Context, s planwatch.Store, mapping string, opts *exchange.Options) error {
+// codes are conflicts naming the row (and, when names is set, unit names
+// serve the NAME id scheme), the current values for what a file does not
+// say, and the mapping --mapping names ("" for none).
+func readFrom(ctx context.Context, s planwatch.Store, mapping string, opts *exchange.Options, names bool) error {
 	inds, err := s.Indicators(ctx)
 	if err != nil {
 		return err
 	}
-	units, err := s.OrgUnits(ctx)
-	if err != nil {
-		return err
+	if uc, ok := s.(unitCoder); ok && !names {
+		// The codes alone: a sixth of the time of every unit's versions.
+		codes, err := uc.UnitCodes(ctx)
+		if err != nil {
+			return err
+		}
+		opts.SetCodes(inds, codes)
+	} else {
+		units, err := s.OrgUnits(ctx)
+		if err != nil {
+			return err
+		}
+		opts.SetCatalogue(inds, units)
 	}
-	opts.SetCatalogue(inds, units)
 	opts.SetStore(ctx, s)
 	opts.Mapping, err = loadMapping(ctx, s, mapping)
 	return err
+}
+
+// unitCoder is a store that lists the codes of its units alone.
+type unitCoder interface {
+	UnitCodes(ctx context.Context) ([]string, error)
 }

@@ -62,7 +62,7 @@ func cmdMapping(ctx context.Context, env *Env, args []string) error {
 		}
 		return withMappings(ctx, env, *db, func(s planwatch.Store, ms planwatch.MappingStore) error {
 			var opts exchange.Options
-			if err := readFrom(ctx, s, "", &opts); err != nil {
+			if err := readFrom(ctx, s, "", &opts, false); err != nil {
 				return err
 			}
 			if ps := exchange.CheckMapping(m, opts.Indicators, opts.Units); len(ps) > 0 {
@@ -113,7 +113,7 @@ func cmdMapping(ctx context.Context, env *Env, args []string) error {
 	}
 	defer s.Close()
 	var opts exchange.Options
-	if err := readFrom(ctx, s, *with, &opts); err != nil {
+	if err := readFrom(ctx, s, *with, &opts, f != exchange.Native); err != nil {
 		return err
 	}
 	opts.Ref = filepath.Base(fs.Arg(0))
