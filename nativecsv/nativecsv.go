@@ -106,11 +106,13 @@ type Stream struct {
 	cols columns
 	// scales and periods remember what the few distinct unit and period
 	// cells of a file mean.
-	scales  map[string]float64
-	periods map[string]periodCell
-	done    bool
-	row     rowReader // the row being read
-	numbers []float64 // what is left of the block numbers are taken from
+	scales    map[string]float64
+	lastUnit  string // the last unit cell read, and its scale
+	lastScale float64
+	periods   map[string]periodCell
+	done      bool
+	row       rowReader // the row being read
+	numbers   []float64 // what is left of the block numbers are taken from
 }
 
 // maxCached bounds the cells a Stream remembers, whatever the file holds.
@@ -381,7 +383,12 @@ func (r *rowReader) fail(col, value, reason string) {
 }
 
 func (r *rowReader) text(col string, required bool) string {
-	s := r.get(col)
+	return r.textAt(col, r.st.index(col), required)
+}
+
+// textAt is text of column col at position i.
+func (r *rowReader) textAt(col string, i int, required bool) string {
+	s := r.cell(i)
 	if !utf8.ValidString(s) {
 		r.fail(col, "", "không phải UTF-8 / not valid UTF-8")
 		return ""
@@ -408,7 +415,12 @@ func unsafeCell(s string) string {
 }
 
 func (r *rowReader) number(col string, required bool) *float64 {
-	s := r.get(col)
+	return r.numberAt(col, r.st.index(col), required)
+}
+
+// numberAt is number of column col at position i.
+func (r *rowReader) numberAt(col string, i int, required bool) *float64 {
+	s := r.cell(i)
 	if s == "" {
 		if required {
 			r.fail(col, "", "bắt buộc / required")
@@ -437,6 +449,9 @@ func (r *rowReader) scale(col string) float64 {
 	if u == "" {
 		return 1
 	}
+	if u == r.st.lastUnit { // rows mostly say the unit of the row before
+		return r.st.lastScale
+	}
 	scale, ok := r.st.scales[u]
 	if !ok {
 		_, scale = planwatch.SplitUnit(u)
@@ -444,6 +459,7 @@ func (r *rowReader) scale(col string) float64 {
 			r.st.scales[strings.Clone(u)] = scale
 		}
 	}
+	r.st.lastUnit, r.st.lastScale = strings.Clone(u), scale
 	return scale
 }
 
@@ -454,9 +470,10 @@ func (r *rowReader) source() planwatch.Source {
 
 func (r *rowReader) value() (planwatch.DataValue, bool) {
 	v := planwatch.DataValue{Source: r.source(), Basis: planwatch.BasisPeriod, Vintage: planwatch.Official}
-	v.Indicator = r.text("indicator", true)
-	v.Unit = r.text("orgunit", true)
-	if ps := r.text("period", true); ps != "" {
+	c := &r.st.cols // positions, not names: this runs for every row
+	v.Indicator = r.textAt("indicator", c.indicator, true)
+	v.Unit = r.textAt("orgunit", c.orgunit, true)
+	if ps := r.textAt("period", c.period, true); ps != "" {
 		pc, ok := r.st.periods[ps]
 		if !ok {
 			pc.p, pc.err = planwatch.ParsePeriod(ps)
@@ -469,31 +486,31 @@ func (r *rowReader) value() (planwatch.DataValue, bool) {
 		}
 		v.Period = pc.p
 	}
-	v.Value = r.number("value", false)
+	v.Value = r.numberAt("value", c.value, false)
 	if v.Value != nil {
 		*v.Value *= r.scale("value")
 	}
-	v.YoY = r.number("yoy_pct", false)
-	v.PlanPct = r.number("plan_pct", false)
-	v.VsRef = r.number("vs_ref_pct", false)
-	if v.Value == nil && v.YoY == nil && v.PlanPct == nil && v.VsRef == nil && r.get("value") == "" {
+	v.YoY = r.numberAt("yoy_pct", c.yoy, false)
+	v.PlanPct = r.numberAt("plan_pct", c.planPct, false)
+	v.VsRef = r.numberAt("vs_ref_pct", c.vsRef, false)
+	if v.Value == nil && v.YoY == nil && v.PlanPct == nil && v.VsRef == nil && r.cell(c.value) == "" {
 		r.fail("value", "", "cần giá trị hoặc một so sánh / a value or a comparison is required")
 	}
-	switch b := r.get("basis"); b {
+	switch b := r.cell(c.basis); b {
 	case "", "period", "kỳ":
 	case "cumulative", "lũy kế", "luỹ kế":
 		v.Basis = planwatch.BasisCumulative
 	default:
 		r.fail("basis", b, "phải là period hoặc cumulative / must be period or cumulative")
 	}
-	if s := r.get("vintage"); s != "" {
+	if s := r.cell(c.vintage); s != "" {
 		vin, err := planwatch.ParseVintage(s)
 		if err != nil {
 			r.fail("vintage", s, "phải là estimate, preliminary hoặc official / must be estimate, preliminary or official")
 		}
 		v.Vintage = vin
 	}
-	v.Comment = r.text("comment", false)
+	v.Comment = r.textAt("comment", c.comment, false)
 	return v, !r.bad
 }
 
@@ -550,6 +567,77 @@ func (r *rowReader) target() (planwatch.Target, bool) {
 
 // ParseNumber reads a number written the machine way or the Vietnamese way.
 func ParseNumber(s string) (float64, error) {
+	if f, ok := parseSimple(s); ok {
+		return f, nil
+	}
+	return parseNumber(s)
+}
+
+// pow10 are the powers of ten a float64 holds exactly.
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+	1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// parseSimple reads what files mostly hold ("279,6", "5.953,5", "12.5",
+// "-3") in one pass, as parseNumber reads it: with at most 15 digits the
+// digits are an exact integer and a power of ten up to 1e22 is exact, so
+// one division rounds once, as strconv.ParseFloat does. Anything else
+// (spaces, signs other than a leading '-', more digits, malformed text) is
+// left to parseNumber: false.
+func parseSimple(s string) (float64, bool) {
+	neg := len(s) > 0 && s[0] == '-'
+	if neg {
+		s = s[1:]
+	}
+	var m uint64
+	// Digits in all, after the last dot and after the comma.
+	digits, afterDot, afterComma, dots, commas := 0, 0, 0, 0, 0
+	lastDot := -1
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			m = m*10 + uint64(c-'0')
+			digits++
+			afterDot++
+			afterComma++
+		case c == '.':
+			dots++
+			lastDot, afterDot = i, 0
+		case c == ',':
+			commas++
+			afterComma = 0
+		default:
+			return 0, false
+		}
+	}
+	if digits == 0 || digits > 15 || commas > 1 {
+		return 0, false
+	}
+	decimals := 0
+	switch {
+	case commas == 1: // dots group thousands, the comma marks decimals
+		if s[0] == ',' || s[0] == '.' || s[len(s)-1] == ',' || s[len(s)-1] == '.' {
+			return 0, false
+		}
+		decimals = afterComma
+	case dots > 1 || groupedOnce(s): // dots group thousands
+		if s[0] == '.' || s[len(s)-1] == '.' {
+			return 0, false
+		}
+	case dots == 1: // the machine's decimal point
+		if lastDot == 0 || lastDot == len(s)-1 {
+			return 0, false
+		}
+		decimals = afterDot
+	}
+	f := float64(m) / pow10[decimals]
+	if neg {
+		f = -f
+	}
+	return f, true
+}
+
+// parseNumber is ParseNumber for any text.
+func parseNumber(s string) (float64, error) {
 	s = strings.ReplaceAll(strings.TrimSpace(s), " ", "")
 	if s == "" {
 		return 0, fmt.Errorf("empty")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 
@@ -240,4 +241,23 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// FuzzParseSimple: the one-pass reading of common numbers gives what the
+// general one gives, bit for bit, whenever it answers.
+func FuzzParseSimple(f *testing.F) {
+	for _, s := range []string{"279,6", "5.953,5", "5.953", "12.5", "-3", "-0", "1.234.567", "5,3.2", "..5,3", "5.,3",
+		"0,000000000000001", "999999999999999", "1.2.3", ",5", "5,", "123456789012,345", "0.1", "-12.345,678"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := parseSimple(s)
+		if !ok {
+			return
+		}
+		want, err := parseNumber(s)
+		if err != nil || math.Float64bits(got) != math.Float64bits(want) {
+			t.Errorf("parseSimple(%q) = %v, parseNumber %v, %v", s, got, want, err)
+		}
+	})
 }
