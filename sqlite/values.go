@@ -46,11 +46,24 @@ func (r reader) Series(ctx context.Context, keys []engine.SeriesKey) (map[engine
 			missing = append(missing, k)
 		}
 	}
-	err = insertMany(ctx, r.tx, `INSERT INTO series (indicator, orgunit) VALUES `, `(?, ?)`, len(missing),
-		func(i int, args []any) []any { return append(args, missing[i].Indicator, missing[i].Unit) },
-		` RETURNING id, indicator, orgunit`, func(rows *sql.Rows) error {
-			return engine.Each(rows, scanSeriesID, func(s seriesID) error { ids[s.k] = s.id; return nil })
-		})
+	if len(missing) == 0 {
+		return ids, nil
+	}
+	// The new series are numbered here, as SQLite would number them (the
+	// largest id + 1, and on): the transaction holds the write lock, so no
+	// one else inserts meanwhile, and reading the ids back is not needed.
+	var last int64
+	if err := r.tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM series`).Scan(&last); err != nil {
+		return nil, err
+	}
+	for i, k := range missing {
+		ids[k] = last + 1 + int64(i)
+	}
+	err = insertMany(ctx, r.tx, `INSERT INTO series (id, indicator, orgunit) VALUES `, `(?, ?, ?)`, len(missing),
+		func(i int, args []any) []any {
+			return append(args, ids[missing[i]], missing[i].Indicator, missing[i].Unit)
+		},
+		"", nil)
 	return ids, err
 }
 
@@ -141,16 +154,31 @@ func writeSeries(ctx context.Context, tx *sql.Tx, ws []*engine.SeriesWrite, seq 
 	if len(ws) == 0 {
 		return nil
 	}
-	// One buffer for a statement's rows: the driver reads them when it runs.
-	var buf []byte
-	return insertMany(ctx, tx, `INSERT INTO revisions (series, cs, n, data) VALUES `, `(?, ?, ?, ?)`, len(ws),
-		func(i int, args []any) []any {
-			if i%100 == 0 {
-				buf = nil
+	// Rows are encoded on a goroutine of their own, ahead of the inserts
+	// (the driver reads a row's bytes when its statement runs): encoding
+	// and SQLite's work overlap on two cores.
+	rows := make(chan []byte, 512)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(rows)
+		var buf []byte
+		for i := range ws {
+			if len(buf) > 64<<10 {
+				buf = nil // rows sent keep their bytes; a new block for the next
 			}
 			start := len(buf)
 			buf = engine.Encode(buf, ws[i].Entries)
-			return append(args, ws[i].ID, seq, len(ws[i].Entries), buf[start:len(buf):len(buf)])
+			select {
+			case rows <- buf[start:len(buf):len(buf)]:
+			case <-stop:
+				return
+			}
+		}
+	}()
+	return insertMany(ctx, tx, `INSERT INTO revisions (series, cs, n, data) VALUES `, `(?, ?, ?, ?)`, len(ws),
+		func(i int, args []any) []any {
+			return append(args, ws[i].ID, seq, len(ws[i].Entries), <-rows)
 		}, "", nil)
 }
 

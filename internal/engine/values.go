@@ -46,8 +46,8 @@ type Batch struct {
 
 	bySeries map[SeriesKey]*SeriesBatch
 	keep     planwatch.Unsaid          // what values take from the stored ones (ChangeSet.Keep)
-	blocks   [][]Entry                 // entries waiting in file order (push), then gathered
-	of       []int32                   // the series (index in Series) of each waiting entry
+	blocks   [][]waiting               // entries waiting in file order (push), then gathered
+	extras   []*Extra                  // the extra fields of waiting entries
 	last     *SeriesBatch              // files list a series' values together
 	periods  map[planwatch.Period]bool // periods already found well formed
 }
@@ -128,22 +128,37 @@ func (b *Batch) Add(cs *planwatch.ChangeSet, v *planwatch.DataValue, now time.Ti
 	b.push(sb, EntryOf(v, i, &b.Defaults))
 }
 
+// waiting is an entry as it waits in a batch's blocks (push): with the
+// index of its series, and without pointers (its Extra, if any, is in
+// Batch.extras), so that neither the collector nor gather's copies have to
+// look at the blocks.
+type waiting struct {
+	code, row, index uint32
+	series           int32
+	flags, vintage   uint8
+	extra            uint32 // Batch.extras[extra-1], 0 for none
+	value            float64
+}
+
 // push takes in entry e of series sb. Entries wait in file order, in
 // blocks, each with the number of its series; gather then gives every
-// series its entries in one slice, all carved from one allocation. (A file
-// may come back to a series: appending series by series would copy and
-// reallocate.)
+// series its entries in one slice. (A file may come back to a series:
+// appending series by series would copy and reallocate.)
 func (b *Batch) push(sb *SeriesBatch, e Entry) {
 	if len(b.blocks) == 0 || len(b.blocks[len(b.blocks)-1]) == cap(b.blocks[len(b.blocks)-1]) {
 		size := 64
 		if n := len(b.blocks); n > 0 {
 			size = min(2*cap(b.blocks[n-1]), 8192)
 		}
-		b.blocks = append(b.blocks, make([]Entry, 0, size))
+		b.blocks = append(b.blocks, make([]waiting, 0, size))
+	}
+	w := waiting{code: e.Code, row: e.Row, index: e.Index, series: sb.n, flags: e.Flags, vintage: e.Vintage, value: e.Value}
+	if e.Extra != nil {
+		b.extras = append(b.extras, e.Extra)
+		w.extra = uint32(len(b.extras))
 	}
 	last := &b.blocks[len(b.blocks)-1]
-	*last = append(*last, e)
-	b.of = append(b.of, sb.n)
+	*last = append(*last, w)
 }
 
 // gather gives every series its entries, in the order they came. The
@@ -151,11 +166,15 @@ func (b *Batch) push(sb *SeriesBatch, e Entry) {
 // series after series in the order they were first seen, each chunk made
 // when its first entry comes, and each block is let go once copied: a file
 // that lists a series' values together (the usual case) holds its entries
-// about once meanwhile instead of twice (blocks and copies).
+// about once meanwhile instead of twice (blocks and copies). Entries are
+// copied field by field: a fresh entry's Extra is already nil, and setting
+// only the rare one costs no write barrier.
 func (b *Batch) gather() {
 	count := make([]int, len(b.Series)+1)
-	for _, n := range b.of {
-		count[n+1]++
+	for _, block := range b.blocks {
+		for i := range block {
+			count[block[i].series+1]++
+		}
 	}
 	for i := 1; i < len(count); i++ {
 		count[i] += count[i-1]
@@ -181,25 +200,23 @@ func (b *Batch) gather() {
 			b.Series[i].Entries = chunk[off:off:(off + count[i+1] - count[i])]
 		}
 	}
-	k := 0 // the position in the change set of block[0]
 	for bi, block := range b.blocks {
 		b.blocks[bi] = nil
-		for i := 0; i < len(block); {
-			n := b.of[k+i]
-			j := i + 1
-			for j < len(block) && b.of[k+j] == n {
-				j++
-			}
-			sb := b.Series[n]
+		for i := range block {
+			w := &block[i]
+			sb := b.Series[w.series]
 			if sb.Entries == nil {
-				carve(n)
+				carve(w.series)
 			}
-			sb.Entries = append(sb.Entries, block[i:j]...)
-			i = j
+			sb.Entries = sb.Entries[:len(sb.Entries)+1]
+			e := &sb.Entries[len(sb.Entries)-1]
+			e.Code, e.Row, e.Index, e.Flags, e.Vintage, e.Value = w.code, w.row, w.index, w.flags, w.vintage, w.value
+			if w.extra != 0 {
+				e.Extra = b.extras[w.extra-1]
+			}
 		}
-		k += len(block)
 	}
-	b.blocks, b.of = nil, nil
+	b.blocks, b.extras = nil, nil
 }
 
 // gatherChunk is about how many entries gather carves series' slices from

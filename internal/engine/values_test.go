@@ -10,7 +10,7 @@ import (
 
 // TestCollectGathersSeries: a file that comes back to a series, across
 // many blocks, gives each series its entries in file order, each with its
-// position and row, and nothing else.
+// position, row, figure and extra fields, and nothing else.
 // More values than a chunk of gather (runs of 997 values of 40 series in
 // turn) are gathered the same way.
 func TestCollectGathersSeries(t *testing.T) {
@@ -35,6 +35,9 @@ func checkGathered(t *testing.T, units []string, count int, unit func(int) strin
 			Key:   planwatch.Key{Indicator: "trade.retail", Unit: u, Period: planwatch.MonthOf(2000+i%100, 1+i/100%12)},
 			Basis: planwatch.BasisPeriod, Vintage: planwatch.Official, Value: planwatch.Float(float64(i)),
 			Source: planwatch.Source{Kind: planwatch.SourceFile, Ref: "v.csv", Row: i + 2}})
+		if i%11 == 0 { // some with extra fields
+			vs[i].Comment = fmt.Sprint("c", i)
+		}
 	}
 	b, err := Collect(&planwatch.ChangeSet{By: "an"}, Values(vs), time.Now())
 	if err != nil {
@@ -50,6 +53,9 @@ func checkGathered(t *testing.T, units []string, count int, unit func(int) strin
 			v := vs[e.Index]
 			if v.Unit != sb.Unit || int(e.Index) <= last || int(e.Row) != v.Source.Row || e.Value != *v.Value || PeriodOf(e.Code) != v.Period {
 				t.Fatalf("series %s: entry %+v for value %d %s", sb.Unit, e, e.Index, fmt.Sprint(v.Key))
+			}
+			if (e.Extra == nil) != (v.Comment == "") || (e.Extra != nil && e.Extra.Comment != v.Comment) {
+				t.Fatalf("value %d: extra %+v, comment %q", e.Index, e.Extra, v.Comment)
 			}
 			last = int(e.Index)
 		}
