@@ -49,7 +49,7 @@ func (db *DB) ApplyStream(ctx context.Context, cs *planwatch.ChangeSet, values i
 		return planwatch.ApplyResult{}, internal("Apply", err)
 	}
 	defer tx.Rollback()
-	p, err := engine.Prepare(ctx, cs, b, now, reader{db, tx, cs.DryRun})
+	p, err := engine.Prepare(ctx, cs, b, now, reader{db, tx, cs.DryRun, &unitMemo{}})
 	if err != nil {
 		return planwatch.ApplyResult{}, internal("Apply", err)
 	}
@@ -80,6 +80,7 @@ type reader struct {
 	db     *DB
 	tx     *sql.Tx
 	dryRun bool
+	units  *unitMemo // the units read so far (UnitHistory); nil: none kept
 }
 
 // existing returns which of codes are in table's column.

@@ -38,7 +38,7 @@ func (db *DB) ApplyCatalogue(ctx context.Context, c *planwatch.CatalogueChange) 
 			return p.Result, keepInvalid("ApplyCatalogue", err)
 		}
 		b.WantChanged = db.observers.Any()
-		vp, err := engine.Prepare(ctx, p.Convert, b, now, reader{db, tx, c.DryRun})
+		vp, err := engine.Prepare(ctx, p.Convert, b, now, reader{db, tx, c.DryRun, &unitMemo{}})
 		if err != nil {
 			return p.Result, internal("ApplyCatalogue", err)
 		}
@@ -246,7 +246,7 @@ func (r catalogueReader) LatestVersions(ctx context.Context) (map[string]int, er
 }
 
 func (r catalogueReader) KnownUnits(ctx context.Context, codes []string) (map[string]bool, error) {
-	return reader{r.db, r.tx, true}.existing(ctx, "orgunits", "code", codes)
+	return reader{db: r.db, tx: r.tx, dryRun: true}.existing(ctx, "orgunits", "code", codes)
 }
 
 func (r catalogueReader) CurrentValues(ctx context.Context, code string) ([]planwatch.DataValue, error) {

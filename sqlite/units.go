@@ -8,14 +8,58 @@ import (
 )
 
 // UnitHistory returns every version of the units of codes and the
-// transitions into them, for engine.Prepare.
+// transitions into them, for engine.Prepare. What one Apply has read is
+// remembered for it (r.units): its code check and its lock check both ask
+// for the units of the change set.
 func (r reader) UnitHistory(ctx context.Context, codes []string) ([]planwatch.OrgUnit, []planwatch.Transition, error) {
-	units, err := engine.Query(ctx, r.tx, scanOrgUnit,
-		`SELECT `+orgUnitColumns+` FROM orgunits WHERE code IN (SELECT value FROM json_each(?))`, jsonStrings(codes))
-	if err != nil {
-		return nil, nil, err
+	m := r.units
+	if m == nil {
+		m = &unitMemo{} // kept for this call only
 	}
-	into, err := engine.Query(ctx, r.tx, scanTransition,
-		`SELECT old, new, date, full, basis, weight FROM transitions WHERE new IN (SELECT value FROM json_each(?))`, jsonStrings(codes))
-	return units, into, err
+	if m.read == nil {
+		m.read, m.versions, m.into = map[string]bool{}, map[string][]planwatch.OrgUnit{}, map[string][]planwatch.Transition{}
+	}
+	var missing []string
+	for _, c := range codes {
+		if !m.read[c] {
+			m.read[c] = true
+			missing = append(missing, c)
+		}
+	}
+	if len(missing) > 0 {
+		units, err := engine.Query(ctx, r.tx, scanOrgUnit,
+			`SELECT `+orgUnitColumns+` FROM orgunits WHERE code IN (SELECT value FROM json_each(?))`, jsonStrings(missing))
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, u := range units {
+			m.versions[u.Code] = append(m.versions[u.Code], u)
+		}
+		into, err := engine.Query(ctx, r.tx, scanTransition,
+			`SELECT old, new, date, full, basis, weight FROM transitions WHERE new IN (SELECT value FROM json_each(?))`, jsonStrings(missing))
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, t := range into {
+			m.into[t.New] = append(m.into[t.New], t)
+		}
+	}
+	var units []planwatch.OrgUnit
+	var into []planwatch.Transition
+	seen := map[string]bool{}
+	for _, c := range codes {
+		if !seen[c] {
+			seen[c] = true
+			units = append(units, m.versions[c]...)
+			into = append(into, m.into[c]...)
+		}
+	}
+	return units, into, nil
+}
+
+// unitMemo is what an Apply has read of units (reader.UnitHistory).
+type unitMemo struct {
+	read     map[string]bool
+	versions map[string][]planwatch.OrgUnit
+	into     map[string][]planwatch.Transition
 }
