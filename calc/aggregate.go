@@ -87,7 +87,7 @@ func days(t time.Time) int32 { return int32(t.Unix() / 86400) }
 // values must not outlive their forgetting).
 func (d *Dataset) memo(k figureKey, compute func() Figure) Figure {
 	d.memoMu.Lock()
-	f, ok := d.figures[k]
+	f, ok := d.figureLocked(k)
 	gen := d.forgets
 	d.memoMu.Unlock()
 	if ok {
@@ -920,7 +920,7 @@ func (d *Dataset) reportedMany(ind *planwatch.Indicator, unit string, ps []planw
 			continue
 		}
 		d.memoMu.Lock()
-		f, ok := d.figures[keyOf(ind, unit, p, -1)]
+		f, ok := d.figureLocked(keyOf(ind, unit, p, -1))
 		d.memoMu.Unlock()
 		if ok {
 			out[i] = f

@@ -92,14 +92,19 @@ type Dataset struct {
 	rawUnits   []planwatch.OrgUnit           // what Units was built from (for snapshots)
 	rawTrans   []planwatch.Transition
 
-	memoMu   sync.Mutex
-	figures  map[figureKey]Figure
-	forgets  uint64                     // counts forgettings: a memo computed across one is not kept
-	nodes    map[string]*node           // units as roll-ups walk them (tree.go)
-	heldBy   map[string]map[string]bool // indicator → units with units under them: whether one holds figures of it
-	exprs    map[string]*formula.Expr   // parsed formulas of derived indicators (composite.go)
-	parts    map[string][]string        // indicator → its sub-indicators CODE~option
-	partsFor int                        // len(Indicators) when parts was built
+	memoMu  sync.Mutex
+	figures map[figureKey]Figure
+	forgets uint64 // counts forgettings: a memo computed across one is not kept
+	// The figures kept beside the snapshot not read yet (figures.go), how
+	// many were read, and the forgetting number when they were found.
+	kept        *keptFigures
+	keptFigures int
+	keptAt      uint64
+	nodes       map[string]*node           // units as roll-ups walk them (tree.go)
+	heldBy      map[string]map[string]bool // indicator → units with units under them: whether one holds figures of it
+	exprs       map[string]*formula.Expr   // parsed formulas of derived indicators (composite.go)
+	parts       map[string][]string        // indicator → its sub-indicators CODE~option
+	partsFor    int                        // len(Indicators) when parts was built
 }
 
 type figureKey struct {
@@ -181,6 +186,7 @@ func (d *Dataset) forget(touched map[string]bool) {
 	d.memoMu.Lock()
 	defer d.memoMu.Unlock()
 	d.forgets++
+	d.kept = nil // figures kept beside the snapshot are of the values before
 	if touched == nil || len(d.figures) == 0 {
 		clear(d.figures) // keeps the map's room for the next questions
 		d.heldBy = nil
@@ -220,7 +226,7 @@ func (d *Dataset) reloadUnits(ctx context.Context, s planwatch.CatalogStore) err
 	d.memoMu.Lock()
 	defer d.memoMu.Unlock()
 	d.Units, d.rawUnits, d.rawTrans = h, units, trans
-	d.nodes, d.heldBy = nil, nil
+	d.nodes, d.heldBy, d.kept = nil, nil, nil
 	d.forgets++
 	clear(d.figures)
 	return nil

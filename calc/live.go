@@ -24,6 +24,7 @@ type ChangeFeed interface {
 type Live struct {
 	src  Source
 	feed ChangeFeed // nil when the store numbers no changes
+	path string     // the snapshot's, "" for none
 
 	mu      sync.Mutex // serialises updates; readers use the Dataset's own locks
 	ds      *Dataset

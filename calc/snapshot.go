@@ -279,7 +279,7 @@ func OpenSnapshot(ctx context.Context, src Source, approvedOnly bool, path strin
 	if err != nil {
 		return nil, err
 	}
-	l := &Live{src: src, feed: feed}
+	l := &Live{src: src, feed: feed, path: path}
 	if img, err := mapFile(path); err == nil {
 		ds := NewDataset(nil, nil, nil, nil, nil)
 		seq, extra, err := ds.readSnapshot(img)
@@ -302,6 +302,7 @@ func OpenSnapshot(ctx context.Context, src Source, approvedOnly bool, path strin
 		l.ds = ds
 	}
 	if l.seq == storeSeq && l.seq > 0 {
+		l.ds.loadFigures(figuresPath(path), l.seq)
 		return l, nil
 	}
 	before := l.seq

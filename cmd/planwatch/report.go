@@ -68,6 +68,7 @@ func cmdReport(ctx context.Context, env *Env, args []string) error {
 	}
 	in.Date, in.Lang = env.Now(), *lang
 	r := report.Build(in)
+	_ = live.SaveFigures() // kept for the next command over the same state (see status)
 
 	var buf bytes.Buffer
 	switch f {

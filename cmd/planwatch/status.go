@@ -90,6 +90,9 @@ func cmdStatus(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	rows := statusRows(ds, *unit, p, opt)
+	// The figures computed are kept for the next command over the same
+	// state (calc.Live.SaveFigures); a cache: the answer stands without it.
+	_ = live.SaveFigures()
 	switch *format {
 	case "json":
 		enc := json.NewEncoder(env.Stdout)
