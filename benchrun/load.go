@@ -174,8 +174,8 @@ func Reopen(ctx context.Context, path string) (*Loaded, error) {
 func newLoaded(db *sqlite.DB, live *calc.Live, path string) *Loaded {
 	l := &Loaded{Store: db, Live: live, Path: path, members: map[string][]string{}}
 	ds := live.Dataset()
-	for _, code := range ds.Units.Codes() {
-		u, _ := ds.Units.Latest(code)
+	for _, code := range ds.Units().Codes() {
+		u, _ := ds.Units().Latest(code)
 		switch u.Level {
 		case planwatch.LevelCountry:
 			l.Country = code
@@ -186,7 +186,7 @@ func newLoaded(db *sqlite.DB, live *calc.Live, path string) *Loaded {
 			l.members[u.Parent] = append(l.members[u.Parent], code)
 		}
 	}
-	for code := range ds.Indicators {
+	for code := range ds.Indicators() {
 		l.Indicators = append(l.Indicators, code)
 	}
 	sort.Strings(l.Provinces)

@@ -46,7 +46,7 @@ func (d *Dataset) Value(indicator, unit string, p planwatch.Period) Figure {
 // the base of like-for-like comparisons (the same period last year of a
 // unit formed by the 2025 reform sums the units it was formed of).
 func (d *Dataset) ValueAsOf(indicator, unit string, p planwatch.Period, asOf time.Time) Figure {
-	ind, ok := d.Indicators[indicator]
+	ind, ok := d.Indicators()[indicator]
 	if !ok || p.IsZero() {
 		return missing()
 	}
@@ -56,12 +56,12 @@ func (d *Dataset) ValueAsOf(indicator, unit string, p planwatch.Period, asOf tim
 // RebasedValue is the figure of a unit formed by a reform for a period before
 // the reform, from the units it was formed of (the new-unit view of history).
 func (d *Dataset) RebasedValue(indicator, unit string, p planwatch.Period) Figure {
-	ind, ok := d.Indicators[indicator]
+	ind, ok := d.Indicators()[indicator]
 	if !ok {
 		return missing()
 	}
 	var latest time.Time
-	for _, tr := range d.Units.Predecessors(unit) {
+	for _, tr := range d.Units().Predecessors(unit) {
 		if tr.Date.After(latest) {
 			latest = tr.Date
 		}
@@ -76,7 +76,7 @@ func (d *Dataset) RebasedValue(indicator, unit string, p planwatch.Period) Figur
 }
 
 func (d *Dataset) indicator(code string) *planwatch.Indicator {
-	ind := d.Indicators[code]
+	ind := d.Indicators()[code]
 	return &ind
 }
 
@@ -124,7 +124,7 @@ func (d *Dataset) plainTerritory(ind *planwatch.Indicator, unit string, p planwa
 		return missing()
 	}
 	// A unit formed after asOf is seen with the territory it was formed with.
-	if vs := d.Units.Versions(unit); len(vs) > 0 && asOf.Before(vs[0].ValidFrom) {
+	if vs := d.Units().Versions(unit); len(vs) > 0 && asOf.Before(vs[0].ValidFrom) {
 		asOf = vs[0].ValidFrom
 	}
 	change := d.territoryChange(unit, p.Start(), asOf)
@@ -158,7 +158,7 @@ func (d *Dataset) plainTerritory(ind *planwatch.Indicator, unit string, p planwa
 // itself), zero if none.
 func (d *Dataset) territoryChange(unit string, from, asOf time.Time) time.Time {
 	var at time.Time
-	for _, tr := range d.Units.Predecessors(unit) {
+	for _, tr := range d.Units().Predecessors(unit) {
 		if !tr.Date.After(from) || tr.Date.After(asOf) || (tr.Old == unit && tr.Full) {
 			continue
 		}
@@ -207,7 +207,7 @@ func (d *Dataset) rebase(ind *planwatch.Indicator, unit string, p planwatch.Peri
 	before := change.AddDate(0, 0, -1)
 	f := Figure{Vintage: planwatch.Official}
 	sum := 0.0
-	for _, tr := range d.Units.Predecessors(unit) {
+	for _, tr := range d.Units().Predecessors(unit) {
 		if !tr.Date.Equal(change) {
 			continue
 		}
@@ -288,7 +288,7 @@ func (d *Dataset) reported(ind *planwatch.Indicator, unit string, p planwatch.Pe
 		}
 		return d.rollUp(ind, unit, p, depth)
 	}
-	if len(d.Units.EverChildren(unit)) == 0 && ind.UnitAgg != planwatch.UnitRatio {
+	if len(d.Units().EverChildren(unit)) == 0 && ind.UnitAgg != planwatch.UnitRatio {
 		return d.leaf(ind, unit, p) // a unit's own figures cost less to read than to remember
 	}
 	return d.memo(keyOf(ind, unit, p, -1), compute)
@@ -696,10 +696,10 @@ type yearParents struct {
 // parentAt is the parent of a unit on day t; a unit that no longer exists
 // is judged by its last version, so that history stays attached.
 func (d *Dataset) parentAt(code string, t time.Time) (string, bool) {
-	if u, ok := d.Units.At(code, t); ok {
+	if u, ok := d.Units().At(code, t); ok {
 		return u.Parent, true
 	}
-	if u, ok := d.Units.Latest(code); ok && !u.ValidTo.IsZero() && !t.Before(u.ValidTo) {
+	if u, ok := d.Units().Latest(code); ok && !u.ValidTo.IsZero() && !t.Before(u.ValidTo) {
 		return u.Parent, false
 	}
 	return "", false
@@ -893,7 +893,7 @@ func (d *Dataset) rollUpMany(ind *planwatch.Indicator, unit string, ps []planwat
 // its own rolled up for all the periods not yet remembered at once.
 func (d *Dataset) reportedMany(ind *planwatch.Indicator, unit string, ps []planwatch.Period, depth int) []Figure {
 	out := make([]Figure, len(ps))
-	if len(d.Units.EverChildren(unit)) == 0 && ind.UnitAgg != planwatch.UnitRatio {
+	if len(d.Units().EverChildren(unit)) == 0 && ind.UnitAgg != planwatch.UnitRatio {
 		d.mu.RLock()
 		d.leafFigures(ind, d.seriesOf(ind.Code, unit), ps, out)
 		d.mu.RUnlock()
@@ -965,7 +965,7 @@ func (d *Dataset) hasData(ind *planwatch.Indicator, unit string, p planwatch.Per
 	if n > 0 {
 		return true
 	}
-	for _, c := range d.Units.EverChildren(unit) {
+	for _, c := range d.Units().EverChildren(unit) {
 		if d.hasData(ind, c, p) {
 			return true
 		}

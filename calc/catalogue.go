@@ -22,11 +22,11 @@ func (d *Dataset) reloadIndicators(ctx context.Context, s planwatch.CatalogStore
 	next := make(map[string]planwatch.Indicator, len(inds))
 	for _, ind := range inds {
 		next[ind.Code] = ind
-		if old, ok := d.Indicators[ind.Code]; !ok || old != ind {
+		if old, ok := d.Indicators()[ind.Code]; !ok || old != ind {
 			changed[ind.Code] = true
 		}
 	}
-	for code := range d.Indicators {
+	for code := range d.Indicators() {
 		if _, ok := next[code]; !ok {
 			changed[code] = true
 		}
@@ -35,7 +35,7 @@ func (d *Dataset) reloadIndicators(ctx context.Context, s planwatch.CatalogStore
 		return nil
 	}
 	d.memoMu.Lock()
-	d.Indicators = next
+	d.inds.Store(&next)
 	d.parts, d.partsFor = nil, 0
 	d.memoMu.Unlock()
 	d.forget(changed)

@@ -37,7 +37,7 @@ func TestLiveFollowsCatalogueChanges(t *testing.T) {
 		t.Fatal(err)
 	}
 	ds := live.Dataset()
-	if _, ok := ds.Indicators["new"]; !ok {
+	if _, ok := ds.Indicators()["new"]; !ok {
 		t.Errorf("a new indicator did not reach the index")
 	}
 	if f := ds.Value("flow", "D1", q1); f.Value != 33 {

@@ -98,7 +98,7 @@ type figureSource struct {
 }
 
 func (s *figureSource) Value(code, unit string, p planwatch.Period) formula.Value {
-	ind, ok := s.d.Indicators[code]
+	ind, ok := s.d.Indicators()[code]
 	if !ok {
 		return formula.Value{}
 	}
@@ -121,7 +121,7 @@ func (s *figureSource) Value(code, unit string, p planwatch.Period) formula.Valu
 }
 
 func (s *figureSource) Children(unit string, p planwatch.Period) []string {
-	return s.d.Units.ChildrenAt(unit, p.End())
+	return s.d.Units().ChildrenAt(unit, p.End())
 }
 
 // figure is the Figure of a value computed from the operands read.
@@ -175,9 +175,9 @@ func (d *Dataset) expr(src string) *formula.Expr {
 func (d *Dataset) partsOf(code string) []string {
 	d.memoMu.Lock()
 	defer d.memoMu.Unlock()
-	if d.parts == nil || d.partsFor != len(d.Indicators) {
+	if d.parts == nil || d.partsFor != len(d.Indicators()) {
 		d.parts = map[string][]string{}
-		for c, ind := range d.Indicators {
+		for c, ind := range d.Indicators() {
 			if parent, ok := planwatch.PartOf(&ind); ok {
 				d.parts[parent] = append(d.parts[parent], c)
 			}
@@ -185,7 +185,7 @@ func (d *Dataset) partsOf(code string) []string {
 		for _, ps := range d.parts {
 			sort.Strings(ps)
 		}
-		d.partsFor = len(d.Indicators)
+		d.partsFor = len(d.Indicators())
 	}
 	return d.parts[code]
 }
@@ -195,7 +195,7 @@ func (d *Dataset) partsOf(code string) []string {
 func (d *Dataset) dependents(touched map[string]bool) {
 	for changed := true; changed; {
 		changed = false
-		for code, ind := range d.Indicators {
+		for code, ind := range d.Indicators() {
 			if touched[code] || !isComposite(&ind) {
 				continue
 			}

@@ -23,6 +23,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"planwatch"
@@ -69,8 +70,10 @@ type series []entry
 // and the current values, targets and milestones. It is safe for concurrent
 // readers; Apply, SetTargets and SetApprovals may run beside them.
 type Dataset struct {
-	Indicators map[string]planwatch.Indicator
-	Units      *planwatch.Hierarchy
+	// The catalogue and the units, swapped whole by a reload while readers
+	// run (Indicators, Units); a map or hierarchy handed out never changes.
+	inds  atomic.Pointer[map[string]planwatch.Indicator]
+	units atomic.Pointer[planwatch.Hierarchy]
 
 	// ApprovedOnly leaves out values of unit-periods not yet approved.
 	ApprovedOnly bool
@@ -123,8 +126,6 @@ type targetKey struct {
 // NewDataset indexes current values, targets and milestones.
 func NewDataset(inds []planwatch.Indicator, units *planwatch.Hierarchy, values []planwatch.DataValue, targets []planwatch.Target, milestones []planwatch.Milestone) *Dataset {
 	d := &Dataset{
-		Indicators: make(map[string]planwatch.Indicator, len(inds)),
-		Units:      units,
 		values:     map[string]*unitSeries{},
 		unitIDs:    map[string]int32{},
 		years:      map[string]map[int]bool{},
@@ -132,18 +133,33 @@ func NewDataset(inds []planwatch.Indicator, units *planwatch.Hierarchy, values [
 		milestones: milestones,
 		figures:    make(map[figureKey]Figure, 1<<14),
 	}
+	byCode := make(map[string]planwatch.Indicator, len(inds))
 	for _, ind := range inds {
-		d.Indicators[ind.Code] = ind
+		byCode[ind.Code] = ind
 	}
-	if d.Units == nil {
-		d.Units = planwatch.NewHierarchy(nil, nil)
+	d.inds.Store(&byCode)
+	if units == nil {
+		units = planwatch.NewHierarchy(nil, nil)
 	}
+	d.units.Store(units)
 	for _, v := range values {
 		d.put(v)
 	}
 	d.setTargets(targets)
 	return d
 }
+
+// Indicators is the catalogue by code, as of the last reload: the map is
+// never changed (a reload puts in a new one), so a caller may keep it.
+func (d *Dataset) Indicators() map[string]planwatch.Indicator {
+	if m := d.inds.Load(); m != nil {
+		return *m
+	}
+	return nil
+}
+
+// Units is the hierarchy of units, as of the last reload; never changed.
+func (d *Dataset) Units() *planwatch.Hierarchy { return d.units.Load() }
 
 // Len is the number of current values in the index.
 func (d *Dataset) Len() int {
@@ -195,7 +211,7 @@ func (d *Dataset) forget(touched map[string]bool) {
 	for code := range touched {
 		delete(d.heldBy, code)
 	}
-	for code, ind := range d.Indicators {
+	for code, ind := range d.Indicators() {
 		if touched[ind.Numerator] || touched[ind.Denominator] {
 			touched[code] = true
 		}
@@ -225,7 +241,8 @@ func (d *Dataset) reloadUnits(ctx context.Context, s planwatch.CatalogStore) err
 	h := planwatch.NewHierarchy(units, trans)
 	d.memoMu.Lock()
 	defer d.memoMu.Unlock()
-	d.Units, d.rawUnits, d.rawTrans = h, units, trans
+	d.units.Store(h)
+	d.rawUnits, d.rawTrans = units, trans
 	d.nodes, d.heldBy, d.kept = nil, nil, nil
 	d.forgets++
 	clear(d.figures)
@@ -734,11 +751,12 @@ func (d *Dataset) loadCatalogue(ctx context.Context, s planwatch.CatalogStore) e
 // setCatalogue sets the indicators and units; it is called before the
 // index is shared.
 func (d *Dataset) setCatalogue(inds []planwatch.Indicator, units []planwatch.OrgUnit, trans []planwatch.Transition) {
-	d.Indicators = make(map[string]planwatch.Indicator, len(inds))
+	byCode := make(map[string]planwatch.Indicator, len(inds))
 	for _, ind := range inds {
-		d.Indicators[ind.Code] = ind
+		byCode[ind.Code] = ind
 	}
-	d.Units = planwatch.NewHierarchy(units, trans)
+	d.inds.Store(&byCode)
+	d.units.Store(planwatch.NewHierarchy(units, trans))
 	d.rawUnits, d.rawTrans = units, trans
 	d.memoMu.Lock()
 	d.nodes, d.heldBy = nil, nil
@@ -784,7 +802,7 @@ type PlanFigure struct {
 // of add up (aggregations that cannot add up give no target).
 func (d *Dataset) PlanTarget(indicator, unit string, year int, kind planwatch.TargetKind) (PlanFigure, bool) {
 	own, hasOwn := d.Target(indicator, unit, year, kind)
-	ind := d.Indicators[indicator]
+	ind := d.Indicators()[indicator]
 	yearEnd := planwatch.YearOf(year).End()
 	change := d.territoryChange(unit, planwatch.YearOf(year).Start().AddDate(0, 0, -1), yearEnd)
 	if change.IsZero() || (hasOwn && (own.Adopted.IsZero() || !own.Adopted.Before(change))) {
@@ -795,7 +813,7 @@ func (d *Dataset) PlanTarget(indicator, unit string, year int, kind planwatch.Ta
 	}
 	var f PlanFigure
 	n := 0
-	for _, tr := range d.Units.Predecessors(unit) {
+	for _, tr := range d.Units().Predecessors(unit) {
 		if !tr.Date.Equal(change) {
 			continue
 		}
@@ -858,7 +876,7 @@ func (d *Dataset) PlanMilestones(indicator, unit string, year int) (ms []planwat
 	count := map[key]int{}
 	first := map[key]planwatch.Milestone{}
 	n := 0
-	for _, tr := range d.Units.Predecessors(unit) {
+	for _, tr := range d.Units().Predecessors(unit) {
 		if !tr.Date.Equal(change) {
 			continue
 		}

@@ -76,7 +76,7 @@ func (d *Dataset) GroupTarget(indicator string, units []string, year int, kind p
 // target (GroupTarget), % of plan against a pace learnt from the group's
 // own past years, and the status, by the rules Row applies to a unit.
 func (d *Dataset) GroupRow(indicator string, units []string, p planwatch.Period, opt Options) Row {
-	ind := d.Indicators[indicator]
+	ind := d.Indicators()[indicator]
 	if opt.TargetKind == "" {
 		opt = DefaultOptions()
 	}
@@ -142,8 +142,8 @@ func (d *Dataset) GroupRow(indicator string, units []string, p planwatch.Period,
 // monitors (opt.Set; retired ones never) that have a figure or a target,
 // most severe first.
 func (d *Dataset) GroupStatus(units []string, p planwatch.Period, opt Options) []Row {
-	codes := make([]string, 0, len(d.Indicators))
-	for c, ind := range d.Indicators {
+	codes := make([]string, 0, len(d.Indicators()))
+	for c, ind := range d.Indicators() {
 		if planwatch.Monitors(opt.Set, &ind) {
 			codes = append(codes, c)
 		}

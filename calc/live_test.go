@@ -112,8 +112,8 @@ func (s *feedStore) Milestones(context.Context, string, int) ([]planwatch.Milest
 
 func newFeedStore() *feedStore {
 	d := testDataset()
-	inds := make([]planwatch.Indicator, 0, len(d.Indicators))
-	for _, ind := range d.Indicators {
+	inds := make([]planwatch.Indicator, 0, len(d.Indicators()))
+	for _, ind := range d.Indicators() {
 		inds = append(inds, ind)
 	}
 	units, trans := testUnitList()
@@ -280,9 +280,9 @@ func TestLiveFollowsTheCatalogue(t *testing.T) {
 		t.Fatal(err)
 	}
 	ds := live.Dataset()
-	if _, ok := ds.Indicators["added"]; !ok || ds.Indicators["flow"].NameVI != "Chỉ tiêu mới" || live.Version() == v0 {
+	if _, ok := ds.Indicators()["added"]; !ok || ds.Indicators()["flow"].NameVI != "Chỉ tiêu mới" || live.Version() == v0 {
 		t.Fatalf("the index did not take the other process's catalogue: added %v, flow named %q, version %d → %d",
-			ok, ds.Indicators["flow"].NameVI, v0, live.Version())
+			ok, ds.Indicators()["flow"].NameVI, v0, live.Version())
 	}
 }
 
@@ -290,7 +290,7 @@ func TestLiveFollowsTheCatalogue(t *testing.T) {
 // returned but not remembered: the next question computes it afresh.
 func TestMemoAcrossAForgetting(t *testing.T) {
 	d := testDataset()
-	ind := d.Indicators["flow"]
+	ind := d.Indicators()["flow"]
 	k := keyOf(&ind, "D1", planwatch.MustPeriod("2022Q1"), -1)
 	f := d.memo(k, func() Figure {
 		d.forget(map[string]bool{"flow": true}) // an Apply lands meanwhile

@@ -106,7 +106,7 @@ func (d *Dataset) WriteSnapshot(w io.Writer) error {
 	}
 	extra := snapshotExtra{Details: d.details, Provs: d.provs, Units: d.rawUnits, Transitions: d.rawTrans,
 		Milestones: d.milestones, Approved: d.approvals}
-	for _, ind := range d.Indicators {
+	for _, ind := range d.Indicators() {
 		extra.Indicators = append(extra.Indicators, ind)
 	}
 	for _, t := range d.targets {

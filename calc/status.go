@@ -120,7 +120,7 @@ func (d *Dataset) isFlow(ind *planwatch.Indicator) bool { return ind.TimeAgg == 
 
 // Row computes where one indicator stands.
 func (d *Dataset) Row(indicator, unit string, p planwatch.Period, opt Options) Row {
-	ind := d.Indicators[indicator]
+	ind := d.Indicators()[indicator]
 	if opt.TargetKind == "" {
 		opt = DefaultOptions()
 	}
@@ -253,8 +253,8 @@ func (d *Dataset) expectedShare(ind *planwatch.Indicator, unit string, p planwat
 // milestone for the unit in p's year, lagging ones first, then by code.
 func (d *Dataset) Status(unit string, p planwatch.Period, opt Options) []Row {
 	var rows []Row
-	codes := make([]string, 0, len(d.Indicators))
-	for c, ind := range d.Indicators {
+	codes := make([]string, 0, len(d.Indicators()))
+	for c, ind := range d.Indicators() {
 		if planwatch.Monitors(opt.Set, &ind) {
 			codes = append(codes, c)
 		}
@@ -315,12 +315,12 @@ type Ranked struct {
 // Rank orders the children of a unit on an indicator for a period, best
 // first by the indicator's direction; units without a figure come last.
 func (d *Dataset) Rank(indicator, parent string, p planwatch.Period, opt Options) []Ranked {
-	return d.RankUnits(indicator, d.Units.ChildrenAt(parent, p.End()), p, opt)
+	return d.RankUnits(indicator, d.Units().ChildrenAt(parent, p.End()), p, opt)
 }
 
 // RankUnits is Rank over a list of units (a unit group's).
 func (d *Dataset) RankUnits(indicator string, units []string, p planwatch.Period, opt Options) []Ranked {
-	ind := d.Indicators[indicator]
+	ind := d.Indicators()[indicator]
 	var out []Ranked
 	for _, c := range units {
 		r := d.Row(indicator, c, p, opt)
@@ -354,12 +354,12 @@ func (d *Dataset) RankUnits(indicator string, units []string, p planwatch.Period
 // any value and the child units expected to: every unit under it in any
 // month of the period (across a reform, the former units and the new ones).
 func (d *Dataset) Completeness(unit string, p planwatch.Period) (reported, expected int) {
-	codes := make([]string, 0, len(d.Indicators))
-	for code := range d.Indicators {
+	codes := make([]string, 0, len(d.Indicators()))
+	for code := range d.Indicators() {
 		codes = append(codes, code)
 	}
 	sort.Strings(codes)
-	for _, c := range d.Units.EverChildren(unit) {
+	for _, c := range d.Units().EverChildren(unit) {
 		first, last := 13, 0
 		for m := p.First; m <= p.Last; m++ {
 			if par, inForce := d.parentAt(c, monthEnd(p.Year, m)); inForce && par == unit {
@@ -372,7 +372,7 @@ func (d *Dataset) Completeness(unit string, p planwatch.Period) (reported, expec
 		expected++
 		part := periodOf(p.Year, first, last)
 		for _, code := range codes {
-			ind := d.Indicators[code]
+			ind := d.Indicators()[code]
 			if f := d.reported(&ind, c, part, 0); f.OK {
 				reported++
 				break
@@ -445,7 +445,7 @@ func (d *Dataset) warm(ind *planwatch.Indicator, unit string, p planwatch.Period
 		add(planwatch.YearToDateOf(y, p.Last))
 		add(planwatch.YearOf(y))
 	}
-	if !d.territoryChange(unit, planwatch.YearOf(p.Year-n).Start(), p.End()).IsZero() || len(d.Units.EverChildren(unit)) == 0 {
+	if !d.territoryChange(unit, planwatch.YearOf(p.Year-n).Start(), p.End()).IsZero() || len(d.Units().EverChildren(unit)) == 0 {
 		return
 	}
 	d.reportedMany(ind, unit, ps, 0)
@@ -456,7 +456,7 @@ func (d *Dataset) warm(ind *planwatch.Indicator, unit string, p planwatch.Period
 // if it ceased before.
 func (d *Dataset) SeriesDay(unit string, lastYear int) time.Time {
 	day := planwatch.YearOf(lastYear).End()
-	if u, ok := d.Units.Latest(unit); ok && !u.ValidTo.IsZero() && u.ValidTo.Before(day) {
+	if u, ok := d.Units().Latest(unit); ok && !u.ValidTo.IsZero() && u.ValidTo.Before(day) {
 		day = u.ValidTo.AddDate(0, 0, -1)
 	}
 	return day

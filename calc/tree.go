@@ -50,10 +50,10 @@ func (d *Dataset) nodeLocked(code string) *node {
 	if n, ok := d.nodes[code]; ok {
 		return n
 	}
-	n := &node{code: code, versions: d.Units.Versions(code)}
+	n := &node{code: code, versions: d.Units().Versions(code)}
 	n.id.Store(-1)
 	d.nodes[code] = n
-	kids := append([]string(nil), d.Units.EverChildren(code)...)
+	kids := append([]string(nil), d.Units().EverChildren(code)...)
 	sort.Strings(kids)
 	n.leaf = len(kids) == 0
 	for _, k := range kids {

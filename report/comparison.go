@@ -40,7 +40,7 @@ const maxRankRows = 15
 // schedule or at risk) where at least two of them have a figure.
 // A group's report (members not nil) ranks the group's units.
 func (l lang) comparison(ds *calc.Dataset, unit string, members []string, p planwatch.Period, opt calc.Options, items []*item) []Ranking {
-	if ds.Units == nil {
+	if ds.Units() == nil {
 		return nil
 	}
 	var out []Ranking
@@ -62,7 +62,7 @@ func (l lang) comparison(ds *calc.Dataset, unit string, members []string, p plan
 				continue
 			}
 			row := RankRow{Rank: r.Rank, Unit: r.Unit, Name: r.Unit, Value: l.number(ind, r.Value.Value)}
-			if u, ok := ds.Units.At(r.Unit, p.End()); ok {
+			if u, ok := ds.Units().At(r.Unit, p.End()); ok {
 				row.Name = l.pick(u.FullName, unitNameEN(u))
 				if row.Name == "" {
 					row.Name = u.Name

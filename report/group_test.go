@@ -13,7 +13,7 @@ import (
 func TestGroupReport(t *testing.T) {
 	in := demoInput(t)
 	ds := in.Data
-	members := ds.Units.ChildrenAt(in.Unit, in.Period.End())
+	members := ds.Units().ChildrenAt(in.Unit, in.Period.End())
 	if len(members) < 3 {
 		t.Fatalf("demo units under %s: %v", in.Unit, members)
 	}
@@ -42,7 +42,7 @@ func TestGroupReport(t *testing.T) {
 	if row == nil {
 		t.Fatalf("no annex row of %s in the group report", code)
 	}
-	ind := ds.Indicators[code]
+	ind := ds.Indicators()[code]
 	want := langOf("").number(&ind, sum)
 	if row.Current != want {
 		t.Errorf("group figure %s = %q, want the sum of its units %q", code, row.Current, want)

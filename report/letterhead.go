@@ -60,9 +60,9 @@ func upperLines(s string) []string {
 func (l lang) letterhead(ds *calc.Dataset, unit string, p planwatch.Period, s planwatch.ReportSettings, date time.Time) Letterhead {
 	var u planwatch.OrgUnit
 	found := false
-	if ds.Units != nil {
-		if u, found = ds.Units.At(unit, p.End()); !found {
-			u, found = ds.Units.Latest(unit)
+	if ds.Units() != nil {
+		if u, found = ds.Units().At(unit, p.End()); !found {
+			u, found = ds.Units().Latest(unit)
 		}
 	}
 	h := Letterhead{

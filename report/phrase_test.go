@@ -98,13 +98,13 @@ func TestPeriods(t *testing.T) {
 // A unit and period without data: the report says so and writes no figure.
 func TestMissingData(t *testing.T) {
 	in := demoInput(t)
-	inds := make([]planwatch.Indicator, 0, len(in.Data.Indicators))
-	for _, ind := range in.Data.Indicators {
+	inds := make([]planwatch.Indicator, 0, len(in.Data.Indicators()))
+	for _, ind := range in.Data.Indicators() {
 		inds = append(inds, ind)
 	}
-	ind := in.Data.Indicators["trade.retail_sales_services"]
+	ind := in.Data.Indicators()["trade.retail_sales_services"]
 	// A target and last year's figure, but nothing for 2023Q1.
-	ds := calc.NewDataset(inds, in.Data.Units,
+	ds := calc.NewDataset(inds, in.Data.Units(),
 		[]planwatch.DataValue{{Key: planwatch.Key{Indicator: ind.Code, Unit: "20", Period: planwatch.MustPeriod("2022Q1")},
 			Basis: planwatch.BasisPeriod, Vintage: planwatch.Official, Value: planwatch.Float(5953e9)}},
 		[]planwatch.Target{{Indicator: ind.Code, Unit: "20", Year: 2023, Kind: planwatch.TargetPlan, Value: 24000e9, Version: 1}}, nil)

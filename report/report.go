@@ -356,10 +356,10 @@ func Build(in Input) *Report {
 // unitName is the unit's name as a sentence uses it: "tỉnh Lạng Sơn",
 // "Lang Son province".
 func (l lang) unitName(ds *calc.Dataset, code string, p planwatch.Period) string {
-	if ds.Units != nil {
-		u, ok := ds.Units.At(code, p.End())
+	if ds.Units() != nil {
+		u, ok := ds.Units().At(code, p.End())
 		if !ok {
-			u, ok = ds.Units.Latest(code)
+			u, ok = ds.Units().Latest(code)
 		}
 		if ok && l == langEN {
 			return unitNameEN(u)
@@ -397,14 +397,14 @@ func unitNameEN(u planwatch.OrgUnit) string {
 // collect makes the items of a unit's report, or of a group's (members
 // not nil: the group's rows, nothing reported as such).
 func collect(ds *calc.Dataset, unit string, members []string, p planwatch.Period, opt calc.Options) []*item {
-	codes := make([]string, 0, len(ds.Indicators))
-	for c := range ds.Indicators {
+	codes := make([]string, 0, len(ds.Indicators()))
+	for c := range ds.Indicators() {
 		codes = append(codes, c)
 	}
 	sort.Strings(codes)
 	var items []*item
 	for _, c := range codes {
-		ind := ds.Indicators[c]
+		ind := ds.Indicators()[c]
 		if !planwatch.Monitors(opt.Set, &ind) {
 			continue
 		}
@@ -470,10 +470,10 @@ func illustrativeIn(ds *calc.Dataset, code, unit string, p planwatch.Period, per
 			}
 		}
 	}
-	if own || depth == 0 || ds.Units == nil {
+	if own || depth == 0 || ds.Units() == nil {
 		return false
 	}
-	for _, c := range ds.Units.ChildrenAt(unit, p.End()) {
+	for _, c := range ds.Units().ChildrenAt(unit, p.End()) {
 		if illustrativeIn(ds, code, c, p, periods, depth-1) {
 			return true
 		}
@@ -772,7 +772,7 @@ func (l lang) tasks(recorded []planwatch.Task, items []*item, ds *calc.Dataset, 
 	names := func(codes []string) []string {
 		var out []string
 		for _, c := range codes {
-			if ind, ok := ds.Indicators[c]; ok {
+			if ind, ok := ds.Indicators()[c]; ok {
 				s, _ := l.subject(&ind)
 				out = append(out, s)
 			} else if c != "" {

@@ -77,7 +77,7 @@ func TestRoundTrip(t *testing.T) {
 	in := demoInput(t)
 	md := markdown(t, Build(in))
 	var cat []extract.Entry
-	for _, ind := range in.Data.Indicators {
+	for _, ind := range in.Data.Indicators() {
 		cat = append(cat, extract.Entry{Code: ind.Code, NameVI: ind.NameVI, Unit: ind.Unit, Kind: string(ind.Kind)})
 	}
 	facts := extract.New(cat).Extract(md, extract.Options{Place: "Lạng Sơn"})

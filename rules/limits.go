@@ -44,7 +44,7 @@ func (s *Set) CheckTreeWithin(ds *calc.Dataset, unit string, p planwatch.Period,
 		if depth > 6 {
 			return
 		}
-		for _, c := range ds.Units.ChildrenAt(u, p.End()) {
+		for _, c := range ds.Units().ChildrenAt(u, p.End()) {
 			walk(c, depth+1)
 		}
 	}

@@ -237,7 +237,7 @@ func (s dsSource) Value(code, unit string, p planwatch.Period) formula.Value {
 }
 
 func (s dsSource) Children(unit string, p planwatch.Period) []string {
-	return s.ds.Units.ChildrenAt(unit, p.End())
+	return s.ds.Units().ChildrenAt(unit, p.End())
 }
 
 // Check lists the violations of the set for one unit and period, ordered

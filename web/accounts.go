@@ -136,7 +136,7 @@ func (s *Server) accountScopes(ctx context.Context, r *http.Request, a *planwatc
 	}
 	e := &planwatch.Error{Code: planwatch.EINVALID, Message: "phạm vi không hợp lệ / invalid scope"}
 	for _, u := range a.Units {
-		if _, ok := snap.ds.Units.Latest(u); !ok {
+		if _, ok := snap.ds.Units().Latest(u); !ok {
 			e.Problems = append(e.Problems, planwatch.Problem{Column: "units", Value: u, Reason: "không có đơn vị này / no such unit"})
 		}
 	}

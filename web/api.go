@@ -58,7 +58,7 @@ func (s *Server) apiUnits(w http.ResponseWriter, r *http.Request) error {
 			return invalid("at %q: expected YYYY-MM-DD", a)
 		}
 	}
-	h := snap.ds.Units
+	h := snap.ds.Units()
 	var codes []string
 	if parent := r.URL.Query().Get("parent"); parent != "" {
 		codes = h.ChildrenAt(parent, at)
@@ -337,7 +337,7 @@ func (s *Server) apply(r *http.Request, cs *planwatch.ChangeSet) (planwatch.Appl
 	if err != nil {
 		return planwatch.ApplyResult{}, err
 	}
-	if err := authorizeChanges(u, cs, func(code string) string { return snap.ds.Indicators[code].Sector }); err != nil {
+	if err := authorizeChanges(u, cs, func(code string) string { return snap.ds.Indicators()[code].Sector }); err != nil {
 		return planwatch.ApplyResult{}, err
 	}
 	if err := s.checkBlocking(ctx, snap, cs); err != nil {
@@ -611,7 +611,7 @@ func (s *Server) apiIndicatorAnalytics(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	code := r.PathValue("code")
-	if _, ok := snap.ds.Indicators[code]; !ok {
+	if _, ok := snap.ds.Indicators()[code]; !ok {
 		return notFound("không có chỉ tiêu %q / no indicator %q", code, code)
 	}
 	sel, err := s.selectionOf(r, snap)

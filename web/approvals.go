@@ -88,7 +88,7 @@ func (s *Server) handleApprovals(w http.ResponseWriter, r *http.Request) error {
 		p.Flash = append(p.Flash, i18n.T(p.Lang, "approval.done."+msg))
 	}
 	d := approvalsData{UnitName: unitName(snap, sel.Unit, sel.Period), Enabled: s.approvals != nil}
-	units := append([]string{sel.Unit}, snap.ds.Units.ChildrenAt(sel.Unit, sel.Period.End())...)
+	units := append([]string{sel.Unit}, snap.ds.Units().ChildrenAt(sel.Unit, sel.Period.End())...)
 	u := userOf(r.Context())
 	planner := u != nil && (u.Role == RolePlanner || u.Role == RoleAdmin)
 	for _, code := range units {
@@ -134,7 +134,7 @@ func (s *Server) postApproval(action string) func(http.ResponseWriter, *http.Req
 		if err := authorizeApproval(userOf(ctx), action, unit); err != nil {
 			return err
 		}
-		if _, ok := snap.ds.Units.At(unit, per.End()); !ok {
+		if _, ok := snap.ds.Units().At(unit, per.End()); !ok {
 			return notFound("không có đơn vị %s trong kỳ %s / no unit %s in %s", unit, per.ID(), unit, per.ID())
 		}
 		comment := strings.TrimSpace(r.PostFormValue("comment"))

@@ -190,7 +190,7 @@ func (s *Server) handleCatalogue(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		ind, ok := snap.ds.Indicators[code]
+		ind, ok := snap.ds.Indicators()[code]
 		if !ok {
 			return notFound("không có chỉ tiêu %s / no indicator %s", code, code)
 		}
@@ -359,8 +359,8 @@ func (s *Server) renderSets(w http.ResponseWriter, r *http.Request, status int, 
 // the units under the default one.
 func (s *Server) unitChoices(lang string, snap *snapshot) []option {
 	var out []option
-	for _, code := range snap.ds.Units.Codes() {
-		if u, ok := snap.ds.Units.Latest(code); ok && u.Level <= planwatch.LevelDistrict {
+	for _, code := range snap.ds.Units().Codes() {
+		if u, ok := snap.ds.Units().Latest(code); ok && u.Level <= planwatch.LevelDistrict {
 			out = append(out, option{code, code + " " + unitLabel(lang, code)})
 		}
 	}

@@ -172,7 +172,7 @@ func (s *Server) snapshot(ctx context.Context) (*snapshot, error) {
 
 // build makes the snapshot of one version of the index.
 func (s *Server) build(ds *calc.Dataset, version int64) *snapshot {
-	h := ds.Units
+	h := ds.Units()
 	snap := &snapshot{
 		ds:         ds,
 		version:    version,
@@ -180,14 +180,14 @@ func (s *Server) build(ds *calc.Dataset, version int64) *snapshot {
 		valueCount: ds.Len(),
 	}
 	snap.setsOf = s.storedSets
-	codes := make([]string, 0, len(ds.Indicators))
-	for c := range ds.Indicators {
+	codes := make([]string, 0, len(ds.Indicators()))
+	for c := range ds.Indicators() {
 		codes = append(codes, c)
 	}
 	sort.Strings(codes)
 	seenSector := map[string]bool{}
 	for _, c := range codes {
-		ind := ds.Indicators[c]
+		ind := ds.Indicators()[c]
 		snap.inds = append(snap.inds, ind)
 		if !seenSector[ind.Sector] {
 			seenSector[ind.Sector] = true
@@ -271,7 +271,7 @@ func (s *Server) selectionOf(r *http.Request, snap *snapshot) (selection, error)
 		sel.Period = snap.defPeriod()
 	}
 	if sel.Unit != "" {
-		if _, ok := snap.ds.Units.Latest(sel.Unit); !ok {
+		if _, ok := snap.ds.Units().Latest(sel.Unit); !ok {
 			return sel, notFound("không có đơn vị hành chính %q / no administrative unit %q", sel.Unit, sel.Unit)
 		}
 	}
@@ -292,9 +292,9 @@ func contains(ss []string, s string) bool {
 
 // unitName is the name of a unit at the end of p (its latest name otherwise).
 func unitName(snap *snapshot, code string, p planwatch.Period) string {
-	u, ok := snap.ds.Units.At(code, p.End())
+	u, ok := snap.ds.Units().At(code, p.End())
 	if !ok {
-		if u, ok = snap.ds.Units.Latest(code); !ok {
+		if u, ok = snap.ds.Units().Latest(code); !ok {
 			return code
 		}
 	}
@@ -336,7 +336,7 @@ func (s *Server) fillPickers(p *page, snap *snapshot, sel selection) {
 	p.Unit, p.Period, p.Sector = sel.Unit, sel.Period.ID(), sel.Sector
 	p.version, p.versioned = snap.version, true
 	p.PeriodLabel = sel.Period.Label(p.Lang)
-	h := snap.ds.Units
+	h := snap.ds.Units()
 	at := sel.Period.End()
 	seen := map[string]bool{}
 	add := func(code, prefix string) {
@@ -400,7 +400,7 @@ func (s *Server) fillPickers(p *page, snap *snapshot, sel selection) {
 }
 
 func sortedChildren(snap *snapshot, unit string, p planwatch.Period) []string {
-	cs := snap.ds.Units.ChildrenAt(unit, p.End())
+	cs := snap.ds.Units().ChildrenAt(unit, p.End())
 	sort.Strings(cs)
 	return cs
 }

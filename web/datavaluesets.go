@@ -127,7 +127,7 @@ func (s *Server) getDataValueSets(w http.ResponseWriter, r *http.Request) error 
 		f, ctype = exchange.DHIS2CSV, "application/csv; charset=utf-8"
 	}
 	var b bytes.Buffer
-	if err := exchange.Write(f, &b, values, snap.ds.Indicators, dhis2.Mapping{}); err != nil {
+	if err := exchange.Write(f, &b, values, snap.ds.Indicators(), dhis2.Mapping{}); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", ctype)

@@ -83,7 +83,7 @@ func (s *Server) completeness(r *http.Request) (selection, completenessData, err
 		return selection{}, completenessData{}, err
 	}
 	d := completenessData{UnitName: unitName(snap, sel.Unit, sel.Period), Counts: map[string]int{}}
-	units := snap.ds.Units.ChildrenAt(sel.Unit, sel.Period.End())
+	units := snap.ds.Units().ChildrenAt(sel.Unit, sel.Period.End())
 	if len(units) == 0 {
 		units = []string{sel.Unit}
 	}

@@ -65,7 +65,7 @@ func (s *Server) entryPage(w http.ResponseWriter, r *http.Request) (*snapshot, s
 
 func (s *Server) entryRows(p *page, snap *snapshot, sel selection, posted map[string]entryRow) entryData {
 	d := entryData{UnitName: unitName(snap, sel.Unit, sel.Period), Sector: sel.Sector}
-	for _, tr := range snap.ds.Units.Predecessors(sel.Unit) {
+	for _, tr := range snap.ds.Units().Predecessors(sel.Unit) {
 		if !tr.Date.After(sel.Period.End()) {
 			continue
 		}
@@ -225,7 +225,7 @@ func (s *Server) outlier(r *http.Request, lang string, snap *snapshot, v planwat
 	if med == 0 || (x <= 3*med && x >= med/3) {
 		return ""
 	}
-	ind := snap.ds.Indicators[v.Indicator]
+	ind := snap.ds.Indicators()[v.Indicator]
 	return i18n.T(lang, "entry.outlier", indicatorName(lang, ind), formatAmount(lang, ind, *v.Value), formatAmount(lang, ind, med), len(xs))
 }
 

@@ -40,7 +40,7 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) error {
 	}
 	hideNames(r.Context(), vals, nil)
 	var b bytes.Buffer
-	if err := exchange.Write(f, &b, vals, snap.ds.Indicators, dhis2.Mapping{}); err != nil {
+	if err := exchange.Write(f, &b, vals, snap.ds.Indicators(), dhis2.Mapping{}); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", ctype)

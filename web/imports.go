@@ -17,10 +17,10 @@ import (
 // read from the query or a form alike.
 func (s *Server) importOptions(r *http.Request, snap *snapshot, ref string, params func(string) string) (exchange.Options, error) {
 	ctx := r.Context()
-	opts := exchange.Options{Ref: ref, By: userName(ctx), Now: s.now(), Indicators: snap.ds.Indicators,
+	opts := exchange.Options{Ref: ref, By: userName(ctx), Now: s.now(), Indicators: snap.ds.Indicators(),
 		Units: map[string]bool{}}
 	opts.SetStore(ctx, s.store)
-	for _, code := range snap.ds.Units.Codes() {
+	for _, code := range snap.ds.Units().Codes() {
 		opts.Units[code] = true
 	}
 	var err error

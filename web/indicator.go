@@ -63,7 +63,7 @@ func (s *Server) handleIndicator(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	code := r.PathValue("code")
-	ind, ok := snap.ds.Indicators[code]
+	ind, ok := snap.ds.Indicators()[code]
 	if !ok {
 		return notFound("không có chỉ tiêu %q / no indicator %q", code, code)
 	}
@@ -154,7 +154,7 @@ func (s *Server) renderIndicator(w http.ResponseWriter, r *http.Request, p *page
 		return out
 	}
 	d.LastYearFrom, d.LastYearUnweighted, d.TargetFrom = names(d.Row.LastYear.DerivedFrom), names(d.Row.LastYear.Unweighted), names(d.Row.TargetFrom)
-	h := snap.ds.Units
+	h := snap.ds.Units()
 	for _, tr := range h.Predecessors(sel.Unit) {
 		if tr.Old == sel.Unit && tr.Full && len(h.Predecessors(sel.Unit)) == 1 {
 			continue // the unit simply continued
@@ -225,7 +225,7 @@ func (s *Server) trendSVG(lang string, snap *snapshot, ind planwatch.Indicator, 
 
 // unitNameOn is the name of a unit on a day (its latest name otherwise).
 func unitNameOn(snap *snapshot, code string, day time.Time) string {
-	if u, ok := snap.ds.Units.At(code, day); ok && u.Name != "" {
+	if u, ok := snap.ds.Units().At(code, day); ok && u.Name != "" {
 		return u.Name
 	}
 	return unitName(snap, code, planwatch.MonthOf(day.Year(), int(day.Month())))

@@ -121,10 +121,10 @@ func (s *Server) checkMapping(r *http.Request, m planwatch.Mapping) error {
 		return err
 	}
 	units := map[string]bool{}
-	for _, code := range snap.ds.Units.Codes() {
+	for _, code := range snap.ds.Units().Codes() {
 		units[code] = true
 	}
-	if ps := exchange.CheckMapping(m, snap.ds.Indicators, units); len(ps) > 0 {
+	if ps := exchange.CheckMapping(m, snap.ds.Indicators(), units); len(ps) > 0 {
 		return &planwatch.Error{Code: planwatch.EINVALID, Message: "bảng ánh xạ có mã không rõ / the mapping has unknown codes", Problems: ps}
 	}
 	return nil

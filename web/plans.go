@@ -38,7 +38,7 @@ func (s *Server) handlePlans(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) renderPlans(w http.ResponseWriter, r *http.Request, p *page, snap *snapshot, sel selection, status int) error {
 	year := sel.Period.Year
-	d := plansData{Year: year, UnitName: unitName(snap, sel.Unit, sel.Period), Options: catalogueOptions(p.Lang, snap), Inds: snap.ds.Indicators}
+	d := plansData{Year: year, UnitName: unitName(snap, sel.Unit, sel.Period), Options: catalogueOptions(p.Lang, snap), Inds: snap.ds.Indicators()}
 	for _, k := range planwatch.TargetKinds {
 		d.Kinds = append(d.Kinds, option{string(k.Kind), i18n.T(p.Lang, "target."+string(k.Kind))})
 	}
@@ -47,7 +47,7 @@ func (s *Server) renderPlans(w http.ResponseWriter, r *http.Request, p *page, sn
 		return err
 	}
 	for _, t := range ts {
-		d.Targets = append(d.Targets, planRow{snap.ds.Indicators[t.Indicator], t})
+		d.Targets = append(d.Targets, planRow{snap.ds.Indicators()[t.Indicator], t})
 	}
 	if d.Milestones, err = s.store.Milestones(r.Context(), sel.Unit, year); err != nil {
 		return err
@@ -64,7 +64,7 @@ func (s *Server) postTarget(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	code := r.PostFormValue("indicator")
-	ind, ok := snap.ds.Indicators[code]
+	ind, ok := snap.ds.Indicators()[code]
 	if !ok {
 		p.Problems = append(p.Problems, planwatch.Problem{Column: i18n.T(p.Lang, "col.indicator"), Value: code, Reason: i18n.T(p.Lang, "read.no_indicator")})
 		return s.renderPlans(w, r, p, snap, sel, http.StatusUnprocessableEntity)
@@ -117,7 +117,7 @@ func (s *Server) postMilestone(w http.ResponseWriter, r *http.Request) error {
 	per, perr := planwatch.ParsePeriod(r.PostFormValue("by"))
 	share, ok := parseInput(p.Lang, r.PostFormValue("share"))
 	switch {
-	case snap.ds.Indicators[code].Code == "":
+	case snap.ds.Indicators()[code].Code == "":
 		p.Problems = append(p.Problems, planwatch.Problem{Column: i18n.T(p.Lang, "col.indicator"), Value: code, Reason: i18n.T(p.Lang, "read.no_indicator")})
 	case perr != nil:
 		p.Problems = append(p.Problems, planwatch.Problem{Column: i18n.T(p.Lang, "col.period"), Value: r.PostFormValue("by"), Reason: planwatch.ErrorMessage(perr)})

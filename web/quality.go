@@ -93,7 +93,7 @@ func (s *Server) violations(r *http.Request) (*snapshot, selection, qualityData,
 			row.Name, row.Message = firstText(v.NameEN, v.Name), firstText(v.MessageEN, v.Message)
 		}
 		for _, k := range v.Values {
-			ind := snap.ds.Indicators[k.Indicator]
+			ind := snap.ds.Indicators()[k.Indicator]
 			row.Links = append(row.Links, valueLink{Code: k.Indicator, Name: indicatorName(lang, ind),
 				URL: link("/indicators/"+k.Indicator, "unit", k.Unit, "period", k.Period.ID())})
 		}

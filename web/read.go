@@ -114,7 +114,7 @@ func (s *Server) postRead(w http.ResponseWriter, r *http.Request) error {
 		fr.Code, fr.Value, fr.Period = f.Code, machineNumber(f.Value), f.Period
 		fr.PlanPct, fr.YoY, fr.Estimate, fr.Sentence = machineNumber(f.PlanPct), machineNumber(f.YoYPct), f.Estimate, f.Sentence
 		fr.Include = f.Code != "" && f.Kind == extract.Actual && f.Period != "" && (f.Value != nil || f.PlanPct != nil || f.YoYPct != nil)
-		if ind, ok := snap.ds.Indicators[f.Code]; ok {
+		if ind, ok := snap.ds.Indicators()[f.Code]; ok {
 			fr.Matched = indicatorName(p.Lang, ind)
 		}
 	}
@@ -217,7 +217,7 @@ func (s *Server) postReadSave(w http.ResponseWriter, r *http.Request) error {
 			continue
 		}
 		code := r.PostFormValue("code." + k)
-		if _, ok := snap.ds.Indicators[code]; !ok {
+		if _, ok := snap.ds.Indicators()[code]; !ok {
 			p.Problems = append(p.Problems, planwatch.Problem{Row: i, Column: i18n.T(p.Lang, "col.indicator"), Value: code, Reason: i18n.T(p.Lang, "read.no_indicator")})
 			continue
 		}

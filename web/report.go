@@ -93,7 +93,7 @@ func (s *Server) apiReport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	unit := r.PathValue("unit")
-	if _, ok := snap.ds.Units.Latest(unit); !ok {
+	if _, ok := snap.ds.Units().Latest(unit); !ok {
 		return notFound("không có đơn vị hành chính %q / no administrative unit %q", unit, unit)
 	}
 	rep, err := s.buildReport(r, unit, p, reportLang(r))

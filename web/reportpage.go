@@ -154,7 +154,7 @@ func (s *Server) postReportSettings(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	if _, ok := snap.ds.Units.Latest(unit); !ok {
+	if _, ok := snap.ds.Units().Latest(unit); !ok {
 		return notFound("không có đơn vị hành chính %q / no administrative unit %q", unit, unit)
 	}
 	f := r.PostFormValue

@@ -301,7 +301,7 @@ func (s *Server) postUpload(w http.ResponseWriter, r *http.Request) error {
 			break
 		}
 		row := uploadRow{Row: v.Source.Row, Indicator: v.Indicator, Unit: v.Unit, Period: v.Period.Label(p.Lang)}
-		if ind, ok := snap.ds.Indicators[v.Indicator]; ok {
+		if ind, ok := snap.ds.Indicators()[v.Indicator]; ok {
 			row.Indicator = indicatorName(p.Lang, ind)
 			if v.Value != nil {
 				row.Value = formatAmount(p.Lang, ind, *v.Value)

@@ -63,7 +63,7 @@ func cmdReport(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if _, ok := in.Data.Units.Latest(*unit); !ok {
+	if _, ok := in.Data.Units().Latest(*unit); !ok {
 		return fmt.Errorf("không có đơn vị hành chính mã %q / no administrative unit with code %q", *unit, *unit)
 	}
 	in.Date, in.Lang = env.Now(), *lang

@@ -247,7 +247,7 @@ func cmdValidate(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	ds := live.Dataset()
-	if _, ok := ds.Units.Latest(*unit); !ok {
+	if _, ok := ds.Units().Latest(*unit); !ok {
 		return planwatch.Errorf(planwatch.ENOTFOUND, "không có đơn vị %q / unknown unit", *unit)
 	}
 	vs := set.CheckTree(ds, *unit, p)

@@ -82,7 +82,7 @@ func cmdStatus(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	ds := live.Dataset()
-	if _, ok := ds.Units.Latest(*unit); !ok {
+	if _, ok := ds.Units().Latest(*unit); !ok {
 		return planwatch.Errorf(planwatch.ENOTFOUND, "không có đơn vị %q / unknown unit", *unit)
 	}
 	opt := calc.DefaultOptions()
@@ -192,7 +192,7 @@ func signedPct(x *float64) string {
 
 func printStatusTable(w io.Writer, ds *calc.Dataset, unit string, p planwatch.Period, rows []statusRow, lang string) error {
 	name := unit
-	if u, ok := ds.Units.Latest(unit); ok {
+	if u, ok := ds.Units().Latest(unit); ok {
 		name = u.FullName
 	}
 	head := []string{"Mã", "Chỉ tiêu", "Giá trị", "Kế hoạch", "% KH", "Tiến độ dự kiến", "So cùng kỳ", "So 31/12", "Tình trạng"}
@@ -211,7 +211,7 @@ func printStatusTable(w io.Writer, ds *calc.Dataset, unit string, p planwatch.Pe
 	}
 	fmt.Fprintln(tw)
 	for _, r := range rows {
-		ind := ds.Indicators[r.Indicator]
+		ind := ds.Indicators()[r.Indicator]
 		value := "–"
 		if r.Value != nil {
 			value = r.ValueText
