@@ -383,7 +383,7 @@ func (s *Server) applyStream(r *http.Request, cs *planwatch.ChangeSet, values it
 	}
 	guard := rules.NewGuard(set, snap.ds)
 	u := userOf(ctx)
-	auth := &changeAuthorizer{u: u, sectorOf: func(code string) string { return snap.ds.Indicators[code].Sector }}
+	auth := &changeAuthorizer{u: u, sectorOf: func(code string) string { return snap.ds.Indicators()[code].Sector }}
 	keepStoredBy := u != nil && u.Role == RoleAdmin
 	checked := func(yield func(planwatch.DataValue, error) bool) {
 		var guarded []planwatch.DataValue
