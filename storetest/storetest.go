@@ -222,17 +222,22 @@ func testIndicators(t *testing.T, ctx context.Context, s planwatch.Store) {
 	changed := fixtureIndicators[0]
 	changed.NameEN, changed.Decimals = "Retail sales of goods and services", 2
 	// The fields other parts give meaning to are stored as given.
-	changed.Formula, changed.Category, changed.Retired = "bank.deposits / 2", "ownership", true // (its own code would be a cycle, refused)
-	if err := s.SaveIndicators(ctx, []planwatch.Indicator{changed}, "test"); err != nil {
+	// (A derived indicator is not broken down: the category goes on another.)
+	changed.Formula, changed.Retired = "bank.deposits / 2", true // (its own code would be a cycle, refused)
+	split := fixtureIndicators[1]
+	split.Category = "ownership"
+	if err := s.SaveIndicators(ctx, []planwatch.Indicator{changed, split}, "test"); err != nil {
 		t.Fatal(err)
 	}
 	got, _ = s.Indicators(ctx)
 	if len(got) != len(fixtureIndicators) {
 		t.Fatalf("after replace: %d indicators, want %d", len(got), len(fixtureIndicators))
 	}
-	i := slices.IndexFunc(got, func(ind planwatch.Indicator) bool { return ind.Code == changed.Code })
-	if got[i] != changed {
-		t.Errorf("replaced indicator = %+v, want %+v", got[i], changed)
+	for _, want := range []planwatch.Indicator{changed, split} {
+		i := slices.IndexFunc(got, func(ind planwatch.Indicator) bool { return ind.Code == want.Code })
+		if i < 0 || got[i] != want {
+			t.Errorf("replaced indicator %s = %+v, want %+v", want.Code, got, want)
+		}
 	}
 	// An invalid indicator (a stock summed over time) rejects the whole batch.
 	bad := planwatch.Indicator{Code: "bad.stock", NameVI: "Sai", Kind: planwatch.KindStock, TimeAgg: planwatch.TimeSum,
