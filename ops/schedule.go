@@ -89,7 +89,7 @@ func (s *Scheduler) Once(ctx context.Context) BackupResult {
 	start := s.Now()
 	file := filepath.Join(s.Dir, backupPrefix+start.UTC().Format("20060102T150405Z")+backupSuffix)
 	r := BackupResult{File: file}
-	err := os.MkdirAll(s.Dir, 0o750)
+	err := os.MkdirAll(s.Dir, 0o700)
 	var m *Manifest
 	if err == nil {
 		m, err = Backup(ctx, s.Store, file, start)

@@ -142,12 +142,12 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 }
 
 // apiPostValues stores the values of the body, either a bare array or
-// {"dry_run": true, "values": [...]}, all or nothing. The body is read as
-// it arrives, one value at a time, never whole (issue 12): a body of any
-// size within its route's limit takes the memory of a few values. So that
-// nothing is stored before a dry run is known, "dry_run" must come before
-// "values" (or be given as ?dry_run=true); a true one after them refuses
-// the body.
+// {"dry_run": true, "values": [...]}, all or nothing. The body (bounded by
+// maxUpload) is read as it arrives, one value at a time, and the values are
+// handed to the store as they come (applyStream) rather than held as a
+// change set. So that nothing is stored before a dry run is known,
+// "dry_run" must come before "values" (or be given as ?dry_run=true); a
+// true one after them refuses the body.
 func (s *Server) apiPostValues(w http.ResponseWriter, r *http.Request) error {
 	cs := &planwatch.ChangeSet{}
 	switch v := r.URL.Query().Get("dry_run"); v {
@@ -358,9 +358,9 @@ func (s *Server) apply(r *http.Request, cs *planwatch.ChangeSet) (planwatch.Appl
 // applyStream stores a change set whose values come as a stream (a pushed
 // file read as it arrives), doing what apply does to a whole one: every
 // value put to the policy, who and when made the server's, the blocking
-// validation rules checked (only the values they read are kept aside), all
-// or nothing. The file is never held whole: memory does not grow with its
-// size (issue 12).
+// validation rules checked (the values they read are kept aside), all or
+// nothing. The values are not held as a change set: the store takes each
+// in compactly as it comes (Store.ApplyStream).
 func (s *Server) applyStream(r *http.Request, cs *planwatch.ChangeSet, values iter.Seq2[planwatch.DataValue, error]) (planwatch.ApplyResult, error) {
 	ctx := r.Context()
 	st, ok := s.store.(planwatch.StreamApplier)

@@ -23,9 +23,10 @@ import (
 // could be stored (SUCCESS, or WARNING under atomicMode=NONE), 409 when
 // nothing was (ERROR). planwatch's default stays all or nothing
 // (atomicMode=ALL). Every change is authorised where the change set is
-// applied. The body is read as it arrives, never whole (bounded by its
-// route's limit, maxStreamedBody): values are checked and stored as one
-// change set when the last has been read.
+// applied. A file that streams (anything but a workbook, a file of targets
+// or atomicMode=NONE) is read as it arrives and its values handed to the
+// store one by one (applyStream), not held as a change set; every body is
+// bounded by its route's limit (maxUpload).
 func (s *Server) postDataValueSets(w http.ResponseWriter, r *http.Request) error {
 	body := bufio.NewReaderSize(r.Body, 64<<10)
 	head, err := body.Peek(4096)

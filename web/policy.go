@@ -187,6 +187,8 @@ func (a *changeAuthorizer) err() error {
 	return &e
 }
 
+// rowOf is the row a change names in a problem: its file row, or else its
+// position in the change set (from 1).
 func rowOf(i int, src planwatch.Source) int {
 	if src.Row > 0 {
 		return src.Row
@@ -330,19 +332,14 @@ const (
 	slowBodyTime = 10 * time.Minute
 )
 
-// maxStreamedBody bounds the bodies read as they arrive, never held whole
-// (POST /api/values, /api/dataValueSets): memory does not grow with them,
-// so they may be as large as a partner's yearly export.
-const maxStreamedBody = 1 << 30
-
 // bodyLimits are the routes whose bodies may exceed maxFormBody.
 var bodyLimits = map[string]int64{
 	"POST /upload":            maxUpload,
 	"POST /plans/import":      maxUpload,
 	"POST /mappings":          maxMappingBody,
-	"POST /api/values":        maxStreamedBody,
+	"POST /api/values":        maxUpload,
 	"POST /api/targets":       maxUpload,
-	"POST /api/dataValueSets": maxStreamedBody,
+	"POST /api/dataValueSets": maxUpload,
 	"POST /read":              maxExtractBody,
 	"POST /read/save":         maxExtractBody,
 	"POST /api/extract":       maxExtractBody,

@@ -29,7 +29,7 @@ func TestStreamedWrites(t *testing.T) {
 		return rec.Code, rec.Body.String()
 	}
 	value := func(unit, month string, x int) string {
-		return fmt.Sprintf(`{"indicator":"agri.planted_area","orgunit":%q,"period":%q,"value":%d,"by":"someone-else"}`, unit, month, x)
+		return fmt.Sprintf(`{"indicator":"agri.planted_area","orgunit":%q,"period":%q,"value":%d,"by":"someone-else","at":"2001-02-03T04:05:06Z"}`, unit, month, x)
 	}
 	stored := func(unit, month string) (planwatch.DataValue, bool) {
 		revs, _ := s.store.Revisions(t.Context(), planwatch.Key{Indicator: "agri.planted_area", Unit: unit, Period: planwatch.MustPeriod(month)})
@@ -44,8 +44,16 @@ func TestStreamedWrites(t *testing.T) {
 	if code, b := post("reporter-178", "/api/values", json, "["+value("178", "202301", 1)+","+value("178", "202302", 2)+"]"); code != http.StatusOK || !strings.Contains(b, `"imported": 2`) {
 		t.Fatalf("array: %d %s", code, b)
 	}
-	if v, ok := stored("178", "202302"); !ok || v.By != "reporter-178" || *v.Value != 2 {
-		t.Errorf("stored %+v %v: want 2 by reporter-178", v, ok)
+	if v, ok := stored("178", "202302"); !ok || v.By != "reporter-178" || *v.Value != 2 || v.At.Year() == 2001 {
+		t.Errorf("stored %+v %v: want 2 by reporter-178, at the server's time", v, ok)
+	}
+	// A comment beyond the bound of a value's texts is refused, naming it.
+	long := `[{"indicator":"agri.planted_area","orgunit":"178","period":"202308","value":8,"comment":"` + strings.Repeat("ả", 4001) + `"}]`
+	if code, b := post("reporter-178", "/api/values", json, long); code != http.StatusUnprocessableEntity || !strings.Contains(b, "comment") {
+		t.Errorf("a 4,001-character comment: %d %.300s", code, b)
+	}
+	if _, ok := stored("178", "202308"); ok {
+		t.Error("a value with a comment beyond the bound was stored")
 	}
 	// dry_run before the values, or in the query: nothing stored.
 	for _, c := range []struct{ target, body string }{

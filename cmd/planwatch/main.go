@@ -81,7 +81,7 @@ func main() {
 		}
 	}
 	// PLANWATCH_MEMPROFILE=FILE writes a heap profile near the command's
-	// largest live heap (memprofile.go).
+	// largest live heap (memory.go).
 	if path := os.Getenv("PLANWATCH_MEMPROFILE"); path != "" {
 		defer memProfile(path)()
 	}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"planwatch"
 )
@@ -224,6 +225,12 @@ func (b *Batch) gather() {
 const gatherChunk = 1 << 16
 
 // valueProblems checks what needs no database.
+// MaxValueText bounds, in characters, each text a value carries (comment,
+// source sentence, reference, formula, who): a value is kept in every
+// revision, in the analytics index and on every page that shows it, so one
+// writer's megabytes of comment would cost every reader.
+const MaxValueText = 4000
+
 func (b *Batch) valueProblems(row int, v *planwatch.DataValue) []planwatch.Problem {
 	var ps []planwatch.Problem
 	problem := func(column, value, reason string) {
@@ -258,6 +265,12 @@ func (b *Batch) valueProblems(row int, v *planwatch.DataValue) []planwatch.Probl
 	}
 	if !v.Deleted && v.Value == nil && v.YoY == nil && v.PlanPct == nil && v.VsRef == nil {
 		problem("value", "", "thiếu giá trị hoặc so sánh (a value or a reported comparison is required)")
+	}
+	for _, t := range []struct{ column, text string }{{"comment", v.Comment}, {"source.sentence", v.Source.Sentence},
+		{"source.ref", v.Source.Ref}, {"source.formula", v.Source.Formula}, {"by", v.By}} {
+		if len(t.text) > MaxValueText && utf8.RuneCountInString(t.text) > MaxValueText {
+			problem(t.column, strings.ToValidUTF8(t.text[:64], "")+"…", fmt.Sprintf("dài quá %d ký tự (longer than %d characters)", MaxValueText, MaxValueText))
+		}
 	}
 	if len(ps) == 0 { // the domain's own rule, in case it grows stricter
 		if err := v.Validate(); err != nil {
