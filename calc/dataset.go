@@ -70,6 +70,8 @@ type series []entry
 // and the current values, targets and milestones. It is safe for concurrent
 // readers; Apply, SetTargets and SetApprovals may run beside them.
 type Dataset struct {
+	// mark names the change seq is at, for the snapshot (ChangeMarker).
+	mark string
 	// The catalogue and the units, swapped whole by a reload while readers
 	// run (Indicators, Units); a map or hierarchy handed out never changes.
 	inds  atomic.Pointer[map[string]planwatch.Indicator]

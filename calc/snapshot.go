@@ -46,6 +46,29 @@ type snapshotExtra struct {
 	Targets     []planwatch.Target
 	Milestones  []planwatch.Milestone
 	Approved    map[string][]planwatch.Period
+	// Mark names the change the snapshot is at (ChangeMarker): a store
+	// whose change of that number is another (a backup restored over the
+	// database, then other changes) is not the snapshot's history.
+	Mark string
+}
+
+// ChangeMarker is a change feed that names a committed change by what it
+// was (when, what kind, by whom), so that an index snapshot is used only
+// with the history it was made from: change numbers alone start again
+// after a restore. Both engines are.
+type ChangeMarker interface {
+	ChangeMark(ctx context.Context, seq int64) (string, error)
+}
+
+// sameHistory reports whether the store's change seq is the one a snapshot
+// marked: true for a store that cannot say, false when it cannot be read.
+func sameHistory(ctx context.Context, feed ChangeFeed, seq int64, mark string) bool {
+	m, ok := feed.(ChangeMarker)
+	if !ok || seq == 0 {
+		return true
+	}
+	got, err := m.ChangeMark(ctx, seq)
+	return err == nil && got == mark
 }
 
 // WriteSnapshot writes the index's values and change number to w: the
@@ -104,7 +127,7 @@ func (d *Dataset) WriteSnapshot(w io.Writer) error {
 			sw.u32(uint32(y))
 		}
 	}
-	extra := snapshotExtra{Details: d.details, Provs: d.provs, Units: d.rawUnits, Transitions: d.rawTrans,
+	extra := snapshotExtra{Mark: d.mark, Details: d.details, Provs: d.provs, Units: d.rawUnits, Transitions: d.rawTrans,
 		Milestones: d.milestones, Approved: d.approvals}
 	for _, ind := range d.Indicators() {
 		extra.Indicators = append(extra.Indicators, ind)
@@ -242,6 +265,14 @@ func (l *Live) SaveSnapshot(path string) error {
 	if path == "" || l.feed == nil || l.saved == l.seq {
 		return nil
 	}
+	l.ds.mark = ""
+	if m, ok := l.feed.(ChangeMarker); ok && l.seq > 0 {
+		mark, err := m.ChangeMark(context.Background(), l.seq)
+		if err != nil {
+			return err
+		}
+		l.ds.mark = mark
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
 	if err != nil {
 		return err
@@ -283,7 +314,7 @@ func OpenSnapshot(ctx context.Context, src Source, approvedOnly bool, path strin
 	if img, err := mapFile(path); err == nil {
 		ds := NewDataset(nil, nil, nil, nil, nil)
 		seq, extra, err := ds.readSnapshot(img)
-		if err == nil && seq <= storeSeq {
+		if err == nil && seq <= storeSeq && sameHistory(ctx, feed, seq, extra.Mark) {
 			if seq == storeSeq && len(extra.Units) > 0 { // nothing changed since: the snapshot's catalogue is the store's
 				ds.setCatalogue(extra.Indicators, extra.Units, extra.Transitions)
 			} else if err := ds.loadCatalogue(ctx, src); err != nil {
@@ -294,6 +325,9 @@ func OpenSnapshot(ctx context.Context, src Source, approvedOnly bool, path strin
 		}
 	}
 	if l.ds == nil {
+		// Figures kept beside a snapshot of another history, or of none,
+		// are not this store's either.
+		os.Remove(figuresPath(path))
 		ds := NewDataset(nil, nil, nil, nil, nil)
 		if err := ds.loadCatalogue(ctx, src); err != nil {
 			return nil, err
@@ -310,9 +344,9 @@ func OpenSnapshot(ctx context.Context, src Source, approvedOnly bool, path strin
 		return nil, fmt.Errorf("calc: reading changes after %d: %w", before, err)
 	}
 	if l.seq != before {
-		if err := l.SaveSnapshot(path); err != nil {
-			return nil, err
-		}
+		// The snapshot is a cache: a directory that cannot take it (read
+		// only, full) costs the next start its time, not this answer.
+		_ = l.SaveSnapshot(path)
 	}
 	return l, nil
 }

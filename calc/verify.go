@@ -47,7 +47,7 @@ func VerifySnapshot(ctx context.Context, src Source, path string) (SnapshotCheck
 		return c, err
 	}
 	ds := NewDataset(nil, nil, nil, nil, nil)
-	seq, _, err := ds.readSnapshot(img)
+	seq, extra, err := ds.readSnapshot(img)
 	if err != nil {
 		c.Problems = append(c.Problems, fmt.Sprintf("chỉ mục không đọc được / the index snapshot cannot be read: %v", err))
 		return c, nil
@@ -55,6 +55,10 @@ func VerifySnapshot(ctx context.Context, src Source, path string) (SnapshotCheck
 	c.Seq = seq
 	if seq > c.StoreSeq {
 		c.Problems = append(c.Problems, fmt.Sprintf("chỉ mục đi trước CSDL / the index snapshot is at change %d, ahead of the store (%d): it is not this database's", seq, c.StoreSeq))
+		return c, nil
+	}
+	if !sameHistory(ctx, feed, seq, extra.Mark) {
+		c.Problems = append(c.Problems, fmt.Sprintf("chỉ mục thuộc lịch sử khác / the index snapshot's change %d is not the store's change %d: it is not this database's history (it is ignored and made again at the next start)", seq, seq))
 		return c, nil
 	}
 	if err := ds.loadCatalogue(ctx, src); err != nil {

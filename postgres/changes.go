@@ -100,6 +100,16 @@ func (db *DB) CatalogueChangedSince(ctx context.Context, seq int64) (bool, error
 	return changed, internal("CatalogueChangedSince", err)
 }
 
+// ChangeMark names committed change seq by what it was (when, what kind,
+// by whom): an index snapshot made at that number is this history's only
+// if the mark is the same (a backup restored over the database numbers
+// its later changes again).
+func (db *DB) ChangeMark(ctx context.Context, seq int64) (string, error) {
+	var mark string
+	err := db.w.QueryRowContext(ctx, `SELECT at::text || ' ' || at_ns || ' ' || kind || ' ' || who FROM change_sets WHERE id = $1`, seq).Scan(&mark)
+	return mark, internal("ChangeMark", err)
+}
+
 // PlansChangedSince says whether a change committed after seq may have
 // changed plans (targets, milestones) or approvals: any change but a data
 // change that wrote values only (each value it counted is one revision,

@@ -174,8 +174,19 @@ func indexPath(ctx context.Context, env *Env, s planwatch.Store) string {
 		dir = filepath.Join(base, "planwatch")
 	}
 	name, err := id.Identity(ctx)
-	if err != nil || os.MkdirAll(dir, 0o700) != nil {
+	if err != nil || os.MkdirAll(dir, 0o700) != nil || !privateDir(dir) {
 		return ""
 	}
 	return filepath.Join(dir, "postgres-"+name+".index")
+}
+
+// privateDir reports whether only this process's user can put files in
+// dir: another user able to replace a snapshot there could choose the
+// figures shown. A directory that is not is not used (no snapshot).
+func privateDir(dir string) bool {
+	fi, err := os.Lstat(dir)
+	if err != nil || !fi.IsDir() || fi.Mode().Perm()&0o022 != 0 {
+		return false
+	}
+	return ownedByMe(fi)
 }
