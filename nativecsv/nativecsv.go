@@ -609,7 +609,7 @@ func parseSimple(s string) (float64, bool) {
 			return 0, false
 		}
 	}
-	if digits == 0 || digits > 15 || commas > 1 {
+	if digits == 0 || digits > 15 || commas > 1 || (dots > 0 && !wellGrouped(s)) {
 		return 0, false
 	}
 	decimals := 0
@@ -644,6 +644,9 @@ func parseNumber(s string) (float64, error) {
 	}
 	neg := strings.HasPrefix(s, "-")
 	body := strings.TrimPrefix(strings.TrimPrefix(s, "-"), "+")
+	if !wellGrouped(body) {
+		return 0, fmt.Errorf("invalid number %q: the dots group thousands, three digits each, and the comma marks decimals (5.953,5)", s)
+	}
 	switch {
 	case strings.Contains(body, ","):
 		body = strings.ReplaceAll(body, ".", "")
@@ -662,6 +665,36 @@ func parseNumber(s string) (float64, error) {
 		f = -f
 	}
 	return f, nil
+}
+
+// wellGrouped reports whether a number that groups thousands with dots
+// (any with a decimal comma or more than one dot, and "5.953") has them
+// every three digits, and no dot or second comma after its decimal comma:
+// "12,345.6" and "1.234.5" are not Vietnamese numbers (an English one read
+// the Vietnamese way would be another figure), so they are refused rather
+// than read as 12.3456 and 12345.
+func wellGrouped(s string) bool {
+	intPart, frac, hasComma := strings.Cut(s, ",")
+	if hasComma {
+		if strings.ContainsAny(frac, ".,") {
+			return false
+		}
+	} else if strings.Count(s, ".") <= 1 && !groupedOnce(s) {
+		return true // a decimal point, or none
+	}
+	if !strings.Contains(intPart, ".") {
+		return true
+	}
+	groups := strings.Split(intPart, ".")
+	if len(groups[0]) < 1 || len(groups[0]) > 3 {
+		return false
+	}
+	for _, g := range groups[1:] {
+		if len(g) != 3 {
+			return false
+		}
+	}
+	return true
 }
 
 // groupedOnce: "5.953" (one to three digits, one dot, three digits) is a
