@@ -72,6 +72,11 @@ type AccountChange struct {
 	// KeepAdmin refuses (ECONFLICT) a change that would leave no enabled
 	// administrator.
 	KeepAdmin bool
+	// IfPasswordHash, when set, makes the change only while the stored
+	// password hash is still this one (ECONFLICT otherwise): a user's new
+	// password, checked against the old one read before hashing, must not
+	// overwrite an administrator's reset made meanwhile.
+	IfPasswordHash *string
 	// Audit is the entry kept with the change (its Action, By, From, At);
 	// the store sets its Entity and its Old and New (AccountText) to the
 	// account before and after.

@@ -449,6 +449,20 @@ func testAccountChanges(t *testing.T, ctx context.Context, s AccountsAndApproval
 	if err != nil || old.Role != role || after.Role != viewer || after.PasswordHash != hash {
 		t.Errorf("ChangeAccount = %+v, %+v, %v", old, after, err)
 	}
+	// A new password over a hash that is no longer the stored one (an
+	// administrator's reset came between) is refused and changes nothing.
+	stale, newer := "$argon2id$1", "$argon2id$3"
+	if _, _, err := s.ChangeAccount(ctx, planwatch.AccountChange{Name: "lan", PasswordHash: &newer, IfPasswordHash: &stale,
+		Audit: audit("user.password")}); planwatch.ErrorCode(err) != planwatch.ECONFLICT {
+		t.Errorf("a password over a stale hash: %v, want a conflict", err)
+	}
+	if a, _ := s.Account(ctx, "lan"); a.PasswordHash != hash {
+		t.Errorf("the refused password was written: %q", a.PasswordHash)
+	}
+	if _, _, err := s.ChangeAccount(ctx, planwatch.AccountChange{Name: "lan", PasswordHash: &newer, IfPasswordHash: &hash,
+		Audit: audit("user.password")}); err != nil {
+		t.Errorf("a password over the stored hash: %v", err)
+	}
 	bad := "king"
 	if _, _, err := s.ChangeAccount(ctx, planwatch.AccountChange{Name: "lan", Role: &bad, Audit: audit("user.set")}); planwatch.ErrorCode(err) != planwatch.EINVALID {
 		t.Errorf("a bad role: %v", err)

@@ -106,8 +106,11 @@ func (s *Server) postPassword(w http.ResponseWriter, r *http.Request) error {
 	// The password only (an administrator's change of role meanwhile
 	// stays), the other sessions ended and the audit entry: one transaction.
 	must := false
+	// Only over the password just checked: an administrator's reset made
+	// while it was checked and the new one hashed stays.
 	if _, _, err := s.accounts.ChangeAccount(ctx, planwatch.AccountChange{Name: a.Name, PasswordHash: &hash, MustChangePassword: &must,
-		EndSessions: true, Audit: planwatch.AuditEntry{Action: "user.password", By: a.Name, From: ip, At: now}}); err != nil {
+		IfPasswordHash: &a.PasswordHash, EndSessions: true,
+		Audit: planwatch.AuditEntry{Action: "user.password", By: a.Name, From: ip, At: now}}); err != nil {
 		return err
 	}
 	if err := s.sessions.Start(ctx, w, r, a.Name); err != nil {

@@ -39,6 +39,10 @@ func ChangeAccount(ctx context.Context, tx AccountTx, c planwatch.AccountChange,
 	if old, err = tx.Account(ctx, c.Name); err != nil {
 		return old, new, err
 	}
+	if c.IfPasswordHash != nil && old.PasswordHash != *c.IfPasswordHash {
+		return old, old, planwatch.Errorf(planwatch.ECONFLICT, "mật khẩu của %s vừa được đổi ở nơi khác: không đổi gì / "+
+			"the password of %s was changed meanwhile: nothing was changed", c.Name, c.Name)
+	}
 	new = c.Apply(old)
 	if err := new.Validate(); err != nil {
 		return old, new, err
