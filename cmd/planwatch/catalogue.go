@@ -130,16 +130,7 @@ func contains(list []string, s string) bool {
 
 // withEditor opens the store and runs f with its catalogue.
 func withEditor(ctx context.Context, env *Env, db string, f func(planwatch.Store, planwatch.CatalogueEditor) error) error {
-	s, err := openStore(ctx, env, db)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	ce, ok := s.(planwatch.CatalogueEditor)
-	if !ok {
-		return errors.New("kho dữ liệu không quản lý danh mục / this store does not manage a catalogue")
-	}
-	return f(s, ce)
+	return withStoreAs(ctx, env, db, "kho dữ liệu không quản lý danh mục / this store does not manage a catalogue", f)
 }
 
 // importCatalogueFile reads a catalogue, set or group file (bounded) with

@@ -127,16 +127,7 @@ func cmdMapping(ctx context.Context, env *Env, args []string) error {
 
 // withMappings opens the store and runs f with its mappings.
 func withMappings(ctx context.Context, env *Env, db string, f func(planwatch.Store, planwatch.MappingStore) error) error {
-	s, err := openStore(ctx, env, db)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	ms, ok := s.(planwatch.MappingStore)
-	if !ok {
-		return errors.New("kho dữ liệu không giữ bảng ánh xạ / this store keeps no mappings")
-	}
-	return f(s, ms)
+	return withStoreAs(ctx, env, db, "kho dữ liệu không giữ bảng ánh xạ / this store keeps no mappings", f)
 }
 
 // readMappingFile reads a mapping file (bounded) under a name.

@@ -35,17 +35,10 @@ type ruleStore interface {
 	planwatch.RuleStore
 }
 
+// withRules opens the store and runs f with its rules and categories.
 func withRules(ctx context.Context, env *Env, db string, f func(ruleStore) error) error {
-	s, err := openStore(ctx, env, db)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	rs, ok := s.(ruleStore)
-	if !ok {
-		return fmt.Errorf("%T không lưu quy tắc / does not keep rules", s)
-	}
-	return f(rs)
+	return withStoreAs(ctx, env, db, "kho dữ liệu không lưu quy tắc / this store does not keep rules",
+		func(_ planwatch.Store, rs ruleStore) error { return f(rs) })
 }
 
 // subcommand parses "SUB flags…" for rule and category.

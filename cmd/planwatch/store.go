@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -137,6 +138,22 @@ func user(env *Env, by string) string {
 		return u
 	}
 	return "cli"
+}
+
+// withStoreAs opens the store and runs f with it as a T (a store that keeps
+// a catalogue, mappings, rules…); a store that is not one is refused with
+// lacks.
+func withStoreAs[T any](ctx context.Context, env *Env, db, lacks string, f func(planwatch.Store, T) error) error {
+	s, err := openStore(ctx, env, db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	t, ok := s.(T)
+	if !ok {
+		return errors.New(lacks)
+	}
+	return f(s, t)
 }
 
 // openIndex opens the analytics index of a store from its snapshot (see
