@@ -312,8 +312,8 @@ func (b *valuesBody) fail(err error) error {
 
 // failAt is fail naming the value (its row, from 1) that could not be read.
 func (b *valuesBody) failAt(i int, err error) error {
-	if err := bodyError(err); planwatch.ErrorCode(err) == codeTooLarge {
-		return err
+	if e := b.fail(err); planwatch.ErrorCode(e) == codeTooLarge {
+		return e
 	}
 	return &planwatch.Error{Code: planwatch.EINVALID, Message: fmt.Sprintf("JSON không hợp lệ ở giá trị %d / invalid JSON at value %d: %v", i+1, i+1, err),
 		Problems: []planwatch.Problem{{Row: i + 1, Reason: "JSON không hợp lệ / invalid JSON: " + err.Error()}}}
@@ -384,7 +384,6 @@ func (s *Server) applyStream(r *http.Request, cs *planwatch.ChangeSet, values it
 	guard := rules.NewGuard(set, snap.ds)
 	u := userOf(ctx)
 	auth := &changeAuthorizer{u: u, sectorOf: func(code string) string { return snap.ds.Indicators()[code].Sector }}
-	keepStoredBy := u != nil && u.Role == RoleAdmin
 	checked := func(yield func(planwatch.DataValue, error) bool) {
 		var guarded []planwatch.DataValue
 		i := 0
@@ -400,10 +399,7 @@ func (s *Server) applyStream(r *http.Request, cs *planwatch.ChangeSet, values it
 				return
 			}
 			i++
-			v.At = time.Time{} // as stamp does
-			if !keepStoredBy {
-				v.By = ""
-			}
+			stampValue(u, &v)
 			if guard.Wants(v.Indicator) {
 				guarded = append(guarded, v)
 			}
@@ -429,19 +425,22 @@ func (s *Server) applyStream(r *http.Request, cs *planwatch.ChangeSet, values it
 	return res, err
 }
 
+// stampValue clears who and when from a value, as stamp does.
+func stampValue(u *User, v *planwatch.DataValue) {
+	v.At = time.Time{}
+	if u == nil || u.Role != RoleAdmin {
+		v.By = ""
+	}
+}
+
 // stamp clears who and when from every change, so that the store records
 // the signed-in user (ChangeSet.By) and its own clock: a request cannot
 // backdate a figure or sign it with another name. Only an administrator's
 // import keeps a value's By from the file (a partner's storedBy, which the
 // audit records as such, naming the administrator as the one who changed it).
 func stamp(u *User, cs *planwatch.ChangeSet) {
-	keepStoredBy := u != nil && u.Role == RoleAdmin
 	for i := range cs.Values {
-		v := &cs.Values[i]
-		v.At = time.Time{}
-		if !keepStoredBy {
-			v.By = ""
-		}
+		stampValue(u, &cs.Values[i])
 	}
 	for i := range cs.Targets {
 		cs.Targets[i].By, cs.Targets[i].At = "", time.Time{}
