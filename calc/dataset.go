@@ -190,12 +190,46 @@ func (d *Dataset) Apply(values []planwatch.DataValue) {
 	}
 	touched := map[string]bool{}
 	d.mu.Lock()
-	for _, v := range values {
+	for i, v := range values {
+		if i == 0 || v.Unit != values[i-1].Unit || v.Indicator != values[i-1].Indicator {
+			d.reserve(values[i:])
+		}
 		d.put(v)
 		touched[v.Indicator] = true
 	}
 	d.mu.Unlock()
 	d.forget(touched)
+}
+
+// reserve makes room in one go for the run of values of one series that
+// starts values (a change feed hands a series' values together): grown value
+// by value, a series of a few hundred entries was copied and cleared ~10
+// times over. The caller holds mu.
+func (d *Dataset) reserve(values []planwatch.DataValue) {
+	n := 1
+	for n < len(values) && values[n].Unit == values[0].Unit && values[n].Indicator == values[0].Indicator {
+		n++
+	}
+	if n < 8 {
+		return
+	}
+	us, id := d.slot(values[0].Indicator, values[0].Unit)
+	us.byID[id] = slices.Grow(us.byID[id], n)
+}
+
+// slot is where the series of an indicator and unit is kept, made when
+// missing; the caller holds mu.
+func (d *Dataset) slot(indicator, unit string) (*unitSeries, int32) {
+	us := d.values[indicator]
+	if us == nil {
+		us = &unitSeries{}
+		d.values[indicator] = us
+	}
+	id := d.unitID(unit)
+	if int(id) >= len(us.byID) {
+		us.byID = append(us.byID, make([]series, len(d.unitCodes)-len(us.byID))...)
+	}
+	return us, id
 }
 
 // forget drops the memoised figures of the touched indicators and of the
@@ -269,15 +303,7 @@ func (d *Dataset) put(v planwatch.DataValue) {
 	if d.approved(v.Unit, v.Period) {
 		e.flags |= flagApproved
 	}
-	us := d.values[v.Indicator]
-	if us == nil {
-		us = &unitSeries{}
-		d.values[v.Indicator] = us
-	}
-	id := d.unitID(v.Unit)
-	if int(id) >= len(us.byID) {
-		us.byID = append(us.byID, make([]series, len(d.unitCodes)-len(us.byID))...)
-	}
+	us, id := d.slot(v.Indicator, v.Unit)
 	s := us.byID[id]
 	i := sort.Search(len(s), func(i int) bool { return !s[i].before(&e) })
 	found := i < len(s) && s[i].year == e.year && s[i].first == e.first && s[i].last == e.last && s[i].cumulative() == e.cumulative()

@@ -171,11 +171,16 @@ type CatalogueFeed interface {
 }
 
 // catchUp reads the changes after l.seq; the caller holds l.mu.
+// catchUpBatch is how many changed values a catch-up hands the index at a
+// time: a batch small enough to stay in the processor's cache (a value is
+// ~272 bytes), large enough that the per-batch forgetting is rare.
+const catchUpBatch = 4096
+
 func (l *Live) catchUp(ctx context.Context) error {
-	var batch []planwatch.DataValue
+	batch := make([]planwatch.DataValue, 0, catchUpBatch)
 	seq, err := l.feed.CurrentSince(ctx, l.seq, func(v planwatch.DataValue) error {
 		batch = append(batch, v)
-		if len(batch) >= 65536 {
+		if len(batch) == cap(batch) {
 			l.ds.Apply(batch)
 			batch = batch[:0]
 		}
