@@ -54,6 +54,14 @@ func (s *feedStore) commitCatalogue(inds []planwatch.Indicator) {
 	s.inds, s.catalogAt = inds, s.seq
 }
 
+// commitUnits replaces the units, as another process would.
+func (s *feedStore) commitUnits(units []planwatch.OrgUnit) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seq++
+	s.rawU, s.catalogAt = units, s.seq
+}
+
 func (s *feedStore) CatalogueChangedSince(_ context.Context, seq int64) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -307,5 +315,65 @@ func TestMemoAcrossAForgetting(t *testing.T) {
 	}
 	if f := d.memo(k, func() Figure { return Figure{Value: 2, OK: true} }); f.Value != 2 {
 		t.Fatalf("after the forgetting the figure was not computed afresh: %+v", f)
+	}
+}
+
+// A new process starting from a snapshot takes the catalogue changes made
+// after it (the snapshot's own catalogue is used only while the change feed
+// says the store's has not changed), and keeps the snapshot's when nothing
+// changed but values.
+func TestSnapshotThenCatalogueChange(t *testing.T) {
+	ctx := context.Background()
+	st := newFeedStore()
+	path := filepath.Join(t.TempDir(), "db.index")
+	first, err := OpenSnapshot(ctx, st, false, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := first.SaveSnapshot(path); err != nil {
+		t.Fatal(err)
+	}
+	// Values only: the snapshot's catalogue serves, the value is taken in.
+	st.commit(pv("flow", "C1", "2022Q1", 1000))
+	second, err := OpenSnapshot(ctx, st, false, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q1 := planwatch.MustPeriod("2022Q1")
+	if f := second.Dataset().Value("flow", "C1", q1); f.Value != 1000 {
+		t.Fatalf("value committed after the snapshot: flow C1 = %v, want 1000", f.Value)
+	}
+	if err := second.SaveSnapshot(path); err != nil {
+		t.Fatal(err)
+	}
+	// Another process renames an indicator and adds one, then a value.
+	inds := append([]planwatch.Indicator(nil), st.inds...)
+	for i := range inds {
+		if inds[i].Code == "flow" {
+			inds[i].NameVI = "Tên mới sau ảnh chụp"
+		}
+	}
+	inds = append(inds, planwatch.Indicator{Code: "later", NameVI: "Sau", Unit: "tấn", Kind: planwatch.KindFlow,
+		TimeAgg: planwatch.TimeSum, UnitAgg: planwatch.UnitSum, Direction: planwatch.HigherIsBetter})
+	st.commitCatalogue(inds)
+	st.commit(pv("flow", "C1", "2022Q1", 7))
+	// And a commune added under D2, with a figure.
+	d2 := second.Dataset().Value("flow", "D2", q1).Value
+	st.commitUnits(append(append([]planwatch.OrgUnit(nil), st.rawU...), planwatch.OrgUnit{Code: "C4", Name: "C4",
+		Parent: "D2", Level: planwatch.LevelCommune, ValidFrom: d2020, ValidTo: planwatch.ReformDate}))
+	st.commit(pv("flow", "C4", "2022Q1", 500))
+	third, err := OpenSnapshot(ctx, st, false, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := third.Dataset()
+	if _, ok := ds.Indicators()["later"]; !ok || ds.Indicators()["flow"].NameVI != "Tên mới sau ảnh chụp" {
+		t.Fatalf("catalogue changed after the snapshot not taken: later %v, flow named %q", ok, ds.Indicators()["flow"].NameVI)
+	}
+	if f := ds.Value("flow", "C1", q1); f.Value != 7 {
+		t.Fatalf("flow C1 = %v, want 7", f.Value)
+	}
+	if f := ds.Value("flow", "D2", q1); f.Value != d2+500 {
+		t.Fatalf("units changed after the snapshot not taken: flow D2 = %v, want %v + 500 from the new commune", f.Value, d2)
 	}
 }

@@ -315,7 +315,11 @@ func OpenSnapshot(ctx context.Context, src Source, approvedOnly bool, path strin
 		ds := NewDataset(nil, nil, nil, nil, nil)
 		seq, extra, err := ds.readSnapshot(img)
 		if err == nil && seq <= storeSeq && sameHistory(ctx, feed, seq, extra.Mark) {
-			if seq == storeSeq && len(extra.Units) > 0 { // nothing changed since: the snapshot's catalogue is the store's
+			// The snapshot's catalogue is the store's when nothing changed
+			// since, or when the catch-up will learn whether it did (a
+			// catalogue feed: units and indicators read again only then).
+			_, followed := feed.(CatalogueFeed)
+			if len(extra.Units) > 0 && (seq == storeSeq || followed) {
 				ds.setCatalogue(extra.Indicators, extra.Units, extra.Transitions)
 			} else if err := ds.loadCatalogue(ctx, src); err != nil {
 				return nil, err
