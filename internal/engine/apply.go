@@ -251,10 +251,28 @@ func periodProblem(row int, column string, p planwatch.Period) *planwatch.Proble
 	return nil
 }
 
-// floatProblem reports a number that is not finite.
+// MaxFigure and MinFigure bound the magnitude of every figure stored (a
+// value, a reported comparison, a target, a milestone's share), zero aside:
+// the country's yearly GDP is about 10^16 VND, and a figure beyond these
+// bounds would overflow the roll-ups and ratios computed from it (two of
+// 10^308 add up to +Inf; a growth over 10^-300 is +Inf), which no answer
+// can show (JSON has no infinity).
+const (
+	MaxFigure = 1e20
+	MinFigure = 1e-20
+)
+
+// floatProblem reports a number that is not finite, or beyond the bounds
+// of a figure (MaxFigure, MinFigure).
 func floatProblem(row int, column string, f *float64) *planwatch.Problem {
-	if f != nil && (math.IsNaN(*f) || math.IsInf(*f, 0)) {
+	if f == nil {
+		return nil
+	}
+	switch a := math.Abs(*f); {
+	case math.IsNaN(*f) || math.IsInf(*f, 0):
 		return &planwatch.Problem{Row: row, Column: column, Value: fmtFloat(*f), Reason: "không phải số hữu hạn (not a finite number)"}
+	case a > MaxFigure || a != 0 && a < MinFigure:
+		return &planwatch.Problem{Row: row, Column: column, Value: fmtFloat(*f), Reason: "ngoài khoảng của một số liệu, từ 1e-20 đến 1e20 (beyond the range of a figure, 1e-20 to 1e20)"}
 	}
 	return nil
 }
