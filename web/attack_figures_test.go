@@ -56,3 +56,39 @@ func TestAttackFiguresBeyondRange(t *testing.T) {
 		t.Errorf("stored %+v %v, want 9.5e18", revs, err)
 	}
 }
+
+// TestAttackControlCharactersInTexts (fifth session): a value's texts
+// (comment, source reference) carrying a NUL, a terminal escape or another
+// control character were stored as sent — PostgreSQL refuses a NUL in text,
+// so the same file failed there with an internal error and a SQLite
+// database holding one could not be copied to it — and text in decomposed
+// form (NFD, as some keyboards and macOS files send it) was kept so, unlike
+// every other text of the product (NFC). The store refuses control
+// characters but tab and line breaks, naming the row and column, and keeps
+// texts in NFC, on every write path.
+func TestAttackControlCharactersInTexts(t *testing.T) {
+	s := newTestServer(t, Config{Authenticate: headerUser})
+	c := newClient(t, s)
+	c.user = "reporter-178"
+	for _, text := range []string{`nul\u0000here`, `\u001b[2Jcleared`, `bell\u0007`, `c1\u009bcontrol`} {
+		for _, field := range []string{`"comment":"` + text + `"`, `"source":{"ref":"` + text + `"}`} {
+			rec := c.postJSON("/api/values", `[{"indicator":"agri.planted_area","orgunit":"178","period":"202305","value":5,`+field+`}]`)
+			if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(body(rec), "control character") {
+				t.Errorf("%s: %d, want 422 naming the control character\n%.400s", field, rec.Code, body(rec))
+			}
+		}
+	}
+	key := planwatch.Key{Indicator: "agri.planted_area", Unit: "178", Period: planwatch.MustPeriod("202305")}
+	if revs, _ := s.store.Revisions(t.Context(), key); len(revs) > 0 {
+		t.Fatalf("a text with a control character was stored: %q", revs[0].Comment)
+	}
+	const nfd, nfc = "Ta\u0306ng tru\u031bo\u031b\u0309ng\tcao\r\nhơn", "Tăng trưởng\tcao\r\nhơn"
+	rec := c.postJSON("/api/values", `[{"indicator":"agri.planted_area","orgunit":"178","period":"202305","value":5,"comment":"`+strings.NewReplacer("\t", `\t`, "\r", `\r`, "\n", `\n`).Replace(nfd)+`"}]`)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("a comment in NFD with a tab and a line break: %d\n%.400s", rec.Code, body(rec))
+	}
+	revs, err := s.store.Revisions(t.Context(), key)
+	if err != nil || len(revs) != 1 || revs[0].Comment != nfc {
+		t.Errorf("stored %q (%v), want the NFC %q", revs, err, nfc)
+	}
+}
