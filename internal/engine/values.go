@@ -12,6 +12,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"planwatch"
 )
 
@@ -108,6 +110,11 @@ func (b *Batch) Add(cs *planwatch.ChangeSet, v *planwatch.DataValue, now time.Ti
 	}
 	v.Revision, v.Approved = 0, false
 	v.Normalize()
+	for _, t := range []*string{&v.Comment, &v.Source.Sentence, &v.Source.Ref, &v.Source.Formula} {
+		if *t != "" && !norm.NFC.IsNormalString(*t) {
+			*t = norm.NFC.String(*t)
+		}
+	}
 	if ps := b.valueProblems(rowOf(i, v.Source), v); len(ps) > 0 {
 		b.Problems = addProblems(b.Problems, ps)
 		return
@@ -270,6 +277,8 @@ func (b *Batch) valueProblems(row int, v *planwatch.DataValue) []planwatch.Probl
 		{"source.ref", v.Source.Ref}, {"source.formula", v.Source.Formula}, {"by", v.By}} {
 		if len(t.text) > MaxValueText && utf8.RuneCountInString(t.text) > MaxValueText {
 			problem(t.column, strings.ToValidUTF8(t.text[:64], "")+"…", fmt.Sprintf("dài quá %d ký tự (longer than %d characters)", MaxValueText, MaxValueText))
+		} else if reason := textProblem(t.text); reason != "" {
+			problem(t.column, strconv.QuoteToGraphic(t.text), reason)
 		}
 	}
 	if len(ps) == 0 { // the domain's own rule, in case it grows stricter
@@ -278,6 +287,22 @@ func (b *Batch) valueProblems(row int, v *planwatch.DataValue) []planwatch.Probl
 		}
 	}
 	return ps
+}
+
+// textProblem says what is wrong with a text to be stored, "" when
+// nothing: it must be UTF-8 without control characters other than tab and
+// line breaks (a NUL is refused by PostgreSQL; escapes and other controls
+// are nobody's figures and garble pages, files and terminals).
+func textProblem(s string) string {
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
+			return "không phải UTF-8 (not UTF-8)"
+		case r < 0x20 && r != '\t' && r != '\n' && r != '\r', r >= 0x7f && r < 0xa0:
+			return fmt.Sprintf("có ký tự điều khiển U+%04X (control character U+%04X)", r, r)
+		}
+	}
+	return ""
 }
 
 // entryRow is the row a problem of entry e names: its file row, or else
