@@ -174,7 +174,8 @@ type applier struct {
 	r     Reader
 	p     *Plan
 
-	scratch    []Entry // of decoding
+	scratch    []Entry             // of decoding
+	ids        map[SeriesKey]int64 // the batch's series (seriesIDs), once read
 	targets    []planwatch.Target
 	milestones []planwatch.Milestone
 	notes      []planwatch.Note
@@ -440,6 +441,15 @@ func (a *applier) checkCodes(ctx context.Context) error {
 			if why := l.Problem(code, p); why != "" {
 				a.problem(row, column, code, why)
 			}
+		}
+	}
+	if a.batch != nil && len(a.p.Problems) == 0 && a.batch.allKnown(knownInd, knownUnit) {
+		// The series are read and the missing ones created while the
+		// batch's entries are gathered (Collect): should a later check
+		// refuse the change set, the transaction that created them is
+		// rolled back.
+		if a.ids, err = a.seriesIDs(ctx); err != nil {
+			return err
 		}
 	}
 	if a.batch != nil {

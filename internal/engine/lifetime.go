@@ -41,6 +41,7 @@ func lifetimes(ctx context.Context, codes map[string]bool, r Reader) (map[string
 
 // checkLives reports every value for a period outside its unit's life.
 func (b *Batch) checkLives(lives map[string]planwatch.Lifetime) []planwatch.Problem {
+	b.wait()
 	var ps []planwatch.Problem
 	for _, sb := range b.Series {
 		l, ok := lives[sb.Unit]

@@ -38,7 +38,8 @@ type Batch struct {
 	Defaults ChangeDefaults
 	// N counts the values taken in.
 	N int
-	// Series lists the series in the order they were first seen.
+	// Series lists the series in the order they were first seen. Their
+	// Entries are there once gathered (Collect): what reads them waits.
 	Series []*SeriesBatch
 	// Problems lists what is wrong with single values (and what the
 	// stream's reader reported); codes are checked later, by Prepare.
@@ -53,6 +54,7 @@ type Batch struct {
 	extras   []*Extra                  // the extra fields of waiting entries
 	last     *SeriesBatch              // files list a series' values together
 	periods  map[planwatch.Period]bool // periods already found well formed
+	gathered chan struct{}             // closed once gathered (wait)
 }
 
 // SeriesBatch is what a change set writes to one series.
@@ -92,8 +94,23 @@ func Collect(cs *planwatch.ChangeSet, values iter.Seq2[planwatch.DataValue, erro
 		}
 		b.Add(cs, &v, now)
 	}
-	b.gather()
+	// The entries are gathered into their series on a goroutine of their
+	// own: Prepare reads the catalogue and creates the series meanwhile
+	// (they need the series' keys alone), and waits for the entries only
+	// when it checks them (wait).
+	b.gathered = make(chan struct{})
+	go func() {
+		defer close(b.gathered)
+		b.gather()
+	}()
 	return b, nil
+}
+
+// wait returns once every series has its entries (Collect).
+func (b *Batch) wait() {
+	if b.gathered != nil {
+		<-b.gathered
+	}
 }
 
 // Add takes in one value (see Collect).
@@ -317,6 +334,7 @@ func entryRow(e *Entry) int {
 // checkCodes reports every value whose indicator or unit is not in the
 // catalogue.
 func (b *Batch) checkCodes(knownInd, knownUnit map[string]bool) []planwatch.Problem {
+	b.wait()
 	var ps []planwatch.Problem
 	for _, sb := range b.Series {
 		ind, unit := knownInd[sb.Indicator], knownUnit[sb.Unit]
@@ -358,6 +376,7 @@ func addProblems(dst, src []planwatch.Problem) []planwatch.Problem {
 // the change set, for planwatch.CheckLockedKeys.
 func (b *Batch) Keys() iter.Seq2[int, planwatch.Key] {
 	return func(yield func(int, planwatch.Key) bool) {
+		b.wait()
 		for _, sb := range b.Series {
 			for i := range sb.Entries {
 				e := &sb.Entries[i]
@@ -416,13 +435,13 @@ func (a *applier) planValues(ctx context.Context) error {
 	if b == nil || len(b.Series) == 0 || len(a.p.Problems) > 0 {
 		return nil
 	}
-	keys := make([]SeriesKey, len(b.Series))
-	for i, sb := range b.Series {
-		keys[i] = sb.SeriesKey
-	}
-	ids, err := a.r.Series(ctx, keys)
-	if err != nil {
-		return err
+	b.wait()
+	ids := a.ids
+	if ids == nil {
+		var err error
+		if ids, err = a.seriesIDs(ctx); err != nil {
+			return err
+		}
 	}
 	var stored []int64
 	byID := make(map[int64]*SeriesBatch, len(b.Series))
@@ -570,12 +589,22 @@ func (a *applier) planValues(ctx context.Context) error {
 			for id := range csNeeded {
 				list = append(list, id)
 			}
+			var err error
 			if a.p.defaults, err = a.r.Defaults(ctx, list); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// seriesIDs returns the ids of the batch's series (Reader.Series).
+func (a *applier) seriesIDs(ctx context.Context) (map[SeriesKey]int64, error) {
+	keys := make([]SeriesKey, len(a.batch.Series))
+	for i, sb := range a.batch.Series {
+		keys[i] = sb.SeriesKey
+	}
+	return a.r.Series(ctx, keys)
 }
 
 // keepUnsaid gives e what its change set does not say (keep), from the
@@ -800,4 +829,15 @@ func (r *Restoring) SeriesKeys() []SeriesKey {
 		return cmp.Or(cmp.Compare(a.Indicator, b.Indicator), cmp.Compare(a.Unit, b.Unit))
 	})
 	return out
+}
+
+// allKnown reports whether the indicator and unit of every series of the
+// batch are known.
+func (b *Batch) allKnown(knownInd, knownUnit map[string]bool) bool {
+	for _, sb := range b.Series {
+		if !knownInd[sb.Indicator] || !knownUnit[sb.Unit] {
+			return false
+		}
+	}
+	return true
 }

@@ -46,6 +46,7 @@ func checkGathered(t *testing.T, units []string, count int, unit func(int) strin
 	if len(b.Problems) > 0 {
 		t.Fatalf("%d problems, the first %+v", len(b.Problems), b.Problems[0])
 	}
+	b.wait()
 	n := 0
 	for _, sb := range b.Series {
 		last := -1
