@@ -72,6 +72,9 @@ type series []entry
 type Dataset struct {
 	// mark names the change seq is at, for the snapshot (ChangeMarker).
 	mark string
+	// baseID names the full snapshot the index was read from or last
+	// wrote (0: none); the series marked dirty differ from it.
+	baseID uint64
 	// The catalogue and the units, swapped whole by a reload while readers
 	// run (Indicators, Units); a map or hierarchy handed out never changes.
 	inds  atomic.Pointer[map[string]planwatch.Indicator]
@@ -304,6 +307,7 @@ func (d *Dataset) put(v planwatch.DataValue) {
 		e.flags |= flagApproved
 	}
 	us, id := d.slot(v.Indicator, v.Unit)
+	us.markDirty(id)
 	s := us.byID[id]
 	i := sort.Search(len(s), func(i int) bool { return !s[i].before(&e) })
 	found := i < len(s) && s[i].year == e.year && s[i].first == e.first && s[i].last == e.last && s[i].cumulative() == e.cumulative()
@@ -340,6 +344,26 @@ func (d *Dataset) put(v planwatch.DataValue) {
 // (empty once every value is withdrawn).
 type unitSeries struct {
 	byID []series
+	// dirty marks, by unit id, the series changed since the index's base
+	// snapshot was written or read (a delta snapshot holds them).
+	dirty []uint64
+}
+
+// markDirty notes that the series of unit id differs from the base
+// snapshot's; the caller holds mu for writing.
+func (us *unitSeries) markDirty(id int32) {
+	w := int(id) / 64
+	if w >= len(us.dirty) {
+		us.dirty = append(us.dirty, make([]uint64, w+1-len(us.dirty))...)
+	}
+	us.dirty[w] |= 1 << (uint(id) % 64)
+}
+
+// isDirty reports whether the series of unit id differs from the base
+// snapshot's.
+func (us *unitSeries) isDirty(id int) bool {
+	w := id / 64
+	return w < len(us.dirty) && us.dirty[w]&(1<<(uint(id)%64)) != 0
 }
 
 // at is the series of unit id (nil for none); the caller holds mu.

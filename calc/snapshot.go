@@ -11,7 +11,6 @@ import (
 	"io"
 	"maps"
 	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"unsafe"
@@ -50,6 +49,10 @@ type snapshotExtra struct {
 	// whose change of that number is another (a backup restored over the
 	// database, then other changes) is not the snapshot's history.
 	Mark string
+	// ID names a full snapshot (random, never 0; 0 in snapshots written
+	// before deltas); Base, in a delta snapshot (delta.go), the ID of the
+	// full snapshot it completes.
+	ID, Base uint64
 }
 
 // ChangeMarker is a change feed that names a committed change by what it
@@ -80,19 +83,34 @@ func sameHistory(ctx context.Context, feed ChangeFeed, seq int64, mark string) b
 // none of the entries: a mapped image is read from disk only where a
 // question needs it.
 func (d *Dataset) WriteSnapshot(w io.Writer) error {
+	_, err := d.writeSnapshot(w, 0)
+	return err
+}
+
+// writeSnapshot writes a full snapshot (base 0) under a new ID, returned,
+// or a delta snapshot of the base ID given: only the series marked dirty,
+// with the shared records and plans whole (delta.go).
+func (d *Dataset) writeSnapshot(w io.Writer, base uint64) (uint64, error) {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
 	codes := make([]string, 0, len(d.values))
-	for c := range d.values {
-		codes = append(codes, c)
+	byUnit := map[string]map[string]series{}
+	for code, us := range d.values {
+		m := map[string]series{}
+		for id, s := range us.byID {
+			if s != nil && (base == 0 || us.isDirty(id)) {
+				m[d.unitCodes[id]] = s
+			}
+		}
+		if base == 0 || len(m) > 0 {
+			codes = append(codes, code)
+			byUnit[code] = m
+		}
 	}
 	sort.Strings(codes)
 	units := make([][]string, len(codes))
-	byUnit := make([]map[string]series, len(codes))
 	for i, code := range codes {
-		byUnit[i] = map[string]series{}
-		d.values[code].each(d.unitCodes, func(u string, s series) { byUnit[i][u] = s })
-		units[i] = slices.Sorted(maps.Keys(byUnit[i]))
+		units[i] = slices.Sorted(maps.Keys(byUnit[code]))
 	}
 	sw := &snapshotWriter{w: bufio.NewWriterSize(w, 1<<20)}
 	sw.bytes([]byte(snapshotMagic))
@@ -101,7 +119,7 @@ func (d *Dataset) WriteSnapshot(w io.Writer) error {
 	sw.align()
 	for i := range codes {
 		for _, unit := range units[i] {
-			if s := byUnit[i][unit]; len(s) > 0 {
+			if s := byUnit[codes[i]][unit]; len(s) > 0 {
 				sw.bytes(unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), len(s)*int(unsafe.Sizeof(entry{}))))
 			}
 		}
@@ -113,7 +131,7 @@ func (d *Dataset) WriteSnapshot(w io.Writer) error {
 		sw.u32(uint32(len(units[i])))
 		for _, unit := range units[i] {
 			sw.str(unit)
-			sw.u32(uint32(len(byUnit[i][unit])))
+			sw.u32(uint32(len(byUnit[code][unit])))
 		}
 		years := make([]int, 0, len(d.years[code]))
 		for y, ok := range d.years[code] {
@@ -128,7 +146,10 @@ func (d *Dataset) WriteSnapshot(w io.Writer) error {
 		}
 	}
 	extra := snapshotExtra{Mark: d.mark, Details: d.details, Provs: d.provs, Units: d.rawUnits, Transitions: d.rawTrans,
-		Milestones: d.milestones, Approved: d.approvals}
+		Milestones: d.milestones, Approved: d.approvals, ID: newSnapshotID(), Base: base}
+	if base != 0 {
+		extra.ID = 0
+	}
 	for _, ind := range d.Indicators() {
 		extra.Indicators = append(extra.Indicators, ind)
 	}
@@ -136,15 +157,15 @@ func (d *Dataset) WriteSnapshot(w io.Writer) error {
 		extra.Targets = append(extra.Targets, t)
 	}
 	if sw.err != nil {
-		return sw.err
+		return 0, sw.err
 	}
 	if err := gob.NewEncoder(sw.w).Encode(extra); err != nil {
-		return err
+		return 0, err
 	}
 	if _, err := sw.w.Write(binary.LittleEndian.AppendUint64(nil, uint64(directory))); err != nil {
-		return err
+		return 0, err
 	}
-	return sw.w.Flush()
+	return extra.ID, sw.w.Flush()
 }
 
 type snapshotWriter struct {
@@ -178,14 +199,68 @@ func (d *Dataset) readSnapshot(img []byte) (int64, *snapshotExtra, error) {
 		return 0, nil, err
 	}
 	d.mu.Lock()
-	d.setTargets(extra.Targets)
-	d.milestones = extra.Milestones
-	d.approvals = extra.Approved
+	d.takePlans(extra)
 	d.mu.Unlock()
 	return seq, extra, nil
 }
 
+// takePlans sets the plans and approvals of a snapshot; the caller holds mu.
+func (d *Dataset) takePlans(extra *snapshotExtra) {
+	d.setTargets(extra.Targets)
+	d.milestones = extra.Milestones
+	d.approvals = extra.Approved
+}
+
 func (d *Dataset) readSnapshotValues(img []byte) (seq int64, extra *snapshotExtra, err error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	var code string
+	var us *unitSeries
+	seq, extra, err = walkSnapshot(img, func(c string, nUnit int) {
+		code, us = c, &unitSeries{byID: make([]series, len(d.unitCodes), max(len(d.unitCodes), nUnit))}
+		d.values[code] = us
+	}, func(unit []byte, s series) {
+		id, ok := d.unitIDs[string(unit)] // no copy of the code for a unit already known
+		if !ok {
+			id = d.unitID(string(unit))
+		}
+		if int(id) >= len(us.byID) {
+			us.byID = append(us.byID, make([]series, int(id)+1-len(us.byID))...)
+		}
+		us.byID[id] = s
+		d.count += len(s)
+	}, func(years map[int]bool) { d.years[code] = years })
+	if err != nil {
+		return 0, nil, err
+	}
+	d.takeShared(extra)
+	d.seq, d.baseID = seq, extra.ID
+	return seq, extra, nil
+}
+
+// takeShared sets the shared records (details and provenances) of a
+// snapshot; the caller holds mu.
+func (d *Dataset) takeShared(extra *snapshotExtra) {
+	d.details, d.provs = extra.Details, extra.Provs
+	d.provIdx = make(map[provenance]int32, len(d.provs))
+	for i, p := range d.provs {
+		d.provIdx[p] = int32(i)
+	}
+	d.freeDetail = nil
+	for i, v := range d.details {
+		if v.Indicator == "" && v.Period.IsZero() {
+			d.freeDetail = append(d.freeDetail, int32(i))
+		}
+	}
+}
+
+// walkSnapshot reads a snapshot image: each indicator of its directory with
+// its count of units, each of that indicator's series (entries pointing into
+// img: an append copies them out) and its years, handed to the functions in
+// that order; then the change number and the records after the directory.
+// A truncated or damaged image is errSnapshot, with the functions perhaps
+// called for part of it.
+func walkSnapshot(img []byte, indicator func(code string, nUnit int), onSeries func(unit []byte, s series), years func(map[int]bool)) (seq int64, extra *snapshotExtra, err error) {
 	defer func() {
 		if recover() != nil { // a truncated or damaged image
 			seq, extra, err = 0, nil, errSnapshot
@@ -206,21 +281,12 @@ func (d *Dataset) readSnapshotValues(img []byte) (seq int64, extra *snapshotExtr
 	at := off + (8-off%8)%8 // the first series' entries
 	off = int(binary.LittleEndian.Uint64(img[len(img)-8:]))
 	size := int(unsafe.Sizeof(entry{}))
-	d.mu.Lock()
-	defer d.mu.Unlock()
 	for range u32() {
 		code := str()
 		nUnit := u32()
-		us := &unitSeries{byID: make([]series, len(d.unitCodes), max(len(d.unitCodes), nUnit))}
+		indicator(code, nUnit)
 		for range nUnit {
 			unit := take(u32())
-			id, ok := d.unitIDs[string(unit)] // no copy of the code for a unit already known
-			if !ok {
-				id = d.unitID(string(unit))
-			}
-			if int(id) >= len(us.byID) {
-				us.byID = append(us.byID, make([]series, int(id)+1-len(us.byID))...)
-			}
 			n := u32()
 			s := series{} // present, even when empty
 			if n > 0 {
@@ -228,37 +294,26 @@ func (d *Dataset) readSnapshotValues(img []byte) (seq int64, extra *snapshotExtr
 				s = unsafe.Slice((*entry)(unsafe.Pointer(&raw[0])), n)[:n:n] // an append copies out
 			}
 			at += n * size
-			us.byID[id] = s
-			d.count += n
+			onSeries(unit, s)
 		}
 		nYears := u32()
-		years := make(map[int]bool, nYears)
+		ys := make(map[int]bool, nYears)
 		for range nYears {
-			years[u32()] = true
+			ys[u32()] = true
 		}
-		d.values[code] = us
-		d.years[code] = years
+		years(ys)
 	}
 	extra = &snapshotExtra{}
 	if err := gob.NewDecoder(bytes.NewReader(img[off : len(img)-8])).Decode(extra); err != nil {
 		return 0, nil, err
 	}
-	d.details, d.provs = extra.Details, extra.Provs
-	d.provIdx = make(map[provenance]int32, len(d.provs))
-	for i, p := range d.provs {
-		d.provIdx[p] = int32(i)
-	}
-	for i, v := range d.details {
-		if v.Indicator == "" && v.Period.IsZero() {
-			d.freeDetail = append(d.freeDetail, int32(i))
-		}
-	}
-	d.seq = seq
 	return seq, extra, nil
 }
 
 // SaveSnapshot writes the index to path (atomically: a temporary file,
-// synced, then renamed) if it has changed since it was read or last saved.
+// synced, then renamed) if it has changed since it was read or last saved:
+// only what changed since the full snapshot at path when that is little
+// (delta.go).
 func (l *Live) SaveSnapshot(path string) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -273,23 +328,7 @@ func (l *Live) SaveSnapshot(path string) error {
 		}
 		l.ds.mark = mark
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := l.ds.WriteSnapshot(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := l.ds.saveSnapshot(path); err != nil { // delta.go
 		return err
 	}
 	l.saved = l.seq
@@ -315,6 +354,9 @@ func OpenSnapshot(ctx context.Context, src Source, approvedOnly bool, path strin
 		ds := NewDataset(nil, nil, nil, nil, nil)
 		seq, extra, err := ds.readSnapshot(img)
 		if err == nil && seq <= storeSeq && sameHistory(ctx, feed, seq, extra.Mark) {
+			if dseq, dextra, ok := ds.takeDelta(ctx, feed, path, storeSeq); ok {
+				seq, extra = dseq, dextra
+			}
 			// The snapshot's catalogue is the store's when nothing changed
 			// since, or when the catch-up will learn whether it did (a
 			// catalogue feed: units and indicators read again only then).

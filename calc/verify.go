@@ -61,6 +61,9 @@ func VerifySnapshot(ctx context.Context, src Source, path string) (SnapshotCheck
 		c.Problems = append(c.Problems, fmt.Sprintf("chỉ mục thuộc lịch sử khác / the index snapshot's change %d is not the store's change %d: it is not this database's history (it is ignored and made again at the next start)", seq, seq))
 		return c, nil
 	}
+	if dseq, _, ok := ds.takeDelta(ctx, feed, path, c.StoreSeq); ok { // as start-up does
+		seq, c.Seq = dseq, dseq
+	}
 	if err := ds.loadCatalogue(ctx, src); err != nil {
 		return c, err
 	}

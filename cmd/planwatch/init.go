@@ -34,7 +34,7 @@ func initStore(ctx context.Context, env *Env, db string, withDemo bool, out io.W
 	if path := dbPath(env, db); !strings.Contains(path, "://") {
 		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 			// A new database: an index snapshot left by an earlier one is stale.
-			os.Remove(calc.SnapshotPath(path))
+			calc.RemoveSnapshot(calc.SnapshotPath(path))
 		}
 	}
 	s, err := openStore(ctx, env, db)
