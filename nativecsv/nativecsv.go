@@ -102,7 +102,7 @@ func IsTargets(head []byte) bool {
 type Stream struct {
 	Kind Kind
 	name string
-	cr   *csv.Reader
+	cr   *records
 	cols columns
 	// scales and periods remember what the few distinct unit and period
 	// cells of a file mean.
@@ -110,6 +110,7 @@ type Stream struct {
 	lastUnit  string // the last unit cell read, and its scale
 	lastScale float64
 	periods   map[string]periodCell
+	names     map[string]string // indicator and unit codes, kept once each (intern)
 	done      bool
 	row       rowReader // the row being read
 	numbers   []float64 // what is left of the block numbers are taken from
@@ -133,19 +134,18 @@ type columns struct {
 // Kind, comes from the header). A header with unknown or missing columns is
 // an EINVALID *planwatch.Error naming them.
 func NewStream(r io.Reader, name string) (*Stream, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
+	cr := newRecords(r)
 	header, err := cr.Read()
 	if err != nil {
 		return nil, planwatch.Errorf(planwatch.EINVALID, "%s: không đọc được dòng tiêu đề / cannot read the header: %v", name, err)
 	}
 	cols := map[string]int{}
-	for i, h := range header {
-		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+	for i, hb := range header {
+		h := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(string(hb), "\ufeff")))
 		cols[h] = i
 	}
-	st := &Stream{Kind: Values, name: name, cr: cr, scales: map[string]float64{}, periods: map[string]periodCell{}}
+	st := &Stream{Kind: Values, name: name, cr: cr, scales: map[string]float64{}, periods: map[string]periodCell{},
+		names: map[string]string{}}
 	allowed := valueColumns
 	if _, ok := cols["year"]; ok {
 		st.Kind, allowed = Targets, targetColumns
@@ -204,7 +204,7 @@ func (st *Stream) next(perr *planwatch.Error) (*rowReader, bool) {
 		if blank(rec) {
 			continue
 		}
-		line, _ := st.cr.FieldPos(0) // the reader skips blank lines: count as the file does
+		line := st.cr.Line() // the reader skips blank lines: count as the file does
 		st.row = rowReader{st: st, rec: rec, line: line, err: perr}
 		return &st.row, true
 	}
@@ -307,9 +307,9 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func blank(rec []string) bool {
+func blank(rec [][]byte) bool {
 	for _, c := range rec {
-		if strings.TrimSpace(c) != "" {
+		if len(bytes.TrimSpace(c)) > 0 {
 			return false
 		}
 	}
@@ -318,7 +318,7 @@ func blank(rec []string) bool {
 
 type rowReader struct {
 	st   *Stream
-	rec  []string
+	rec  [][]byte // the cells, as records cut them
 	line int
 	err  *planwatch.Error
 	bad  bool
@@ -326,10 +326,29 @@ type rowReader struct {
 
 // cell is the trimmed text of the column at position i (-1: absent).
 func (r *rowReader) cell(i int) string {
+	return string(r.cellBytes(i))
+}
+
+// cellBytes is cell as it lies in the file, valid until the next row.
+func (r *rowReader) cellBytes(i int) []byte {
 	if i < 0 || i >= len(r.rec) {
-		return ""
+		return nil
 	}
-	return strings.TrimSpace(r.rec[i])
+	return bytes.TrimSpace(r.rec[i])
+}
+
+// textBytes is textAt without a copy: the cell as it lies in the file
+// when it is UTF-8 without an apostrophe (no guard to undo), otherwise
+// textAt's text.
+func (r *rowReader) textBytes(col string, i int, required bool) []byte {
+	b := r.cellBytes(i)
+	if bytes.IndexByte(b, '\'') >= 0 || !utf8.Valid(b) {
+		return []byte(r.textAt(col, i, required))
+	}
+	if required && len(b) == 0 {
+		r.fail(col, "", "bắt buộc / required")
+	}
+	return b
 }
 
 // get is the cell of a column by name, for messages' sake kept beside cell.
@@ -382,6 +401,19 @@ func (r *rowReader) fail(col, value, reason string) {
 	r.err.Problems = planwatch.AddProblem(r.err.Problems, planwatch.Problem{Row: r.line, Column: col, Value: value, Reason: reason})
 }
 
+// intern returns a code read from the file (records) as a string, one
+// string for each of the few codes a file repeats.
+func (st *Stream) intern(b []byte) string {
+	if k, ok := st.names[string(b)]; ok {
+		return k
+	}
+	k := string(b)
+	if len(st.names) < maxCached {
+		st.names[k] = k
+	}
+	return k
+}
+
 func (r *rowReader) text(col string, required bool) string {
 	return r.textAt(col, r.st.index(col), required)
 }
@@ -420,17 +452,21 @@ func (r *rowReader) number(col string, required bool) *float64 {
 
 // numberAt is number of column col at position i.
 func (r *rowReader) numberAt(col string, i int, required bool) *float64 {
-	s := r.cell(i)
-	if s == "" {
+	b := r.cellBytes(i)
+	if len(b) == 0 {
 		if required {
 			r.fail(col, "", "bắt buộc / required")
 		}
 		return nil
 	}
-	f, err := ParseNumber(s)
-	if err != nil {
-		r.fail(col, s, "không phải số / not a number")
-		return nil
+	f, ok := parseSimple(string(b))
+	if !ok {
+		s := string(b)
+		var err error
+		if f, err = parseNumber(s); err != nil {
+			r.fail(col, s, "không phải số / not a number")
+			return nil
+		}
 	}
 	// Numbers are carved from a block of a thousand: one allocation where
 	// there would be a thousand. A block is never reused, so a value may
@@ -445,21 +481,21 @@ func (r *rowReader) numberAt(col string, i int, required bool) *float64 {
 }
 
 func (r *rowReader) scale(col string) float64 {
-	u := r.cell(r.st.cols.unit)
-	if u == "" {
+	u := r.cellBytes(r.st.cols.unit)
+	if len(u) == 0 {
 		return 1
 	}
-	if u == r.st.lastUnit { // rows mostly say the unit of the row before
+	if string(u) == r.st.lastUnit { // rows mostly say the unit of the row before
 		return r.st.lastScale
 	}
-	scale, ok := r.st.scales[u]
+	scale, ok := r.st.scales[string(u)]
 	if !ok {
-		_, scale = planwatch.SplitUnit(u)
+		_, scale = planwatch.SplitUnit(string(u))
 		if len(r.st.scales) < maxCached {
-			r.st.scales[strings.Clone(u)] = scale
+			r.st.scales[string(u)] = scale
 		}
 	}
-	r.st.lastUnit, r.st.lastScale = strings.Clone(u), scale
+	r.st.lastUnit, r.st.lastScale = string(u), scale
 	return scale
 }
 
@@ -471,18 +507,18 @@ func (r *rowReader) source() planwatch.Source {
 func (r *rowReader) value() (planwatch.DataValue, bool) {
 	v := planwatch.DataValue{Source: r.source(), Basis: planwatch.BasisPeriod, Vintage: planwatch.Official}
 	c := &r.st.cols // positions, not names: this runs for every row
-	v.Indicator = r.textAt("indicator", c.indicator, true)
-	v.Unit = r.textAt("orgunit", c.orgunit, true)
-	if ps := r.textAt("period", c.period, true); ps != "" {
-		pc, ok := r.st.periods[ps]
+	v.Indicator = r.st.intern(r.textBytes("indicator", c.indicator, true))
+	v.Unit = r.st.intern(r.textBytes("orgunit", c.orgunit, true))
+	if ps := r.textBytes("period", c.period, true); len(ps) > 0 {
+		pc, ok := r.st.periods[string(ps)]
 		if !ok {
-			pc.p, pc.err = planwatch.ParsePeriod(ps)
+			pc.p, pc.err = planwatch.ParsePeriod(string(ps))
 			if len(r.st.periods) < maxCached {
-				r.st.periods[strings.Clone(ps)] = pc
+				r.st.periods[string(ps)] = pc
 			}
 		}
 		if pc.err != nil {
-			r.fail("period", ps, "kỳ không hợp lệ / invalid period (2022, 2022S1, 2022Q1, 202203, 2022Q1-Q3, 202201-202204)")
+			r.fail("period", string(ps), "kỳ không hợp lệ / invalid period (2022, 2022S1, 2022Q1, 202203, 2022Q1-Q3, 202201-202204)")
 		}
 		v.Period = pc.p
 	}
@@ -493,15 +529,15 @@ func (r *rowReader) value() (planwatch.DataValue, bool) {
 	v.YoY = r.numberAt("yoy_pct", c.yoy, false)
 	v.PlanPct = r.numberAt("plan_pct", c.planPct, false)
 	v.VsRef = r.numberAt("vs_ref_pct", c.vsRef, false)
-	if v.Value == nil && v.YoY == nil && v.PlanPct == nil && v.VsRef == nil && r.cell(c.value) == "" {
+	if v.Value == nil && v.YoY == nil && v.PlanPct == nil && v.VsRef == nil && len(r.cellBytes(c.value)) == 0 {
 		r.fail("value", "", "cần giá trị hoặc một so sánh / a value or a comparison is required")
 	}
-	switch b := r.cell(c.basis); b {
+	switch b := r.cellBytes(c.basis); string(b) {
 	case "", "period", "kỳ":
 	case "cumulative", "lũy kế", "luỹ kế":
 		v.Basis = planwatch.BasisCumulative
 	default:
-		r.fail("basis", b, "phải là period hoặc cumulative / must be period or cumulative")
+		r.fail("basis", string(b), "phải là period hoặc cumulative / must be period or cumulative")
 	}
 	if s := r.cell(c.vintage); s != "" {
 		vin, err := planwatch.ParseVintage(s)
@@ -685,16 +721,20 @@ func wellGrouped(s string) bool {
 	if !strings.Contains(intPart, ".") {
 		return true
 	}
-	groups := strings.Split(intPart, ".")
-	if len(groups[0]) < 1 || len(groups[0]) > 3 {
+	first, groups, _ := strings.Cut(intPart, ".")
+	if len(first) < 1 || len(first) > 3 {
 		return false
 	}
-	for _, g := range groups[1:] {
+	for { // (no strings.Split: the number read stays where it is, see numberAt)
+		g, more, found := strings.Cut(groups, ".")
 		if len(g) != 3 {
 			return false
 		}
+		if !found {
+			return true
+		}
+		groups = more
 	}
-	return true
 }
 
 // groupedOnce: "5.953" (one to three digits, one dot, three digits) is a
