@@ -71,7 +71,8 @@ func Read(r io.Reader, name string) (*planwatch.ChangeSet, error) {
 			break
 		}
 		if st.Kind == Values {
-			if v, ok := row.value(); ok {
+			var v planwatch.DataValue
+			if row.value(&v) {
 				cs.Values = append(cs.Values, v)
 			}
 		} else if t, ok := row.target(); ok {
@@ -287,12 +288,13 @@ func (st *Stream) produce(out chan<- []rowValue, free <-chan []rowValue, done <-
 			}
 			return
 		}
-		v, ok := row.value()
-		var err error
-		if !ok {
-			err = fail()
+		// The row is read into its place in the chunk: a value is large.
+		chunk = append(chunk, rowValue{})
+		last := &chunk[len(chunk)-1]
+		if !row.value(&last.v) {
+			last.err = fail()
 		}
-		if chunk = append(chunk, rowValue{v, err}); len(chunk) == size && !send() {
+		if len(chunk) == size && !send() {
 			return
 		}
 	}
@@ -504,8 +506,9 @@ func (r *rowReader) source() planwatch.Source {
 	return planwatch.Source{Kind: planwatch.SourceFile, Ref: r.st.name, Row: r.line}
 }
 
-func (r *rowReader) value() (planwatch.DataValue, bool) {
-	v := planwatch.DataValue{Source: r.source(), Basis: planwatch.BasisPeriod, Vintage: planwatch.Official}
+// value reads the row's value into v (zero); false when the row has problems.
+func (r *rowReader) value(v *planwatch.DataValue) bool {
+	v.Source, v.Basis, v.Vintage = r.source(), planwatch.BasisPeriod, planwatch.Official
 	c := &r.st.cols // positions, not names: this runs for every row
 	v.Indicator = r.st.intern(r.textBytes("indicator", c.indicator, true))
 	v.Unit = r.st.intern(r.textBytes("orgunit", c.orgunit, true))
@@ -547,7 +550,7 @@ func (r *rowReader) value() (planwatch.DataValue, bool) {
 		v.Vintage = vin
 	}
 	v.Comment = r.textAt("comment", c.comment, false)
-	return v, !r.bad
+	return !r.bad
 }
 
 func (r *rowReader) target() (planwatch.Target, bool) {
