@@ -171,7 +171,10 @@ func CheckLockedKeys(ctx context.Context, as ApprovalReader, keys iter.Seq2[int,
 // read through as when it is a UnitHistoryReader (otherwise it knows codes
 // alone, each its own only ancestor).
 func unitsAbove(ctx context.Context, as ApprovalReader, codes []string) (*Hierarchy, error) {
-	var versions []OrgUnit
+	// Room for every unit and a version or two of each: a national file
+	// names twenty thousand units, and regrowing a slice of that many
+	// units cost more than reading them.
+	versions := make([]OrgUnit, 0, 3*len(codes))
 	for _, c := range codes {
 		versions = append(versions, OrgUnit{Code: c}) // a unit is its own ancestor, known or not
 	}

@@ -27,26 +27,40 @@ func (r reader) UnitHistory(ctx context.Context, codes []string) ([]planwatch.Or
 		}
 	}
 	if len(missing) > 0 {
-		units, err := engine.Query(ctx, r.tx, scanOrgUnit,
-			`SELECT `+orgUnitColumns+` FROM orgunits WHERE code IN (SELECT value FROM json_each(?))`, jsonStrings(missing))
+		// Rows go straight to the memo (a national file names twenty
+		// thousand units: no list of them all regrown on the way).
+		rows, err := r.tx.QueryContext(ctx, `SELECT `+orgUnitColumns+` FROM orgunits WHERE code IN (SELECT value FROM json_each(?))`, jsonStrings(missing))
 		if err != nil {
 			return nil, nil, err
 		}
-		for _, u := range units {
+		if err := engine.Each(rows, scanOrgUnit, func(u planwatch.OrgUnit) error {
 			m.versions[u.Code] = append(m.versions[u.Code], u)
+			return nil
+		}); err != nil {
+			return nil, nil, err
 		}
-		into, err := engine.Query(ctx, r.tx, scanTransition,
-			`SELECT old, new, date, full, basis, weight FROM transitions WHERE new IN (SELECT value FROM json_each(?))`, jsonStrings(missing))
+		rows, err = r.tx.QueryContext(ctx, `SELECT old, new, date, full, basis, weight FROM transitions WHERE new IN (SELECT value FROM json_each(?))`, jsonStrings(missing))
 		if err != nil {
 			return nil, nil, err
 		}
-		for _, t := range into {
+		if err := engine.Each(rows, scanTransition, func(t planwatch.Transition) error {
 			m.into[t.New] = append(m.into[t.New], t)
+			return nil
+		}); err != nil {
+			return nil, nil, err
 		}
 	}
-	var units []planwatch.OrgUnit
-	var into []planwatch.Transition
-	seen := map[string]bool{}
+	seen := make(map[string]bool, len(codes))
+	nu, ni := 0, 0
+	for _, c := range codes {
+		if !seen[c] {
+			seen[c] = true
+			nu, ni = nu+len(m.versions[c]), ni+len(m.into[c])
+		}
+	}
+	units := make([]planwatch.OrgUnit, 0, nu)
+	into := make([]planwatch.Transition, 0, ni)
+	clear(seen)
 	for _, c := range codes {
 		if !seen[c] {
 			seen[c] = true
