@@ -711,7 +711,8 @@ func (d *Dataset) parentAt(code string, t time.Time) (string, bool) {
 // parent of the unit that reported it at the quarter's end). atEnd: the
 // child is under parent at the end of p, so a missing figure is a gap.
 // (rollUpMany first recognises, from the versions, a child that stood under
-// parent the whole period.) ys: the child's entries of p's year.
+// parent the whole period.) ys: the child's entries of p's year; the caller
+// holds mu.
 func (d *Dataset) childPart(ind *planwatch.Indicator, child *node, ys series, parent string, p planwatch.Period) (first, last int, atEnd bool) {
 	first, last = 13, 0
 	add := func(a, b int) {
@@ -729,7 +730,6 @@ func (d *Dataset) childPart(ind *planwatch.Indicator, child *node, ys series, pa
 	if first == p.First && last == p.Last {
 		return
 	}
-	d.mu.RLock()
 	for i := range ys {
 		e := &ys[i]
 		a, b := int(e.first), int(e.last)
@@ -743,7 +743,6 @@ func (d *Dataset) childPart(ind *planwatch.Indicator, child *node, ys series, pa
 			add(a, b)
 		}
 	}
-	d.mu.RUnlock()
 	if last == 0 && ind.TimeAgg != planwatch.TimeLast {
 		// A unit that ceased before p, still reporting: its history stays
 		// with its last parent.
@@ -781,14 +780,32 @@ func (d *Dataset) rollUpMany(ind *planwatch.Indicator, unit string, ps []planwat
 	for i, p := range ps {
 		starts[i], ends[i] = p.Start(), p.End()
 	}
+	// The read lock is held across the children, so that the communes
+	// under a unit cost no locking each; it is let go around whatever takes
+	// locks of its own (a unit with units under it).
 	d.mu.RLock()
+	locked := true
+	relock := func() {
+		if !locked {
+			d.mu.RLock()
+			locked = true
+		}
+	}
+	unlock := func() {
+		if locked {
+			d.mu.RUnlock()
+			locked = false
+		}
+	}
+	defer unlock()
 	us := d.values[ind.Code] // the indicator's series by unit id
-	d.mu.RUnlock()
 	for _, cn := range d.nodeOf(unit).kids {
 		c, vs := cn.code, cn.versions
-		d.mu.RLock()
+		relock()
 		cs := d.nodeSeries(us, cn)
-		d.mu.RUnlock()
+		if len(cs) == 0 && !cn.leaf {
+			unlock() // held reads the units under it
+		}
 		if !d.held(ind, cn, cs, depth) {
 			// Nothing of the indicator was ever reported within it: it is only
 			// counted as expected where it stood under the unit at the end.
@@ -802,6 +819,7 @@ func (d *Dataset) rollUpMany(ind *planwatch.Indicator, unit string, ps []planwat
 			}
 			continue
 		}
+		relock()
 		any := false
 		ys, year := series(nil), -1 // the child's entries of one year, sliced once per year
 		yearOf := func(y int) series {
@@ -820,10 +838,7 @@ func (d *Dataset) rollUpMany(ind *planwatch.Indicator, unit string, ps []planwat
 				}
 			}
 			if !whole && d.mayCount(vs, unit, starts[i], ends[i]) {
-				d.mu.RLock()
-				ys := yearOf(p.Year)
-				d.mu.RUnlock()
-				first, last, atEnd = d.childPart(ind, cn, ys, unit, p)
+				first, last, atEnd = d.childPart(ind, cn, yearOf(p.Year), unit, p)
 			}
 			if ind.TimeAgg == planwatch.TimeLast {
 				// A level is the sum of the levels of the units under the unit at the end.
@@ -849,10 +864,9 @@ func (d *Dataset) rollUpMany(ind *planwatch.Indicator, unit string, ps []planwat
 			continue
 		}
 		if len(vs) > 0 && cn.leaf && ind.UnitAgg != planwatch.UnitRatio {
-			d.mu.RLock() // a leaf: its own figures, nothing to remember
-			d.leafFigures(ind, cs, parts, figs)
-			d.mu.RUnlock()
+			d.leafFigures(ind, cs, parts, figs) // a leaf: its own figures, nothing to remember
 		} else {
+			unlock()
 			figs = d.reportedMany(ind, c, parts, depth+1)
 		}
 		for i, cf := range figs {
@@ -872,6 +886,7 @@ func (d *Dataset) rollUpMany(ind *planwatch.Indicator, unit string, ps []planwat
 			f.Partial = f.Partial || cf.Partial
 		}
 	}
+	unlock()
 	for i := range out {
 		f := &out[i]
 		if f.Units == 0 {
@@ -958,11 +973,9 @@ func (d *Dataset) reportedMany(ind *planwatch.Indicator, unit string, ps []planw
 
 // hasData says whether the unit or any unit that was ever under it has a
 // value of the indicator in p's year.
+// The caller holds mu.
 func (d *Dataset) hasData(ind *planwatch.Indicator, unit string, p planwatch.Period) bool {
-	d.mu.RLock()
-	n := len(yearEntries(d.seriesOf(ind.Code, unit), p.Year))
-	d.mu.RUnlock()
-	if n > 0 {
+	if len(yearEntries(d.seriesOf(ind.Code, unit), p.Year)) > 0 {
 		return true
 	}
 	for _, c := range d.Units().EverChildren(unit) {
