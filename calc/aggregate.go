@@ -3,6 +3,7 @@ package calc
 import (
 	"math"
 	"sort"
+	"sync"
 	"time"
 
 	"planwatch"
@@ -465,26 +466,32 @@ func (d *Dataset) timeOf(ind *planwatch.Indicator, s series, p planwatch.Period)
 // after another cost far less than a binary search's jumps through an index
 // of a gigabyte; far from the end it searches.
 func yearEntries(s series, year int) series {
+	lo, hi := yearBounds(s, year)
+	return s[lo:hi]
+}
+
+// yearBounds is where a year's entries are in s: s[lo:hi].
+func yearBounds(s series, year int) (lo, hi int) {
 	n := len(s)
 	if n == 0 {
-		return s
+		return 0, 0
 	}
 	const walk = 48
-	hi := n // after the year's entries
+	hi = n // after the year's entries
 	for hi > 0 && int(s[hi-1].year) > year {
 		if hi--; n-hi > walk {
 			hi = searchYear(s[:hi], year+1)
 			break
 		}
 	}
-	lo := hi // the year's first entry
+	lo = hi // the year's first entry
 	for lo > 0 && int(s[lo-1].year) == year {
 		if lo--; hi-lo > walk {
 			lo = searchYear(s[:lo], year)
 			break
 		}
 	}
-	return s[lo:hi]
+	return lo, hi
 }
 
 // searchYear is the index of the first entry of year or later.
@@ -758,25 +765,52 @@ func (d *Dataset) childPart(ind *planwatch.Indicator, child *node, ys series, pa
 // under the unit, so a total over a span that crosses a reform adds the
 // former units' months and the new units' months.
 func (d *Dataset) rollUp(ind *planwatch.Indicator, unit string, p planwatch.Period, depth int) Figure {
-	return d.rollUpMany(ind, unit, []planwatch.Period{p}, depth)[0]
+	out := make([]Figure, 1)
+	d.rollUpMany(ind, unit, []planwatch.Period{p}, depth, out)
+	return out[0]
 }
 
-// rollUpMany is rollUp for several periods at once: each child is visited
-// once for all of them (the national roll-up of a status row asks for a
-// dozen periods of the same indicator).
-func (d *Dataset) rollUpMany(ind *planwatch.Indicator, unit string, ps []planwatch.Period, depth int) []Figure {
-	out := make([]Figure, len(ps))
-	if ind.UnitAgg != planwatch.UnitSum && ind.UnitAgg != planwatch.UnitAvg {
-		return out // rates, indices: never summed or averaged over units
+// scratch is what a roll-up works in, taken from scratchPool and given
+// back: the country's roll-up makes some 50,000 of them, and made anew they
+// cost more than the additions.
+type scratch struct {
+	sums         []float64
+	parts, batch []planwatch.Period
+	atEnds       []bool
+	figs, out    []Figure
+	starts, ends []time.Time
+	todo         []int
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// sized is s with length n, cleared.
+func sized[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
 	}
-	sums := make([]float64, len(ps))
+	s = s[:n]
+	clear(s)
+	return s
+}
+
+// rollUpMany is rollUp for several periods at once, into out (one figure
+// per period): each child is visited once for all of them (the national
+// roll-up of a status row asks for a dozen periods of the same indicator).
+func (d *Dataset) rollUpMany(ind *planwatch.Indicator, unit string, ps []planwatch.Period, depth int, out []Figure) {
+	clear(out)
+	if ind.UnitAgg != planwatch.UnitSum && ind.UnitAgg != planwatch.UnitAvg {
+		return // rates, indices: never summed or averaged over units
+	}
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	n := len(ps)
+	sc.sums, sc.parts, sc.atEnds, sc.figs = sized(sc.sums, n), sized(sc.parts, n), sized(sc.atEnds, n), sized(sc.figs, n)
+	sc.starts, sc.ends = sized(sc.starts, n), sized(sc.ends, n)
+	sums, parts, atEnds, figs, starts, ends := sc.sums, sc.parts, sc.atEnds, sc.figs, sc.starts, sc.ends
 	for i := range out {
 		out[i].Vintage = planwatch.Official
 	}
-	parts := make([]planwatch.Period, len(ps))
-	atEnds := make([]bool, len(ps))
-	figs := make([]Figure, len(ps))
-	starts, ends := make([]time.Time, len(ps)), make([]time.Time, len(ps))
 	for i, p := range ps {
 		starts[i], ends[i] = p.Start(), p.End()
 	}
@@ -867,7 +901,7 @@ func (d *Dataset) rollUpMany(ind *planwatch.Indicator, unit string, ps []planwat
 			d.leafFigures(ind, cs, parts, figs) // a leaf: its own figures, nothing to remember
 		} else {
 			unlock()
-			figs = d.reportedMany(ind, c, parts, depth+1)
+			d.reportedMany(ind, c, parts, depth+1, figs)
 		}
 		for i, cf := range figs {
 			if parts[i].IsZero() {
@@ -900,19 +934,19 @@ func (d *Dataset) rollUpMany(ind *planwatch.Indicator, unit string, ps []planwat
 			f.Value = sums[i] / float64(f.Units)
 		}
 	}
-	return out
 }
 
-// reportedMany is reported for several periods (zero periods give missing
-// figures): a leaf's own figures under one lock; a unit without figures of
-// its own rolled up for all the periods not yet remembered at once.
-func (d *Dataset) reportedMany(ind *planwatch.Indicator, unit string, ps []planwatch.Period, depth int) []Figure {
-	out := make([]Figure, len(ps))
+// reportedMany is reported for several periods, into out (zero periods
+// give missing figures): a leaf's own figures under one lock; a unit
+// without figures of its own rolled up for all the periods not yet
+// remembered at once.
+func (d *Dataset) reportedMany(ind *planwatch.Indicator, unit string, ps []planwatch.Period, depth int, out []Figure) {
+	clear(out)
 	if len(d.Units().EverChildren(unit)) == 0 && ind.UnitAgg != planwatch.UnitRatio {
 		d.mu.RLock()
 		d.leafFigures(ind, d.seriesOf(ind.Code, unit), ps, out)
 		d.mu.RUnlock()
-		return out
+		return
 	}
 	d.mu.RLock()
 	own := len(d.seriesOf(ind.Code, unit)) > 0
@@ -921,7 +955,9 @@ func (d *Dataset) reportedMany(ind *planwatch.Indicator, unit string, ps []planw
 	// are not remembered: the country's roll-up would otherwise fill the
 	// memo with every district's, each asked once (issue 12).
 	remember := depth < 2
-	var todo []int
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	todo := sc.todo[:0]
 	for i, p := range ps {
 		if p.IsZero() {
 			continue
@@ -943,22 +979,24 @@ func (d *Dataset) reportedMany(ind *planwatch.Indicator, unit string, ps []planw
 		}
 		todo = append(todo, i)
 	}
+	sc.todo = todo
 	if len(todo) == 0 {
-		return out
+		return
 	}
-	batch := make([]planwatch.Period, len(todo))
+	sc.batch, sc.out = sized(sc.batch, len(todo)), sized(sc.out, len(todo))
+	batch, figs := sc.batch, sc.out
 	for k, i := range todo {
 		batch[k] = ps[i]
 	}
 	d.memoMu.Lock()
 	gen := d.forgets
 	d.memoMu.Unlock()
-	figs := d.rollUpMany(ind, unit, batch, depth)
+	d.rollUpMany(ind, unit, batch, depth, figs)
 	if !remember {
 		for k, i := range todo {
 			out[i] = figs[k]
 		}
-		return out
+		return
 	}
 	d.memoMu.Lock()
 	for k, i := range todo {
@@ -968,7 +1006,6 @@ func (d *Dataset) reportedMany(ind *planwatch.Indicator, unit string, ps []planw
 		}
 	}
 	d.memoMu.Unlock()
-	return out
 }
 
 // hasData says whether the unit or any unit that was ever under it has a

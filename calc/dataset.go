@@ -30,19 +30,26 @@ import (
 	"planwatch/formula"
 )
 
-// entry is one current value in the index: 32 bytes. Who, when and from
-// where are shared by the values of one change set (provs); the rare wide
-// fields (stated comparisons, comments, sentences, formulas) are kept aside
-// in details. The full history of a value stays in the store (Revisions).
+// entry is one current value in the index: 16 bytes, what a roll-up reads.
+// Its revision and where it came from are kept beside it (entryMeta, in a
+// slice of the same length and order), so that adding up the communes
+// reads half the memory. The full history of a value stays in the store
+// (Revisions).
 type entry struct {
 	value       float64 // NaN: only comparisons were reported
 	year        int16
 	first, last uint8
 	vintage     uint8
 	flags       uint8
-	detail      int32 // index into Dataset.details, -1 for none
-	prov        int32 // index into Dataset.provs
-	revision    int32
+}
+
+// entryMeta is the rest of an entry: who, when and from where are shared
+// by the values of one change set (provs); the rare wide fields (stated
+// comparisons, comments, sentences, formulas) are kept aside in details.
+type entryMeta struct {
+	detail   int32 // index into Dataset.details, -1 for none
+	prov     int32 // index into Dataset.provs
+	revision int32
 }
 
 // provenance is who wrote a value, when and from where.
@@ -218,6 +225,7 @@ func (d *Dataset) reserve(values []planwatch.DataValue) {
 	}
 	us, id := d.slot(values[0].Indicator, values[0].Unit)
 	us.byID[id] = slices.Grow(us.byID[id], n)
+	us.meta[id] = slices.Grow(us.meta[id], n)
 }
 
 // slot is where the series of an indicator and unit is kept, made when
@@ -231,6 +239,9 @@ func (d *Dataset) slot(indicator, unit string) (*unitSeries, int32) {
 	id := d.unitID(unit)
 	if int(id) >= len(us.byID) {
 		us.byID = append(us.byID, make([]series, len(d.unitCodes)-len(us.byID))...)
+	}
+	if int(id) >= len(us.meta) {
+		us.meta = append(us.meta, make([][]entryMeta, len(d.unitCodes)-len(us.meta))...)
 	}
 	return us, id
 }
@@ -292,8 +303,8 @@ func (d *Dataset) reloadUnits(ctx context.Context, s planwatch.CatalogStore) err
 func (d *Dataset) put(v planwatch.DataValue) {
 	v.Normalize()
 	e := entry{value: math.NaN(), year: int16(v.Period.Year), first: uint8(v.Period.First), last: uint8(v.Period.Last),
-		vintage: uint8(v.Vintage), detail: -1, revision: int32(v.Revision)}
-	e.prov = d.provenanceOf(v)
+		vintage: uint8(v.Vintage)}
+	em := entryMeta{detail: -1, revision: int32(v.Revision), prov: d.provenanceOf(v)}
 	if v.Value != nil {
 		e.value = *v.Value
 	}
@@ -308,29 +319,33 @@ func (d *Dataset) put(v planwatch.DataValue) {
 	}
 	us, id := d.slot(v.Indicator, v.Unit)
 	us.markDirty(id)
-	s := us.byID[id]
+	s, m := us.byID[id], us.meta[id]
 	i := sort.Search(len(s), func(i int) bool { return !s[i].before(&e) })
 	found := i < len(s) && s[i].year == e.year && s[i].first == e.first && s[i].last == e.last && s[i].cumulative() == e.cumulative()
 	if v.Deleted {
 		if found {
-			d.dropDetail(s[i].detail)
+			d.dropDetail(m[i].detail)
 			us.byID[id] = append(s[:i], s[i+1:]...)
+			us.meta[id] = append(m[:i], m[i+1:]...)
 			d.count--
 		}
 		return
 	}
 	if needsDetail(&v) {
-		e.detail = d.keepDetail(v)
+		em.detail = d.keepDetail(v)
 	}
 	if found {
-		d.dropDetail(s[i].detail)
-		s[i] = e
+		d.dropDetail(m[i].detail)
+		s[i], m[i] = e, em
 		return
 	}
 	s = append(s, entry{})
 	copy(s[i+1:], s[i:])
 	s[i] = e
-	us.byID[id] = s
+	m = append(m, entryMeta{})
+	copy(m[i+1:], m[i:])
+	m[i] = em
+	us.byID[id], us.meta[id] = s, m
 	d.count++
 	if d.years[v.Indicator] == nil {
 		d.years[v.Indicator] = map[int]bool{}
@@ -344,6 +359,7 @@ func (d *Dataset) put(v planwatch.DataValue) {
 // (empty once every value is withdrawn).
 type unitSeries struct {
 	byID []series
+	meta [][]entryMeta // the rest of each series' entries, in the same order
 	// dirty marks, by unit id, the series changed since the index's base
 	// snapshot was written or read (a delta snapshot holds them).
 	dirty []uint64
@@ -399,15 +415,15 @@ func (d *Dataset) seriesOf(indicator, unit string) series {
 	return us.at(id)
 }
 
-// eachSeries calls fn for every unit with a series of the indicator, in
-// the order of unit ids; the caller holds mu.
-func (us *unitSeries) each(codes []string, fn func(unit string, s series)) {
+// each calls fn for every unit with a series of the indicator (and the
+// rest of its entries), in the order of unit ids; the caller holds mu.
+func (us *unitSeries) each(codes []string, fn func(unit string, s series, m []entryMeta)) {
 	if us == nil {
 		return
 	}
 	for id, s := range us.byID {
 		if s != nil {
-			fn(codes[id], s)
+			fn(codes[id], s, us.meta[id])
 		}
 	}
 }
@@ -464,10 +480,10 @@ func (d *Dataset) dropDetail(i int32) {
 }
 
 // dataValue rebuilds the full value of an entry.
-func (d *Dataset) dataValue(indicator, unit string, e *entry) planwatch.DataValue {
+func (d *Dataset) dataValue(indicator, unit string, e *entry, m entryMeta) planwatch.DataValue {
 	var v planwatch.DataValue
-	if e.detail >= 0 {
-		v = d.details[e.detail]
+	if m.detail >= 0 {
+		v = d.details[m.detail]
 	}
 	v.Indicator, v.Unit = indicator, unit
 	v.Period = periodOf(int(e.year), int(e.first), int(e.last))
@@ -476,9 +492,9 @@ func (d *Dataset) dataValue(indicator, unit string, e *entry) planwatch.DataValu
 		v.Basis = planwatch.BasisCumulative
 	}
 	v.Vintage = planwatch.Vintage(e.vintage)
-	v.Revision = int(e.revision)
-	if e.prov >= 0 && int(e.prov) < len(d.provs) {
-		p := d.provs[e.prov]
+	v.Revision = int(m.revision)
+	if m.prov >= 0 && int(m.prov) < len(d.provs) {
+		p := d.provs[m.prov]
 		v.By, v.At, v.Source.Kind, v.Source.Ref = p.By, p.At, p.Kind, p.Ref
 	}
 	v.Approved = e.flags&flagApproved != 0
@@ -524,30 +540,44 @@ func (d *Dataset) usable(e *entry) bool {
 func (d *Dataset) Reported(indicator, unit string, p planwatch.Period) (planwatch.DataValue, bool) {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
-	e, ok := d.reportedEntry(d.seriesOf(indicator, unit), p)
+	us := d.values[indicator]
+	id, known := d.unitIDs[unit]
+	if !known {
+		return planwatch.DataValue{}, false
+	}
+	s := us.at(id)
+	i, ok := d.reportedAt(s, p)
 	if !ok {
 		return planwatch.DataValue{}, false
 	}
-	return d.dataValue(indicator, unit, &e), true
+	return d.dataValue(indicator, unit, &s[i], us.meta[id][i]), true
 }
 
 // reportedEntry finds the entry covering exactly p's months; the caller holds mu.
 func (d *Dataset) reportedEntry(s series, p planwatch.Period) (entry, bool) {
-	var found entry
-	ok := false
-	s = yearEntries(s, p.Year)
-	for i := range s {
+	i, ok := d.reportedAt(s, p)
+	if !ok {
+		return entry{}, false
+	}
+	return s[i], true
+}
+
+// reportedAt is where in s the entry covering exactly p's months is.
+func (d *Dataset) reportedAt(s series, p planwatch.Period) (int, bool) {
+	found := -1
+	lo, hi := yearBounds(s, p.Year)
+	for i := lo; i < hi; i++ {
 		e := &s[i]
 		if int(e.last) != p.Last || !d.usable(e) {
 			continue
 		}
 		covers := !e.cumulative() && int(e.first) == p.First
 		covers = covers || (e.cumulative() && p.First == 1)
-		if covers && (!ok || e.vintage > found.vintage) {
-			found, ok = *e, true
+		if covers && (found < 0 || e.vintage > s[found].vintage) {
+			found = i
 		}
 	}
-	return found, ok
+	return found, found >= 0
 }
 
 // Target returns the current target of an indicator for a unit and year.
@@ -616,7 +646,7 @@ func (d *Dataset) SetApprovals(approvals []planwatch.Approval) {
 	}
 	d.approvals = locked
 	for _, us := range d.values {
-		us.each(d.unitCodes, func(unit string, s series) {
+		us.each(d.unitCodes, func(unit string, s series, _ []entryMeta) {
 			for i := range s {
 				e := &s[i]
 				e.flags &^= flagApproved
@@ -664,14 +694,18 @@ func (d *Dataset) Values(q planwatch.ValueQuery) []planwatch.DataValue {
 	sort.Strings(codes)
 	var out []planwatch.DataValue
 	for _, code := range codes {
-		byUnit := map[string]series{}
-		d.values[code].each(d.unitCodes, func(u string, s series) {
+		type unitEntries struct {
+			s series
+			m []entryMeta
+		}
+		byUnit := map[string]unitEntries{}
+		d.values[code].each(d.unitCodes, func(u string, s series, m []entryMeta) {
 			if units == nil || units[u] {
-				byUnit[u] = s
+				byUnit[u] = unitEntries{s, m}
 			}
 		})
 		for _, u := range slices.Sorted(maps.Keys(byUnit)) {
-			s := byUnit[u]
+			s, m := byUnit[u].s, byUnit[u].m
 			for i := range s {
 				e := &s[i]
 				start, end := int(e.year)*100+int(e.first), int(e.year)*100+int(e.last)
@@ -681,7 +715,7 @@ func (d *Dataset) Values(q planwatch.ValueQuery) []planwatch.DataValue {
 				if q.ApprovedOnly && e.flags&flagApproved == 0 {
 					continue
 				}
-				out = append(out, d.dataValue(code, u, e))
+				out = append(out, d.dataValue(code, u, e, m[i]))
 			}
 		}
 	}
@@ -718,7 +752,7 @@ func (d *Dataset) UnitsWithValues() map[string]int {
 	defer d.mu.RUnlock()
 	out := map[string]int{}
 	for _, us := range d.values {
-		us.each(d.unitCodes, func(u string, s series) { out[u] += len(s) })
+		us.each(d.unitCodes, func(u string, s series, _ []entryMeta) { out[u] += len(s) })
 	}
 	return out
 }

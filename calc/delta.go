@@ -117,26 +117,21 @@ func (d *Dataset) takeDelta(ctx context.Context, feed ChangeFeed, path string, s
 	// Read it whole once before taking anything: a damaged delta leaves
 	// the index as the full snapshot made it.
 	nop := func(string, int) {}
-	seq, extra, err := walkSnapshot(img, nop, func([]byte, series) {}, func(map[int]bool) {})
+	seq, extra, err := walkSnapshot(img, func([]byte) {}, nop, func(int, series, []entryMeta) {}, func(map[int]bool) {})
 	if err != nil || extra.Base != d.baseID || seq < d.seq || seq > storeSeq || !sameHistory(ctx, feed, seq, extra.Mark) {
 		return 0, nil, false
 	}
 	d.mu.Lock()
 	var us *unitSeries
 	var code string
-	walkSnapshot(img, func(c string, _ int) {
-		code, us = c, d.values[c]
-		if us == nil {
-			us = &unitSeries{}
-			d.values[c] = us
-		}
-	}, func(unit []byte, s series) {
-		id := d.unitID(string(unit))
-		if int(id) >= len(us.byID) {
-			us.byID = append(us.byID, make([]series, len(d.unitCodes)-len(us.byID))...)
-		}
+	var units []string // the delta's units by their number there
+	walkSnapshot(img, func(unit []byte) { units = append(units, string(unit)) }, func(c string, _ int) {
+		code = c
+	}, func(unit int, s series, m []entryMeta) {
+		var id int32
+		us, id = d.slot(code, units[unit])
 		d.count += len(s) - len(us.byID[id])
-		us.byID[id] = s
+		us.byID[id], us.meta[id] = s, m
 		us.markDirty(id)
 	}, func(years map[int]bool) { d.years[code] = years })
 	d.takeShared(extra)

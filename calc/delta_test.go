@@ -191,7 +191,7 @@ func TestDeltaSnapshot(t *testing.T) {
 		t.Fatal(err)
 	}
 	var n int
-	if _, _, err := walkSnapshot(img, func(string, int) {}, func([]byte, series) { n++ }, func(map[int]bool) {}); err != nil || n != 1 {
+	if _, _, err := walkSnapshot(img, func([]byte) {}, func(string, int) {}, func(int, series, []entryMeta) { n++ }, func(map[int]bool) {}); err != nil || n != 1 {
 		t.Fatalf("the delta after a full snapshot holds %d series (%v), want the 1 changed since", n, err)
 	}
 }

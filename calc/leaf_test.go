@@ -44,7 +44,7 @@ func TestLeafFiguresEqualLeafOf(t *testing.T) {
 					last = first + rng.IntN(13-first)
 				}
 				e := entry{value: float64(rng.IntN(1000)) / 7, year: int16(y), first: uint8(first), last: uint8(last),
-					vintage: uint8(1 + rng.IntN(3)), detail: -1}
+					vintage: uint8(1 + rng.IntN(3))}
 				if kind >= 3 && rng.IntN(4) == 0 {
 					e.flags |= flagCumulative
 					e.first = 1

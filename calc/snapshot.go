@@ -29,7 +29,7 @@ import (
 
 const snapshotMagic = "planwatch-index\x00"
 
-var snapshotLayout = uint32(unsafe.Sizeof(entry{}))<<16 | 5 // entry size and format version
+var snapshotLayout = uint32(unsafe.Sizeof(entry{}))<<16 | 7 // entry size and format version
 
 // SnapshotPath is where the index of a SQLite database at dbPath is kept.
 func SnapshotPath(dbPath string) string { return dbPath + ".index" }
@@ -94,12 +94,12 @@ func (d *Dataset) writeSnapshot(w io.Writer, base uint64) (uint64, error) {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
 	codes := make([]string, 0, len(d.values))
-	byUnit := map[string]map[string]series{}
+	byUnit := map[string]map[string]int32{} // indicator → unit → id, of the series written
 	for code, us := range d.values {
-		m := map[string]series{}
+		m := map[string]int32{}
 		for id, s := range us.byID {
 			if s != nil && (base == 0 || us.isDirty(id)) {
-				m[d.unitCodes[id]] = s
+				m[d.unitCodes[id]] = int32(id)
 			}
 		}
 		if base == 0 || len(m) > 0 {
@@ -117,21 +117,46 @@ func (d *Dataset) writeSnapshot(w io.Writer, base uint64) (uint64, error) {
 	sw.u32(snapshotLayout)
 	sw.u64(uint64(d.seq))
 	sw.align()
-	for i := range codes {
+	for i, code := range codes {
+		us := d.values[code]
 		for _, unit := range units[i] {
-			if s := byUnit[codes[i]][unit]; len(s) > 0 {
+			if s := us.byID[byUnit[code][unit]]; len(s) > 0 {
 				sw.bytes(unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), len(s)*int(unsafe.Sizeof(entry{}))))
 			}
 		}
 	}
+	sw.align()
+	rest := sw.n
+	for i, code := range codes {
+		us := d.values[code]
+		for _, unit := range units[i] {
+			if m := us.meta[byUnit[code][unit]]; len(m) > 0 {
+				sw.bytes(unsafe.Slice((*byte)(unsafe.Pointer(&m[0])), len(m)*int(unsafe.Sizeof(entryMeta{}))))
+			}
+		}
+	}
 	directory := sw.n
+	// The units once, then each indicator's by their number in that list.
+	unitNo := map[string]int{}
+	for i := range codes {
+		for _, unit := range units[i] {
+			unitNo[unit] = 0
+		}
+	}
+	all := slices.Sorted(maps.Keys(unitNo))
+	sw.u32(uint32(len(all)))
+	for n, unit := range all {
+		unitNo[unit] = n
+		sw.str(unit)
+	}
 	sw.u32(uint32(len(codes)))
 	for i, code := range codes {
 		sw.str(code)
 		sw.u32(uint32(len(units[i])))
+		us := d.values[code]
 		for _, unit := range units[i] {
-			sw.str(unit)
-			sw.u32(uint32(len(byUnit[code][unit])))
+			sw.u32(uint32(unitNo[unit]))
+			sw.u32(uint32(len(us.byID[byUnit[code][unit]])))
 		}
 		years := make([]int, 0, len(d.years[code]))
 		for y, ok := range d.years[code] {
@@ -162,7 +187,7 @@ func (d *Dataset) writeSnapshot(w io.Writer, base uint64) (uint64, error) {
 	if err := gob.NewEncoder(sw.w).Encode(extra); err != nil {
 		return 0, err
 	}
-	if _, err := sw.w.Write(binary.LittleEndian.AppendUint64(nil, uint64(directory))); err != nil {
+	if _, err := sw.w.Write(binary.LittleEndian.AppendUint64(binary.LittleEndian.AppendUint64(nil, uint64(rest)), uint64(directory))); err != nil {
 		return 0, err
 	}
 	return extra.ID, sw.w.Flush()
@@ -216,18 +241,19 @@ func (d *Dataset) readSnapshotValues(img []byte) (seq int64, extra *snapshotExtr
 	defer d.mu.Unlock()
 	var code string
 	var us *unitSeries
-	seq, extra, err = walkSnapshot(img, func(c string, nUnit int) {
-		code, us = c, &unitSeries{byID: make([]series, len(d.unitCodes), max(len(d.unitCodes), nUnit))}
-		d.values[code] = us
-	}, func(unit []byte, s series) {
+	var ids []int32 // the directory's units by their number there
+	seq, extra, err = walkSnapshot(img, func(unit []byte) {
 		id, ok := d.unitIDs[string(unit)] // no copy of the code for a unit already known
 		if !ok {
 			id = d.unitID(string(unit))
 		}
-		if int(id) >= len(us.byID) {
-			us.byID = append(us.byID, make([]series, int(id)+1-len(us.byID))...)
-		}
-		us.byID[id] = s
+		ids = append(ids, id)
+	}, func(c string, nUnit int) {
+		code, us = c, &unitSeries{byID: make([]series, len(d.unitCodes)), meta: make([][]entryMeta, len(d.unitCodes))}
+		d.values[code] = us
+	}, func(unit int, s series, m []entryMeta) {
+		id := ids[unit]
+		us.byID[id], us.meta[id] = s, m
 		d.count += len(s)
 	}, func(years map[int]bool) { d.years[code] = years })
 	if err != nil {
@@ -254,13 +280,14 @@ func (d *Dataset) takeShared(extra *snapshotExtra) {
 	}
 }
 
-// walkSnapshot reads a snapshot image: each indicator of its directory with
-// its count of units, each of that indicator's series (entries pointing into
+// walkSnapshot reads a snapshot image: the units of its directory, each
+// indicator with its count of units, each of that indicator's series (its
+// unit by its number among the units; entries and their rest pointing into
 // img: an append copies them out) and its years, handed to the functions in
 // that order; then the change number and the records after the directory.
 // A truncated or damaged image is errSnapshot, with the functions perhaps
 // called for part of it.
-func walkSnapshot(img []byte, indicator func(code string, nUnit int), onSeries func(unit []byte, s series), years func(map[int]bool)) (seq int64, extra *snapshotExtra, err error) {
+func walkSnapshot(img []byte, unitCode func(code []byte), indicator func(code string, nUnit int), onSeries func(unit int, s series, m []entryMeta), years func(map[int]bool)) (seq int64, extra *snapshotExtra, err error) {
 	defer func() {
 		if recover() != nil { // a truncated or damaged image
 			seq, extra, err = 0, nil, errSnapshot
@@ -274,27 +301,41 @@ func walkSnapshot(img []byte, indicator func(code string, nUnit int), onSeries f
 	}
 	u32 := func() int { return int(binary.LittleEndian.Uint32(take(4))) }
 	str := func() string { return string(take(u32())) }
-	if len(img) < len(snapshotMagic)+12 || string(take(len(snapshotMagic))) != snapshotMagic || uint32(u32()) != snapshotLayout {
+	if len(img) < len(snapshotMagic)+28 || string(take(len(snapshotMagic))) != snapshotMagic || uint32(u32()) != snapshotLayout {
 		return 0, nil, errSnapshot
 	}
 	seq = int64(binary.LittleEndian.Uint64(take(8)))
-	at := off + (8-off%8)%8 // the first series' entries
+	at := off + (8-off%8)%8                                      // the first series' entries
+	restAt := int(binary.LittleEndian.Uint64(img[len(img)-16:])) // the first series' entryMeta
 	off = int(binary.LittleEndian.Uint64(img[len(img)-8:]))
-	size := int(unsafe.Sizeof(entry{}))
+	size, metaSize := int(unsafe.Sizeof(entry{})), int(unsafe.Sizeof(entryMeta{}))
+	nUnits := u32()
+	for range nUnits {
+		unitCode(take(u32()))
+	}
 	for range u32() {
 		code := str()
 		nUnit := u32()
+		if nUnit > nUnits {
+			return 0, nil, errSnapshot
+		}
 		indicator(code, nUnit)
 		for range nUnit {
-			unit := take(u32())
+			unit := u32()
+			if unit >= nUnits {
+				return 0, nil, errSnapshot
+			}
 			n := u32()
-			s := series{} // present, even when empty
+			s, m := series{}, []entryMeta{} // present, even when empty
 			if n > 0 {
 				raw := img[at : at+n*size]
 				s = unsafe.Slice((*entry)(unsafe.Pointer(&raw[0])), n)[:n:n] // an append copies out
+				rawMeta := img[restAt : restAt+n*metaSize]
+				m = unsafe.Slice((*entryMeta)(unsafe.Pointer(&rawMeta[0])), n)[:n:n]
 			}
 			at += n * size
-			onSeries(unit, s)
+			restAt += n * metaSize
+			onSeries(unit, s, m)
 		}
 		nYears := u32()
 		ys := make(map[int]bool, nYears)
@@ -304,7 +345,7 @@ func walkSnapshot(img []byte, indicator func(code string, nUnit int), onSeries f
 		years(ys)
 	}
 	extra = &snapshotExtra{}
-	if err := gob.NewDecoder(bytes.NewReader(img[off : len(img)-8])).Decode(extra); err != nil {
+	if err := gob.NewDecoder(bytes.NewReader(img[off : len(img)-16])).Decode(extra); err != nil {
 		return 0, nil, err
 	}
 	return seq, extra, nil

@@ -448,7 +448,7 @@ func (d *Dataset) warm(ind *planwatch.Indicator, unit string, p planwatch.Period
 	if !d.territoryChange(unit, planwatch.YearOf(p.Year-n).Start(), p.End()).IsZero() || len(d.Units().EverChildren(unit)) == 0 {
 		return
 	}
-	d.reportedMany(ind, unit, ps, 0)
+	d.reportedMany(ind, unit, ps, 0, make([]Figure, len(ps)))
 }
 
 // SeriesDay is the day whose territory a series of the unit up to the end

@@ -139,9 +139,9 @@ func (d *Dataset) digest(seed maphash.Seed) map[string]digest {
 	}
 	for code, us := range d.values {
 		dg := out[code]
-		us.each(d.unitCodes, func(unit string, s series) {
+		us.each(d.unitCodes, func(unit string, s series, m []entryMeta) {
 			for i := range s {
-				v := d.dataValue(code, unit, &s[i])
+				v := d.dataValue(code, unit, &s[i], m[i])
 				h.Reset()
 				str(code)
 				str(unit)
