@@ -779,6 +779,8 @@ type scratch struct {
 	atEnds       []bool
 	figs, out    []Figure
 	starts, ends []time.Time
+	startSecs    []int64
+	endSecs      []int64
 	todo         []int
 }
 
@@ -807,12 +809,15 @@ func (d *Dataset) rollUpMany(ind *planwatch.Indicator, unit string, ps []planwat
 	n := len(ps)
 	sc.sums, sc.parts, sc.atEnds, sc.figs = sized(sc.sums, n), sized(sc.parts, n), sized(sc.atEnds, n), sized(sc.figs, n)
 	sc.starts, sc.ends = sized(sc.starts, n), sized(sc.ends, n)
+	sc.startSecs, sc.endSecs = sized(sc.startSecs, n), sized(sc.endSecs, n)
 	sums, parts, atEnds, figs, starts, ends := sc.sums, sc.parts, sc.atEnds, sc.figs, sc.starts, sc.ends
+	startSecs, endSecs := sc.startSecs, sc.endSecs
 	for i := range out {
 		out[i].Vintage = planwatch.Official
 	}
 	for i, p := range ps {
 		starts[i], ends[i] = p.Start(), p.End()
+		startSecs[i], endSecs[i] = starts[i].Unix(), ends[i].Unix()
 	}
 	// The read lock is held across the children, so that the communes
 	// under a unit cost no locking each; it is let go around whatever takes
@@ -865,13 +870,21 @@ func (d *Dataset) rollUpMany(ind *planwatch.Indicator, unit string, ps []planwat
 		for i, p := range ps {
 			var first, last int
 			var atEnd, whole bool
-			for _, v := range vs { // most units stood under one parent the whole period
-				if v.Parent == unit && !starts[i].Before(v.ValidFrom) && (v.ValidTo.IsZero() || ends[i].Before(v.ValidTo)) {
+			for k := range cn.spans { // most units stood under one parent the whole period
+				if cn.spans[k].under(unit, startSecs[i], endSecs[i]) {
 					first, last, atEnd, whole = p.First, p.Last, true, true
 					break
 				}
 			}
-			if !whole && d.mayCount(vs, unit, starts[i], ends[i]) {
+			if cn.spans == nil {
+				for _, v := range vs {
+					if v.Parent == unit && !starts[i].Before(v.ValidFrom) && (v.ValidTo.IsZero() || ends[i].Before(v.ValidTo)) {
+						first, last, atEnd, whole = p.First, p.Last, true, true
+						break
+					}
+				}
+			}
+			if !whole && cn.mayCount(unit, starts[i], ends[i], startSecs[i], endSecs[i]) {
 				first, last, atEnd = d.childPart(ind, cn, yearOf(p.Year), unit, p)
 			}
 			if ind.TimeAgg == planwatch.TimeLast {
@@ -1029,7 +1042,7 @@ var _ = math.NaN
 // for a period from start to end: a version under parent overlaps it, or
 // the unit had ceased before it with parent as its last parent (its late
 // figures stay there). Otherwise childPart would find nothing.
-func (d *Dataset) mayCount(vs []planwatch.OrgUnit, parent string, start, end time.Time) bool {
+func mayCount(vs []planwatch.OrgUnit, parent string, start, end time.Time) bool {
 	for _, v := range vs {
 		if v.Parent == parent && !v.ValidFrom.After(end) && (v.ValidTo.IsZero() || v.ValidTo.After(start)) {
 			return true
@@ -1038,6 +1051,25 @@ func (d *Dataset) mayCount(vs []planwatch.OrgUnit, parent string, start, end tim
 	if n := len(vs); n > 0 {
 		last := vs[n-1]
 		return last.Parent == parent && !last.ValidTo.IsZero() && !start.Before(last.ValidTo)
+	}
+	return false
+}
+
+// mayCount is mayCount for a node: on its spans when it has them (start
+// and end also in seconds), else on its versions.
+func (n *node) mayCount(parent string, start, end time.Time, startSec, endSec int64) bool {
+	if n.spans == nil {
+		return mayCount(n.versions, parent, start, end)
+	}
+	for k := range n.spans {
+		sp := &n.spans[k]
+		if sp.from <= endSec && sp.to > startSec && sp.parent == parent {
+			return true
+		}
+	}
+	if k := len(n.spans); k > 0 {
+		last := &n.spans[k-1]
+		return last.parent == parent && last.to != math.MaxInt64 && startSec >= last.to
 	}
 	return false
 }

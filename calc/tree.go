@@ -1,6 +1,7 @@
 package calc
 
 import (
+	"math"
 	"sort"
 	"sync/atomic"
 
@@ -15,8 +16,27 @@ type node struct {
 	versions []planwatch.OrgUnit
 	kids     []*node // every unit that was ever under it, by code: a fixed order, so sums come out the same every time
 	leaf     bool    // no unit was ever under it
-	years    []*yearParents
-	id       atomic.Int32 // its id in the index (Dataset.unitIDs) once it has one, else -1
+	// spans are its versions in seconds since 1970 (to: when it was no
+	// longer in force, MaxInt64 for open), compared without time.Time;
+	// nil when a version's dates are not whole seconds.
+	spans []span
+	// years is where it stood in each month of the years asked so far:
+	// replaced whole (never changed) when a year is added, so that a
+	// roll-up reads it without a lock.
+	years atomic.Pointer[[]*yearParents]
+	id    atomic.Int32 // its id in the index (Dataset.unitIDs) once it has one, else -1
+}
+
+// span is a version of a unit: under parent from from until before to.
+type span struct {
+	parent   string
+	from, to int64
+}
+
+// under says whether the span has the unit under parent from start to end
+// (seconds since 1970; time.Time's Before on the versions' dates).
+func (sp *span) under(parent string, start, end int64) bool {
+	return sp.from <= start && end < sp.to && sp.parent == parent
 }
 
 // nodeSeries is the series of a node's unit in us (an indicator's); the
@@ -52,6 +72,17 @@ func (d *Dataset) nodeLocked(code string) *node {
 	}
 	n := &node{code: code, versions: d.Units().Versions(code)}
 	n.id.Store(-1)
+	for _, v := range n.versions {
+		if v.ValidFrom.Nanosecond() != 0 || v.ValidTo.Nanosecond() != 0 {
+			n.spans = nil // not whole seconds: compared as times (rollUpMany)
+			break
+		}
+		sp := span{parent: v.Parent, from: v.ValidFrom.Unix(), to: math.MaxInt64}
+		if !v.ValidTo.IsZero() {
+			sp.to = v.ValidTo.Unix()
+		}
+		n.spans = append(n.spans, sp)
+	}
 	d.nodes[code] = n
 	kids := append([]string(nil), d.Units().EverChildren(code)...)
 	sort.Strings(kids)
@@ -109,21 +140,29 @@ func (d *Dataset) held(ind *planwatch.Indicator, n *node, s series, depth int) b
 
 // yearParentsOf returns (and remembers) where a unit stood in each month of a year.
 func (d *Dataset) yearParentsOf(n *node, year int) *yearParents {
-	code := n.code
-	d.memoMu.Lock()
-	for _, yp := range n.years {
-		if yp.year == year {
-			d.memoMu.Unlock()
-			return yp
+	if ys := n.years.Load(); ys != nil {
+		for _, yp := range *ys {
+			if yp.year == year {
+				return yp
+			}
 		}
 	}
-	d.memoMu.Unlock()
 	yp := &yearParents{year: year}
 	for m := 1; m <= 12; m++ {
-		yp.parent[m], yp.inForce[m] = d.parentAt(code, monthEnd(year, m))
+		yp.parent[m], yp.inForce[m] = d.parentAt(n.code, monthEnd(year, m))
 	}
 	d.memoMu.Lock()
-	n.years = append(n.years, yp)
-	d.memoMu.Unlock()
+	defer d.memoMu.Unlock()
+	var ys []*yearParents
+	if old := n.years.Load(); old != nil {
+		for _, o := range *old {
+			if o.year == year {
+				return o // another roll-up added it meanwhile
+			}
+		}
+		ys = append(ys, *old...)
+	}
+	ys = append(ys, yp)
+	n.years.Store(&ys)
 	return yp
 }
