@@ -226,7 +226,7 @@ func (st *Stream) Values() iter.Seq2[planwatch.DataValue, error] {
 		// Rows are read and parsed on a goroutine of their own, a chunk at a
 		// time, while the caller takes in the previous chunk: an import
 		// keeps two cores busy.
-		chunks, free := make(chan []rowValue, 2), make(chan []rowValue, 3)
+		chunks, free := make(chan []rowValue, 2), make(chan []rowValue, 3) // produce makes 4 chunks at most
 		done := make(chan struct{})
 		defer close(done)
 		go st.produce(chunks, free, done)
@@ -262,17 +262,29 @@ func (st *Stream) produce(out chan<- []rowValue, free <-chan []rowValue, done <-
 		perr.Problems = slices.Clone(scratch.Problems)
 		return perr
 	}
-	chunk := make([]rowValue, 0, size)
+	// At most chunks chunks are made, then reused as the reader hands
+	// them back: fresh memory costs a fault a page when first written,
+	// and the file is read faster than it is taken in.
+	const chunks = 4
+	chunk, made := make([]rowValue, 0, size), 1
 	send := func() bool {
 		select {
 		case out <- chunk:
 		case <-done:
 			return false
 		}
+		if made < chunks {
+			select {
+			case chunk = <-free:
+			default:
+				chunk, made = make([]rowValue, 0, size), made+1
+			}
+			return true
+		}
 		select {
 		case chunk = <-free:
-		default:
-			chunk = make([]rowValue, 0, size)
+		case <-done:
+			return false
 		}
 		return true
 	}
