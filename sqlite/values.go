@@ -162,10 +162,14 @@ func writeSeries(ctx context.Context, tx *sql.Tx, ws []*engine.SeriesWrite, seq 
 	defer close(stop)
 	go func() {
 		defer close(rows)
+		// Rows are encoded into blocks of 4 MiB (the revisions of a
+		// province file take about 6 MB), made for huge pages.
+		const block = 4 << 20
 		var buf []byte
 		for i := range ws {
-			if len(buf) > 64<<10 {
-				buf = nil // rows sent keep their bytes; a new block for the next
+			if cap(buf)-len(buf) < 16*len(ws[i].Entries)+64 {
+				// Rows sent keep their bytes: a new block for the next.
+				buf = engine.HugeBytes(max(block, 32*len(ws[i].Entries)))
 			}
 			start := len(buf)
 			buf = engine.Encode(buf, ws[i].Entries)

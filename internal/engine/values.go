@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -173,9 +174,11 @@ func (b *Batch) push(sb *SeriesBatch, e Entry) {
 	if len(b.blocks) == 0 || len(b.blocks[len(b.blocks)-1]) == cap(b.blocks[len(b.blocks)-1]) {
 		size := 64
 		if n := len(b.blocks); n > 0 {
-			size = min(2*cap(b.blocks[n-1]), 8192)
+			size = min(8*cap(b.blocks[n-1]), 1<<18) // up to 8 MiB, soon
 		}
-		b.blocks = append(b.blocks, make([]waiting, 0, size))
+		block := make([]waiting, 0, size)
+		hugePages(unsafe.Pointer(unsafe.SliceData(block)), uintptr(size)*unsafe.Sizeof(waiting{}))
+		b.blocks = append(b.blocks, block)
 	}
 	w := waiting{code: e.Code, row: e.Row, index: e.Index, series: sb.n, flags: e.Flags, vintage: e.Vintage, value: e.Value}
 	if e.Extra != nil {
@@ -220,6 +223,7 @@ func (b *Batch) gather() {
 			hi = starts[c]
 		}
 		chunk := make([]Entry, count[hi]-count[lo])
+		hugePages(unsafe.Pointer(unsafe.SliceData(chunk)), uintptr(len(chunk))*unsafe.Sizeof(Entry{}))
 		for i := lo; i < hi; i++ {
 			off := count[i] - count[lo]
 			b.Series[i].Entries = chunk[off:off:(off + count[i+1] - count[i])]
@@ -246,7 +250,7 @@ func (b *Batch) gather() {
 
 // gatherChunk is about how many entries gather carves series' slices from
 // at a time.
-const gatherChunk = 1 << 16
+const gatherChunk = 1 << 18
 
 // valueProblems checks what needs no database.
 // MaxValueText bounds, in characters, each text a value carries (comment,
