@@ -611,10 +611,15 @@ func (d *Dataset) SetTargets(targets []planwatch.Target, milestones []planwatch.
 
 func (d *Dataset) setTargets(targets []planwatch.Target) {
 	for _, t := range targets {
-		k := targetKey{t.Indicator, t.Unit, t.Year, t.Kind}
-		if old, ok := d.targets[k]; !ok || t.Version >= old.Version {
-			d.targets[k] = t
-		}
+		keepTarget(d.targets, t)
+	}
+}
+
+// keepTarget puts t in m unless m holds a later version of its key.
+func keepTarget(m map[targetKey]planwatch.Target, t planwatch.Target) {
+	k := targetKey{t.Indicator, t.Unit, t.Year, t.Kind}
+	if old, ok := m[k]; !ok || t.Version >= old.Version {
+		m[k] = t
 	}
 }
 

@@ -14,7 +14,8 @@ import (
 // (entryMeta, a slice beside the series): after random additions,
 // replacements and withdrawals, spread over series that grow and shrink,
 // every current value comes back with its own revision, author, time,
-// source and comment — from the index, and from a snapshot of it read back.
+// source and comment — from the index, and from a snapshot of it read back
+// (and the current version of each target).
 func TestEntryMetaStaysWithItsEntry(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 12))
 	d := NewDataset(nil, nil, nil, nil, nil)
@@ -70,6 +71,13 @@ func TestEntryMetaStaysWithItsEntry(t *testing.T) {
 		}
 	}
 	check("index", d)
+	// Targets with several versions: the latest of each key comes back.
+	var targets []planwatch.Target
+	for v := 3; v >= 1; v-- {
+		targets = append(targets, planwatch.Target{Indicator: "a", Unit: "U1", Year: 2025, Kind: planwatch.TargetPlan, Value: float64(100 * v), Version: v},
+			planwatch.Target{Indicator: "b", Unit: "U2", Year: 2024, Kind: planwatch.TargetPlan, Value: float64(10 * v), Version: 4 - v})
+	}
+	d.SetTargets(targets, nil)
 	var buf bytes.Buffer
 	if err := d.WriteSnapshot(&buf); err != nil {
 		t.Fatal(err)
@@ -82,6 +90,15 @@ func TestEntryMetaStaysWithItsEntry(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("snapshot read back", back)
+	if a, _ := back.Target("a", "U1", 2025, planwatch.TargetPlan); a.Value != 300 {
+		t.Fatalf("target of a read back: %v, want version 3's 300", a.Value)
+	}
+	if b, _ := back.Target("b", "U2", 2024, planwatch.TargetPlan); b.Value != 10 {
+		t.Fatalf("target of b read back: %v, want version 3's 10", b.Value)
+	}
+	if n := len(back.Targets()); n != 2 {
+		t.Fatalf("%d targets read back, want 2", n)
+	}
 	// A change after the read copies the mapped entries and their rest out together.
 	for k, v := range want {
 		v.Revision += 10000

@@ -29,7 +29,7 @@ import (
 
 const snapshotMagic = "planwatch-index\x00"
 
-var snapshotLayout = uint32(unsafe.Sizeof(entry{}))<<16 | 7 // entry size and format version
+var snapshotLayout = uint32(unsafe.Sizeof(entry{}))<<16 | 8 // entry size and format version
 
 // SnapshotPath is where the index of a SQLite database at dbPath is kept.
 func SnapshotPath(dbPath string) string { return dbPath + ".index" }
@@ -53,6 +53,18 @@ type snapshotExtra struct {
 	// before deltas); Base, in a delta snapshot (delta.go), the ID of the
 	// full snapshot it completes.
 	ID, Base uint64
+
+	// targets are Targets by key, the current version of each (as
+	// setTargets keeps them), made while the directory is read.
+	targets map[targetKey]planwatch.Target
+}
+
+// indexTargets makes x.targets from x.Targets.
+func (x *snapshotExtra) indexTargets() {
+	x.targets = make(map[targetKey]planwatch.Target, len(x.Targets))
+	for _, t := range x.Targets {
+		keepTarget(x.targets, t)
+	}
 }
 
 // ChangeMarker is a change feed that names a committed change by what it
@@ -184,10 +196,14 @@ func (d *Dataset) writeSnapshot(w io.Writer, base uint64) (uint64, error) {
 	if sw.err != nil {
 		return 0, sw.err
 	}
+	records := sw.n
 	if err := gob.NewEncoder(sw.w).Encode(extra); err != nil {
 		return 0, err
 	}
-	if _, err := sw.w.Write(binary.LittleEndian.AppendUint64(binary.LittleEndian.AppendUint64(nil, uint64(rest)), uint64(directory))); err != nil {
+	trailer := binary.LittleEndian.AppendUint64(nil, uint64(rest))
+	trailer = binary.LittleEndian.AppendUint64(trailer, uint64(records))
+	trailer = binary.LittleEndian.AppendUint64(trailer, uint64(directory))
+	if _, err := sw.w.Write(trailer); err != nil {
 		return 0, err
 	}
 	return extra.ID, sw.w.Flush()
@@ -231,7 +247,11 @@ func (d *Dataset) readSnapshot(img []byte) (int64, *snapshotExtra, error) {
 
 // takePlans sets the plans and approvals of a snapshot; the caller holds mu.
 func (d *Dataset) takePlans(extra *snapshotExtra) {
-	d.setTargets(extra.Targets)
+	if len(d.targets) == 0 && extra.targets != nil {
+		d.targets = extra.targets // what setTargets would make of them
+	} else {
+		d.setTargets(extra.Targets)
+	}
 	d.milestones = extra.Milestones
 	d.approvals = extra.Approved
 }
@@ -301,13 +321,39 @@ func walkSnapshot(img []byte, unitCode func(code []byte), indicator func(code st
 	}
 	u32 := func() int { return int(binary.LittleEndian.Uint32(take(4))) }
 	str := func() string { return string(take(u32())) }
-	if len(img) < len(snapshotMagic)+28 || string(take(len(snapshotMagic))) != snapshotMagic || uint32(u32()) != snapshotLayout {
+	if len(img) < len(snapshotMagic)+36 || string(take(len(snapshotMagic))) != snapshotMagic || uint32(u32()) != snapshotLayout {
 		return 0, nil, errSnapshot
 	}
 	seq = int64(binary.LittleEndian.Uint64(take(8)))
-	at := off + (8-off%8)%8                                      // the first series' entries
-	restAt := int(binary.LittleEndian.Uint64(img[len(img)-16:])) // the first series' entryMeta
-	off = int(binary.LittleEndian.Uint64(img[len(img)-8:]))
+	at := off + (8-off%8)%8 // the first series' entries
+	trailer := len(img) - 24
+	restAt := int(binary.LittleEndian.Uint64(img[trailer:]))      // the first series' entryMeta
+	recordsAt := int(binary.LittleEndian.Uint64(img[trailer+8:])) // the shared records
+	off = int(binary.LittleEndian.Uint64(img[trailer+16:]))       // the directory
+	if recordsAt < off || recordsAt > trailer {
+		return 0, nil, errSnapshot
+	}
+	// The records are decoded on another core while the directory is read.
+	type decoded struct {
+		extra *snapshotExtra
+		err   error
+	}
+	records := make(chan decoded, 1)
+	go func() {
+		x := &snapshotExtra{}
+		err := func() (err error) {
+			defer func() {
+				if recover() != nil {
+					err = errSnapshot
+				}
+			}()
+			return gob.NewDecoder(bytes.NewReader(img[recordsAt:trailer])).Decode(x)
+		}()
+		if err == nil {
+			x.indexTargets()
+		}
+		records <- decoded{x, err}
+	}()
 	size, metaSize := int(unsafe.Sizeof(entry{})), int(unsafe.Sizeof(entryMeta{}))
 	nUnits := u32()
 	for range nUnits {
@@ -344,11 +390,14 @@ func walkSnapshot(img []byte, unitCode func(code []byte), indicator func(code st
 		}
 		years(ys)
 	}
-	extra = &snapshotExtra{}
-	if err := gob.NewDecoder(bytes.NewReader(img[off : len(img)-16])).Decode(extra); err != nil {
-		return 0, nil, err
+	r := <-records
+	if r.err != nil {
+		return 0, nil, r.err
 	}
-	return seq, extra, nil
+	if off != recordsAt {
+		return 0, nil, errSnapshot
+	}
+	return seq, r.extra, nil
 }
 
 // SaveSnapshot writes the index to path (atomically: a temporary file,
