@@ -563,7 +563,12 @@ func (a *applier) planValues(ctx context.Context) error {
 				if cur != 0 {
 					planOne(byID[cur], old)
 				}
-				cur, old = series, nil
+				cur = series
+				if b.WantChanged {
+					old = nil // the changed keys keep pointers into it
+				} else {
+					old = old[:0] // one series' revisions at a time, in the same room
+				}
 			}
 			es, err := Decode(a.scratch[:0], data)
 			a.scratch = es
