@@ -7,7 +7,6 @@ import (
 	"errors"
 	"io"
 	"os"
-	"path/filepath"
 )
 
 // A delta snapshot keeps what changed since the full snapshot beside it, so
@@ -167,7 +166,7 @@ func (d *Dataset) saveSnapshot(path string) error {
 // writeAtomic writes a file at path through a temporary file beside it,
 // synced, then renamed over path.
 func writeAtomic(path string, write func(io.Writer) (uint64, error)) (uint64, error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
+	tmp, err := createTemp(path)
 	if err != nil {
 		return 0, err
 	}

@@ -9,7 +9,6 @@ import (
 	"maps"
 	"math"
 	"os"
-	"path/filepath"
 	"slices"
 	"sync"
 
@@ -314,7 +313,7 @@ func (l *Live) SaveFigures() error {
 	d.keptFigures, d.keptAt = n, d.forgets
 	d.memoMu.Unlock()
 	path := figuresPath(l.path)
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
+	tmp, err := createTemp(path)
 	if err != nil {
 		return err
 	}

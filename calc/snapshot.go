@@ -13,6 +13,7 @@ import (
 	"os"
 	"slices"
 	"sort"
+	"time"
 	"unsafe"
 
 	"planwatch"
@@ -440,6 +441,7 @@ func OpenSnapshot(ctx context.Context, src Source, approvedOnly bool, path strin
 		return nil, err
 	}
 	l := &Live{src: src, feed: feed, path: path}
+	RemoveStaleTemps(path, time.Now())
 	if img, err := mapFile(path); err == nil {
 		ds := NewDataset(nil, nil, nil, nil, nil)
 		seq, extra, err := ds.readSnapshot(img)
