@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"planwatch"
 	"planwatch/calc"
@@ -168,7 +169,9 @@ func openIndex(ctx context.Context, env *Env, s planwatch.Store, approvedOnly bo
 // (PLANWATCH_INDEX_CACHE, else planwatch/ in the user's cache directory;
 // "off" for none) under the database's identity (postgres.DB.Identity), so
 // that two databases never share a snapshot. A snapshot ahead of the
-// store's change number is ignored by calc.OpenSnapshot.
+// store's change number is ignored by calc.OpenSnapshot. The files of
+// databases unused for 30 days are removed from the directory
+// (useIndexCache).
 func indexPath(ctx context.Context, env *Env, s planwatch.Store) string {
 	if p, ok := s.(interface{ Path() string }); ok && p.Path() != "" {
 		return calc.SnapshotPath(p.Path())
@@ -194,7 +197,9 @@ func indexPath(ctx context.Context, env *Env, s planwatch.Store) string {
 	if err != nil || os.MkdirAll(dir, 0o700) != nil || !privateDir(dir) {
 		return ""
 	}
-	return filepath.Join(dir, "postgres-"+name+".index")
+	path := filepath.Join(dir, "postgres-"+name+".index")
+	useIndexCache(path, time.Now())
+	return path
 }
 
 // privateDir reports whether only this process's user can put files in
