@@ -35,7 +35,7 @@ func useIndexCache(path string, now time.Time) (removed []string) {
 	if err != nil {
 		return nil
 	}
-	files := map[string][]string{}   // snapshot name → its files
+	files := map[string][]string{}    // snapshot name → its files
 	lastUse := map[string]time.Time{} // snapshot name → the newest of its files
 	for _, e := range entries {
 		m := cacheEntry.FindStringSubmatch(e.Name())
