@@ -236,13 +236,22 @@ func (l *Live) catchUp(ctx context.Context) error {
 // Refresh brings in this process's own committed change set: through the
 // change feed when there is one; otherwise by reading again the series the
 // change set touched (values) and the plans (targets, milestones, approvals).
+// A change set holding nothing was streamed (Store.ApplyStream: its values
+// went to the store as they came, which ones is not known here): without a
+// feed, every value is read again.
 func (l *Live) Refresh(ctx context.Context, cs *planwatch.ChangeSet) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.feed != nil {
 		return l.catchUp(ctx)
 	}
+	if l.src == nil {
+		return nil // an index that follows nothing (NewLive)
+	}
 	defer l.version.Add(1)
+	if cs != nil && len(cs.Values)+len(cs.Targets)+len(cs.Milestones)+len(cs.Notes)+len(cs.Tasks) == 0 {
+		return l.reloadValues(ctx)
+	}
 	if cs == nil || len(cs.Targets)+len(cs.Milestones) > 0 || len(cs.Values) == 0 {
 		if err := l.ds.reloadPlans(ctx, l.src); err != nil {
 			return err
@@ -288,6 +297,22 @@ func (l *Live) Refresh(ctx context.Context, cs *planwatch.ChangeSet) error {
 		}
 	}
 	l.ds.Apply(changes)
+	return nil
+}
+
+// reloadValues makes the index's values the store's: every value read
+// again, those the index holds and the store no longer does withdrawn.
+// The caller holds l.mu.
+func (l *Live) reloadValues(ctx context.Context) error {
+	fresh, err := l.src.Values(ctx, planwatch.ValueQuery{})
+	if err != nil {
+		return err
+	}
+	changes := l.ds.Values(planwatch.ValueQuery{})
+	for i := range changes {
+		changes[i].Deleted = true
+	}
+	l.ds.Apply(append(changes, fresh...))
 	return nil
 }
 
