@@ -142,3 +142,44 @@ func TestPostgresIndexCache(t *testing.T) {
 		t.Fatalf("status without the cache: %v, want 400", got)
 	}
 }
+
+// TestPostgresIndexCachePlainRole: a role that may not read the cluster's
+// control data (pg_control_system revoked from PUBLIC) still has its
+// index's snapshot kept in the cache (postgres.DB.Identity's fallback), and
+// a later command reads the changes after it.
+func TestPostgresIndexCachePlainRole(t *testing.T) {
+	srv, err := pgtest.Start()
+	if err != nil {
+		pgtest.Unavailable(t, err)
+	}
+	t.Cleanup(func() { srv.Stop() })
+	ctx := context.Background()
+	for _, q := range []struct{ db, sql string }{
+		{"postgres", "CREATE ROLE plain LOGIN"},
+		{"template1", "REVOKE EXECUTE ON FUNCTION pg_control_system() FROM PUBLIC"},
+		{"postgres", "CREATE DATABASE plan OWNER plain"},
+	} {
+		if err := srv.Exec(ctx, q.db, q.sql); err != nil {
+			t.Fatalf("%s: %v", q.sql, err)
+		}
+	}
+	db := strings.Replace(srv.DSN("plan"), "user=postgres", "user=plain", 1)
+	dir, cache := t.TempDir(), t.TempDir()
+	values := func(v string) string {
+		f := filepath.Join(dir, v+".csv")
+		os.WriteFile(f, []byte("indicator,orgunit,period,value,unit\nagri.aquatic_output,20,2025Q3,"+v+",tấn\n"), 0o644)
+		return f
+	}
+	runCached(t, cache, "init", "--db", db)
+	runCached(t, cache, "import", "--db", db, values("100"))
+	if got := statusValue(t, cache, db); got != 100 {
+		t.Fatalf("status: %v, want 100", got)
+	}
+	if m, _ := filepath.Glob(filepath.Join(cache, "postgres-*.index")); len(m) != 1 {
+		t.Fatalf("snapshots in the cache of a plain role: %q, want 1", m)
+	}
+	runCached(t, cache, "import", "--db", db, values("150"))
+	if got := statusValue(t, cache, db); got != 150 {
+		t.Fatalf("status after a second import: %v, want 150", got)
+	}
+}
