@@ -53,16 +53,14 @@ func (db *DB) Identity(ctx context.Context) (string, error) {
 // hash; another server, or this one restarted (as a point-in-time
 // recovery or a restored file system backup must be), has another start
 // time. What it gives up is the snapshot across a restart of the server:
-// the first command after one reads the index from the database. A standby
-// promoted without a restart keeps it: its history is the primary's up to
-// the promotion, and a snapshot of a change after it is refused by its mark
-// (calc.ChangeMarker: when to the nanosecond, kind, who).
+// the first command after one reads the index from the database. A server
+// in recovery gives none, as with the control data.
 func (db *DB) identityFallback(ctx context.Context) (string, error) {
 	var oid int64
 	var started, name, schema, first string
 	err := db.w.QueryRowContext(ctx, `SELECT to_char(pg_postmaster_start_time() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'),
 		d.oid::bigint, d.datname, current_schema(), coalesce((SELECT hash FROM audit ORDER BY id LIMIT 1), '')
-		FROM pg_database d WHERE d.datname = current_database()`).
+		FROM pg_database d WHERE d.datname = current_database() AND NOT pg_is_in_recovery()`).
 		Scan(&started, &oid, &name, &schema, &first)
 	if err != nil {
 		return "", internal("Identity", err)

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"planwatch/copystore"
 	"planwatch/postgres"
 	"planwatch/postgres/pgtest"
 	"planwatch/storetest"
@@ -15,8 +16,8 @@ import (
 // an identity, so that its index has a snapshot: stable while nothing
 // changes, and never another database's — not a TEMPLATE copy's, not that
 // of a database dropped and made again under the same name from the same
-// template, not that of the same database on another server (a physical
-// replica: same oid, name and rows).
+// template, not that of the same database on a replica (same oid, name and
+// rows: a server in recovery gives none).
 func TestIdentityOfAPlainRole(t *testing.T) {
 	ctx := context.Background()
 	srv, err := pgtest.Start()
@@ -81,13 +82,53 @@ func TestIdentityOfAPlainRole(t *testing.T) {
 	if c := identity(asPlain("copy")); c == first || c == plan {
 		t.Error("a database dropped and made again under the same name has the identity of the first")
 	}
+	// Another server holding a copy made by copy-store (the same first
+	// audit hash) in a database of the same name and, both being the first
+	// made in their cluster, the same oid.
+	other, err := pgtest.Start()
+	if err != nil {
+		pgtest.Unavailable(t, err)
+	}
+	t.Cleanup(func() { other.Stop() })
+	for _, q := range []struct{ db, sql string }{{"postgres", "CREATE ROLE plain LOGIN"},
+		{"template1", "REVOKE EXECUTE ON FUNCTION pg_control_system() FROM PUBLIC"}, {"postgres", "CREATE DATABASE plan OWNER plain"}} {
+		if err := other.Exec(ctx, q.db, q.sql); err != nil {
+			t.Fatalf("%s: %v", q.sql, err)
+		}
+	}
+	onOther := strings.Replace(other.DSN("plan"), "user=postgres", "user=plain", 1)
+	{
+		src, err := postgres.Open(ctx, asPlain("plan"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		dst, err := postgres.Open(ctx, onOther)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := copystore.Copy(ctx, src, dst); err != nil {
+			t.Fatal(err)
+		}
+		src.Close()
+		dst.Close()
+	}
+	if o := identity(onOther); o == plan {
+		t.Error("a copy of the database on another server, under the same name and oid, has the identity of the first")
+	}
 	replica, err := srv.StartReplica()
 	if err != nil {
 		pgtest.Unavailable(t, err)
 	}
 	t.Cleanup(func() { replica.Stop() })
-	onReplica := strings.Replace(replica.DSN("plan"), "user=postgres", "user=plain", 1)
-	if r := identity(onReplica, postgres.Inspect()); r == plan {
-		t.Error("the same database on another server (a replica) has the identity of the primary's")
+	// The same database on another server (a replica: same oid, name and
+	// rows) is never taken for the primary; a server in recovery gives no
+	// identity at all, as with the control data.
+	onReplica, err := postgres.Open(ctx, strings.Replace(replica.DSN("plan"), "user=postgres", "user=plain", 1), postgres.Inspect())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer onReplica.Close()
+	if r, err := onReplica.Identity(ctx); err == nil {
+		t.Errorf("a server in recovery gave the identity %s (the primary's: %v)", r, r == plan)
 	}
 }
