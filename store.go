@@ -54,6 +54,10 @@ type ValueQuery struct {
 	ToMonth    int // YYYYMM, inclusive: values whose period ends on or before it
 	// ApprovedOnly excludes values of unit-periods not yet approved.
 	ApprovedOnly bool
+	// Limit, when positive, stops the read at that many values (which
+	// ones is unspecified): a caller that answers at most n asks n+1 to
+	// learn that there are more, without reading them all.
+	Limit int
 }
 
 // TargetQuery selects current targets (highest version per indicator, unit,

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"errors"
 
 	"planwatch"
 	"planwatch/internal/engine"
@@ -128,11 +129,17 @@ func (db *DB) values(ctx context.Context, q planwatch.ValueQuery) ([]planwatch.D
 	err = engine.ScanSeries(rows, func(s *engine.SeriesState) error {
 		return s.Current(lookup, func(v planwatch.DataValue) error {
 			if engine.InMonths(v.Period, q.FromMonth, q.ToMonth) {
+				if q.Limit > 0 && len(out) == q.Limit {
+					return engine.ErrLimit
+				}
 				out = append(out, v)
 			}
 			return nil
 		})
 	})
+	if errors.Is(err, engine.ErrLimit) {
+		err = nil
+	}
 	engine.SortValues(out)
 	return out, err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"strings"
 
 	"planwatch"
@@ -222,11 +223,17 @@ func (db *DB) values(ctx context.Context, q planwatch.ValueQuery) ([]planwatch.D
 	err = engine.ScanSeries(rows, func(s *engine.SeriesState) error {
 		return s.Current(lookup, func(v planwatch.DataValue) error {
 			if engine.InMonths(v.Period, q.FromMonth, q.ToMonth) {
+				if q.Limit > 0 && len(out) == q.Limit {
+					return engine.ErrLimit
+				}
 				out = append(out, v)
 			}
 			return nil
 		})
 	})
+	if errors.Is(err, engine.ErrLimit) {
+		err = nil
+	}
 	engine.SortValues(out)
 	return out, err
 }

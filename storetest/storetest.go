@@ -765,6 +765,13 @@ func testPeriodRange(t *testing.T, ctx context.Context, s planwatch.Store) {
 			t.Errorf("case %d %+v:\n got %v\nwant %v", i, c.q, got, c.want)
 		}
 	}
+	// A limit stops the read at that many values of those selected.
+	for _, limit := range []int{1, 5, 19, 20} {
+		q := planwatch.ValueQuery{FromMonth: 202201, ToMonth: 202212, Limit: limit}
+		if got := values(t, ctx, s, q); len(got) != min(limit, 19) {
+			t.Errorf("limit %d: %d values, want %d", limit, len(got), min(limit, 19))
+		}
+	}
 	// Values come ordered by indicator, unit and period start.
 	all := values(t, ctx, s, planwatch.ValueQuery{Indicators: []string{"trade.retail"}, Units: []string{"20"}})
 	if !slices.IsSortedFunc(all, func(a, b planwatch.DataValue) int {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"planwatch"
 	"planwatch/calc"
 	"planwatch/rules"
+	"planwatch/vi"
 )
 
 func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) error {
@@ -110,7 +112,7 @@ func (s *Server) apiValues(w http.ResponseWriter, r *http.Request) error {
 			*f.dst = n
 		}
 	}
-	vals, err := s.store.Values(r.Context(), vq)
+	vals, err := s.answerValues(r.Context(), vq)
 	if err != nil {
 		return err
 	}
@@ -123,6 +125,29 @@ func (s *Server) apiValues(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, vals)
 	return nil
+}
+
+// maxAnswerValues bounds the values one answer of the read API holds:
+// past it a request is refused, asking for a narrower one (by indicator,
+// unit or period). Without it one request for everything (the country's
+// 31 M values) would be read and encoded whole, gigabytes, by anyone a
+// public server answers.
+const maxAnswerValues = 100_000
+
+// answerValues reads the current values q selects for an answer, refusing
+// a query that selects more than maxAnswerValues: the store stops reading
+// just past them (ValueQuery.Limit).
+func (s *Server) answerValues(ctx context.Context, q planwatch.ValueQuery) ([]planwatch.DataValue, error) {
+	q.Limit = maxAnswerValues + 1
+	vals, err := s.store.Values(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if len(vals) > maxAnswerValues {
+		return nil, invalid("câu hỏi chọn hơn %s giá trị: hãy thu hẹp theo chỉ tiêu, đơn vị hoặc kỳ / the request selects more than %d values: narrow it by indicator, unit or period",
+			vi.FormatNumber(maxAnswerValues, 0), maxAnswerValues)
+	}
+	return vals, nil
 }
 
 // decodeJSON reads a request body (bounded by its route, see guard) into

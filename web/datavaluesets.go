@@ -96,13 +96,22 @@ func (s *Server) getDataValueSets(w http.ResponseWriter, r *http.Request) error 
 		}
 		periods = append(periods, p)
 	}
+	for _, p := range periods { // the months they span, for the store to read no others
+		from, to := p.Year*100+p.First, p.Year*100+p.Last
+		if vq.FromMonth == 0 || from < vq.FromMonth {
+			vq.FromMonth = from
+		}
+		vq.ToMonth = max(vq.ToMonth, to)
+	}
 	if d := q.Get("startDate"); d != "" {
-		vq.FromMonth = monthOf(d)
+		vq.FromMonth = max(vq.FromMonth, monthOf(d))
 	}
 	if d := q.Get("endDate"); d != "" {
-		vq.ToMonth = monthOf(d)
+		if m := monthOf(d); vq.ToMonth == 0 || m < vq.ToMonth {
+			vq.ToMonth = m
+		}
 	}
-	values, err := s.store.Values(r.Context(), vq)
+	values, err := s.answerValues(r.Context(), vq)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -35,6 +36,9 @@ func (s *SeriesState) add(cs int64, data []byte) error {
 	}
 	return nil
 }
+
+// ErrLimit stops a read that reached its ValueQuery.Limit.
+var ErrLimit = errors.New("engine: read stopped at its limit")
 
 // ScanSeries reads rows of (series, indicator, unit, change set, data)
 // sorted by series and then change set, and calls fn with the state of each
