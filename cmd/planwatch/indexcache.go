@@ -18,16 +18,16 @@ import (
 const indexCacheUnused = 30 * 24 * time.Hour
 
 // cacheEntry is a file name of the index cache: the snapshot
-// postgres-IDENTITY.index, the figures beside it (.figures) and their
-// temporary files (.tmpNNN). Other names are not ours and are left alone.
-var cacheEntry = regexp.MustCompile(`^(postgres-[0-9a-f]{32}\.index)(\.figures)?(\.tmp[0-9]+)?$`)
+// postgres-IDENTITY.index, its delta (.delta), the figures beside it
+// (.figures) and their temporary files (.tmpNNN). Other names are not ours and are left alone.
+var cacheEntry = regexp.MustCompile(`^(postgres-[0-9a-f]{32}\.index)(\.figures|\.delta)?(\.tmp[0-9]+)?$`)
 
-// useIndexCache marks the snapshot at path (and its figures) as used now
+// useIndexCache marks the snapshot at path (its delta, its figures) as used now
 // and removes from its directory the files of every other database unused
 // for indexCacheUnused (the newest of a database's files tells when it was
 // last used). The snapshot in use is never removed.
 func useIndexCache(path string, now time.Time) (removed []string) {
-	for _, p := range []string{path, path + ".figures"} {
+	for _, p := range []string{path, path + ".figures", path + ".delta"} {
 		os.Chtimes(p, now, now) // absent: nothing to mark
 	}
 	dir := filepath.Dir(path)

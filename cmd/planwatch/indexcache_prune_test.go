@@ -32,6 +32,7 @@ func TestIndexCachePruned(t *testing.T) {
 	file(id('b'), old)                         // a dropped database
 	file(id('b')+".figures", old)              // … its figures
 	file(id('b')+".tmp123", old)               // … and a killed save's file
+	file(id('b')+".delta", old)                // … and its delta
 	file(id('c'), old)                         // a database whose figures were saved lately
 	file(id('c')+".figures", recent)           //
 	file(id('d'), recent)                      // used lately
@@ -40,7 +41,7 @@ func TestIndexCachePruned(t *testing.T) {
 	file(id('e')+".figures.tmp9.partial", old) // not ours either
 	removed := useIndexCache(filepath.Join(dir, inUse), now)
 	slices.Sort(removed)
-	if want := []string{id('b'), id('b') + ".figures", id('b') + ".tmp123"}; !slices.Equal(removed, want) {
+	if want := []string{id('b'), id('b') + ".delta", id('b') + ".figures", id('b') + ".tmp123"}; !slices.Equal(removed, want) {
 		t.Errorf("removed %q, want %q", removed, want)
 	}
 	left, _ := os.ReadDir(dir)
