@@ -79,6 +79,10 @@ func (a *Approval) Validate() error {
 	if !ValidApprovalState(a.State) {
 		return Errorf(EINVALID, "trạng thái phê duyệt không hợp lệ %q / unknown approval state %q", a.State, a.State)
 	}
+	if reason := TextProblem(a.Comment); reason != "" {
+		return &Error{Code: EINVALID, Message: "ý kiến phê duyệt: " + reason + " / approval comment: " + reason,
+			Problems: []Problem{{Column: "comment", Value: ShownText(a.Comment), Reason: reason}}}
+	}
 	return nil
 }
 

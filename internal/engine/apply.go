@@ -284,6 +284,13 @@ func (a *applier) checkPeriod(row int, column string, p planwatch.Period) {
 	}
 }
 
+// checkText reports a free text planwatch.TextProblem refuses.
+func (a *applier) checkText(row int, column, text string) {
+	if reason := planwatch.TextProblem(text); reason != "" {
+		a.problem(row, column, planwatch.ShownText(text), reason)
+	}
+}
+
 func (a *applier) checkFloat(row int, column string, f *float64) {
 	if pr := floatProblem(row, column, f); pr != nil {
 		a.p.Problems = planwatch.AddProblem(a.p.Problems, *pr)
@@ -354,6 +361,8 @@ func (a *applier) checkShape() {
 		if strings.TrimSpace(n.Text) == "" {
 			a.problem(i+1, "note.text", "", "thiếu nội dung (text required)")
 		}
+		a.checkText(i+1, "note.text", n.Text)
+		a.checkText(i+1, "note.sector", n.Sector)
 	}
 	for i := range a.tasks {
 		t := &a.tasks[i]
@@ -366,6 +375,9 @@ func (a *applier) checkShape() {
 		if strings.TrimSpace(t.Text) == "" {
 			a.problem(i+1, "task.text", "", "thiếu nội dung (text required)")
 		}
+		a.checkText(i+1, "task.text", t.Text)
+		a.checkText(i+1, "task.owner", t.Owner)
+		a.checkText(i+1, "task.sector", t.Sector)
 		a.checkPeriod(i+1, "task.due", t.Due)
 		switch t.Status {
 		case planwatch.TaskOpen, planwatch.TaskInProgress, planwatch.TaskDone, planwatch.TaskDropped:

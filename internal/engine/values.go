@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 	"unsafe"
 
 	"golang.org/x/text/unicode/norm"
@@ -254,10 +253,8 @@ const gatherChunk = 1 << 18
 
 // valueProblems checks what needs no database.
 // MaxValueText bounds, in characters, each text a value carries (comment,
-// source sentence, reference, formula, who): a value is kept in every
-// revision, in the analytics index and on every page that shows it, so one
-// writer's megabytes of comment would cost every reader.
-const MaxValueText = 4000
+// source sentence, reference, formula, who): planwatch.MaxText.
+const MaxValueText = planwatch.MaxText
 
 func (b *Batch) valueProblems(row int, v *planwatch.DataValue) []planwatch.Problem {
 	var ps []planwatch.Problem
@@ -296,10 +293,8 @@ func (b *Batch) valueProblems(row int, v *planwatch.DataValue) []planwatch.Probl
 	}
 	for _, t := range []struct{ column, text string }{{"comment", v.Comment}, {"source.sentence", v.Source.Sentence},
 		{"source.ref", v.Source.Ref}, {"source.formula", v.Source.Formula}, {"by", v.By}} {
-		if len(t.text) > MaxValueText && utf8.RuneCountInString(t.text) > MaxValueText {
-			problem(t.column, strings.ToValidUTF8(t.text[:64], "")+"…", fmt.Sprintf("dài quá %d ký tự (longer than %d characters)", MaxValueText, MaxValueText))
-		} else if reason := textProblem(t.text); reason != "" {
-			problem(t.column, strconv.QuoteToGraphic(t.text), reason)
+		if reason := planwatch.TextProblem(t.text); reason != "" {
+			problem(t.column, planwatch.ShownText(t.text), reason)
 		}
 	}
 	if len(ps) == 0 { // the domain's own rule, in case it grows stricter
@@ -308,22 +303,6 @@ func (b *Batch) valueProblems(row int, v *planwatch.DataValue) []planwatch.Probl
 		}
 	}
 	return ps
-}
-
-// textProblem says what is wrong with a text to be stored, "" when
-// nothing: it must be UTF-8 without control characters other than tab and
-// line breaks (a NUL is refused by PostgreSQL; escapes and other controls
-// are nobody's figures and garble pages, files and terminals).
-func textProblem(s string) string {
-	for i, r := range s {
-		switch {
-		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
-			return "không phải UTF-8 (not UTF-8)"
-		case r < 0x20 && r != '\t' && r != '\n' && r != '\r', r >= 0x7f && r < 0xa0:
-			return fmt.Sprintf("có ký tự điều khiển U+%04X (control character U+%04X)", r, r)
-		}
-	}
-	return ""
 }
 
 // entryRow is the row a problem of entry e names: its file row, or else

@@ -1,0 +1,43 @@
+package planwatch
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// MaxText bounds, in characters, each free text stored with data: a
+// value's comment, source sentence and reference, an approval's comment, a
+// report note, a task. Such a text is kept in every revision, in the
+// analytics index and on every page that shows it, so one writer's
+// megabytes would cost every reader.
+const MaxText = 4000
+
+// TextProblem says what is wrong with a free text to be stored, "" when
+// nothing: longer than MaxText characters, not UTF-8, or holding control
+// characters other than tab and line breaks (a NUL is refused by
+// PostgreSQL; escapes and other controls are nobody's words and garble
+// pages, files and terminals).
+func TextProblem(s string) string {
+	if len(s) > MaxText && utf8.RuneCountInString(s) > MaxText {
+		return fmt.Sprintf("dài quá %d ký tự (longer than %d characters)", MaxText, MaxText)
+	}
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
+			return "không phải UTF-8 (not UTF-8)"
+		case r < 0x20 && r != '\t' && r != '\n' && r != '\r', r >= 0x7f && r < 0xa0:
+			return fmt.Sprintf("có ký tự điều khiển U+%04X (control character U+%04X)", r, r)
+		}
+	}
+	return ""
+}
+
+// ShownText is how a text refused by TextProblem is named in a problem:
+// at most 64 characters of it, with its control characters escaped.
+func ShownText(s string) string {
+	if utf8.RuneCountInString(s) > 64 {
+		s = string([]rune(s)[:64]) + "…"
+	}
+	return strings.Trim(fmt.Sprintf("%+q", s), `"`)
+}
