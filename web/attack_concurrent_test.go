@@ -1,0 +1,72 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"planwatch"
+)
+
+// holdingStore holds every Apply until released, counting how many are
+// held at once: each is a request that has read its body whole.
+type holdingStore struct {
+	planwatch.Store
+	release      chan struct{}
+	inside, most atomic.Int32
+}
+
+func (h *holdingStore) Apply(ctx context.Context, cs *planwatch.ChangeSet) (planwatch.ApplyResult, error) {
+	n := h.inside.Add(1)
+	for m := h.most.Load(); n > m && !h.most.CompareAndSwap(m, n); m = h.most.Load() {
+	}
+	<-h.release
+	h.inside.Add(-1)
+	return h.Store.Apply(ctx, cs)
+}
+
+// TestAttackConcurrentWholeBodies (fifth session): every body is bounded
+// (64 MiB for files), but not how many are read at once. A file posted to
+// the upload page, a plan file, a workbook or a push the store cannot
+// stream is read whole and then parsed into a change set several times its
+// size: one writer sending a dozen such files at once held them all, and
+// gigabytes, together. The routes that take large bodies take turns
+// (two at once; the others wait), so the memory they hold is
+// bounded whatever a client sends.
+func TestAttackConcurrentWholeBodies(t *testing.T) {
+	st := &holdingStore{Store: newTestStore(t, true), release: make(chan struct{})}
+	s := newTestServer(t, Config{Store: st, Authenticate: headerUser})
+	const senders = 6
+	var wg sync.WaitGroup
+	codes := make([]int, senders)
+	for i := range senders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req := newJSONRequest("/api/values", fmt.Sprintf(`[{"indicator":"agri.planted_area","orgunit":"178","period":"2023%02d","value":%d}]`, i+1, i+1))
+			req.Header.Set("X-Test-User", "admin")
+			rec := httptest.NewRecorder()
+			s.ServeHTTP(rec, req)
+			codes[i] = rec.Code
+		}()
+	}
+	// The senders arrive within moments; give them a while to pile up.
+	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline) && st.most.Load() <= 2; {
+		time.Sleep(10 * time.Millisecond)
+	}
+	close(st.release)
+	wg.Wait()
+	if m := st.most.Load(); m > 2 {
+		t.Errorf("%d bodies read whole at once, want at most 2", m)
+	}
+	for i, c := range codes {
+		if c != http.StatusOK {
+			t.Errorf("sender %d: %d, want 200 (waiting its turn)", i, c)
+		}
+	}
+}
