@@ -36,7 +36,7 @@ func (h *holdingStore) Apply(ctx context.Context, cs *planwatch.ChangeSet) (plan
 // stream is read whole and then parsed into a change set several times its
 // size: one writer sending a dozen such files at once held them all, and
 // gigabytes, together. The routes that take large bodies take turns
-// (two at once; the others wait), so the memory they hold is
+// (maxLargeBodies at once; the others wait), so the memory they hold is
 // bounded whatever a client sends.
 func TestAttackConcurrentWholeBodies(t *testing.T) {
 	st := &holdingStore{Store: newTestStore(t, true), release: make(chan struct{})}
@@ -56,13 +56,13 @@ func TestAttackConcurrentWholeBodies(t *testing.T) {
 		}()
 	}
 	// The senders arrive within moments; give them a while to pile up.
-	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline) && st.most.Load() <= 2; {
+	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline) && st.most.Load() <= maxLargeBodies; {
 		time.Sleep(10 * time.Millisecond)
 	}
 	close(st.release)
 	wg.Wait()
-	if m := st.most.Load(); m > 2 {
-		t.Errorf("%d bodies read whole at once, want at most 2", m)
+	if m := st.most.Load(); m > maxLargeBodies {
+		t.Errorf("%d bodies read whole at once, want at most %d", m, maxLargeBodies)
 	}
 	for i, c := range codes {
 		if c != http.StatusOK {

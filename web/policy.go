@@ -301,6 +301,19 @@ func (s *Server) guard(rt route) http.Handler {
 					return
 				}
 			}
+			// A file is read and parsed whole (or taken in by the store)
+			// by maxLargeBodies requests at a time: the others wait their
+			// turn, so what files hold in memory is bounded however many
+			// are sent at once. A form's files are on disk by now (above):
+			// a slow sender holds no turn while its file arrives.
+			if takesTurns(rt.pattern) {
+				select {
+				case s.largeBodies <- struct{}{}:
+					defer func() { <-s.largeBodies }()
+				case <-r.Context().Done():
+					return
+				}
+			}
 		}
 		// What the server answers depends on who asks and changes with the
 		// data: no cache keeps it (static files aside).
@@ -344,6 +357,16 @@ var bodyLimits = map[string]int64{
 	"POST /read/save":         maxExtractBody,
 	"POST /api/extract":       maxExtractBody,
 }
+
+// maxLargeBodies is how many requests taking a file (takesTurns) are
+// handled at once.
+const maxLargeBodies = 2
+
+// takesTurns reports whether the route takes files (bodies of megabytes
+// read as data: uploads, plans, mappings, the write API), whose requests
+// take turns (maxLargeBodies at once). Reading a text (extract) has its
+// own bound.
+func takesTurns(pattern string) bool { return bodyLimit(pattern) >= maxMappingBody }
 
 func bodyLimit(pattern string) int64 {
 	if n, ok := bodyLimits[pattern]; ok {
