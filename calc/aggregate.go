@@ -334,11 +334,21 @@ func (d *Dataset) leafFigures(ind *planwatch.Indicator, s series, ps []planwatch
 		}
 	}
 	var t pieces
+	// The years asked come latest first (the period, then the years
+	// before): each is looked for below the one found before it, so that
+	// the series is walked from its end once.
+	upto, uptoYear := len(s), math.MaxInt
 	for i, p := range ps {
 		if done[i] {
 			continue
 		}
-		ys := yearEntries(s, p.Year)
+		var ys series
+		if p.Year < uptoYear {
+			lo, hi := yearBounds(s[:upto], p.Year) // every entry from upto on is of a later year
+			ys, upto, uptoYear = s[lo:hi], lo, p.Year
+		} else {
+			ys = yearEntries(s, p.Year)
+		}
 		simple := d.readPieces(ys, &t)
 		for j := i; j < len(ps); j++ {
 			q := ps[j]

@@ -25,6 +25,9 @@ type node struct {
 	// roll-up reads it without a lock.
 	years atomic.Pointer[[]*yearParents]
 	id    atomic.Int32 // its id in the index (Dataset.unitIDs) once it has one, else -1
+	// absentAt is how many units had ids when its code was last looked
+	// for in vain (ids are given, never taken back, under mu for writing).
+	absentAt atomic.Int32
 }
 
 // span is a version of a unit: under parent from from until before to.
@@ -45,8 +48,12 @@ func (sp *span) under(parent string, start, end int64) bool {
 func (d *Dataset) nodeSeries(us *unitSeries, n *node) series {
 	id := n.id.Load()
 	if id < 0 {
+		if int32(len(d.unitCodes)) == n.absentAt.Load() {
+			return nil // no unit was given an id since it was looked for
+		}
 		x, ok := d.unitIDs[n.code]
 		if !ok {
+			n.absentAt.Store(int32(len(d.unitCodes)))
 			return nil
 		}
 		id = x
@@ -72,6 +79,7 @@ func (d *Dataset) nodeLocked(code string) *node {
 	}
 	n := &node{code: code, versions: d.Units().Versions(code)}
 	n.id.Store(-1)
+	n.absentAt.Store(-1)
 	for _, v := range n.versions {
 		if v.ValidFrom.Nanosecond() != 0 || v.ValidTo.Nanosecond() != 0 {
 			n.spans = nil // not whole seconds: compared as times (rollUpMany)
