@@ -63,7 +63,7 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // PostgreSQL store is copied record by record into a new SQLite file with
 // the code of copy-store (verified with its checksums).
 func Backup(ctx context.Context, s planwatch.Store, out string, now time.Time) (*Manifest, error) {
-	f, err := os.CreateTemp(filepath.Dir(out), filepath.Base(out)+".part*")
+	f, err := os.CreateTemp(filepath.Dir(out), filepath.Base(out)+partInfix+"*")
 	if err != nil {
 		return nil, err
 	}

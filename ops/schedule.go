@@ -52,6 +52,9 @@ func (s *Scheduler) Last() BackupResult {
 
 const backupPrefix, backupSuffix = "planwatch-", ".backup"
 
+// partInfix is what Backup's temporary file adds to the backup's name.
+const partInfix = ".part"
+
 // DefaultGrace is Scheduler.Grace when not set: within systemd's
 // TimeoutStopSec of 60 s in doc/operations.md.
 const DefaultGrace = 45 * time.Second
@@ -90,6 +93,9 @@ func (s *Scheduler) Once(ctx context.Context) BackupResult {
 	file := filepath.Join(s.Dir, backupPrefix+start.UTC().Format("20060102T150405Z")+backupSuffix)
 	r := BackupResult{File: file}
 	err := os.MkdirAll(s.Dir, 0o700)
+	if removed := removeKilledBackups(s.Dir, time.Now()); len(removed) > 0 {
+		s.Logger.Info("backup: partial files of killed backups removed", "files", strings.Join(removed, ","))
+	}
 	var m *Manifest
 	if err == nil {
 		m, err = Backup(ctx, s.Store, file, start)
@@ -115,6 +121,30 @@ func (s *Scheduler) Once(ctx context.Context) BackupResult {
 	s.last = r
 	s.mu.Unlock()
 	return r
+}
+
+// killedBackupAge is how long the partial file of a scheduled backup must
+// have been left untouched before it is taken for a killed one's: a backup
+// writes as it goes (copying the file, or the records of PostgreSQL).
+const killedBackupAge = time.Hour
+
+// removeKilledBackups removes from dir the partial files scheduled backups
+// killed half-way left (Backup's temporary file beside the backup, with its
+// log): those of scheduled backups only (their names), regular files
+// untouched for killedBackupAge as of now, so not one being written.
+func removeKilledBackups(dir string, now time.Time) []string {
+	names, _ := filepath.Glob(filepath.Join(dir, backupPrefix+"*"+backupSuffix+partInfix+"*"))
+	var removed []string
+	for _, name := range names {
+		fi, err := os.Lstat(name)
+		if err != nil || !fi.Mode().IsRegular() || now.Sub(fi.ModTime()) < killedBackupAge {
+			continue
+		}
+		if os.Remove(name) == nil {
+			removed = append(removed, filepath.Base(name))
+		}
+	}
+	return removed
 }
 
 // prune removes the oldest scheduled backups beyond Keep.
