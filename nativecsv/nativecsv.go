@@ -32,6 +32,7 @@ import (
 	"unicode/utf8"
 
 	"planwatch"
+	"planwatch/internal/hugepage"
 )
 
 // Kind of file.
@@ -115,6 +116,7 @@ type Stream struct {
 	done      bool
 	row       rowReader // the row being read
 	numbers   []float64 // what is left of the block numbers are taken from
+	block     int       // the size of that block
 }
 
 // maxCached bounds the cells a Stream remembers, whatever the file holds.
@@ -482,11 +484,13 @@ func (r *rowReader) numberAt(col string, i int, required bool) *float64 {
 			return nil
 		}
 	}
-	// Numbers are carved from a block of a thousand: one allocation where
-	// there would be a thousand. A block is never reused, so a value may
-	// be kept as long as wanted.
+	// Numbers are carved from blocks: one allocation where there would be
+	// thousands. A block is never reused, so a value may be kept as long
+	// as wanted. Blocks grow from a thousand numbers to half a million
+	// (4 MiB, made for huge pages: hugepage) as a file goes on.
 	if len(r.st.numbers) == 0 {
-		r.st.numbers = make([]float64, 1024)
+		r.st.block = min(max(1024, 8*r.st.block), 1<<19)
+		r.st.numbers = hugepage.Make[float64](r.st.block)[:r.st.block]
 	}
 	p := &r.st.numbers[0]
 	r.st.numbers = r.st.numbers[1:]

@@ -9,6 +9,7 @@ import (
 
 	"planwatch"
 	"planwatch/internal/engine"
+	"planwatch/internal/hugepage"
 )
 
 // Values live in two tables (migration 006): series names each indicator ×
@@ -170,7 +171,7 @@ func writeSeries(ctx context.Context, tx *sql.Tx, ws []*engine.SeriesWrite, seq 
 		for i := range ws {
 			if cap(buf)-len(buf) < 16*len(ws[i].Entries)+64 {
 				// Rows sent keep their bytes: a new block for the next.
-				buf = engine.HugeBytes(max(block, 32*len(ws[i].Entries)))
+				buf = hugepage.Make[byte](max(block, 32*len(ws[i].Entries)))
 			}
 			start := len(buf)
 			buf = engine.Encode(buf, ws[i].Entries)

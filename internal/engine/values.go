@@ -10,11 +10,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unsafe"
 
 	"golang.org/x/text/unicode/norm"
 
 	"planwatch"
+	"planwatch/internal/hugepage"
 )
 
 // AuditEach is the largest number of values a change set may hold for its
@@ -175,9 +175,7 @@ func (b *Batch) push(sb *SeriesBatch, e Entry) {
 		if n := len(b.blocks); n > 0 {
 			size = min(8*cap(b.blocks[n-1]), 1<<18) // up to 8 MiB, soon
 		}
-		block := make([]waiting, 0, size)
-		hugePages(unsafe.Pointer(unsafe.SliceData(block)), uintptr(size)*unsafe.Sizeof(waiting{}))
-		b.blocks = append(b.blocks, block)
+		b.blocks = append(b.blocks, hugepage.Make[waiting](size))
 	}
 	w := waiting{code: e.Code, row: e.Row, index: e.Index, series: sb.n, flags: e.Flags, vintage: e.Vintage, value: e.Value}
 	if e.Extra != nil {
@@ -221,8 +219,7 @@ func (b *Batch) gather() {
 		if c < len(starts) {
 			hi = starts[c]
 		}
-		chunk := make([]Entry, count[hi]-count[lo])
-		hugePages(unsafe.Pointer(unsafe.SliceData(chunk)), uintptr(len(chunk))*unsafe.Sizeof(Entry{}))
+		chunk := hugepage.Make[Entry](count[hi] - count[lo])[:count[hi]-count[lo]]
 		for i := lo; i < hi; i++ {
 			off := count[i] - count[lo]
 			b.Series[i].Entries = chunk[off:off:(off + count[i+1] - count[i])]
