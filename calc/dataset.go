@@ -19,6 +19,7 @@ import (
 	"context"
 	"maps"
 	"math"
+	"os"
 	"reflect"
 	"slices"
 	"sort"
@@ -82,6 +83,8 @@ type Dataset struct {
 	// baseID names the full snapshot the index was read from or last
 	// wrote (0: none); the series marked dirty differ from it.
 	baseID uint64
+	// baseFile is the file of that full snapshot, as read or written.
+	baseFile os.FileInfo
 	// The catalogue and the units, swapped whole by a reload while readers
 	// run (Indicators, Units); a map or hierarchy handed out never changes.
 	inds  atomic.Pointer[map[string]planwatch.Indicator]
@@ -482,7 +485,7 @@ func (d *Dataset) dropDetail(i int32) {
 // dataValue rebuilds the full value of an entry.
 func (d *Dataset) dataValue(indicator, unit string, e *entry, m entryMeta) planwatch.DataValue {
 	var v planwatch.DataValue
-	if m.detail >= 0 {
+	if m.detail >= 0 && int(m.detail) < len(d.details) {
 		v = d.details[m.detail]
 	}
 	v.Indicator, v.Unit = indicator, unit
@@ -651,15 +654,22 @@ func (d *Dataset) SetApprovals(approvals []planwatch.Approval) {
 	}
 	d.approvals = locked
 	for _, us := range d.values {
-		us.each(d.unitCodes, func(unit string, s series, _ []entryMeta) {
+		for id, s := range us.byID {
 			for i := range s {
 				e := &s[i]
-				e.flags &^= flagApproved
-				if d.approved(unit, periodOf(int(e.year), int(e.first), int(e.last))) {
-					e.flags |= flagApproved
+				flags := e.flags &^ flagApproved
+				if d.approved(d.unitCodes[id], periodOf(int(e.year), int(e.first), int(e.last))) {
+					flags |= flagApproved
+				}
+				if flags != e.flags {
+					// Written only when it changes (an entry of a mapped
+					// snapshot is copied at its first write), and the
+					// series then differs from the full snapshot's.
+					e.flags = flags
+					us.markDirty(int32(id))
 				}
 			}
-		})
+		}
 	}
 	d.mu.Unlock()
 	d.forget(nil)

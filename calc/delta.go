@@ -51,11 +51,11 @@ func newSnapshotID() uint64 {
 func (d *Dataset) deltaBase(path string) (uint64, bool) {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
-	if d.baseID == 0 {
+	if d.baseID == 0 || d.baseFile == nil {
 		return 0, false
 	}
-	if _, err := os.Stat(path); err != nil {
-		return 0, false
+	if fi, err := os.Stat(path); err != nil || !os.SameFile(fi, d.baseFile) {
+		return 0, false // another process wrote the full snapshot since: a delta of ours would be ignored
 	}
 	changed := 0
 	for _, us := range d.values {
@@ -68,6 +68,15 @@ func (d *Dataset) deltaBase(path string) (uint64, bool) {
 		}
 	}
 	return d.baseID, changed*4 <= d.count
+}
+
+// noteBase remembers which file the full snapshot at path is (the one just
+// read or written), so that a delta is written only over that file.
+func (d *Dataset) noteBase(path string) {
+	fi, _ := os.Stat(path)
+	d.mu.Lock()
+	d.baseFile = fi
+	d.mu.Unlock()
 }
 
 // takeDirty clears the marks of changed series before a full snapshot is
@@ -157,6 +166,7 @@ func (d *Dataset) saveSnapshot(path string) error {
 	d.mu.Lock()
 	d.baseID = id
 	d.mu.Unlock()
+	d.noteBase(path)
 	if err := os.Remove(deltaPath(path)); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err // a delta of the old snapshot names its ID: it would be ignored
 	}

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"hash/maphash"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"planwatch"
@@ -13,7 +15,7 @@ import (
 
 // sameValues fails unless the index holds exactly the current values of a
 // fresh load from the store.
-func sameValues(t *testing.T, what string, got *Live, st *feedStore) {
+func sameValues(t *testing.T, what string, got *Live, st Source) {
 	t.Helper()
 	fresh, err := Open(context.Background(), st, false)
 	if err != nil {
@@ -24,10 +26,119 @@ func sameValues(t *testing.T, what string, got *Live, st *feedStore) {
 		t.Fatalf("%s: %d values, a fresh load has %d", what, len(a), len(b))
 	}
 	for i := range a {
-		if a[i].Key != b[i].Key || *a[i].Value != *b[i].Value {
-			t.Fatalf("%s: value %d is %v = %v, a fresh load has %v = %v", what, i, a[i].Key, *a[i].Value, b[i].Key, *b[i].Value)
+		if !reflect.DeepEqual(a[i], b[i]) {
+			t.Fatalf("%s: value %d is %+v, a fresh load has %+v", what, i, a[i], b[i])
 		}
 	}
+}
+
+// apprStore is a feed store with approvals.
+type apprStore struct {
+	*feedStore
+	appr []planwatch.Approval
+}
+
+func (s *apprStore) Approvals(context.Context, planwatch.ApprovalQuery) ([]planwatch.Approval, error) {
+	return s.appr, nil
+}
+
+// An approval after the full snapshot changes no value but the approved
+// flags of a unit's values: the delta carries those series, so that a
+// start from snapshot + delta shows them approved (approved-only readers
+// see them) and check finds the snapshot sound; found by review — the
+// flags were those of the full snapshot, for good.
+func TestDeltaCarriesApprovals(t *testing.T) {
+	ctx := context.Background()
+	st := &apprStore{feedStore: newFeedStore()}
+	var bulk []planwatch.DataValue
+	for _, code := range []string{"num", "avg", "den"} {
+		for m := 1; m <= 24; m++ {
+			bulk = append(bulk, pv(code, "C3", fmt.Sprintf("%dM%02d", 2020+(m-1)/12, (m-1)%12+1), float64(m)))
+		}
+	}
+	st.commit(append(bulk, pv("flow", "C1", "2022Q1", 1000))...)
+	path := filepath.Join(t.TempDir(), "db.index")
+	if _, err := OpenSnapshot(ctx, st, true, path); err != nil {
+		t.Fatal(err)
+	}
+	st.appr = []planwatch.Approval{{Unit: "C1", Period: planwatch.MustPeriod("2022Q1"), State: planwatch.ApprovalApproved}}
+	st.commit()                                                  // the approval: a change of its own, no value changed
+	if _, err := OpenSnapshot(ctx, st, true, path); err != nil { // writes the delta
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(deltaPath(path)); err != nil {
+		t.Fatalf("no delta: %v", err)
+	}
+	third, err := OpenSnapshot(ctx, st, true, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := planwatch.ValueQuery{ApprovedOnly: true}
+	fresh, err := Open(ctx, st, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := len(third.Dataset().Values(q)), len(fresh.Dataset().Values(q)); a != b || b == 0 {
+		t.Fatalf("from snapshot + delta: %d approved values, a fresh load has %d", a, b)
+	}
+	sameValues(t, "snapshot + delta after an approval", third, st)
+	if c, err := VerifySnapshot(ctx, st, path); err != nil || len(c.Problems) > 0 {
+		t.Fatalf("check of snapshot + delta: %v %v", c.Problems, err)
+	}
+	// check compares approved flags too.
+	seed := maphash.MakeSeed()
+	before := third.ds.digest(seed)["flow"]
+	third.ds.values["flow"].byID[third.ds.unitIDs["C1"]][0].flags ^= flagApproved
+	if third.ds.digest(seed)["flow"] == before {
+		t.Fatal("check's digest does not see an approved flag")
+	}
+}
+
+// A delta is written only over the full snapshot the index read or wrote:
+// once another process has written the full snapshot again, the next save
+// writes the full snapshot (a delta of the old one would be ignored by
+// every start).
+func TestDeltaOnlyOverItsOwnSnapshot(t *testing.T) {
+	ctx := context.Background()
+	st := newFeedStore()
+	var bulk []planwatch.DataValue
+	for m := 1; m <= 24; m++ {
+		bulk = append(bulk, pv("num", "C3", fmt.Sprintf("%dM%02d", 2020+(m-1)/12, (m-1)%12+1), float64(m)))
+	}
+	st.commit(bulk...)
+	path := filepath.Join(t.TempDir(), "db.index")
+	if _, err := OpenSnapshot(ctx, st, false, path); err != nil {
+		t.Fatal(err)
+	}
+	mine, err := OpenSnapshot(ctx, st, false, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := Open(ctx, st, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := other.ds.saveSnapshot(path); err != nil { // another process's full snapshot
+		t.Fatal(err)
+	}
+	st.commit(pv("flow", "C1", "2022Q1", 3))
+	if err := mine.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := mine.SaveSnapshot(path); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(deltaPath(path)); err == nil {
+		t.Fatal("a delta written over another process's full snapshot")
+	}
+	again, err := OpenSnapshot(ctx, st, false, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.seq != st.seq {
+		t.Fatalf("start at change %d, the store is at %d: the change was not in the snapshot", again.seq, st.seq)
+	}
+	sameValues(t, "after another process's full snapshot", again, st)
 }
 
 // A few changes after the full snapshot are kept in a delta beside it (the

@@ -247,10 +247,13 @@ func (d *Dataset) readSnapshot(img []byte) (int64, *snapshotExtra, error) {
 }
 
 // takePlans sets the plans and approvals of a snapshot; the caller holds mu.
+// A snapshot's plans replace the index's whole (a delta's over its full
+// snapshot's: a target withdrawn since is not kept).
 func (d *Dataset) takePlans(extra *snapshotExtra) {
-	if len(d.targets) == 0 && extra.targets != nil {
+	if extra.targets != nil {
 		d.targets = extra.targets // what setTargets would make of them
 	} else {
+		d.targets = make(map[targetKey]planwatch.Target, len(extra.Targets))
 		d.setTargets(extra.Targets)
 	}
 	d.milestones = extra.Milestones
@@ -356,6 +359,7 @@ func walkSnapshot(img []byte, unitCode func(code []byte), indicator func(code st
 		records <- decoded{x, err}
 	}()
 	size, metaSize := int(unsafe.Sizeof(entry{})), int(unsafe.Sizeof(entryMeta{}))
+	metaAt, dirAt := restAt, off // where the entries and their meta must end
 	nUnits := u32()
 	for range nUnits {
 		unitCode(take(u32()))
@@ -395,8 +399,8 @@ func walkSnapshot(img []byte, unitCode func(code []byte), indicator func(code st
 	if r.err != nil {
 		return 0, nil, r.err
 	}
-	if off != recordsAt {
-		return 0, nil, errSnapshot
+	if off != recordsAt || (at+7)&^7 != metaAt || restAt != dirAt {
+		return 0, nil, errSnapshot // the directory does not count the entries there are
 	}
 	return seq, r.extra, nil
 }
@@ -444,6 +448,7 @@ func OpenSnapshot(ctx context.Context, src Source, approvedOnly bool, path strin
 	RemoveStaleTemps(path, time.Now())
 	if img, err := mapFile(path); err == nil {
 		ds := NewDataset(nil, nil, nil, nil, nil)
+		ds.noteBase(path) // (a file renamed there in between: our deltas of it would be ignored)
 		seq, extra, err := ds.readSnapshot(img)
 		if err == nil && seq <= storeSeq && sameHistory(ctx, feed, seq, extra.Mark) {
 			if dseq, dextra, ok := ds.takeDelta(ctx, feed, path, storeSeq); ok {

@@ -161,6 +161,9 @@ func (d *Dataset) digest(seed maphash.Seed) map[string]digest {
 				str(v.Source.Sentence)
 				str(v.Source.Formula)
 				h.Write(binary.AppendVarint(nil, int64(v.Source.Row)))
+				if v.Approved {
+					h.WriteByte(1)
+				}
 				dg.n++
 				dg.sum += h.Sum64()
 			}
