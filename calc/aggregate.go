@@ -96,12 +96,18 @@ func (d *Dataset) memo(k figureKey, compute func() Figure) Figure {
 	}
 	f = compute()
 	d.memoMu.Lock()
-	if d.forgets == gen {
+	if d.forgets == gen && len(d.figures) < maxMemoFigures {
 		d.figures[k] = f
 	}
 	d.memoMu.Unlock()
 	return f
 }
+
+// maxMemoFigures bounds the figures an index remembers (about 100 bytes
+// each): anyone may ask for any unit and period, and what is remembered
+// lives until the values change. Past it, figures are computed and not
+// kept. (A variable for the tests.)
+var maxMemoFigures = 1 << 22
 
 func keyOf(ind *planwatch.Indicator, unit string, p planwatch.Period, asOf int32) figureKey {
 	return figureKey{ind.Code, unit, int16(p.Year), uint8(p.First), uint8(p.Last), asOf}
@@ -1024,7 +1030,7 @@ func (d *Dataset) reportedMany(ind *planwatch.Indicator, unit string, ps []planw
 	d.memoMu.Lock()
 	for k, i := range todo {
 		out[i] = figs[k]
-		if d.forgets == gen {
+		if d.forgets == gen && len(d.figures) < maxMemoFigures {
 			d.figures[keyOf(ind, unit, ps[i], -1)] = figs[k]
 		}
 	}

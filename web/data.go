@@ -62,11 +62,25 @@ func (snap *snapshot) memo(key string, compute func() any) any {
 	e, ok := snap.memos[key]
 	if !ok {
 		e = &memoEntry{}
-		snap.memos[key] = e
+		if snap.keepsMoreLocked() {
+			snap.memos[key] = e
+		}
 	}
 	snap.statusMu.Unlock()
 	e.once.Do(func() { e.val = compute() })
 	return e.val
+}
+
+// maxKeptResults bounds the page-level results a version of the index
+// keeps (status rows, memos): anyone may ask for any unit and period, and
+// what is kept lives until the data change. Past it, results are computed
+// for each question and not kept.
+const maxKeptResults = 1024
+
+// keepsMoreLocked reports whether another result may be kept; the caller
+// holds statusMu.
+func (snap *snapshot) keepsMoreLocked() bool {
+	return len(snap.status)+len(snap.memos) < maxKeptResults
 }
 
 type memoEntry struct {
@@ -91,7 +105,9 @@ func (snap *snapshot) statusOf(unit string, p planwatch.Period) *statusResult {
 	r, ok := snap.status[key]
 	if !ok {
 		r = &statusResult{}
-		snap.status[key] = r
+		if snap.keepsMoreLocked() {
+			snap.status[key] = r
+		}
 	}
 	snap.statusMu.Unlock()
 	r.once.Do(func() {
