@@ -8,6 +8,7 @@ import (
 	"planwatch"
 	"planwatch/dhis2"
 	"planwatch/exchange"
+	"planwatch/internal/hugepage"
 )
 
 // cmdImport imports a file of values or targets in any supported format
@@ -18,6 +19,7 @@ import (
 // mapping file). It prints an import summary in the manner of DHIS2, once.
 func cmdImport(ctx context.Context, env *Env, args []string) error {
 	defer limitMemory(env)() // memory.go
+	hugepage.Enable()        // a process that ends with its import (internal/hugepage)
 	fs, db := storeFlags(env, "import")
 	by := fs.String("by", "", "người nhập / user recorded as the author")
 	dry := fs.Bool("dry-run", false, "chỉ kiểm tra, không lưu / validate only")

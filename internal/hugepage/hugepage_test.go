@@ -5,6 +5,12 @@ import "testing"
 // TestMake: the slice is empty, has the capacity asked for, and holds what
 // is written to it, small or large.
 func TestMake(t *testing.T) {
+	testMake(t)
+	Enable()
+	testMake(t)
+}
+
+func testMake(t *testing.T) {
 	for _, n := range []int{0, 1, 1000, 3 << 20} {
 		s := Make[uint64](n)
 		if len(s) != 0 || cap(s) != n {
