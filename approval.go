@@ -71,8 +71,10 @@ func ValidApprovalState(s ApprovalState) bool {
 	return false
 }
 
-// Validate checks an approval before it is stored.
+// Validate checks an approval before it is stored, and puts its comment in
+// NFC (the stores call it before writing).
 func (a *Approval) Validate() error {
+	NFC(&a.Comment)
 	if a.Unit == "" || a.Period.IsZero() {
 		return Errorf(EINVALID, "phê duyệt cần đơn vị và kỳ / an approval needs a unit and a period")
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // MaxText bounds, in characters, each free text stored with data: a
@@ -40,4 +42,16 @@ func ShownText(s string) string {
 		s = string([]rune(s)[:64]) + "…"
 	}
 	return strings.Trim(fmt.Sprintf("%+q", s), `"`)
+}
+
+// NFC puts each of the texts in Unicode normal form C, the form every text
+// of the product is kept in (a text typed in decomposed form, as some
+// keyboards and macOS files send it, would otherwise neither match nor sort
+// with the same words typed otherwise). A text already in NFC is left as is.
+func NFC(texts ...*string) {
+	for _, t := range texts {
+		if *t != "" && !norm.NFC.IsNormalString(*t) {
+			*t = norm.NFC.String(*t)
+		}
+	}
 }

@@ -201,11 +201,13 @@ func (a *applier) fill() {
 	for i := range a.targets {
 		t := &a.targets[i]
 		t.By, t.At = by(t.By), at(t.At)
+		planwatch.NFC(&t.By, &t.Source.Ref, &t.Source.Sentence, &t.Source.Formula)
 	}
 	a.milestones = append([]planwatch.Milestone(nil), a.cs.Milestones...)
 	for i := range a.milestones {
 		m := &a.milestones[i]
 		m.By, m.At = by(m.By), at(m.At)
+		planwatch.NFC(&m.By, &m.Source.Ref, &m.Source.Sentence, &m.Source.Formula)
 		if m.Bound == "" {
 			m.Bound = planwatch.BoundMin
 		}
@@ -217,11 +219,13 @@ func (a *applier) fill() {
 	for i := range a.notes {
 		n := &a.notes[i]
 		n.By, n.At = by(n.By), at(n.At)
+		planwatch.NFC(&n.By, &n.Text, &n.Sector)
 	}
 	a.tasks = append([]planwatch.Task(nil), a.cs.Tasks...)
 	for i := range a.tasks {
 		t := &a.tasks[i]
 		t.By, t.At = by(t.By), at(t.At)
+		planwatch.NFC(&t.By, &t.Text, &t.Owner, &t.Sector)
 		if t.Status == "" {
 			t.Status = planwatch.TaskOpen
 		}
@@ -291,6 +295,15 @@ func (a *applier) checkText(row int, column, text string) {
 	}
 }
 
+// checkTexts applies checkText to a plan's source texts and its author,
+// the columns named with prefix.
+func (a *applier) checkTexts(row int, prefix string, src planwatch.Source, by string) {
+	a.checkText(row, prefix+"source.ref", src.Ref)
+	a.checkText(row, prefix+"source.sentence", src.Sentence)
+	a.checkText(row, prefix+"source.formula", src.Formula)
+	a.checkText(row, prefix+"by", by)
+}
+
 func (a *applier) checkFloat(row int, column string, f *float64) {
 	if pr := floatProblem(row, column, f); pr != nil {
 		a.p.Problems = planwatch.AddProblem(a.p.Problems, *pr)
@@ -327,6 +340,7 @@ func (a *applier) checkShape() {
 		if t.Version < 0 {
 			a.problem(row, "version", strconv.Itoa(t.Version), "phiên bản không hợp lệ (invalid version)")
 		}
+		a.checkTexts(row, "", t.Source, t.By)
 	}
 	for i := range a.milestones {
 		m := &a.milestones[i]
@@ -348,6 +362,7 @@ func (a *applier) checkShape() {
 		if !knownTargetKind(m.TargetKind) {
 			a.problem(row, "milestone.target_kind", string(m.TargetKind), "loại chỉ tiêu kế hoạch không hợp lệ (unknown target kind)")
 		}
+		a.checkTexts(row, "milestone.", m.Source, m.By)
 	}
 	for i := range a.notes {
 		n := &a.notes[i]

@@ -11,8 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/text/unicode/norm"
-
 	"planwatch"
 	"planwatch/internal/hugepage"
 )
@@ -127,11 +125,7 @@ func (b *Batch) Add(cs *planwatch.ChangeSet, v *planwatch.DataValue, now time.Ti
 	}
 	v.Revision, v.Approved = 0, false
 	v.Normalize()
-	for _, t := range []*string{&v.Comment, &v.Source.Sentence, &v.Source.Ref, &v.Source.Formula} {
-		if *t != "" && !norm.NFC.IsNormalString(*t) {
-			*t = norm.NFC.String(*t)
-		}
-	}
+	planwatch.NFC(&v.Comment, &v.Source.Sentence, &v.Source.Ref, &v.Source.Formula)
 	if ps := b.valueProblems(rowOf(i, v.Source), v); len(ps) > 0 {
 		b.Problems = addProblems(b.Problems, ps)
 		return
