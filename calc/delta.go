@@ -122,26 +122,38 @@ func (d *Dataset) takeDelta(ctx context.Context, feed ChangeFeed, path string, s
 	if err != nil {
 		return 0, nil, false
 	}
-	// Read it whole once before taking anything: a damaged delta leaves
-	// the index as the full snapshot made it.
-	nop := func(string, int) {}
-	seq, extra, err := walkSnapshot(img, func([]byte) {}, nop, func(int, series, []entryMeta) {}, func(map[int]bool) {})
+	// Read it whole before taking anything (once: its records are decoded
+	// with it): a damaged delta leaves the index as the full snapshot made it.
+	type taken struct {
+		code string
+		unit int
+		s    series
+		m    []entryMeta
+	}
+	var (
+		code  string
+		units []string // the delta's units by their number there
+		all   []taken
+		years = map[string]map[int]bool{}
+	)
+	seq, extra, err := walkSnapshot(img, func(unit []byte) { units = append(units, string(unit)) }, func(c string, _ int) {
+		code = c
+	}, func(unit int, s series, m []entryMeta) {
+		all = append(all, taken{code, unit, s, m})
+	}, func(ys map[int]bool) { years[code] = ys })
 	if err != nil || extra.Base != d.baseID || seq < d.seq || seq > storeSeq || !sameHistory(ctx, feed, seq, extra.Mark) {
 		return 0, nil, false
 	}
 	d.mu.Lock()
-	var us *unitSeries
-	var code string
-	var units []string // the delta's units by their number there
-	walkSnapshot(img, func(unit []byte) { units = append(units, string(unit)) }, func(c string, _ int) {
-		code = c
-	}, func(unit int, s series, m []entryMeta) {
-		var id int32
-		us, id = d.slot(code, units[unit])
-		d.count += len(s) - len(us.byID[id])
-		us.byID[id], us.meta[id] = s, m
+	for _, t := range all {
+		us, id := d.slot(t.code, units[t.unit])
+		d.count += len(t.s) - len(us.byID[id])
+		us.byID[id], us.meta[id] = t.s, t.m
 		us.markDirty(id)
-	}, func(years map[int]bool) { d.years[code] = years })
+	}
+	for c, ys := range years {
+		d.years[c] = ys
+	}
 	d.takeShared(extra)
 	d.takePlans(extra)
 	d.seq = seq
