@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -68,5 +69,42 @@ func TestAttackConcurrentWholeBodies(t *testing.T) {
 		if c != http.StatusOK {
 			t.Errorf("sender %d: %d, want 200 (waiting its turn)", i, c)
 		}
+	}
+}
+
+// TestAttackSlowBodiesHoldTurns (fifth session, reviewer 5): the turn was
+// taken before the body was read on the routes whose bodies are not
+// multipart forms (the write API: values, targets, data value sets). Two
+// connections sending one byte and then nothing held both turns for the
+// read deadline (ten minutes, renewable): every upload, plan import,
+// mapping and API write of every user waited. A body arriving holds no turn:
+// a streamed write needs none (its memory is bounded), and a body read whole
+// is on disk before it takes one.
+func TestAttackSlowBodiesHoldTurns(t *testing.T) {
+	s := newTestServer(t, Config{Authenticate: headerUser})
+	var pipes []*io.PipeWriter
+	t.Cleanup(func() {
+		for _, pw := range pipes {
+			pw.CloseWithError(io.ErrUnexpectedEOF)
+		}
+	})
+	for _, path := range []string{"/api/values", "/api/targets"} {
+		pr, pw := io.Pipe()
+		pipes = append(pipes, pw)
+		req := httptest.NewRequest("POST", path, pr)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Test-User", "admin")
+		go s.ServeHTTP(httptest.NewRecorder(), req)
+		pw.Write([]byte(`[`)) // returns once the handler reads: the first byte, then nothing
+	}
+	if n := len(s.largeBodies); n > 0 {
+		t.Fatalf("two slow senders hold %d turns of %d: every other file waits for them", n, maxLargeBodies)
+	}
+	req := newJSONRequest("/api/targets", `[{"indicator":"trade.retail_sales_services","unit":"178","year":2023,"value":5}]`)
+	req.Header.Set("X-Test-User", "planner")
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		t.Errorf("a complete request beside two slow senders: %d\n%.300s", rec.Code, body(rec))
 	}
 }
