@@ -490,6 +490,14 @@ var errConflicts = &planwatch.Error{Code: planwatch.EINVALID, Message: conflicts
 
 const conflictsReason = "Không nhập gì: tệp có lỗi (nothing imported: the file has conflicts)."
 
+// Streams reports whether Import hands a file of format f, whose first
+// bytes (up to 4096) are head, to a StreamApplier as it is read rather than
+// reading it whole: not a workbook, nor a file of targets, nor under
+// atomicMode NONE. A nil head leaves out the file-of-targets check.
+func Streams(f Format, head []byte, opts Options) bool {
+	return opts.Atomic != AtomicNone && f != XLSX && (f != Native || head == nil || !nativecsv.IsTargets(head))
+}
+
 // Import reads a file and applies it: under atomicMode ALL, the whole file
 // or nothing; under NONE, every value that can be stored. The summary says
 // what happened, with every conflict of the file and every problem the
@@ -498,12 +506,12 @@ const conflictsReason = "Không nhập gì: tệp có lỗi (nothing imported: t
 // file's fault (EINTERNAL, storage errors). Bad files give an ERROR summary
 // and a nil error.
 func Import(ctx context.Context, store Applier, f Format, r io.Reader, opts Options) (Summary, error) {
-	if st, ok := store.(planwatch.StreamApplier); ok && opts.Atomic != AtomicNone && f != XLSX {
+	if st, ok := store.(planwatch.StreamApplier); ok && Streams(f, nil, opts) {
 		streams := true
-		if f == Native { // values stream; a file of targets is read whole
+		if f == Native {
 			br := bufio.NewReaderSize(r, 64<<10)
 			head, _ := br.Peek(4096)
-			r, streams = br, !nativecsv.IsTargets(head)
+			r, streams = br, Streams(f, head, opts)
 		}
 		if streams {
 			return importStream(ctx, st, f, r, opts)

@@ -151,10 +151,14 @@ func (s *Server) answerValues(ctx context.Context, q planwatch.ValueQuery) ([]pl
 }
 
 // decodeJSON reads a request body (bounded by its route, see guard) into
-// v, answering a malformed body as EINVALID and one over the limit as 413.
+// v, in the request's turn (holdWhole), answering a malformed body as
+// EINVALID and one over the limit as 413.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	dec := json.NewDecoder(r.Body)
-	if err := dec.Decode(v); err != nil {
+	body, err := holdWhole(r, r.Body)
+	if err != nil {
+		return err
+	}
+	if err := json.NewDecoder(body).Decode(v); err != nil {
 		if errors.Is(err, io.EOF) {
 			return invalid("thiếu nội dung JSON / empty body")
 		}
@@ -182,7 +186,14 @@ func (s *Server) apiPostValues(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return invalid("dry_run %q: true hoặc false / expected true or false", v)
 	}
-	b, err := openValuesBody(r.Body, cs)
+	var body io.Reader = r.Body
+	if _, ok := s.store.(planwatch.StreamApplier); !ok { // the values are held as a change set
+		var err error
+		if body, err = holdWhole(r, body); err != nil {
+			return err
+		}
+	}
+	b, err := openValuesBody(body, cs)
 	if err != nil {
 		return err
 	}

@@ -6,27 +6,38 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"planwatch"
 )
 
 // holdingStore holds every Apply until released, counting how many are
-// held at once: each is a request that has read its body whole.
+// held at once, in all and by user: each is a request that has read its
+// body whole.
 type holdingStore struct {
 	planwatch.Store
 	release      chan struct{}
 	inside, most atomic.Int32
+	mu           sync.Mutex
+	insideBy     map[string]int
+	mostBy       int
 }
 
 func (h *holdingStore) Apply(ctx context.Context, cs *planwatch.ChangeSet) (planwatch.ApplyResult, error) {
 	n := h.inside.Add(1)
 	for m := h.most.Load(); n > m && !h.most.CompareAndSwap(m, n); m = h.most.Load() {
 	}
+	h.mu.Lock()
+	h.insideBy[cs.By]++
+	h.mostBy = max(h.mostBy, h.insideBy[cs.By])
+	h.mu.Unlock()
 	<-h.release
+	h.mu.Lock()
+	h.insideBy[cs.By]--
+	h.mu.Unlock()
 	h.inside.Add(-1)
 	return h.Store.Apply(ctx, cs)
 }
@@ -36,11 +47,11 @@ func (h *holdingStore) Apply(ctx context.Context, cs *planwatch.ChangeSet) (plan
 // the upload page, a plan file, a workbook or a push the store cannot
 // stream is read whole and then parsed into a change set several times its
 // size: one writer sending a dozen such files at once held them all, and
-// gigabytes, together. The routes that take large bodies take turns
-// (maxLargeBodies at once; the others wait), so the memory they hold is
-// bounded whatever a client sends.
+// gigabytes, together. The requests holding a body whole take turns
+// (maxLargeBodies at once, one per user; the others wait), so the memory
+// they hold is bounded whatever a client sends.
 func TestAttackConcurrentWholeBodies(t *testing.T) {
-	st := &holdingStore{Store: newTestStore(t, true), release: make(chan struct{})}
+	st := &holdingStore{Store: newTestStore(t, true), release: make(chan struct{}), insideBy: map[string]int{}}
 	s := newTestServer(t, Config{Store: st, Authenticate: headerUser})
 	const senders = 6
 	var wg sync.WaitGroup
@@ -50,20 +61,24 @@ func TestAttackConcurrentWholeBodies(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			req := newJSONRequest("/api/values", fmt.Sprintf(`[{"indicator":"agri.planted_area","orgunit":"178","period":"2023%02d","value":%d}]`, i+1, i+1))
-			req.Header.Set("X-Test-User", "admin")
+			req.Header.Set("X-Test-User", []string{"admin", "planner"}[i%2])
 			rec := httptest.NewRecorder()
 			s.ServeHTTP(rec, req)
 			codes[i] = rec.Code
 		}()
 	}
-	// The senders arrive within moments; give them a while to pile up.
-	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline) && st.most.Load() <= maxLargeBodies; {
-		time.Sleep(10 * time.Millisecond)
+	// Wait until every sender holds a turn (inside the store) or waits for
+	// one; a bound removed lets more than maxLargeBodies in.
+	for st.inside.Load()+s.largeBodies.parked.Load() < senders {
+		runtime.Gosched()
 	}
 	close(st.release)
 	wg.Wait()
-	if m := st.most.Load(); m > maxLargeBodies {
-		t.Errorf("%d bodies read whole at once, want at most %d", m, maxLargeBodies)
+	if m := st.most.Load(); m > maxLargeBodies || m == 0 {
+		t.Errorf("%d bodies read whole at once, want 1 to %d", m, maxLargeBodies)
+	}
+	if st.mostBy > 1 {
+		t.Errorf("%d bodies of one user read whole at once, want 1", st.mostBy)
 	}
 	for i, c := range codes {
 		if c != http.StatusOK {
@@ -97,7 +112,7 @@ func TestAttackSlowBodiesHoldTurns(t *testing.T) {
 		go s.ServeHTTP(httptest.NewRecorder(), req)
 		pw.Write([]byte(`[`)) // returns once the handler reads: the first byte, then nothing
 	}
-	if n := len(s.largeBodies); n > 0 {
+	if n := len(s.largeBodies.all); n > 0 {
 		t.Fatalf("two slow senders hold %d turns of %d: every other file waits for them", n, maxLargeBodies)
 	}
 	req := newJSONRequest("/api/targets", `[{"indicator":"trade.retail_sales_services","unit":"178","year":2023,"value":5}]`)

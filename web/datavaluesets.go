@@ -49,7 +49,13 @@ func (s *Server) postDataValueSets(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	sum, err := exchange.Import(r.Context(), requestApplier{s, r}, f, body, opts)
+	var in io.Reader = body
+	if _, ok := s.store.(planwatch.StreamApplier); !ok || !exchange.Streams(f, head, opts) { // read whole
+		if in, err = holdWhole(r, body); err != nil {
+			return err
+		}
+	}
+	sum, err := exchange.Import(r.Context(), requestApplier{s, r}, f, in, opts)
 	if err != nil {
 		return bodyError(err)
 	}

@@ -301,18 +301,18 @@ func (s *Server) guard(rt route) http.Handler {
 					return
 				}
 			}
-			// A file is read and parsed whole (or taken in by the store)
-			// by maxLargeBodies requests at a time: the others wait their
-			// turn, so what files hold in memory is bounded however many
-			// are sent at once. A form's files are on disk by now (above):
-			// a slow sender holds no turn while its file arrives.
+			// A file read and parsed whole takes turns with the others
+			// (holdWhole, maxLargeBodies at once, one per user), so what
+			// files hold in memory is bounded however many are sent at
+			// once; its bytes are on disk before it waits for one.
 			if takesTurns(rt.pattern) {
-				select {
-				case s.largeBodies <- struct{}{}:
-					defer func() { <-s.largeBodies }()
-				case <-r.Context().Done():
-					return
+				name := ""
+				if u != nil {
+					name = u.Name
 				}
+				var end func()
+				r, end = s.largeBodies.withTurn(r, name)
+				defer end()
 			}
 		}
 		// What the server answers depends on who asks and changes with the
@@ -358,8 +358,8 @@ var bodyLimits = map[string]int64{
 	"POST /api/extract":       maxExtractBody,
 }
 
-// maxLargeBodies is how many requests taking a file (takesTurns) are
-// handled at once.
+// maxLargeBodies is how many requests holding a file whole (takesTurns,
+// holdWhole) are handled at once.
 const maxLargeBodies = 2
 
 // takesTurns reports whether the route takes files (bodies of megabytes

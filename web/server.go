@@ -100,7 +100,7 @@ type Server struct {
 	routes    []route
 
 	extracting  chan struct{} // one token per extraction running
-	largeBodies chan struct{} // one token per request taking a file (takesTurns)
+	largeBodies turns         // requests holding a file whole (takesTurns, holdWhole)
 	hashing     chan struct{} // one token per password being hashed
 	validations validations   // rule checks over unit trees, kept and bounded (validation.go)
 	logins      loginLimiter
@@ -130,7 +130,7 @@ func NewServer(cfg Config) (*Server, error) {
 	}
 	s.uploads.items = map[string]*pendingUpload{}
 	s.extracting = make(chan struct{}, runtime.GOMAXPROCS(0))
-	s.largeBodies = make(chan struct{}, maxLargeBodies)
+	s.largeBodies = turns{all: make(chan struct{}, maxLargeBodies), users: map[string]*userTurn{}}
 	s.hashing = make(chan struct{}, maxConcurrentHashes)
 	s.validations.sem = make(chan struct{}, maxConcurrentValidations)
 	var err error

@@ -218,8 +218,12 @@ func summaryProblems(sum exchange.Summary) []planwatch.Problem {
 	return out
 }
 
-// readUploaded reads the posted file as it is.
+// readUploaded reads the posted file as it is, in the request's turn
+// (holdWhole).
 func readUploaded(r *http.Request) (name string, data []byte, err error) {
+	if _, err := holdWhole(r, nil); err != nil {
+		return "", nil, err
+	}
 	f, hdr, err := r.FormFile("file")
 	if err != nil {
 		return "", nil, invalid("chưa chọn tệp / no file chosen")
