@@ -54,3 +54,29 @@ func TestAttackUnboundedValueAnswers(t *testing.T) {
 		}
 	}
 }
+
+// TestAttackDataValueSetsBadDates (fifth session, reviewer 5): a malformed
+// startDate or endDate of GET /api/dataValueSets was read as no bound at
+// all: "endDate=2022-1x-31" answered every value after startDate, so a
+// mistyped date widened the answer silently (and the caller believed it
+// had the months asked for). A date that is not YYYY-MM-DD (or YYYY-MM) is
+// refused, naming the parameter; well-formed ones bound the answer.
+func TestAttackDataValueSetsBadDates(t *testing.T) {
+	s := newTestServer(t, Config{PublicRead: true})
+	c := newClient(t, s)
+	for _, q := range []string{"endDate=2022-1x-31", "endDate=2022-13-01", "endDate=20221231", "startDate=2022-00-01", "startDate=yesterday"} {
+		name := q[:strings.Index(q, "=")]
+		u := "/api/dataValueSets?dataElement=agri.planted_area&" + q
+		if name == "endDate" {
+			u += "&startDate=2022-01-01"
+		}
+		rec := c.get(u)
+		if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(body(rec), name) {
+			t.Errorf("GET with %s: %d, want 422 naming %s\n%.300s", q, rec.Code, name, body(rec))
+		}
+	}
+	rec := c.get("/api/dataValueSets?dataElement=agri.planted_area&orgUnit=178&startDate=2022-01-01&endDate=2022-03-31")
+	if rec.Code != http.StatusOK || strings.Contains(body(rec), `"2022Q2"`) || strings.Contains(body(rec), `"202204"`) {
+		t.Errorf("GET of 2022-01-01..2022-03-31: %d, want 200 without later periods\n%.600s", rec.Code, body(rec))
+	}
+}
