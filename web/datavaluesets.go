@@ -7,7 +7,9 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strings"
+	"time"
 
 	"planwatch"
 	"planwatch/dhis2"
@@ -109,13 +111,15 @@ func (s *Server) getDataValueSets(w http.ResponseWriter, r *http.Request) error 
 		}
 		vq.ToMonth = max(vq.ToMonth, to)
 	}
-	if d := q.Get("startDate"); d != "" {
-		vq.FromMonth = max(vq.FromMonth, monthOf(d))
+	if m, err := dateParam(q, "startDate"); err != nil {
+		return err
+	} else if m != 0 {
+		vq.FromMonth = max(vq.FromMonth, m)
 	}
-	if d := q.Get("endDate"); d != "" {
-		if m := monthOf(d); vq.ToMonth == 0 || m < vq.ToMonth {
-			vq.ToMonth = m
-		}
+	if m, err := dateParam(q, "endDate"); err != nil {
+		return err
+	} else if m != 0 && (vq.ToMonth == 0 || m < vq.ToMonth) {
+		vq.ToMonth = m
 	}
 	values, err := s.answerValues(r.Context(), vq)
 	if err != nil {
@@ -151,17 +155,21 @@ func (s *Server) getDataValueSets(w http.ResponseWriter, r *http.Request) error 
 	return err
 }
 
-// monthOf turns YYYY-MM-DD (or YYYY-MM) into YYYYMM; 0 when malformed.
-func monthOf(d string) int {
-	if len(d) < 7 || d[4] != '-' {
-		return 0
+// dateParam is the month (YYYYMM) of the date given as the query
+// parameter name, YYYY-MM-DD or YYYY-MM; 0 when it is absent, EINVALID
+// naming the parameter when it is malformed (a bound silently dropped would
+// widen the answer).
+func dateParam(q url.Values, name string) (int, error) {
+	d := q.Get(name)
+	if d == "" {
+		return 0, nil
 	}
-	n := 0
-	for _, c := range d[:4] + d[5:7] {
-		if c < '0' || c > '9' {
-			return 0
-		}
-		n = n*10 + int(c-'0')
+	t, err := time.Parse("2006-01-02", d)
+	if err != nil {
+		t, err = time.Parse("2006-01", d)
 	}
-	return n
+	if err != nil {
+		return 0, planwatch.Errorf(planwatch.EINVALID, "%s %q: ngày phải có dạng YYYY-MM-DD / expected a date YYYY-MM-DD", name, d)
+	}
+	return t.Year()*100 + int(t.Month()), nil
 }
