@@ -52,6 +52,9 @@ type ValueQuery struct {
 	Units      []string
 	FromMonth  int // YYYYMM, inclusive: values whose period starts on or after it
 	ToMonth    int // YYYYMM, inclusive: values whose period ends on or before it
+	// Periods, when set, keeps the values of exactly these periods (by the
+	// months they cover), applied before Limit counts.
+	Periods []Period
 	// ApprovedOnly excludes values of unit-periods not yet approved.
 	ApprovedOnly bool
 	// Limit, when positive, stops the read at that many values (which

@@ -128,7 +128,7 @@ func (db *DB) values(ctx context.Context, q planwatch.ValueQuery) ([]planwatch.D
 	var out []planwatch.DataValue
 	err = engine.ScanSeries(rows, func(s *engine.SeriesState) error {
 		return s.Current(lookup, func(v planwatch.DataValue) error {
-			if engine.InMonths(v.Period, q.FromMonth, q.ToMonth) {
+			if engine.Selected(&q, v.Period) {
 				if q.Limit > 0 && len(out) == q.Limit {
 					return engine.ErrLimit
 				}

@@ -772,6 +772,18 @@ func testPeriodRange(t *testing.T, ctx context.Context, s planwatch.Store) {
 			t.Errorf("limit %d: %d values, want %d", limit, len(got), min(limit, 19))
 		}
 	}
+	// Periods keeps exactly those periods, and before the limit counts: the
+	// year asked among its months, quarters and half-year is the one value
+	// a limit of 1 returns.
+	q := planwatch.ValueQuery{Indicators: []string{"trade.retail"}, Units: []string{"20"}, FromMonth: 202201, ToMonth: 202212,
+		Periods: []planwatch.Period{planwatch.MustPeriod("2022")}, Limit: 1}
+	if got := values(t, ctx, s, q); len(got) != 1 || got[0].Period.ID() != "2022" {
+		t.Errorf("periods 2022, limit 1: %v, want the year's value alone", got)
+	}
+	q = planwatch.ValueQuery{Periods: []planwatch.Period{planwatch.MustPeriod("2022Q1"), planwatch.MustPeriod("202205")}}
+	if got, want := ids(q), []string{"bank.deposits/20/202205", "trade.retail/178/202205", "trade.retail/20/202205", "trade.retail/20/2022Q1"}; !slices.Equal(got, want) {
+		t.Errorf("periods 2022Q1 and 202205:\n got %v\nwant %v", got, want)
+	}
 	// Values come ordered by indicator, unit and period start.
 	all := values(t, ctx, s, planwatch.ValueQuery{Indicators: []string{"trade.retail"}, Units: []string{"20"}})
 	if !slices.IsSortedFunc(all, func(a, b planwatch.DataValue) int {

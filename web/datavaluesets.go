@@ -104,6 +104,7 @@ func (s *Server) getDataValueSets(w http.ResponseWriter, r *http.Request) error 
 		}
 		periods = append(periods, p)
 	}
+	vq.Periods = periods        // the store keeps those periods alone, before it counts them against the bound
 	for _, p := range periods { // the months they span, for the store to read no others
 		from, to := p.Year*100+p.First, p.Year*100+p.Last
 		if vq.FromMonth == 0 || from < vq.FromMonth {
@@ -126,18 +127,6 @@ func (s *Server) getDataValueSets(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	hideNames(r.Context(), values, nil)
-	if len(periods) > 0 {
-		kept := values[:0]
-		for _, v := range values {
-			for _, p := range periods {
-				if v.Period.SameMonths(p) {
-					kept = append(kept, v)
-					break
-				}
-			}
-		}
-		values = kept
-	}
 	snap, err := s.snapshot(r.Context())
 	if err != nil {
 		return err

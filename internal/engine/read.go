@@ -267,3 +267,20 @@ func SortValues(vs []planwatch.DataValue) {
 func InMonths(p planwatch.Period, from, to int) bool {
 	return (from == 0 || p.Year*100+p.First >= from) && (to == 0 || p.Year*100+p.Last <= to)
 }
+
+// Selected reports whether a value of period p is one q asks for by its
+// months and periods (the indicators and units are the read's own).
+func Selected(q *planwatch.ValueQuery, p planwatch.Period) bool {
+	if !InMonths(p, q.FromMonth, q.ToMonth) {
+		return false
+	}
+	if len(q.Periods) == 0 {
+		return true
+	}
+	for _, o := range q.Periods {
+		if p.SameMonths(o) {
+			return true
+		}
+	}
+	return false
+}
