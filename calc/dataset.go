@@ -852,12 +852,21 @@ func (d *Dataset) loadCatalogue(ctx context.Context, s planwatch.CatalogStore) e
 // setCatalogue sets the indicators and units; it is called before the
 // index is shared.
 func (d *Dataset) setCatalogue(inds []planwatch.Indicator, units []planwatch.OrgUnit, trans []planwatch.Transition) {
+	d.setCatalogueOf(inds, units, trans, nil)
+}
+
+// setCatalogueOf is setCatalogue with the units' hierarchy made already
+// (a snapshot's, made while its directory was read), or nil.
+func (d *Dataset) setCatalogueOf(inds []planwatch.Indicator, units []planwatch.OrgUnit, trans []planwatch.Transition, h *planwatch.Hierarchy) {
 	byCode := make(map[string]planwatch.Indicator, len(inds))
 	for _, ind := range inds {
 		byCode[ind.Code] = ind
 	}
 	d.inds.Store(&byCode)
-	d.units.Store(planwatch.NewHierarchy(units, trans))
+	if h == nil {
+		h = planwatch.NewHierarchy(units, trans)
+	}
+	d.units.Store(h)
 	d.rawUnits, d.rawTrans = units, trans
 	d.memoMu.Lock()
 	d.nodes, d.heldBy = nil, nil

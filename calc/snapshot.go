@@ -58,6 +58,8 @@ type snapshotExtra struct {
 	// targets are Targets by key, the current version of each (as
 	// setTargets keeps them), made while the directory is read.
 	targets map[targetKey]planwatch.Target
+	// hierarchy is made of Units and Transitions there too.
+	hierarchy *planwatch.Hierarchy
 }
 
 // indexTargets makes x.targets from x.Targets.
@@ -355,6 +357,9 @@ func walkSnapshot(img []byte, unitCode func(code []byte), indicator func(code st
 		}()
 		if err == nil {
 			x.indexTargets()
+			if len(x.Units) > 0 {
+				x.hierarchy = planwatch.NewHierarchy(x.Units, x.Transitions)
+			}
 		}
 		records <- decoded{x, err}
 	}()
@@ -459,7 +464,7 @@ func OpenSnapshot(ctx context.Context, src Source, approvedOnly bool, path strin
 			// catalogue feed: units and indicators read again only then).
 			_, followed := feed.(CatalogueFeed)
 			if len(extra.Units) > 0 && (seq == storeSeq || followed) {
-				ds.setCatalogue(extra.Indicators, extra.Units, extra.Transitions)
+				ds.setCatalogueOf(extra.Indicators, extra.Units, extra.Transitions, extra.hierarchy)
 			} else if err := ds.loadCatalogue(ctx, src); err != nil {
 				return nil, err
 			}
