@@ -170,17 +170,19 @@ type CatalogueFeed interface {
 	CatalogueChangedSince(ctx context.Context, seq int64) (bool, error)
 }
 
-// catchUp reads the changes after l.seq; the caller holds l.mu.
 // catchUpBatch is how many changed values a catch-up hands the index at a
 // time: a batch small enough to stay in the processor's cache (a value is
 // ~272 bytes), large enough that the per-batch forgetting is rare.
 const catchUpBatch = 4096
 
+// catchUp reads the changes after l.seq; the caller holds l.mu. Its batch
+// grows with what it reads (a server's catch-up after one edit holds a few
+// values) and is reused once full.
 func (l *Live) catchUp(ctx context.Context) error {
-	batch := make([]planwatch.DataValue, 0, catchUpBatch)
+	var batch []planwatch.DataValue
 	seq, err := l.feed.CurrentSince(ctx, l.seq, func(v planwatch.DataValue) error {
 		batch = append(batch, v)
-		if len(batch) == cap(batch) {
+		if len(batch) == catchUpBatch {
 			l.ds.Apply(batch)
 			batch = batch[:0]
 		}
