@@ -185,16 +185,22 @@ func (d *Dataset) saveSnapshot(path string) error {
 	return nil
 }
 
-// writeAtomic writes a file at path through a temporary file beside it,
-// synced, then renamed over path.
+// writeAtomic writes a file at path through a temporary file beside it
+// (createTemp), synced, then renamed over path.
 func writeAtomic(path string, write func(io.Writer) (uint64, error)) (uint64, error) {
+	return writeTemp(path, true, write)
+}
+
+// writeTemp is writeAtomic, the sync left out when sync is false (a file
+// whose loss costs only time and which is checked when read).
+func writeTemp(path string, sync bool, write func(io.Writer) (uint64, error)) (uint64, error) {
 	tmp, err := createTemp(path)
 	if err != nil {
 		return 0, err
 	}
 	defer os.Remove(tmp.Name())
 	id, err := write(tmp)
-	if err == nil {
+	if err == nil && sync {
 		err = tmp.Sync()
 	}
 	if cerr := tmp.Close(); err == nil {

@@ -312,18 +312,9 @@ func (l *Live) SaveFigures() error {
 	img := encodeFigures(seq, d.ApprovedOnly, build, d.figures)
 	d.keptFigures, d.keptAt = n, d.forgets
 	d.memoMu.Unlock()
-	path := figuresPath(l.path)
-	tmp, err := createTemp(path)
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(img); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	_, err := writeTemp(figuresPath(l.path), false, func(w io.Writer) (uint64, error) {
+		_, err := w.Write(img)
+		return 0, err
+	})
+	return err
 }
