@@ -32,6 +32,18 @@ func sameValues(t *testing.T, what string, got *Live, st Source) {
 	}
 }
 
+// monthsOfC3 is a value of each indicator for C3 in every month of
+// 2020–2021, many entries beside which a change of a few series is little.
+func monthsOfC3(codes ...string) []planwatch.DataValue {
+	var out []planwatch.DataValue
+	for _, code := range codes {
+		for m := 1; m <= 24; m++ {
+			out = append(out, pv(code, "C3", fmt.Sprintf("%dM%02d", 2020+(m-1)/12, (m-1)%12+1), float64(m)))
+		}
+	}
+	return out
+}
+
 // apprStore is a feed store with approvals.
 type apprStore struct {
 	*feedStore
@@ -50,13 +62,7 @@ func (s *apprStore) Approvals(context.Context, planwatch.ApprovalQuery) ([]planw
 func TestDeltaCarriesApprovals(t *testing.T) {
 	ctx := context.Background()
 	st := &apprStore{feedStore: newFeedStore()}
-	var bulk []planwatch.DataValue
-	for _, code := range []string{"num", "avg", "den"} {
-		for m := 1; m <= 24; m++ {
-			bulk = append(bulk, pv(code, "C3", fmt.Sprintf("%dM%02d", 2020+(m-1)/12, (m-1)%12+1), float64(m)))
-		}
-	}
-	st.commit(append(bulk, pv("flow", "C1", "2022Q1", 1000))...)
+	st.commit(append(monthsOfC3("num", "avg", "den"), pv("flow", "C1", "2022Q1", 1000))...)
 	path := filepath.Join(t.TempDir(), "db.index")
 	if _, err := OpenSnapshot(ctx, st, true, path); err != nil {
 		t.Fatal(err)
@@ -101,11 +107,7 @@ func TestDeltaCarriesApprovals(t *testing.T) {
 func TestDeltaOnlyOverItsOwnSnapshot(t *testing.T) {
 	ctx := context.Background()
 	st := newFeedStore()
-	var bulk []planwatch.DataValue
-	for m := 1; m <= 24; m++ {
-		bulk = append(bulk, pv("num", "C3", fmt.Sprintf("%dM%02d", 2020+(m-1)/12, (m-1)%12+1), float64(m)))
-	}
-	st.commit(bulk...)
+	st.commit(monthsOfC3("num")...)
 	path := filepath.Join(t.TempDir(), "db.index")
 	if _, err := OpenSnapshot(ctx, st, false, path); err != nil {
 		t.Fatal(err)
@@ -148,13 +150,7 @@ func TestDeltaOnlyOverItsOwnSnapshot(t *testing.T) {
 func TestDeltaSnapshot(t *testing.T) {
 	ctx := context.Background()
 	st := newFeedStore()
-	var bulk []planwatch.DataValue // so that a change of two series is little beside the whole
-	for _, code := range []string{"num", "avg", "den"} {
-		for m := 1; m <= 24; m++ {
-			bulk = append(bulk, pv(code, "C3", fmt.Sprintf("%dM%02d", 2020+(m-1)/12, (m-1)%12+1), float64(m)))
-		}
-	}
-	st.commit(bulk...)
+	st.commit(monthsOfC3("num", "avg", "den")...) // so that a change of two series is little beside the whole
 	path := filepath.Join(t.TempDir(), "db.index")
 	if _, err := OpenSnapshot(ctx, st, false, path); err != nil { // everything read: a full snapshot
 		t.Fatal(err)

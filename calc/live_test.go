@@ -54,6 +54,20 @@ func (s *feedStore) commitCatalogue(inds []planwatch.Indicator) {
 	s.inds, s.catalogAt = inds, s.seq
 }
 
+// renameAndAdd commits, as another process would, a catalogue in which
+// "flow" is named name and a flow indicator code is added.
+func (s *feedStore) renameAndAdd(name, code string) {
+	inds := append([]planwatch.Indicator(nil), s.inds...)
+	for i := range inds {
+		if inds[i].Code == "flow" {
+			inds[i].NameVI = name
+		}
+	}
+	inds = append(inds, planwatch.Indicator{Code: code, NameVI: "Thêm", Unit: "tấn", Kind: planwatch.KindFlow,
+		TimeAgg: planwatch.TimeSum, UnitAgg: planwatch.UnitSum, Direction: planwatch.HigherIsBetter})
+	s.commitCatalogue(inds)
+}
+
 // commitUnits replaces the units, as another process would.
 func (s *feedStore) commitUnits(units []planwatch.OrgUnit) {
 	s.mu.Lock()
@@ -274,15 +288,7 @@ func TestLiveFollowsTheCatalogue(t *testing.T) {
 	if f := live.Dataset().Value("flow", "D1", q1); !f.OK {
 		t.Fatal("flow D1 2022Q1 missing before the change")
 	}
-	inds := append([]planwatch.Indicator(nil), st.inds...)
-	for i := range inds {
-		if inds[i].Code == "flow" {
-			inds[i].NameVI = "Chỉ tiêu mới"
-		}
-	}
-	inds = append(inds, planwatch.Indicator{Code: "added", NameVI: "Thêm", Unit: "tấn", Kind: planwatch.KindFlow,
-		TimeAgg: planwatch.TimeSum, UnitAgg: planwatch.UnitSum, Direction: planwatch.HigherIsBetter})
-	st.commitCatalogue(inds)
+	st.renameAndAdd("Chỉ tiêu mới", "added")
 	v0 := live.Version()
 	if err := live.Sync(ctx); err != nil {
 		t.Fatal(err)
@@ -347,15 +353,7 @@ func TestSnapshotThenCatalogueChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Another process renames an indicator and adds one, then a value.
-	inds := append([]planwatch.Indicator(nil), st.inds...)
-	for i := range inds {
-		if inds[i].Code == "flow" {
-			inds[i].NameVI = "Tên mới sau ảnh chụp"
-		}
-	}
-	inds = append(inds, planwatch.Indicator{Code: "later", NameVI: "Sau", Unit: "tấn", Kind: planwatch.KindFlow,
-		TimeAgg: planwatch.TimeSum, UnitAgg: planwatch.UnitSum, Direction: planwatch.HigherIsBetter})
-	st.commitCatalogue(inds)
+	st.renameAndAdd("Tên mới sau ảnh chụp", "later")
 	st.commit(pv("flow", "C1", "2022Q1", 7))
 	// And a commune added under D2, with a figure.
 	d2 := second.Dataset().Value("flow", "D2", q1).Value
