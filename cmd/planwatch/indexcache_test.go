@@ -74,11 +74,7 @@ func TestPostgresIndexCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir, cache := t.TempDir(), t.TempDir()
-	values := func(v string) string {
-		f := filepath.Join(dir, v+".csv")
-		os.WriteFile(f, []byte("indicator,orgunit,period,value,unit\nagri.aquatic_output,20,2025Q3,"+v+",tấn\n"), 0o644)
-		return f
-	}
+	values := func(v string) string { return aquaticFile(dir, v) }
 	runCached(t, cache, "init", "--db", a)
 	runCached(t, cache, "import", "--db", a, values("100"))
 	if got := statusValue(t, cache, a); got != 100 {
@@ -165,11 +161,7 @@ func TestPostgresIndexCachePlainRole(t *testing.T) {
 	}
 	db := strings.Replace(srv.DSN("plan"), "user=postgres", "user=plain", 1)
 	dir, cache := t.TempDir(), t.TempDir()
-	values := func(v string) string {
-		f := filepath.Join(dir, v+".csv")
-		os.WriteFile(f, []byte("indicator,orgunit,period,value,unit\nagri.aquatic_output,20,2025Q3,"+v+",tấn\n"), 0o644)
-		return f
-	}
+	values := func(v string) string { return aquaticFile(dir, v) }
 	runCached(t, cache, "init", "--db", db)
 	runCached(t, cache, "import", "--db", db, values("100"))
 	if got := statusValue(t, cache, db); got != 100 {
@@ -182,4 +174,12 @@ func TestPostgresIndexCachePlainRole(t *testing.T) {
 	if got := statusValue(t, cache, db); got != 150 {
 		t.Fatalf("status after a second import: %v, want 150", got)
 	}
+}
+
+// aquaticFile writes in dir a values file of one figure, v, of Lạng Sơn's
+// aquatic output in 2025Q3, and returns its path.
+func aquaticFile(dir, v string) string {
+	f := filepath.Join(dir, v+".csv")
+	os.WriteFile(f, []byte("indicator,orgunit,period,value,unit\nagri.aquatic_output,20,2025Q3,"+v+",tấn\n"), 0o644)
+	return f
 }
