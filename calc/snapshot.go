@@ -250,14 +250,10 @@ func (d *Dataset) readSnapshot(img []byte) (int64, *snapshotExtra, error) {
 
 // takePlans sets the plans and approvals of a snapshot; the caller holds mu.
 // A snapshot's plans replace the index's whole (a delta's over its full
-// snapshot's: a target withdrawn since is not kept).
+// snapshot's: a target withdrawn since is not kept). The targets were
+// indexed as the snapshot was read (walkSnapshot, indexTargets).
 func (d *Dataset) takePlans(extra *snapshotExtra) {
-	if extra.targets != nil {
-		d.targets = extra.targets // what setTargets would make of them
-	} else {
-		d.targets = make(map[targetKey]planwatch.Target, len(extra.Targets))
-		d.setTargets(extra.Targets)
-	}
+	d.targets = extra.targets
 	d.milestones = extra.Milestones
 	d.approvals = extra.Approved
 }
