@@ -38,6 +38,33 @@ func (a Approval) Covers(unit string, v Period) bool {
 // Locked reports whether the approval forbids entry.
 func (a Approval) Locked() bool { return a.State == ApprovalApproved }
 
+// ApprovedPeriods is the approved (locked) unit-periods among some
+// approvals, by unit: the rule that marks a value Approved and that
+// ApprovedOnly keeps.
+type ApprovedPeriods map[string][]Period
+
+// ApprovedOf returns the approved unit-periods among as.
+func ApprovedOf(as []Approval) ApprovedPeriods {
+	out := ApprovedPeriods{}
+	for _, a := range as {
+		if a.Locked() {
+			out[a.Unit] = append(out[a.Unit], a.Period)
+		}
+	}
+	return out
+}
+
+// Covers reports whether a value of unit for period v falls under one of
+// the approved unit-periods (as Approval.Covers).
+func (ap ApprovedPeriods) Covers(unit string, v Period) bool {
+	for _, p := range ap[unit] {
+		if (Approval{Unit: unit, Period: p}).Covers(unit, v) {
+			return true
+		}
+	}
+	return false
+}
+
 // ApprovalQuery selects approvals; zero fields mean "any".
 type ApprovalQuery struct {
 	Units []string

@@ -16,21 +16,10 @@ type ApprovalSource interface {
 // approved one and, when only is set, leaves out the others. It reuses vals'
 // backing array.
 func MarkApproved(vals []planwatch.DataValue, approvals []planwatch.Approval, only bool) []planwatch.DataValue {
-	byUnit := map[string][]planwatch.Period{}
-	for _, a := range approvals {
-		if a.Locked() {
-			byUnit[a.Unit] = append(byUnit[a.Unit], a.Period)
-		}
-	}
+	approved := planwatch.ApprovedOf(approvals)
 	out := vals[:0]
 	for _, v := range vals {
-		v.Approved = false
-		for _, p := range byUnit[v.Unit] {
-			if p.Contains(v.Period) {
-				v.Approved = true
-				break
-			}
-		}
+		v.Approved = approved.Covers(v.Unit, v.Period)
 		if v.Approved || !only {
 			out = append(out, v)
 		}

@@ -104,10 +104,10 @@ type Dataset struct {
 	count      int
 	targets    map[targetKey]planwatch.Target
 	milestones []planwatch.Milestone
-	approvals  map[string][]planwatch.Period // unit → approved periods
-	years      map[string]map[int]bool       // indicator → years with any value
-	seq        int64                         // the store change the index reflects
-	rawUnits   []planwatch.OrgUnit           // what Units was built from (for snapshots)
+	approvals  planwatch.ApprovedPeriods
+	years      map[string]map[int]bool // indicator → years with any value
+	seq        int64                   // the store change the index reflects
+	rawUnits   []planwatch.OrgUnit     // what Units was built from (for snapshots)
 	rawTrans   []planwatch.Transition
 
 	memoMu  sync.Mutex
@@ -641,12 +641,7 @@ func (d *Dataset) Milestones(indicator, unit string, year int) []planwatch.Miles
 
 // SetApprovals marks the values of approved (locked) unit-periods.
 func (d *Dataset) SetApprovals(approvals []planwatch.Approval) {
-	locked := map[string][]planwatch.Period{}
-	for _, a := range approvals {
-		if a.Locked() {
-			locked[a.Unit] = append(locked[a.Unit], a.Period)
-		}
-	}
+	locked := planwatch.ApprovedOf(approvals)
 	d.mu.Lock()
 	if reflect.DeepEqual(locked, d.approvals) || (len(locked) == 0 && len(d.approvals) == 0) {
 		d.mu.Unlock()
@@ -676,12 +671,7 @@ func (d *Dataset) SetApprovals(approvals []planwatch.Approval) {
 }
 
 func (d *Dataset) approved(unit string, p planwatch.Period) bool {
-	for _, a := range d.approvals[unit] {
-		if a.Contains(p) {
-			return true
-		}
-	}
-	return false
+	return d.approvals.Covers(unit, p)
 }
 
 // Values lists the current values matching q (indicators, units, months;

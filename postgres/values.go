@@ -98,10 +98,9 @@ func writeSeries(ctx context.Context, tx *sql.Tx, ws []*engine.SeriesWrite, seq 
 }
 
 // Values returns the current value of every key matching q, ordered by
-// indicator, unit and period. It reads the replica when there is one.
-//
-// TODO(issue 6): q.ApprovedOnly is not applied yet, and Approved is never
-// set: approvals arrive with users and sessions (as in the sqlite engine).
+// indicator, unit and period; with q.ApprovedOnly, those of approved
+// unit-periods, marked Approved, before q.Limit counts. It reads the
+// replica when there is one.
 func (db *DB) Values(ctx context.Context, q planwatch.ValueQuery) ([]planwatch.DataValue, error) {
 	out, err := db.values(ctx, q)
 	return out, internal("Values", err)
@@ -117,6 +116,12 @@ func (db *DB) values(ctx context.Context, q planwatch.ValueQuery) ([]planwatch.D
 	if err != nil {
 		return nil, err
 	}
+	selected, err := engine.Selector(ctx, &q, func(ctx context.Context, aq planwatch.ApprovalQuery) ([]planwatch.Approval, error) {
+		return approvals(ctx, tx, aq)
+	})
+	if err != nil {
+		return nil, err
+	}
 	var w where
 	w.in("s.indicator", q.Indicators)
 	w.in("s.orgunit", q.Units)
@@ -128,7 +133,7 @@ func (db *DB) values(ctx context.Context, q planwatch.ValueQuery) ([]planwatch.D
 	var out []planwatch.DataValue
 	err = engine.ScanSeries(rows, func(s *engine.SeriesState) error {
 		return s.Current(lookup, func(v planwatch.DataValue) error {
-			if engine.Selected(&q, v.Period) {
+			if selected(&v) {
 				if q.Limit > 0 && len(out) == q.Limit {
 					return engine.ErrLimit
 				}

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -34,6 +35,7 @@ func RunAccounts(t *testing.T, open func(t *testing.T) planwatch.Store) {
 		{"CheckLocked", testCheckLocked},
 		{"ApplyHonoursLocks", testApplyHonoursLocks},
 		{"LockCoversChildUnits", testLockCoversChildUnits},
+		{"ApprovedOnly", testApprovedOnly},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -507,5 +509,49 @@ func testAccountChanges(t *testing.T, ctx context.Context, s AccountsAndApproval
 	}
 	if all, _ := s.Audit(ctx, planwatch.AuditQuery{Action: "user.disable"}); len(all) != 1 {
 		t.Errorf("%d audit entries of disabling, want 1 (refused changes keep none)", len(all))
+	}
+}
+
+// testApprovedOnly (sixth session): Values with ApprovedOnly answers the
+// values of approved unit-periods alone, marked Approved, and leaves the
+// others out before its Limit counts: a limited read among many
+// unapproved values still finds the approved ones.
+func testApprovedOnly(t *testing.T, ctx context.Context, s AccountsAndApprovals) {
+	if err := Fixture(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	var vs []planwatch.DataValue
+	for _, unit := range []string{"20", "178"} {
+		for _, p := range []string{"202201", "202202", "202203", "2022Q1", "202204", "2022Q2", "2022"} {
+			vs = append(vs, value("trade.retail", unit, p, planwatch.Official, 1))
+		}
+	}
+	apply(t, ctx, s, &planwatch.ChangeSet{Values: vs})
+	for _, a := range []planwatch.Approval{
+		{Unit: "178", Period: planwatch.MustPeriod("2022Q1"), State: planwatch.ApprovalApproved, By: "an"},
+		{Unit: "20", Period: planwatch.MustPeriod("2022Q1"), State: planwatch.ApprovalSubmitted, By: "lan"},
+	} {
+		if err := s.SetApproval(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []string{"trade.retail/178/202201", "trade.retail/178/202202", "trade.retail/178/202203", "trade.retail/178/2022Q1"}
+	for _, limit := range []int{0, 1, 4, 5} {
+		got := values(t, ctx, s, planwatch.ValueQuery{ApprovedOnly: true, Limit: limit})
+		n := len(want)
+		if limit > 0 {
+			n = min(n, limit)
+		}
+		if len(got) != n {
+			t.Errorf("ApprovedOnly, limit %d: %d values, want %d", limit, len(got), n)
+		}
+		for _, v := range got {
+			if !slices.Contains(want, v.Key.String()) || !v.Approved {
+				t.Errorf("ApprovedOnly, limit %d: %s (approved %v) answered, want only %v", limit, v.Key, v.Approved, want)
+			}
+		}
+	}
+	if got := values(t, ctx, s, planwatch.ValueQuery{}); len(got) != len(vs) {
+		t.Errorf("without ApprovedOnly: %d values, want all %d", len(got), len(vs))
 	}
 }

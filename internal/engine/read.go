@@ -268,6 +268,31 @@ func InMonths(p planwatch.Period, from, to int) bool {
 	return (from == 0 || p.Year*100+p.First >= from) && (to == 0 || p.Year*100+p.Last <= to)
 }
 
+// Selector returns whether a current value is one q asks for by its months,
+// periods and, with ApprovedOnly, approval (the indicators and units are
+// the read's own), applied before q.Limit counts; a value ApprovedOnly
+// keeps is marked Approved. approvals reads the approved unit-periods
+// within the read's transaction, so that the values and the approvals are
+// of one moment.
+func Selector(ctx context.Context, q *planwatch.ValueQuery,
+	approvals func(context.Context, planwatch.ApprovalQuery) ([]planwatch.Approval, error)) (func(*planwatch.DataValue) bool, error) {
+	if !q.ApprovedOnly {
+		return func(v *planwatch.DataValue) bool { return Selected(q, v.Period) }, nil
+	}
+	as, err := approvals(ctx, planwatch.ApprovalQuery{Units: q.Units, State: planwatch.ApprovalApproved})
+	if err != nil {
+		return nil, err
+	}
+	approved := planwatch.ApprovedOf(as)
+	return func(v *planwatch.DataValue) bool {
+		if !Selected(q, v.Period) || !approved.Covers(v.Unit, v.Period) {
+			return false
+		}
+		v.Approved = true
+		return true
+	}, nil
+}
+
 // Selected reports whether a value of period p is one q asks for by its
 // months and periods (the indicators and units are the read's own).
 func Selected(q *planwatch.ValueQuery, p planwatch.Period) bool {
