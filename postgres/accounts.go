@@ -263,6 +263,9 @@ func approvals(ctx context.Context, qr engine.Queryer, q planwatch.ApprovalQuery
 		query += ` WHERE ` + strings.Join(where, ` AND `)
 	}
 	query += ` ORDER BY orgunit, year, first_month, last_month`
+	if q.Limit > 0 {
+		query += ` LIMIT ` + arg(q.Limit)
+	}
 	out, err := engine.Query(ctx, qr, scanApproval, query, args...)
 	return out, internal("Approvals", err)
 }

@@ -249,6 +249,11 @@ func testApprovals(t *testing.T, ctx context.Context, s AccountsAndApprovals) {
 	if err != nil || len(got) != 2 {
 		t.Errorf("approved: %+v, %v", got, err)
 	}
+	// Limit lists the first ones (the lock check asks whether any is approved).
+	got, err = s.Approvals(ctx, planwatch.ApprovalQuery{State: planwatch.ApprovalApproved, Limit: 1})
+	if err != nil || len(got) != 1 || got[0].Unit != "178" {
+		t.Errorf("approved, limit 1: %+v, %v", got, err)
+	}
 }
 
 func testCheckLocked(t *testing.T, ctx context.Context, s AccountsAndApprovals) {
