@@ -17,6 +17,7 @@ import (
 	"planwatch"
 	"planwatch/copystore"
 	"planwatch/internal/engine"
+	"planwatch/internal/tempfile"
 	"planwatch/sqlite"
 )
 
@@ -54,6 +55,10 @@ const chunkSize = 1 << 20
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
+// sqliteSideFiles are the files SQLite keeps beside a database of path
+// (path + each): its log, shared memory and rollback journal.
+var sqliteSideFiles = []string{"-wal", "-shm", "-journal"}
+
 // Backup writes a backup of s to out (through a temporary file beside it,
 // synced and renamed when complete: out is either a whole backup or
 // absent). A SQLite store's file, then its log, are copied while a read
@@ -63,16 +68,20 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // PostgreSQL store is copied record by record into a new SQLite file with
 // the code of copy-store (verified with its checksums).
 func Backup(ctx context.Context, s planwatch.Store, out string, now time.Time) (*Manifest, error) {
-	f, err := os.CreateTemp(filepath.Dir(out), filepath.Base(out)+partInfix+"*")
+	// The partial file is locked while the backup lives, so that a killed
+	// backup's is told from it (removeKilledBackups); SQLite's own locks
+	// on it are of another kind and do not meet this one.
+	f, err := tempfile.Create(filepath.Dir(out), filepath.Base(out)+partInfix+"*")
 	if err != nil {
 		return nil, err
 	}
-	f.Close()
 	tmp := f.Name()
 	defer func() {
-		for _, p := range []string{tmp, tmp + "-wal", tmp + "-shm", tmp + "-journal"} {
-			os.Remove(p)
+		for _, side := range sqliteSideFiles {
+			os.Remove(tmp + side)
 		}
+		os.Remove(tmp)
+		f.Close()
 	}()
 	m := &Manifest{Created: now.UTC(), Chunk: chunkSize}
 	done := false // the manifest is complete (rows, pages, checksums)
@@ -141,6 +150,7 @@ func Backup(ctx context.Context, s planwatch.Store, out string, now time.Time) (
 	if err := appendTrailer(tmp, m); err != nil {
 		return nil, err
 	}
+	f.Close() // complete: the lock goes, and a file held open is not renamed everywhere
 	if err := os.Rename(tmp, out); err != nil {
 		return nil, err
 	}

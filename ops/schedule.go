@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"planwatch/internal/tempfile"
+
 	"planwatch"
 )
 
@@ -130,19 +132,21 @@ const killedBackupAge = time.Hour
 
 // removeKilledBackups removes from dir the partial files scheduled backups
 // killed half-way left (Backup's temporary file beside the backup, with its
-// log): those of scheduled backups only (their names), regular files
-// untouched for killedBackupAge as of now, so not one being written.
+// log): those of scheduled backups only (their names), by the rule of
+// package tempfile (ours, untouched for killedBackupAge as of now, not
+// locked by a live Backup). A log beside a partial file goes with it: it
+// stays while that file's backup lives.
 func removeKilledBackups(dir string, now time.Time) []string {
-	names, _ := filepath.Glob(filepath.Join(dir, backupPrefix+"*"+backupSuffix+partInfix+"*"))
 	var removed []string
-	for _, name := range names {
-		fi, err := os.Lstat(name)
-		if err != nil || !fi.Mode().IsRegular() || now.Sub(fi.ModTime()) < killedBackupAge {
-			continue
+	for _, name := range tempfile.RemoveStale(dir, backupPrefix+"*"+backupSuffix+partInfix+"*", func(name string) bool {
+		for _, side := range sqliteSideFiles {
+			if base, ok := strings.CutSuffix(name, side); ok {
+				return !tempfile.Locked(base)
+			}
 		}
-		if os.Remove(name) == nil {
-			removed = append(removed, filepath.Base(name))
-		}
+		return true
+	}, now, killedBackupAge) {
+		removed = append(removed, filepath.Base(name))
 	}
 	return removed
 }

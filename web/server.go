@@ -26,6 +26,7 @@ import (
 	"net/http"
 	"net/netip"
 	"runtime"
+	"strings"
 	"time"
 
 	"planwatch"
@@ -127,6 +128,9 @@ func NewServer(cfg Config) (*Server, error) {
 	s.approvals = cfg.Approvals
 	if s.approvals == nil {
 		s.approvals, _ = cfg.Store.(planwatch.ApprovalStore)
+	}
+	if removed := removeKilledBodyFiles(time.Now()); len(removed) > 0 {
+		s.log.Info("request bodies of a killed server removed", "files", strings.Join(removed, ","))
 	}
 	s.uploads.items = map[string]*pendingUpload{}
 	s.extracting = make(chan struct{}, runtime.GOMAXPROCS(0))

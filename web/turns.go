@@ -7,8 +7,10 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"planwatch"
+	"planwatch/internal/tempfile"
 )
 
 // turns bound how many requests hold a file whole at once (maxLargeBodies,
@@ -108,7 +110,7 @@ func holdWhole(r *http.Request, body io.Reader) (io.Reader, error) {
 		return body, nil
 	}
 	if body != nil {
-		f, err := os.CreateTemp("", "planwatch-body-*")
+		f, err := tempfile.Create("", bodyFilePattern)
 		if err != nil {
 			return nil, err
 		}
@@ -134,6 +136,22 @@ func holdWhole(r *http.Request, body io.Reader) (io.Reader, error) {
 	}
 	rt.release = release
 	return body, nil
+}
+
+// bodyFilePattern names the files bodies are spooled to (holdWhole), in
+// the system's temporary directory; locked while their request lives.
+const bodyFilePattern = "planwatch-body-*"
+
+// staleBodyFile is how long the body file of a killed server must have
+// been left untouched before it is removed (a live one is locked anyway):
+// a body arrives within slowBodyTime.
+const staleBodyFile = slowBodyTime
+
+// removeKilledBodyFiles removes the body files servers killed while
+// spooling a body left (by the rule of package tempfile: ours, stale, not
+// locked by a live server) and returns their paths.
+func removeKilledBodyFiles(now time.Time) []string {
+	return tempfile.RemoveStale(os.TempDir(), bodyFilePattern, nil, now, staleBodyFile)
 }
 
 // readError is r, keeping the error of a read that failed.
