@@ -34,7 +34,10 @@ func (db *DB) ApplyStream(ctx context.Context, cs *planwatch.ChangeSet, values i
 		return planwatch.ApplyResult{}, planwatch.Errorf(planwatch.EINVALID, "không có thay đổi (empty change set)")
 	}
 	now := db.now()
-	b, err := engine.Collect(cs, values, now)
+	// A large change set's units are read meanwhile (unitsAhead).
+	var ahead unitsAhead
+	defer ahead.stop()
+	b, err := engine.CollectLarge(cs, values, now, db.aheadAfter(), func() { ahead.start(ctx, db) })
 	if err != nil {
 		return planwatch.ApplyResult{}, err
 	}
@@ -49,7 +52,14 @@ func (db *DB) ApplyStream(ctx context.Context, cs *planwatch.ChangeSet, values i
 		return planwatch.ApplyResult{}, internal("Apply", err)
 	}
 	defer tx.Rollback()
-	p, err := engine.Prepare(ctx, cs, b, now, reader{db, tx, cs.DryRun, &unitMemo{}})
+	r := reader{db: db, tx: tx, dryRun: cs.DryRun, units: &unitMemo{}}
+	if r.ahead, err = ahead.take(ctx, db, tx); err != nil {
+		return planwatch.ApplyResult{}, internal("Apply", err)
+	}
+	if r.ahead != nil {
+		r.units = r.ahead.memo
+	}
+	p, err := engine.Prepare(ctx, cs, b, now, r)
 	if err != nil {
 		return planwatch.ApplyResult{}, internal("Apply", err)
 	}
@@ -80,7 +90,8 @@ type reader struct {
 	db     *DB
 	tx     *sql.Tx
 	dryRun bool
-	units  *unitMemo // the units read so far (UnitHistory); nil: none kept
+	units  *unitMemo   // the units read so far (UnitHistory); nil: none kept
+	ahead  *unitsAhead // every unit, read ahead and still current; nil: none
 }
 
 // existing returns which of codes are in table's column.

@@ -38,7 +38,7 @@ func (db *DB) ApplyCatalogue(ctx context.Context, c *planwatch.CatalogueChange) 
 			return p.Result, keepInvalid("ApplyCatalogue", err)
 		}
 		b.WantChanged = db.observers.Any()
-		vp, err := engine.Prepare(ctx, p.Convert, b, now, reader{db, tx, c.DryRun, &unitMemo{}})
+		vp, err := engine.Prepare(ctx, p.Convert, b, now, reader{db: db, tx: tx, dryRun: c.DryRun, units: &unitMemo{}})
 		if err != nil {
 			return p.Result, internal("ApplyCatalogue", err)
 		}

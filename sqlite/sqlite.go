@@ -58,6 +58,11 @@ type DB struct {
 	// has (Schema).
 	inspect       bool
 	stored, known int
+	// largeApply is how many values make an Apply read every unit ahead
+	// (unitsAhead); 0: aheadAfter. Tests make it small, and follow the
+	// reading with aheadEvent ("read", then "used" or "unused").
+	largeApply int
+	aheadEvent func(string)
 }
 
 var _ planwatch.Store = (*DB)(nil)

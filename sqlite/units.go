@@ -16,37 +16,19 @@ func (r reader) UnitHistory(ctx context.Context, codes []string) ([]planwatch.Or
 	if m == nil {
 		m = &unitMemo{} // kept for this call only
 	}
-	if m.read == nil {
+	if m.read == nil && !m.all {
 		m.read, m.versions, m.into = map[string]bool{}, map[string][]planwatch.OrgUnit{}, map[string][]planwatch.Transition{}
 	}
 	var missing []string
 	for _, c := range codes {
-		if !m.read[c] {
+		if !m.all && !m.read[c] {
 			m.read[c] = true
 			missing = append(missing, c)
 		}
 	}
 	if len(missing) > 0 {
-		// Rows go straight to the memo (a national file names twenty
-		// thousand units: no list of them all regrown on the way).
-		rows, err := r.tx.QueryContext(ctx, `SELECT `+orgUnitColumns+` FROM orgunits WHERE code IN (SELECT value FROM json_each(?))`, jsonStrings(missing))
-		if err != nil {
-			return nil, nil, err
-		}
-		if err := engine.Each(rows, scanOrgUnit, func(u planwatch.OrgUnit) error {
-			m.versions[u.Code] = append(m.versions[u.Code], u)
-			return nil
-		}); err != nil {
-			return nil, nil, err
-		}
-		rows, err = r.tx.QueryContext(ctx, `SELECT old, new, date, full, basis, weight FROM transitions WHERE new IN (SELECT value FROM json_each(?))`, jsonStrings(missing))
-		if err != nil {
-			return nil, nil, err
-		}
-		if err := engine.Each(rows, scanTransition, func(t planwatch.Transition) error {
-			m.into[t.New] = append(m.into[t.New], t)
-			return nil
-		}); err != nil {
+		in := jsonStrings(missing)
+		if err := m.load(ctx, r.tx, ` WHERE code IN (SELECT value FROM json_each(?))`, ` WHERE new IN (SELECT value FROM json_each(?))`, in); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -73,7 +55,33 @@ func (r reader) UnitHistory(ctx context.Context, codes []string) ([]planwatch.Or
 
 // unitMemo is what an Apply has read of units (reader.UnitHistory).
 type unitMemo struct {
+	all      bool // every unit was read (unitsAhead): read is not used
 	read     map[string]bool
 	versions map[string][]planwatch.OrgUnit
 	into     map[string][]planwatch.Transition
+}
+
+// load reads into m the unit versions and the transitions that the
+// conditions (each followed by args) select. Rows go straight to the memo
+// (a national file names eleven thousand units: no list of them all
+// regrown on the way).
+func (m *unitMemo) load(ctx context.Context, q engine.Queryer, units, transitions string, args ...any) error {
+	rows, err := q.QueryContext(ctx, `SELECT `+orgUnitColumns+` FROM orgunits`+units, args...)
+	if err != nil {
+		return err
+	}
+	if err := engine.Each(rows, scanOrgUnit, func(u planwatch.OrgUnit) error {
+		m.versions[u.Code] = append(m.versions[u.Code], u)
+		return nil
+	}); err != nil {
+		return err
+	}
+	rows, err = q.QueryContext(ctx, `SELECT old, new, date, full, basis, weight FROM transitions`+transitions, args...)
+	if err != nil {
+		return err
+	}
+	return engine.Each(rows, scanTransition, func(t planwatch.Transition) error {
+		m.into[t.New] = append(m.into[t.New], t)
+		return nil
+	})
 }

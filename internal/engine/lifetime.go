@@ -8,6 +8,16 @@ import (
 	"planwatch"
 )
 
+// LifetimeReader is a Reader that may know the lifetimes of units already:
+// a store that read every unit ahead of the change set's transaction, and
+// found in it that no unit changed since.
+type LifetimeReader interface {
+	// Lifetimes returns the lifetime of each of codes that exists
+	// (planwatch.LifetimeOf of its versions and the transitions into it),
+	// and false when it does not know them.
+	Lifetimes(codes map[string]bool) (map[string]planwatch.Lifetime, bool)
+}
+
 // lifetimes reads the units of codes and returns the lifetime of each that
 // exists (planwatch.LifetimeOf).
 func lifetimes(ctx context.Context, codes map[string]bool, r Reader) (map[string]planwatch.Lifetime, error) {
@@ -15,6 +25,11 @@ func lifetimes(ctx context.Context, codes map[string]bool, r Reader) (map[string
 	out := map[string]planwatch.Lifetime{}
 	if len(codes) == 0 {
 		return out, nil
+	}
+	if lr, ok := r.(LifetimeReader); ok {
+		if known, ok := lr.Lifetimes(codes); ok {
+			return known, nil
+		}
 	}
 	list := make([]string, 0, len(codes))
 	for c := range codes {

@@ -79,8 +79,22 @@ func Values(vs []planwatch.DataValue) iter.Seq2[planwatch.DataValue, error] {
 // could not read: the problems are kept and reading goes on. Any other error
 // stops it and is returned.
 func Collect(cs *planwatch.ChangeSet, values iter.Seq2[planwatch.DataValue, error], now time.Time) (*Batch, error) {
+	return CollectLarge(cs, values, now, 0, nil)
+}
+
+// CollectLarge is Collect calling large, once, when the n-th value is taken
+// in (n > 0): a store may then start reading what Prepare will need of a
+// large change set and not of its values (every unit's life) while the rest
+// is taken in.
+func CollectLarge(cs *planwatch.ChangeSet, values iter.Seq2[planwatch.DataValue, error], now time.Time, n int, large func()) (*Batch, error) {
 	b := &Batch{bySeries: map[SeriesKey]*SeriesBatch{}, periods: map[planwatch.Period]bool{}, keep: cs.Keep}
+	if large == nil {
+		n = 0
+	}
 	for v, err := range values {
+		if b.N+1 == n {
+			large()
+		}
 		if err != nil {
 			var pe *planwatch.Error
 			if errors.As(err, &pe) && pe.Code == planwatch.EINVALID && len(pe.Problems) > 0 {
