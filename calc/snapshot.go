@@ -1,7 +1,6 @@
 package calc
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/binary"
@@ -127,7 +126,7 @@ func (d *Dataset) writeSnapshot(w io.Writer, base uint64) (uint64, error) {
 	for i, code := range codes {
 		units[i] = slices.Sorted(maps.Keys(byUnit[code]))
 	}
-	sw := &snapshotWriter{w: bufio.NewWriterSize(w, 1<<20)}
+	sw := &snapshotWriter{w: newBlockWriter(w)}
 	sw.bytes([]byte(snapshotMagic))
 	sw.u32(snapshotLayout)
 	sw.u64(uint64(d.seq))
@@ -213,7 +212,7 @@ func (d *Dataset) writeSnapshot(w io.Writer, base uint64) (uint64, error) {
 }
 
 type snapshotWriter struct {
-	w   *bufio.Writer
+	w   *blockWriter
 	n   int
 	err error
 }
@@ -229,6 +228,54 @@ func (sw *snapshotWriter) u32(x uint32) { sw.bytes(binary.LittleEndian.AppendUin
 func (sw *snapshotWriter) u64(x uint64) { sw.bytes(binary.LittleEndian.AppendUint64(nil, x)) }
 func (sw *snapshotWriter) str(s string) { sw.u32(uint32(len(s))); sw.bytes([]byte(s)) }
 func (sw *snapshotWriter) align()       { sw.bytes(make([]byte, (8-sw.n%8)%8)) }
+
+// blockSize is the size of the writes of a snapshot: a multiple of the
+// 2 MiB a page table's middle level maps.
+const blockSize = 4 << 20
+
+// blockWriter writes a file in blocks of blockSize, each at an offset that
+// is a multiple of it (the last one shorter). The kernel (Linux 6.16 and
+// later on ext4, earlier on XFS) then caches the file's pages in 2 MiB
+// pieces, and a process that maps the snapshot maps each piece whole at its
+// first read: one fault and one TLB entry per 2 MiB instead of one fault
+// per 64 KiB and one entry per 4 KiB. Written through bufio's 1 MiB, the
+// country's status spent 0.3 s of its 1.5 s of CPU on that (issue 12). A
+// file read back from disk is cached in large pieces by readahead anyway.
+type blockWriter struct {
+	w   io.Writer
+	buf []byte
+	err error
+}
+
+func newBlockWriter(w io.Writer) *blockWriter {
+	return &blockWriter{w: w, buf: make([]byte, 0, blockSize)}
+}
+
+// Write copies p into whole blocks, writing each when full (never p
+// directly, which would move the later blocks off their offsets).
+func (b *blockWriter) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 && b.err == nil {
+		k := copy(b.buf[len(b.buf):cap(b.buf)], p)
+		b.buf, p = b.buf[:len(b.buf)+k], p[k:]
+		if len(b.buf) == cap(b.buf) {
+			b.Flush()
+		}
+	}
+	if b.err != nil {
+		return 0, b.err
+	}
+	return n, nil
+}
+
+// Flush writes what is held (a block, or the file's last, shorter one).
+func (b *blockWriter) Flush() error {
+	if b.err == nil && len(b.buf) > 0 {
+		_, b.err = b.w.Write(b.buf)
+		b.buf = b.buf[:0]
+	}
+	return b.err
+}
 
 // errSnapshot says a snapshot cannot be used.
 var errSnapshot = errors.New("calc: snapshot not usable")
