@@ -3,7 +3,12 @@ package planwatch
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Roles of an account. The web layer decides what each may do.
@@ -42,11 +47,42 @@ type Account struct {
 // MaxAccountName is the longest account name, in bytes.
 const MaxAccountName = 64
 
-// Validate checks the name and role.
+// Validate checks a new account's name (puts it in NFC, then
+// CheckAccountName) and role.
 func (a *Account) Validate() error {
-	if a.Name == "" || len(a.Name) > MaxAccountName {
+	NFC(&a.Name)
+	if err := CheckAccountName(a.Name); err != nil {
+		return err
+	}
+	return a.ValidateRole()
+}
+
+// CheckAccountName is the one rule for account names, on every path that
+// creates an account: 1 to MaxAccountName bytes of UTF-8 text in NFC (see
+// TextProblem) without spaces or invisible characters (controls, format
+// characters such as a zero-width space or a right-to-left override,
+// which would show one name as another in the audit trail).
+func CheckAccountName(name string) error {
+	if name == "" || len(name) > MaxAccountName {
 		return Errorf(EINVALID, "tên tài khoản phải có từ 1 đến 64 ký tự / account name must have 1 to 64 characters")
 	}
+	if p := TextProblem(name); p != "" {
+		return Errorf(EINVALID, "tên tài khoản %q: %s / account name %q: %s", ShownText(name), p, ShownText(name), p)
+	}
+	if i := strings.IndexFunc(name, func(r rune) bool { return unicode.IsSpace(r) || !unicode.IsGraphic(r) }); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(name[i:])
+		return Errorf(EINVALID, "tên tài khoản %q có khoảng trắng hoặc ký tự ẩn U+%04X / account name %q has a space or an invisible character U+%04X",
+			ShownText(name), r, ShownText(name), r)
+	}
+	if !norm.NFC.IsNormalString(name) {
+		return Errorf(EINVALID, "tên tài khoản %q chưa ở dạng NFC / account name %q is not in NFC", ShownText(name), ShownText(name))
+	}
+	return nil
+}
+
+// ValidateRole checks the role (a change of an existing account, which
+// keeps its name).
+func (a *Account) ValidateRole() error {
 	if !ValidRole(a.Role) {
 		return Errorf(EINVALID, "vai trò không hợp lệ %q (admin, planner, reporter, viewer) / unknown role %q", a.Role, a.Role)
 	}

@@ -105,7 +105,7 @@ func testAccountErrors(t *testing.T, ctx context.Context, s AccountsAndApprovals
 	if err := s.CreateAccount(ctx, planwatch.Account{Role: planwatch.RoleViewer}); planwatch.ErrorCode(err) != planwatch.EINVALID {
 		t.Errorf("no name: %v", err)
 	}
-	evil := planwatch.Account{Name: "x'; DROP TABLE accounts;--", Role: planwatch.RoleViewer}
+	evil := planwatch.Account{Name: "x';DROP/**/TABLE/**/accounts;--", Role: planwatch.RoleViewer}
 	if err := s.CreateAccount(ctx, evil); err != nil {
 		t.Fatal(err)
 	}

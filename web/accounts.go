@@ -211,9 +211,6 @@ func (s *Server) postAccountCreate(w http.ResponseWriter, r *http.Request) error
 	if err := a.Validate(); err != nil {
 		return s.renderAccounts(w, r, 0, accountsData{Form: f}, err)
 	}
-	if strings.ContainsFunc(a.Name, func(c rune) bool { return c <= ' ' || c == 0x7f }) {
-		return s.renderAccounts(w, r, 0, accountsData{Form: f}, invalid("tên tài khoản không được có khoảng trắng / an account name has no spaces"))
-	}
 	if err := s.accountScopes(ctx, r, &a); err != nil {
 		return s.renderAccounts(w, r, 0, accountsData{Form: f}, err)
 	}

@@ -119,6 +119,7 @@ func (s *Server) postLogin(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx := r.Context()
 	name := strings.TrimSpace(r.PostFormValue("name"))
+	planwatch.NFC(&name) // as account names are kept (Account.Validate)
 	password := r.PostFormValue("password")
 	p := s.newPage(w, r, "login")
 	d := loginData{Enabled: true, Next: localPath(r.PostFormValue("next"))}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -51,6 +50,7 @@ func cmdUser(ctx context.Context, env *Env, args []string) error {
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	name := strings.TrimSpace(fs.Arg(0))
+	planwatch.NFC(&name) // as account names are kept (Account.Validate)
 	// Everything about the command line is checked before the store is opened.
 	switch sub {
 	case "list":
@@ -64,9 +64,14 @@ func cmdUser(ctx context.Context, env *Env, args []string) error {
 	default:
 		return fmt.Errorf("lệnh con không rõ / unknown subcommand %q: add, set, set-password, list, disable or enable", sub)
 	}
-	if set["role"] || sub == "add" {
-		check := planwatch.Account{Name: cmp.Or(name, "-"), Role: *role}
+	if sub == "add" {
+		check := planwatch.Account{Name: name, Role: *role}
 		if err := check.Validate(); err != nil {
+			return err
+		}
+	} else if set["role"] {
+		check := planwatch.Account{Role: *role}
+		if err := check.ValidateRole(); err != nil { // an existing account keeps its name
 			return err
 		}
 	}

@@ -148,3 +148,20 @@ func (w *signalWriter) String() string {
 	defer w.mu.Unlock()
 	return w.buf.String()
 }
+
+// TestUserAddRefusesInvisibleNames (sixth session): `planwatch user add`
+// took any name of at most 64 bytes: a terminal escape, a C1 control, a
+// zero-width space ("root\u200b" beside "root"). The one name rule of
+// planwatch.Account.Validate refuses them before the password is read.
+func TestUserAddRefusesInvisibleNames(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "pw.db")
+	mustRun(t, "init", "--db", db)
+	for _, name := range []string{"root\u200b", "an\x1b[2J", "an\u0085x", "a b"} {
+		if out, err := runIn(t, "mật khẩu dài đủ\n", "user", "add", "--db", db, "--role", "admin", name); err == nil {
+			t.Errorf("user add %+q: accepted\n%s", name, out)
+		}
+	}
+	if out, err := runIn(t, "mật khẩu dài đủ\n", "user", "add", "--db", db, "--role", "viewer", "nguye\u0302\u0303n"); err != nil || !strings.Contains(out, "nguyễn (") {
+		t.Errorf("user add of a decomposed name: %v\n%s", err, out)
+	}
+}

@@ -44,7 +44,7 @@ func ChangeAccount(ctx context.Context, tx AccountTx, c planwatch.AccountChange,
 			"the password of %s was changed meanwhile: nothing was changed", c.Name, c.Name)
 	}
 	new = c.Apply(old)
-	if err := new.Validate(); err != nil {
+	if err := new.ValidateRole(); err != nil { // the name is the stored one's
 		return old, new, err
 	}
 	if c.KeepAdmin && old.IsEnabledAdmin() && !new.IsEnabledAdmin() {
