@@ -17,6 +17,7 @@ package calc
 
 import (
 	"context"
+	"iter"
 	"maps"
 	"math"
 	"os"
@@ -677,8 +678,21 @@ func (d *Dataset) approved(unit string, p planwatch.Period) bool {
 // Values lists the current values matching q (indicators, units, months;
 // ApprovedOnly), ordered by indicator, unit and period.
 func (d *Dataset) Values(q planwatch.ValueQuery) []planwatch.DataValue {
-	d.mu.RLock()
-	defer d.mu.RUnlock()
+	return slices.Collect(d.EachValue(q))
+}
+
+// EachValue yields the values Values lists, one at a time (a caller
+// looking for one among the country's need not hold them all). The index
+// is read-locked meanwhile: yield must not change it.
+func (d *Dataset) EachValue(q planwatch.ValueQuery) iter.Seq[planwatch.DataValue] {
+	return func(yield func(planwatch.DataValue) bool) {
+		d.mu.RLock()
+		defer d.mu.RUnlock()
+		d.eachValue(q, yield)
+	}
+}
+
+func (d *Dataset) eachValue(q planwatch.ValueQuery, yield func(planwatch.DataValue) bool) {
 	want := func(list []string) map[string]bool {
 		if len(list) == 0 {
 			return nil
@@ -697,7 +711,6 @@ func (d *Dataset) Values(q planwatch.ValueQuery) []planwatch.DataValue {
 		}
 	}
 	sort.Strings(codes)
-	var out []planwatch.DataValue
 	for _, code := range codes {
 		type unitEntries struct {
 			s series
@@ -720,11 +733,12 @@ func (d *Dataset) Values(q planwatch.ValueQuery) []planwatch.DataValue {
 				if q.ApprovedOnly && e.flags&flagApproved == 0 {
 					continue
 				}
-				out = append(out, d.dataValue(code, u, e, m[i]))
+				if !yield(d.dataValue(code, u, e, m[i])) {
+					return
+				}
 			}
 		}
 	}
-	return out
 }
 
 // Span is the first and last period with any value, zero when empty.

@@ -149,6 +149,11 @@ func (s *Server) postApproval(action string) func(http.ResponseWriter, *http.Req
 			return planwatch.Errorf(planwatch.ECONFLICT, "không thể %s: đơn vị %s kỳ %s đang ở trạng thái %s / cannot %s unit %s %s: it is %s",
 				action, unit, per.ID(), cur.State, action, unit, per.ID(), cur.State)
 		}
+		if step.to == planwatch.ApprovalApproved {
+			if err := s.separateDuties(ctx, snap, userOf(ctx), cur); err != nil {
+				return err
+			}
+		}
 		next := planwatch.Approval{Unit: unit, Period: per, State: step.to, By: userName(ctx), At: s.now(), Comment: comment}
 		if err := s.approvals.SetApproval(ctx, next); err != nil {
 			return err

@@ -213,6 +213,58 @@ func authorizeApproval(u *User, action, unit string) error {
 	return nil
 }
 
+// separateDuties is the separation of duties of the approval workflow: an
+// approval is a second person's check of submitted figures (PRODUCT.md,
+// "approval of submitted data"), so u may not approve a unit-period they
+// submitted, nor one holding a current figure they entered — of the unit
+// or of a unit under it, which the approval locks too (CheckLockedKeys).
+// A deployment with one enabled account, or without accounts, has nobody
+// else to ask: there its user approves their own figures (doc/operations.md).
+func (s *Server) separateDuties(ctx context.Context, snap *snapshot, u *User, cur planwatch.Approval) error {
+	if u == nil || u == localAdmin {
+		return nil
+	}
+	if s.accounts != nil {
+		accounts, err := s.accounts.Accounts(ctx)
+		if err != nil {
+			return err
+		}
+		enabled := 0
+		for _, a := range accounts {
+			if !a.Disabled {
+				enabled++
+			}
+		}
+		if enabled <= 1 {
+			return nil
+		}
+	}
+	refuse := func(what string) error {
+		return planwatch.Errorf(planwatch.EFORBIDDEN, "%s không thể tự phê duyệt đơn vị %s kỳ %s: %s; cần người lập kế hoạch khác / %s cannot approve unit %s %s: %s; another planner must",
+			u.Name, cur.Unit, cur.Period.ID(), what, u.Name, cur.Unit, cur.Period.ID(), what)
+	}
+	if cur.State == planwatch.ApprovalSubmitted && cur.By == u.Name {
+		return refuse("đã tự gửi duyệt / they submitted it")
+	}
+	h, end := snap.ds.Units(), cur.Period.End()
+	units, seen := []string{cur.Unit}, map[string]bool{cur.Unit: true}
+	for i := 0; i < len(units); i++ {
+		for _, c := range h.ChildrenAt(units[i], end) {
+			if !seen[c] {
+				seen[c] = true
+				units = append(units, c)
+			}
+		}
+	}
+	q := planwatch.ValueQuery{Units: units, FromMonth: cur.Period.Year*100 + cur.Period.First, ToMonth: cur.Period.Year*100 + cur.Period.Last}
+	for v := range snap.ds.EachValue(q) {
+		if v.By == u.Name {
+			return refuse(fmt.Sprintf("đã tự nhập / they entered %s %s %s", v.Indicator, v.Unit, v.Period.ID()))
+		}
+	}
+	return nil
+}
+
 // showsNames reports whether the request's user may see account names (who
 // entered or approved a figure, whom to remind): those who write may; to
 // viewers and anonymous readers a name is half of a password guess.
