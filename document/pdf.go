@@ -27,9 +27,16 @@ func readPDF(ctx context.Context, b []byte) (*Document, error) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, "-layout", "-enc", "UTF-8", "-eol", "unix", "-q", "-", "-")
 	cmd.Stdin = bytes.NewReader(b)
-	var out, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &stderr
+	// The text is bounded as an OOXML part is (maxPart): a few MB of PDF
+	// whose pages share one compressed content stream unpack to hundreds.
+	// Past it the write fails, the pipe is closed and pdftotext stops.
+	out := &boundedBuffer{max: maxPart}
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = out, &stderr
 	if err := cmd.Run(); err != nil {
+		if out.over {
+			return nil, fmt.Errorf("chữ của PDF dài quá %d MB / the PDF's text is larger than %d MB", maxPart>>20, maxPart>>20)
+		}
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("đọc PDF quá lâu hoặc bị hủy / reading the PDF took too long or was cancelled: %w", ctx.Err())
 		}
@@ -118,3 +125,22 @@ func fromLayout(s string) string {
 	flushTable()
 	return b.String()
 }
+
+// boundedBuffer is a buffer that takes at most max bytes: a write past
+// them fails (and over is set). (Not an embedded bytes.Buffer: io.Copy
+// would fill it through its ReadFrom, past the bound.)
+type boundedBuffer struct {
+	buf  bytes.Buffer
+	max  int
+	over bool
+}
+
+func (b *boundedBuffer) Write(p []byte) (int, error) {
+	if b.buf.Len()+len(p) > b.max {
+		b.over = true
+		return 0, errors.New("too much text")
+	}
+	return b.buf.Write(p)
+}
+
+func (b *boundedBuffer) String() string { return b.buf.String() }
