@@ -69,6 +69,9 @@ type approvalRow struct {
 	planwatch.Approval
 	Name                            string
 	CanSubmit, CanDecide, CanUnlock bool
+	// CanApprove: the user may also approve what they may decide on (not
+	// their own figures or submission: separateDuties).
+	CanApprove bool
 }
 
 type approvalsData struct {
@@ -103,6 +106,13 @@ func (s *Server) handleApprovals(w http.ResponseWriter, r *http.Request) error {
 		row.CanSubmit = slices.Contains(approvalSteps["submit"].from, a.State) && u != nil &&
 			authorizeApproval(u, "submit", code) == nil
 		row.CanDecide = planner && a.State == planwatch.ApprovalSubmitted
+		if row.CanDecide {
+			if err := s.separateDuties(r.Context(), snap, u, a); err == nil {
+				row.CanApprove = true
+			} else if planwatch.ErrorCode(err) != planwatch.EFORBIDDEN {
+				return err
+			}
+		}
 		row.CanUnlock = planner && a.State == planwatch.ApprovalApproved
 		d.Rows = append(d.Rows, row)
 	}

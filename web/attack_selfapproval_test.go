@@ -39,6 +39,11 @@ func TestAttackSelfApproval(t *testing.T) {
 			t.Errorf("planner approves %s 2022Q2 with their own figure: %d, want 403 naming them\n%s", unit, rec.Code, body(rec))
 		}
 	}
+	// The approvals page offers them to return it, not to approve it.
+	rec := asUser(t, s, "planner", "GET", "/approvals?unit=178&period=2022Q2", "", "")
+	if b := body(rec); rec.Code != http.StatusOK || strings.Contains(b, `action="/approvals/approve"`) || !strings.Contains(b, `action="/approvals/return"`) {
+		t.Errorf("approvals page of a planner with their own figure: %d, approve offered or return not", rec.Code)
+	}
 	// A unit-period a planner submitted is approved by another.
 	if rec := postStep(t, s, "planner", "submit", "180", "2022Q2", ""); rec.Code != http.StatusOK {
 		t.Fatalf("planner submits 180: %d %s", rec.Code, body(rec))
