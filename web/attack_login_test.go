@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -310,5 +311,24 @@ func TestAttackAccountNamesShown(t *testing.T) {
 		if !shows(reporter, path) {
 			t.Errorf("%s hides names from a reporter", path)
 		}
+	}
+}
+
+// TestAttackSignInIPv6Rotation (sixth session): sign-in failures were
+// counted by the client's whole address, and anyone on IPv6 holds at least
+// a /64 (2^64 addresses): trying one password on many accounts from a new
+// address each time never met the limit per address (maxFailsPerIP). An
+// IPv6 client counts by its /64 network; another network is not held back.
+func TestAttackSignInIPv6Rotation(t *testing.T) {
+	fastPasswords(t)
+	s, _ := newAccountServer(t, false)
+	for i := range maxFailsPerIP + 2 {
+		signInFrom(t, s, "[2001:db8:1:2::"+strconv.FormatInt(int64(i+1), 16)+"]:1", "", "name"+itoa(i), "sai")
+	}
+	if rec := signInFrom(t, s, "[2001:db8:1:2:ffff:ffff:ffff:fffe]:1", "", "an", testPassword); rec.Code != http.StatusTooManyRequests {
+		t.Errorf("another address of the same /64 after %d failures: %d, want 429", maxFailsPerIP+2, rec.Code)
+	}
+	if rec := signInFrom(t, s, "[2001:db8:1:3::1]:1", "", "an", testPassword); rec.Code != http.StatusSeeOther {
+		t.Errorf("an address of another /64: %d, want signed in", rec.Code)
 	}
 }

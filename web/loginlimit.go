@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -24,13 +25,29 @@ type loginKey struct {
 	device   string
 }
 
-// source is the LoginAttempt.IP an attempt is recorded under: the address,
-// or the known browser, so that its failures count for it alone.
+// source is the LoginAttempt.IP an attempt is recorded under: the client's
+// network (clientNetwork), or the known browser, so that its failures
+// count for it alone.
 func (k loginKey) source() string {
 	if k.device != "" {
 		return "device:" + k.device
 	}
-	return k.ip
+	return clientNetwork(k.ip)
+}
+
+// clientNetwork is what sign-in failures are counted by for an address:
+// an IPv4 address itself, the /64 network of an IPv6 one (any IPv6 client
+// holds at least a /64, 2^64 addresses to try from).
+func clientNetwork(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil || !a.Is6() || a.Is4In6() {
+		return ip
+	}
+	p, err := a.Prefix(64)
+	if err != nil {
+		return ip
+	}
+	return p.String()
 }
 
 // loginLimiter counts the sign-in attempts under way, so that attempts made
