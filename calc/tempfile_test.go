@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -14,6 +15,9 @@ import (
 // live process is writing (locked), one written to a moment ago, another
 // database's, a directory or a link of the same name stay.
 func TestStaleTempsRemoved(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("a live writer's lock is kept on Linux only (internal/tempfile); elsewhere its age alone decides")
+	}
 	dir := t.TempDir()
 	path := filepath.Join(dir, "db.index")
 	old := time.Now().Add(-time.Hour)

@@ -4,7 +4,8 @@
 // holds the lock until it closes it; a later start removes only ours — a
 // regular file of this process's user, untouched for a while and locked
 // by no live writer (Stale) — so that a save under way in another process
-// is never taken for a killed one.
+// is never taken for a killed one. The locks are kept on Linux, where
+// planwatch is served (lock_linux.go); elsewhere the age alone decides.
 package tempfile
 
 import (

@@ -1,4 +1,4 @@
-//go:build linux || darwin || freebsd || netbsd || openbsd || dragonfly
+//go:build linux
 
 package tempfile
 
@@ -10,7 +10,10 @@ import (
 
 // Lock takes an exclusive lock on a temporary file being written, held
 // until the file is closed (best effort: on a file system without locks
-// the age alone tells a live writer from a killed one).
+// the age alone tells a live writer from a killed one). It is flock(2),
+// which on Linux does not meet the fcntl(2) locks SQLite takes on the same
+// file (a backup's partial file is a database); on the BSDs and macOS the
+// two kinds interact, so there the age alone decides (lock_other.go).
 func Lock(f *os.File) {
 	_ = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
 }
@@ -30,10 +33,4 @@ func Locked(name string) bool {
 		return false
 	}
 	return errors.Is(err, syscall.EWOULDBLOCK)
-}
-
-// OwnedByMe reports whether the file belongs to this process's user.
-func OwnedByMe(fi os.FileInfo) bool {
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	return ok && int(st.Uid) == os.Geteuid()
 }
