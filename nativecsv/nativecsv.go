@@ -113,14 +113,19 @@ type Stream struct {
 	lastScale float64
 	periods   map[string]periodCell
 	names     map[string]string // indicator and unit codes, kept once each (intern)
+	lastCodes [2]string         // the last row's indicator and unit codes (code)
 	done      bool
 	row       rowReader // the row being read
 	numbers   []float64 // what is left of the block numbers are taken from
 	block     int       // the size of that block
 }
 
-// maxCached bounds the cells a Stream remembers, whatever the file holds.
-const maxCached = 4096
+// maxCached bounds the cells a Stream remembers, whatever the file holds;
+// maxCodes the codes (intern): a national file names 11,000 units.
+const (
+	maxCached = 4096
+	maxCodes  = 1 << 15
+)
 
 type periodCell struct {
 	p   planwatch.Period
@@ -424,10 +429,20 @@ func (st *Stream) intern(b []byte) string {
 		return k
 	}
 	k := string(b)
-	if len(st.names) < maxCached {
+	if len(st.names) < maxCodes {
 		st.names[k] = k
 	}
 	return k
+}
+
+// code is intern for the codes of column i (0 indicator, 1 unit), which
+// are mostly the row before's: files list a series' rows together.
+func (st *Stream) code(i int, b []byte) string {
+	if string(b) == st.lastCodes[i] {
+		return st.lastCodes[i]
+	}
+	st.lastCodes[i] = st.intern(b)
+	return st.lastCodes[i]
 }
 
 func (r *rowReader) text(col string, required bool) string {
@@ -526,8 +541,8 @@ func (r *rowReader) source() planwatch.Source {
 func (r *rowReader) value(v *planwatch.DataValue) bool {
 	v.Source, v.Basis, v.Vintage = r.source(), planwatch.BasisPeriod, planwatch.Official
 	c := &r.st.cols // positions, not names: this runs for every row
-	v.Indicator = r.st.intern(r.textBytes("indicator", c.indicator, true))
-	v.Unit = r.st.intern(r.textBytes("orgunit", c.orgunit, true))
+	v.Indicator = r.st.code(0, r.textBytes("indicator", c.indicator, true))
+	v.Unit = r.st.code(1, r.textBytes("orgunit", c.orgunit, true))
 	if ps := r.textBytes("period", c.period, true); len(ps) > 0 {
 		pc, ok := r.st.periods[string(ps)]
 		if !ok {
