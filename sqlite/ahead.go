@@ -19,8 +19,8 @@ func (db *DB) aheadAfter() int {
 	return aheadAfter
 }
 
-// unitsAhead is every unit's versions, the transitions into each, and the
-// life of each (planwatch.LifetimeOf), read on a read connection while a
+// unitsAhead is the life of every unit (planwatch.LifetimeOf of its
+// versions and the transitions into it), read on a read connection while a
 // large change set is still being taken in: its checks need the life of
 // every unit it names (a national file: 11,000 units, ~0.15 s to read),
 // which does not depend on the file. What was read serves the Apply only
@@ -32,7 +32,6 @@ type unitsAhead struct {
 	done   chan struct{}
 	cancel context.CancelFunc
 	mark   aheadMark
-	memo   *unitMemo
 	lives  map[string]planwatch.Lifetime
 	err    error
 }
@@ -74,16 +73,59 @@ func (a *unitsAhead) read(ctx context.Context, db *DB) error {
 	if a.mark, err = readAheadMark(ctx, tx); err != nil {
 		return err
 	}
-	m := &unitMemo{all: true, versions: map[string][]planwatch.OrgUnit{}, into: map[string][]planwatch.Transition{}}
-	if err := m.load(ctx, tx, ` ORDER BY code, valid_from`, ` ORDER BY old, new, date`); err != nil {
+	// Only what a life depends on (planwatch.LifetimeOf): codes and dates.
+	into := map[string][]planwatch.Transition{}
+	rows, err := tx.QueryContext(ctx, `SELECT old, new, date FROM transitions ORDER BY old, new, date`)
+	if err != nil {
 		return err
 	}
-	a.lives = make(map[string]planwatch.Lifetime, len(m.versions))
-	for code, vs := range m.versions {
-		a.lives[code] = planwatch.LifetimeOf(vs, m.into[code])
+	if err := engine.Each(rows, scanTransitionDate, func(t planwatch.Transition) error {
+		into[t.New] = append(into[t.New], t)
+		return nil
+	}); err != nil {
+		return err
 	}
-	a.memo = m
+	rows, err = tx.QueryContext(ctx, `SELECT code, valid_from, valid_to FROM orgunits ORDER BY code, valid_from`)
+	if err != nil {
+		return err
+	}
+	a.lives = map[string]planwatch.Lifetime{}
+	var versions []planwatch.OrgUnit // of one unit: rows come by code
+	add := func() {
+		if len(versions) > 0 {
+			a.lives[versions[0].Code] = planwatch.LifetimeOf(versions, into[versions[0].Code])
+		}
+	}
+	if err := engine.Each(rows, scanUnitDates, func(u planwatch.OrgUnit) error {
+		if len(versions) > 0 && versions[0].Code != u.Code {
+			add()
+			versions = versions[:0]
+		}
+		versions = append(versions, u)
+		return nil
+	}); err != nil {
+		return err
+	}
+	add()
 	return nil
+}
+
+// scanUnitDates scans a unit version's code and dates.
+func scanUnitDates(s engine.Scanner) (planwatch.OrgUnit, error) {
+	var u planwatch.OrgUnit
+	var from, to string
+	err := s.Scan(&u.Code, &from, &to)
+	u.ValidFrom, u.ValidTo = parseDate(from), parseDate(to)
+	return u, err
+}
+
+// scanTransitionDate scans a transition's codes and date.
+func scanTransitionDate(s engine.Scanner) (planwatch.Transition, error) {
+	var t planwatch.Transition
+	var date string
+	err := s.Scan(&t.Old, &t.New, &date)
+	t.Date = parseDate(date)
+	return t, err
 }
 
 // take returns what was read ahead when it is still what transaction tx

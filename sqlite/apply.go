@@ -56,9 +56,6 @@ func (db *DB) ApplyStream(ctx context.Context, cs *planwatch.ChangeSet, values i
 	if r.ahead, err = ahead.take(ctx, db, tx); err != nil {
 		return planwatch.ApplyResult{}, internal("Apply", err)
 	}
-	if r.ahead != nil {
-		r.units = r.ahead.memo
-	}
 	p, err := engine.Prepare(ctx, cs, b, now, r)
 	if err != nil {
 		return planwatch.ApplyResult{}, internal("Apply", err)

@@ -16,12 +16,12 @@ func (r reader) UnitHistory(ctx context.Context, codes []string) ([]planwatch.Or
 	if m == nil {
 		m = &unitMemo{} // kept for this call only
 	}
-	if m.read == nil && !m.all {
+	if m.read == nil {
 		m.read, m.versions, m.into = map[string]bool{}, map[string][]planwatch.OrgUnit{}, map[string][]planwatch.Transition{}
 	}
 	var missing []string
 	for _, c := range codes {
-		if !m.all && !m.read[c] {
+		if !m.read[c] {
 			m.read[c] = true
 			missing = append(missing, c)
 		}
@@ -55,7 +55,6 @@ func (r reader) UnitHistory(ctx context.Context, codes []string) ([]planwatch.Or
 
 // unitMemo is what an Apply has read of units (reader.UnitHistory).
 type unitMemo struct {
-	all      bool // every unit was read (unitsAhead): read is not used
 	read     map[string]bool
 	versions map[string][]planwatch.OrgUnit
 	into     map[string][]planwatch.Transition
