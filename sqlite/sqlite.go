@@ -58,7 +58,7 @@ type DB struct {
 	// has (Schema).
 	inspect       bool
 	stored, known int
-	// largeApply is how many values make an Apply read every unit ahead
+	// largeApply is how many units make an Apply read every unit ahead
 	// (unitsAhead); 0: aheadAfter. Tests make it small, and follow the
 	// reading with aheadEvent ("read", then "used" or "unused").
 	largeApply int

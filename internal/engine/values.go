@@ -82,19 +82,18 @@ func Collect(cs *planwatch.ChangeSet, values iter.Seq2[planwatch.DataValue, erro
 	return CollectLarge(cs, values, now, 0, nil)
 }
 
-// CollectLarge is Collect calling large, once, when the n-th value is taken
-// in (n > 0): a store may then start reading what Prepare will need of a
-// large change set and not of its values (every unit's life) while the rest
-// is taken in.
+// CollectLarge is Collect calling large, once, when the change set names
+// its n-th unit (n > 0): a store may then start reading what Prepare will
+// need of a change set of many units, whichever they are (every unit's
+// life), while the rest is taken in.
 func CollectLarge(cs *planwatch.ChangeSet, values iter.Seq2[planwatch.DataValue, error], now time.Time, n int, large func()) (*Batch, error) {
 	b := &Batch{bySeries: map[SeriesKey]*SeriesBatch{}, periods: map[planwatch.Period]bool{}, keep: cs.Keep}
-	if large == nil {
-		n = 0
+	var units map[string]bool // named so far, until the n-th
+	series := 0               // len(b.Series) when last looked at
+	if large != nil && n > 0 {
+		units = map[string]bool{}
 	}
 	for v, err := range values {
-		if b.N+1 == n {
-			large()
-		}
 		if err != nil {
 			var pe *planwatch.Error
 			if errors.As(err, &pe) && pe.Code == planwatch.EINVALID && len(pe.Problems) > 0 {
@@ -105,6 +104,15 @@ func CollectLarge(cs *planwatch.ChangeSet, values iter.Seq2[planwatch.DataValue,
 			return nil, err
 		}
 		b.Add(cs, &v, now)
+		if units != nil && len(b.Series) > series { // a new series: a new unit?
+			series = len(b.Series)
+			if u := b.Series[series-1].Unit; !units[u] {
+				if units[u] = true; len(units) == n {
+					large()
+					units = nil
+				}
+			}
+		}
 	}
 	// The entries are gathered into their series on a goroutine of their
 	// own: Prepare reads the catalogue and creates the series meanwhile
