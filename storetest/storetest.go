@@ -58,6 +58,7 @@ func Run(t *testing.T, open func(t *testing.T) planwatch.Store) {
 		{"AuditImmutable", testAuditImmutable},
 		{"Concurrency", testConcurrency},
 		{"LargeApply", testLargeApply},
+		{"LargeRepeats", testLargeRepeats},
 		{"ApplyStream", testApplyStream},
 		{"Seed", testSeed},
 		{"ReportSettings", testReportSettings},
@@ -1231,6 +1232,42 @@ func testLargeApply(t *testing.T, ctx context.Context, s planwatch.Store) {
 	// The same file again changes nothing.
 	if res := apply(t, ctx, s, &planwatch.ChangeSet{By: "tester", Values: vs}); res != (planwatch.ApplyResult{Ignored: 10000}) {
 		t.Errorf("re-import: %+v", res)
+	}
+}
+
+// testLargeRepeats: in a change set too large for an audit entry a value,
+// new series that come back to a key are planned value by value as small
+// ones are: a key given twice gets two revisions (imported, then updated),
+// the same figure again is ignored, an earlier key after a later one is
+// still new, and withdrawing a key never stored is ignored.
+func testLargeRepeats(t *testing.T, ctx context.Context, s planwatch.Store) {
+	fixture(t, ctx, s)
+	vs := LargeChangeSet(200) // trade.retail and bank.deposits, 1900–1902
+	k1 := value("price.cpi", "20", "202201", planwatch.Official, 101)
+	k2 := value("price.cpi", "20", "202202", planwatch.Official, 102)
+	again := k1
+	again.Value = planwatch.Float(103)
+	same := again
+	earlier := value("price.cpi", "178", "202203", planwatch.Official, 104)
+	later := value("price.cpi", "178", "202201", planwatch.Official, 105)
+	gone := value("price.cpi", "06000", "202201", planwatch.Official, 0)
+	gone.Value, gone.Deleted = nil, true
+	vs = append(vs, k1, k2, again, same, earlier, later, gone)
+	res := apply(t, ctx, s, &planwatch.ChangeSet{By: "tester", Values: vs})
+	if want := (planwatch.ApplyResult{Imported: 200 + 4, Updated: 1, Ignored: 2}); res != want {
+		t.Errorf("result %+v, want %+v", res, want)
+	}
+	revs := revisions(t, ctx, s, k1.Key)
+	if len(revs) != 2 || revs[0].Revision != 1 || *revs[0].Value != 101 || revs[1].Revision != 2 || *revs[1].Value != 103 {
+		t.Errorf("revisions of a key given twice: %+v", revs)
+	}
+	for _, v := range []planwatch.DataValue{k2, earlier, later} {
+		if revs := revisions(t, ctx, s, v.Key); len(revs) != 1 || revs[0].Revision != 1 || *revs[0].Value != *v.Value {
+			t.Errorf("revisions of %s: %+v", v.Key, revs)
+		}
+	}
+	if revs := revisions(t, ctx, s, gone.Key); len(revs) != 0 {
+		t.Errorf("a withdrawal of nothing stored: %+v", revs)
 	}
 }
 

@@ -455,6 +455,16 @@ func (a *applier) planValues(ctx context.Context) error {
 	planned := make(map[*SeriesBatch]bool, len(b.Series))
 	planOne := func(sb *SeriesBatch, old []storedEntry) {
 		planned[sb] = true
+		if len(old) == 0 && b.N > AuditEach && !b.WantChanged && firstRevisions(sb.Entries) {
+			// A new series of one value a key (a file of new figures): each
+			// is its key's first revision, and none is compared.
+			for i := range sb.Entries {
+				sb.Entries[i].Revision = 1
+			}
+			a.p.Result.Imported += len(sb.Entries)
+			a.p.Series = append(a.p.Series, &SeriesWrite{ID: ids[sb.SeriesKey], SeriesKey: sb.SeriesKey, Entries: sb.Entries})
+			return
+		}
 		// The new revisions are the batch's own entries, numbered in place,
 		// as long as none is ignored (a file of new figures): a copy only
 		// from the first ignored one. Planning again (a retried
@@ -597,6 +607,18 @@ func (a *applier) planValues(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// firstRevisions reports whether es, the entries of a series with no
+// stored revisions, are each the first revision of its key: none withdraws
+// a value, and their keys come in increasing order (so each once).
+func firstRevisions(es []Entry) bool {
+	for i := range es {
+		if es[i].Flags&flagDeleted != 0 || i > 0 && es[i].Code <= es[i-1].Code {
+			return false
+		}
+	}
+	return true
 }
 
 // seriesIDs returns the ids of the batch's series (Reader.Series).
