@@ -596,6 +596,14 @@ type statusJSON struct {
 	Status      string   `json:"status"`
 	Estimate    bool     `json:"estimate"`
 	Formula     string   `json:"formula,omitempty"` // a derived indicator's formula
+	// Completeness: of the units under the unit, how many the value is made
+	// of (as `planwatch status --format json` says).
+	Completeness *completenessJSON `json:"completeness,omitempty"`
+}
+
+type completenessJSON struct {
+	Units    int `json:"units"`
+	Expected int `json:"expected"`
 }
 
 func figurePtr(f calc.Figure) *float64 {
@@ -614,7 +622,15 @@ func rowJSON(row calc.Row) statusJSON {
 		Target: row.Target, PlanPct: row.PlanPct, ExpectedPct: row.ExpectedPct, PaceMethod: row.PaceMethod,
 		YoY: row.YoY, PPChange: row.PPChange, VsRef: row.VsRef, Projection: row.Projection,
 		Status: string(row.Status), Estimate: row.Estimate, Formula: row.Indicator.Formula,
+		Completeness: completenessOf(row.Current),
 	}
+}
+
+func completenessOf(f calc.Figure) *completenessJSON {
+	if !f.OK || f.Expected == 0 {
+		return nil
+	}
+	return &completenessJSON{f.Units, f.Expected}
 }
 
 // apiStatus is the dashboard as JSON: ?unit=&period=&sector=.

@@ -171,10 +171,17 @@ func funcs(lang string) template.FuncMap {
 		"num": func(x float64, dec int) string {
 			return formatNumber(lang, x, dec)
 		},
-		"pct":     func(x *float64) string { return formatPct(lang, x, false) },
-		"growth":  func(x *float64) string { return formatPct(lang, x, true) },
-		"amount":  func(ind planwatch.Indicator, x float64) string { return formatAmount(lang, ind, x) },
-		"figure":  func(ind planwatch.Indicator, f calc.Figure) string { return formatFigure(lang, ind, f) },
+		"pct":    func(x *float64) string { return formatPct(lang, x, false) },
+		"growth": func(x *float64) string { return formatPct(lang, x, true) },
+		"amount": func(ind planwatch.Indicator, x float64) string { return formatAmount(lang, ind, x) },
+		"figure": func(ind planwatch.Indicator, f calc.Figure) string { return formatFigure(lang, ind, f) },
+		// partOf is a total made from only some of the units under it (nil otherwise).
+		"partOf": func(f calc.Figure) *calc.Figure {
+			if f.OK && f.Partial && f.Expected > 0 {
+				return &f
+			}
+			return nil
+		},
 		"name":    func(ind planwatch.Indicator) string { return indicatorName(lang, ind) },
 		"sector":  func(s string) string { return sectorLabel(lang, s) },
 		"period":  func(p planwatch.Period) string { return p.Label(lang) },

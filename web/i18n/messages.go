@@ -39,6 +39,9 @@ var vi = map[string]string{
 	"status.no_data":   "Chưa có số liệu",
 
 	"dash.completeness":   "Đơn vị đã báo cáo: %d/%d",
+	"dash.partial":        "%d/%d đơn vị",
+	"dash.partial_below":  "chưa đủ đơn vị cấp dưới",
+	"dash.partial_title":  "Tổng hợp từ các đơn vị đã báo cáo, chưa đủ: so sánh với kế hoạch và cùng kỳ còn thấp hơn thực tế",
 	"dash.empty":          "Chưa có số liệu hay chỉ tiêu nào cho đơn vị và kỳ này.",
 	"dash.plan_vs_pace":   "Đạt %s kế hoạch; tiến độ cần đạt %s",
 	"dash.pace_legend":    "vạch đen: tiến độ cần đạt đến cuối kỳ (theo mùa vụ các năm trước, hoặc chia đều theo tháng)",
@@ -357,6 +360,9 @@ var en = map[string]string{
 	"status.no_data":   "No data",
 
 	"dash.completeness":   "Units reported: %d/%d",
+	"dash.partial":        "%d of %d units",
+	"dash.partial_below":  "some units below missing",
+	"dash.partial_title":  "Total of the units that reported, not all of them: plan and year-on-year comparisons understate",
 	"dash.empty":          "No figures or targets yet for this unit and period.",
 	"dash.plan_vs_pace":   "%s of plan reached; expected pace %s",
 	"dash.pace_legend":    "black mark: the share of plan expected by the end of the period (seasonal from past years, or linear)",
