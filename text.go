@@ -50,8 +50,19 @@ func ShownText(s string) string {
 // with the same words typed otherwise). A text already in NFC is left as is.
 func NFC(texts ...*string) {
 	for _, t := range texts {
-		if *t != "" && !norm.NFC.IsNormalString(*t) {
+		if *t != "" && !ascii(*t) && !norm.NFC.IsNormalString(*t) {
 			*t = norm.NFC.String(*t)
 		}
 	}
+}
+
+// ascii reports whether s is ASCII alone, always in normal form C: an
+// import checks a file name and codes on every row, and norm allocates.
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }

@@ -312,6 +312,9 @@ func scanNativeValues(r io.Reader, head []byte, opts Options, rd *Reading, emit 
 		return err
 	}
 	rd.Rest.Keep = unsaid(head)
+	// The codes last found in the catalogue: files list a series' rows together.
+	var known bool
+	var knownInd, knownUnit string
 	for v, err := range st.Values() {
 		if err != nil {
 			var pe *planwatch.Error
@@ -325,11 +328,15 @@ func scanNativeValues(r io.Reader, head []byte, opts Options, rd *Reading, emit 
 		if v.At.IsZero() {
 			v.At = opts.Now
 		}
-		if cc := checkValue(nil, &v, opts); len(cc) > 0 {
-			for _, c := range cc {
-				rd.Conflicts.Add(c)
+		if !known || v.Indicator != knownInd || v.Unit != knownUnit {
+			if cc := checkValue(nil, &v, opts); len(cc) > 0 {
+				known = false
+				for _, c := range cc {
+					rd.Conflicts.Add(c)
+				}
+				continue
 			}
-			continue
+			known, knownInd, knownUnit = true, v.Indicator, v.Unit
 		}
 		if err := emit(v); err != nil {
 			return err
