@@ -52,7 +52,8 @@ func (db *DB) ApplyStream(ctx context.Context, cs *planwatch.ChangeSet, values i
 		return planwatch.ApplyResult{}, internal("Apply", err)
 	}
 	defer tx.Rollback()
-	r := reader{db: db, tx: tx, dryRun: cs.DryRun, units: &unitMemo{}}
+	r := reader{db: db, tx: tx, dryRun: cs.DryRun, units: &unitMemo{}, created: &seriesCreation{}}
+	defer r.created.wait() // before the rollback
 	if r.ahead, err = ahead.take(ctx, db, tx); err != nil {
 		return planwatch.ApplyResult{}, internal("Apply", err)
 	}
@@ -65,6 +66,9 @@ func (db *DB) ApplyStream(ctx context.Context, cs *planwatch.ChangeSet, values i
 	}
 	if cs.DryRun || p.Empty() {
 		return p.Result, nil
+	}
+	if err := r.created.wait(); err != nil {
+		return planwatch.ApplyResult{}, internal("Apply", err)
 	}
 	seq, err := newChangeSet(ctx, tx, p.Record(0))
 	if err != nil {
@@ -89,6 +93,9 @@ type reader struct {
 	dryRun bool
 	units  *unitMemo   // the units read so far (UnitHistory); nil: none kept
 	ahead  *unitsAhead // every unit, read ahead and still current; nil: none
+	// created, when set, lets Series create the new series beside what
+	// follows (seriesCreation); nil: Series creates them before it returns.
+	created *seriesCreation
 }
 
 // existing returns which of codes are in table's column.

@@ -61,12 +61,50 @@ func (r reader) Series(ctx context.Context, keys []engine.SeriesKey) (map[engine
 	for i, k := range missing {
 		ids[k] = last + 1 + int64(i)
 	}
-	err = insertMany(ctx, r.tx, `INSERT INTO series (id, indicator, orgunit) VALUES `, `(?, ?, ?)`, len(missing),
-		func(i int, args []any) []any {
-			return append(args, ids[missing[i]], missing[i].Indicator, missing[i].Unit)
-		},
-		"", nil)
-	return ids, err
+	insert := func() error {
+		return insertMany(ctx, r.tx, `INSERT INTO series (id, indicator, orgunit) VALUES `, `(?, ?, ?)`, len(missing),
+			func(i int, args []any) []any {
+				return append(args, last+1+int64(i), missing[i].Indicator, missing[i].Unit)
+			},
+			"", nil)
+	}
+	if r.created == nil || r.db.r == r.db.w {
+		return ids, insert()
+	}
+	r.created.start(insert)
+	return ids, nil
+}
+
+// seriesCreation is the creation of an Apply's new series (15,000 rows for
+// a national file), run on the writer's transaction beside the checks and
+// the plan that follow (reader.Series), which read what is stored on a read
+// connection meanwhile (reader.Stored): the transaction holds the write
+// lock, so a read begun after it sees what the transaction saw before its
+// own writes. The Apply waits for it before writing revisions, and before
+// rolling back.
+type seriesCreation struct {
+	done chan struct{}
+	err  error
+}
+
+func (c *seriesCreation) start(insert func() error) {
+	c.done = make(chan struct{})
+	go func() {
+		defer close(c.done)
+		c.err = insert()
+	}()
+}
+
+// started reports whether the series are being created (or were).
+func (c *seriesCreation) started() bool { return c != nil && c.done != nil }
+
+// wait returns once the series are created, with the error if any.
+func (c *seriesCreation) wait() error {
+	if !c.started() {
+		return nil
+	}
+	<-c.done
+	return c.err
 }
 
 // insertMany inserts n rows a hundred to a statement: query + one tuple per
@@ -137,8 +175,18 @@ func scanSeriesID(s scanner) (seriesID, error) {
 
 // Stored calls fn with every revisions row of the series ids.
 func (r reader) Stored(ctx context.Context, ids []int64, fn func(series, cs int64, data []byte) error) error {
+	var q engine.Queryer = r.tx
+	if r.created.started() {
+		// The writer is creating series meanwhile (seriesCreation).
+		rtx, err := r.db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+		if err != nil {
+			return err
+		}
+		defer rtx.Rollback()
+		q = rtx
+	}
 	b, _ := json.Marshal(ids)
-	rows, err := r.tx.QueryContext(ctx, `SELECT series, cs, data FROM revisions
+	rows, err := q.QueryContext(ctx, `SELECT series, cs, data FROM revisions
 		WHERE series IN (SELECT value FROM json_each(?)) ORDER BY series, cs`, string(b))
 	if err != nil {
 		return err
