@@ -604,6 +604,9 @@ type statusJSON struct {
 type completenessJSON struct {
 	Units    int `json:"units"`
 	Expected int `json:"expected"`
+	// Partial: some unit is missing, here or further down (a unit under
+	// it made of only some of its own); the dashboard marks it.
+	Partial bool `json:"partial"`
 }
 
 func figurePtr(f calc.Figure) *float64 {
@@ -630,7 +633,7 @@ func completenessOf(f calc.Figure) *completenessJSON {
 	if !f.OK || f.Expected == 0 {
 		return nil
 	}
-	return &completenessJSON{f.Units, f.Expected}
+	return &completenessJSON{f.Units, f.Expected, f.Partial}
 }
 
 // apiStatus is the dashboard as JSON: ?unit=&period=&sector=.

@@ -47,15 +47,17 @@ func TestPartialTotalsAreMarked(t *testing.T) {
 		Rows []struct {
 			Indicator    string `json:"indicator"`
 			Completeness *struct {
-				Units    int `json:"units"`
-				Expected int `json:"expected"`
+				Units    int  `json:"units"`
+				Expected int  `json:"expected"`
+				Partial  bool `json:"partial"`
 			} `json:"completeness"`
 		} `json:"rows"`
 	}
 	for _, tc := range []struct {
 		period          string
 		units, expected int
-	}{{"2022Q2", 1, 2}, {"2022Q1", 2, 2}} {
+		partial         bool
+	}{{"2022Q2", 1, 2, true}, {"2022Q1", 2, 2, false}} {
 		rec := c.get("/api/analytics/status?unit=20&period=" + tc.period)
 		if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
 			t.Fatal(err)
@@ -66,8 +68,8 @@ func TestPartialTotalsAreMarked(t *testing.T) {
 				continue
 			}
 			found = true
-			if r.Completeness == nil || r.Completeness.Units != tc.units || r.Completeness.Expected != tc.expected {
-				t.Errorf("%s: API completeness %+v, want %d of %d", tc.period, r.Completeness, tc.units, tc.expected)
+			if r.Completeness == nil || r.Completeness.Units != tc.units || r.Completeness.Expected != tc.expected || r.Completeness.Partial != tc.partial {
+				t.Errorf("%s: API completeness %+v, want %d of %d, partial %v", tc.period, r.Completeness, tc.units, tc.expected, tc.partial)
 			}
 		}
 		if !found {
