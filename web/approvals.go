@@ -94,6 +94,12 @@ func (s *Server) handleApprovals(w http.ResponseWriter, r *http.Request) error {
 	units := append([]string{sel.Unit}, snap.ds.Units().ChildrenAt(sel.Unit, sel.Period.End())...)
 	u := userOf(r.Context())
 	planner := u != nil && (u.Role == RolePlanner || u.Role == RoleAdmin)
+	var duties *duties
+	if planner {
+		if duties, err = s.separateDuties(r.Context(), snap, u, sel.Period, units); err != nil {
+			return err
+		}
+	}
 	for _, code := range units {
 		a, err := s.approvalOf(r.Context(), code, sel.Period)
 		if err != nil {
@@ -107,7 +113,7 @@ func (s *Server) handleApprovals(w http.ResponseWriter, r *http.Request) error {
 			authorizeApproval(u, "submit", code) == nil
 		row.CanDecide = planner && a.State == planwatch.ApprovalSubmitted
 		if row.CanDecide {
-			if err := s.separateDuties(r.Context(), snap, u, a); err == nil {
+			if err := duties.check(a); err == nil {
 				row.CanApprove = true
 			} else if planwatch.ErrorCode(err) != planwatch.EFORBIDDEN {
 				return err
@@ -160,7 +166,11 @@ func (s *Server) postApproval(action string) func(http.ResponseWriter, *http.Req
 				action, unit, per.ID(), cur.State, action, unit, per.ID(), cur.State)
 		}
 		if step.to == planwatch.ApprovalApproved {
-			if err := s.separateDuties(ctx, snap, userOf(ctx), cur); err != nil {
+			d, err := s.separateDuties(ctx, snap, userOf(ctx), per, []string{unit})
+			if err != nil {
+				return err
+			}
+			if err := d.check(cur); err != nil {
 				return err
 			}
 		}

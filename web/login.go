@@ -118,7 +118,8 @@ func (s *Server) postLogin(w http.ResponseWriter, r *http.Request) error {
 		return planwatch.Errorf(planwatch.EINVALID, "chưa bật tài khoản (chế độ một người dùng) / accounts are not enabled (single-user mode)")
 	}
 	ctx := r.Context()
-	name := strings.TrimSpace(r.PostFormValue("name"))
+	raw := strings.TrimSpace(r.PostFormValue("name"))
+	name := raw
 	planwatch.NFC(&name) // as account names are kept (Account.Validate)
 	password := r.PostFormValue("password")
 	p := s.newPage(w, r, "login")
@@ -151,6 +152,12 @@ func (s *Server) postLogin(w http.ResponseWriter, r *http.Request) error {
 	}
 	defer release()
 	a, err := s.accounts.Account(ctx, name)
+	if planwatch.ErrorCode(err) == planwatch.ENOTFOUND && raw != name && len(raw) <= planwatch.MaxAccountName {
+		// An account named before names were kept in NFC signs in as typed.
+		if old, oerr := s.accounts.Account(ctx, raw); oerr == nil {
+			a, err = old, nil
+		}
+	}
 	exists := err == nil
 	if err != nil && planwatch.ErrorCode(err) != planwatch.ENOTFOUND {
 		return err

@@ -217,49 +217,99 @@ func authorizeApproval(u *User, action, unit string) error {
 // approval is a second person's check of submitted figures (PRODUCT.md,
 // "approval of submitted data"), so u may not approve a unit-period they
 // submitted, nor one holding a current figure they entered — of the unit
-// or of a unit under it, which the approval locks too (CheckLockedKeys).
-// A deployment with one enabled account, or without accounts, has nobody
-// else to ask: there its user approves their own figures (doc/operations.md).
-func (s *Server) separateDuties(ctx context.Context, snap *snapshot, u *User, cur planwatch.Approval) error {
+// or of a unit under it in any month of the period, which the approval
+// locks too (CheckLockedKeys). Where nobody else may approve the unit (no
+// other enabled account a planner or admin over it; no accounts at all),
+// there is nobody else to ask: its user approves their own figures
+// (doc/operations.md). duties reads what the rule needs once for the
+// approvals of one request: the accounts, and u's figures under them in
+// one pass over the index.
+func (s *Server) separateDuties(ctx context.Context, snap *snapshot, u *User, p planwatch.Period, units []string) (*duties, error) {
+	d := &duties{u: u, h: snap.ds.Units(), period: p, mine: map[string]string{}}
 	if u == nil || u == localAdmin {
-		return nil
+		return d, nil
 	}
+	d.checks = true
 	if s.accounts != nil {
 		accounts, err := s.accounts.Accounts(ctx)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		enabled := 0
 		for _, a := range accounts {
-			if !a.Disabled {
-				enabled++
+			if !a.Disabled && a.Name != u.Name {
+				d.others = append(d.others, userOfAccount(a))
 			}
 		}
-		if enabled <= 1 {
-			return nil
+		d.counted = true
+	}
+	var all []string
+	seen := map[string]bool{}
+	for _, unit := range units {
+		for _, c := range d.under(unit) {
+			if !seen[c] {
+				seen[c] = true
+				all = append(all, c)
+			}
 		}
+	}
+	q := planwatch.ValueQuery{Units: all, FromMonth: p.Year*100 + p.First, ToMonth: p.Year*100 + p.Last}
+	for v := range snap.ds.EachValue(q) {
+		if v.By == u.Name {
+			if _, ok := d.mine[v.Unit]; !ok {
+				d.mine[v.Unit] = v.Indicator + " " + v.Unit + " " + v.Period.ID()
+			}
+		}
+	}
+	return d, nil
+}
+
+// duties answers separateDuties for the approvals of one request.
+type duties struct {
+	u       *User
+	h       *planwatch.Hierarchy
+	period  planwatch.Period
+	checks  bool
+	counted bool              // others is every other enabled account
+	others  []*User           // enabled accounts but u's
+	mine    map[string]string // unit → a current figure u entered there in the period
+}
+
+// under is unit and every unit under it at the end of any month of the
+// period (a unit moved or merged within it is under it for its months).
+func (d *duties) under(unit string) []string {
+	out, seen := []string{unit}, map[string]bool{unit: true}
+	for m := d.period.First; m <= d.period.Last; m++ {
+		end := planwatch.MonthOf(d.period.Year, m).End()
+		for i := 0; i < len(out); i++ {
+			for _, c := range d.h.ChildrenAt(out[i], end) {
+				if !seen[c] {
+					seen[c] = true
+					out = append(out, c)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// check refuses u's approval of cur when the rule asks for another person.
+func (d *duties) check(cur planwatch.Approval) error {
+	if !d.checks {
+		return nil
+	}
+	if d.counted && !slices.ContainsFunc(d.others, func(o *User) bool { return authorizeApproval(o, "approve", cur.Unit) == nil }) {
+		return nil // nobody else may approve it
 	}
 	refuse := func(what string) error {
 		return planwatch.Errorf(planwatch.EFORBIDDEN, "%s không thể tự phê duyệt đơn vị %s kỳ %s: %s; cần người lập kế hoạch khác / %s cannot approve unit %s %s: %s; another planner must",
-			u.Name, cur.Unit, cur.Period.ID(), what, u.Name, cur.Unit, cur.Period.ID(), what)
+			d.u.Name, cur.Unit, cur.Period.ID(), what, d.u.Name, cur.Unit, cur.Period.ID(), what)
 	}
-	if cur.State == planwatch.ApprovalSubmitted && cur.By == u.Name {
+	if cur.State == planwatch.ApprovalSubmitted && cur.By == d.u.Name {
 		return refuse("đã tự gửi duyệt / they submitted it")
 	}
-	h, end := snap.ds.Units(), cur.Period.End()
-	units, seen := []string{cur.Unit}, map[string]bool{cur.Unit: true}
-	for i := 0; i < len(units); i++ {
-		for _, c := range h.ChildrenAt(units[i], end) {
-			if !seen[c] {
-				seen[c] = true
-				units = append(units, c)
-			}
-		}
-	}
-	q := planwatch.ValueQuery{Units: units, FromMonth: cur.Period.Year*100 + cur.Period.First, ToMonth: cur.Period.Year*100 + cur.Period.Last}
-	for v := range snap.ds.EachValue(q) {
-		if v.By == u.Name {
-			return refuse(fmt.Sprintf("đã tự nhập / they entered %s %s %s", v.Indicator, v.Unit, v.Period.ID()))
+	for _, c := range d.under(cur.Unit) {
+		if what, ok := d.mine[c]; ok {
+			return refuse("đã tự nhập / they entered " + what)
 		}
 	}
 	return nil

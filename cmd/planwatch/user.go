@@ -49,7 +49,8 @@ func cmdUser(ctx context.Context, env *Env, args []string) error {
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	name := strings.TrimSpace(fs.Arg(0))
+	raw := strings.TrimSpace(fs.Arg(0))
+	name := raw
 	planwatch.NFC(&name) // as account names are kept (Account.Validate)
 	// Everything about the command line is checked before the store is opened.
 	switch sub {
@@ -83,6 +84,14 @@ func cmdUser(ctx context.Context, env *Env, args []string) error {
 	as, ok := s.(planwatch.AccountStore)
 	if !ok {
 		return errors.New("kho dữ liệu không hỗ trợ tài khoản / this store keeps no accounts")
+	}
+	if sub != "add" && sub != "list" && raw != name {
+		// An account named before names were kept in NFC is found as typed.
+		if _, err := as.Account(ctx, name); planwatch.ErrorCode(err) == planwatch.ENOTFOUND {
+			if _, err := as.Account(ctx, raw); err == nil {
+				name = raw
+			}
+		}
 	}
 	who := user(env, *by)
 	audit := func(action string) planwatch.AuditEntry {
