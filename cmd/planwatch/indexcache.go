@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"time"
+
+	"planwatch/internal/tempfile"
 )
 
 // The index cache directory (PLANWATCH_INDEX_CACHE) keeps one snapshot per
@@ -43,7 +45,7 @@ func useIndexCache(path string, now time.Time) (removed []string) {
 			continue
 		}
 		fi, err := os.Lstat(filepath.Join(dir, e.Name()))
-		if err != nil || !fi.Mode().IsRegular() || !ownedByMe(fi) {
+		if err != nil || !fi.Mode().IsRegular() || !tempfile.OwnedByMe(fi) {
 			continue
 		}
 		files[m[1]] = append(files[m[1]], e.Name())

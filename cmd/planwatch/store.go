@@ -13,6 +13,7 @@ import (
 	"planwatch"
 	"planwatch/calc"
 	"planwatch/data"
+	"planwatch/internal/tempfile"
 	"planwatch/postgres"
 	"planwatch/sqlite"
 )
@@ -210,5 +211,5 @@ func privateDir(dir string) bool {
 	if err != nil || !fi.IsDir() || fi.Mode().Perm()&0o022 != 0 {
 		return false
 	}
-	return ownedByMe(fi)
+	return tempfile.OwnedByMe(fi)
 }
