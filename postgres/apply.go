@@ -47,6 +47,16 @@ func (db *DB) ApplyStream(ctx context.Context, cs *planwatch.ChangeSet, values i
 	// scratch after a deadlock, so the plan is made again each time.
 	attempt := func(tx *sql.Tx) error {
 		res, seq = planwatch.ApplyResult{}, 0
+		if !cs.DryRun {
+			// The change lock before the checks, not only at the change
+			// set's number: at READ COMMITTED, an approval committed between
+			// the lock check and the commit would otherwise be missed
+			// (TestImportAfterConcurrentApproval). Writes to the data are
+			// serial, as on SQLite.
+			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(changeLock)); err != nil {
+				return err
+			}
+		}
 		p, err := engine.Prepare(ctx, cs, b, now, reader{db: db, tx: tx, dryRun: cs.DryRun})
 		if err != nil {
 			return err
