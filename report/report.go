@@ -111,6 +111,10 @@ type AnnexRow struct {
 	Estimate   bool
 	// Illustrative marks a figure resting on illustrative values (minh họa).
 	Illustrative bool
+	// The same figures as numbers (base units; percentages), for the
+	// annex as a spreadsheet (WriteAnnexXLSX); nil where the text is empty.
+	ind                                         planwatch.Indicator
+	lastYear, plan, current, vsLastYear, ofPlan *float64
 }
 
 // Chart is a trend of an indicator against its plan and last year.
@@ -855,7 +859,7 @@ func (l lang) annex(ds *calc.Dataset, unit string, members []string, p planwatch
 			continue
 		}
 		ind, row := &it.ind, &it.row
-		a := AnnexRow{Indicator: ind.Code, Name: l.name(ind), Unit: l.unit(ind.Unit), Estimate: row.Estimate, Illustrative: it.illustrative}
+		a := AnnexRow{Indicator: ind.Code, Name: l.name(ind), Unit: l.unit(ind.Unit), Estimate: row.Estimate, Illustrative: it.illustrative, ind: *ind}
 		cur, last := row.YTD, row.LastYear
 		yoy, yoyReported := row.YoY, row.YoYReported
 		if classOf(ind) == classFlow && !p.IsYearToDate() {
@@ -872,22 +876,22 @@ func (l lang) annex(ds *calc.Dataset, unit string, members []string, p planwatch
 			}
 		}
 		if last.OK {
-			a.LastYear = l.number(ind, last.Value)
+			a.LastYear, a.lastYear = l.number(ind, last.Value), ptr(last.Value)
 		}
 		if row.Target != nil {
-			a.Plan = l.number(ind, *row.Target)
+			a.Plan, a.plan = l.number(ind, *row.Target), ptr(*row.Target)
 		}
 		if it.plan != nil {
-			a.Plan = l.number(ind, *it.plan)
+			a.Plan, a.plan = l.number(ind, *it.plan), ptr(*it.plan)
 		}
 		if cur.OK {
-			a.Current = l.number(ind, cur.Value)
+			a.Current, a.current = l.number(ind, cur.Value), ptr(cur.Value)
 		}
 		if yoy != nil && classOf(ind) != classRate && classOf(ind) != classGrowth {
-			a.VsLastYear = l.pct(100+*yoy, yoyReported)
+			a.VsLastYear, a.vsLastYear = l.pct(100+*yoy, yoyReported), ptr(100+*yoy)
 		}
 		if c := classOf(ind); row.PlanPct != nil && (row.PlanPctReported || (c != classRate && c != classGrowth && c != classIndex)) {
-			a.PlanPct = l.pct(*row.PlanPct, row.PlanPctReported)
+			a.PlanPct, a.ofPlan = l.pct(*row.PlanPct, row.PlanPctReported), ptr(*row.PlanPct)
 		}
 		out = append(out, a)
 	}

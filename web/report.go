@@ -46,13 +46,15 @@ var reportFormats = map[string]struct {
 	"md":   {"text/markdown; charset=utf-8", "md", func(r *report.Report, b *bytes.Buffer) error { return r.WriteMarkdown(b) }},
 	"html": {"text/html; charset=utf-8", "html", func(r *report.Report, b *bytes.Buffer) error { return r.WriteHTML(b) }},
 	"docx": {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx", func(r *report.Report, b *bytes.Buffer) error { return r.WriteDOCX(b) }},
+	// The annex table alone, as a workbook (numbers a planner computes with).
+	"xlsx": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", func(r *report.Report, b *bytes.Buffer) error { return r.WriteAnnexXLSX(b) }},
 }
 
 // writeReport sends the report in a format as a download.
 func writeReport(w http.ResponseWriter, rep *report.Report, format string) error {
 	f, ok := reportFormats[format]
 	if !ok {
-		return invalid("định dạng %q không hỗ trợ (md, html, docx) / unsupported format %q", format, format)
+		return invalid("định dạng %q không hỗ trợ (md, html, docx, xlsx) / unsupported format %q", format, format)
 	}
 	var buf bytes.Buffer
 	if err := f.write(rep, &buf); err != nil {

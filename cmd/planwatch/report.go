@@ -12,12 +12,12 @@ import (
 	"planwatch/report"
 )
 
-// cmdReport writes the period report: planwatch report --unit 20 --period 2022Q1 [--format md|html|docx] [-o FILE].
+// cmdReport writes the period report: planwatch report --unit 20 --period 2022Q1 [--format md|html|docx|xlsx] [-o FILE] (xlsx: the annex table alone).
 func cmdReport(ctx context.Context, env *Env, args []string) error {
 	fs, db := storeFlags(env, "report")
 	unit := fs.String("unit", "", "mã đơn vị hành chính / GSO unit code (e.g. 20)")
 	period := fs.String("period", "", "kỳ báo cáo / period id (2022Q1, 2022S1, 2022Q1-Q3, 2022 …)")
-	format := fs.String("format", "", "md | html | docx (mặc định theo đuôi tệp -o, nếu không: md / default from the -o extension, else md)")
+	format := fs.String("format", "", "md | html | docx | xlsx (phụ lục / the annex table) (mặc định theo đuôi tệp -o, nếu không: md / default from the -o extension, else md)")
 	lang := fs.String("lang", "vi", "ngôn ngữ / language: vi | en")
 	out := fs.String("o", "", "tệp kết quả / output file (mặc định: màn hình / default stdout)")
 	if err := fs.Parse(args); err != nil {
@@ -46,8 +46,8 @@ func cmdReport(ctx context.Context, env *Env, args []string) error {
 			f = "html"
 		}
 	}
-	if f != "md" && f != "html" && f != "docx" {
-		return fmt.Errorf("định dạng %q không hỗ trợ / unsupported format: md, html or docx", f)
+	if f != "md" && f != "html" && f != "docx" && f != "xlsx" {
+		return fmt.Errorf("định dạng %q không hỗ trợ / unsupported format: md, html, docx or xlsx", f)
 	}
 
 	s, err := openStore(ctx, env, *db)
@@ -78,6 +78,8 @@ func cmdReport(ctx context.Context, env *Env, args []string) error {
 		err = r.WriteHTML(&buf)
 	case "docx":
 		err = r.WriteDOCX(&buf)
+	case "xlsx":
+		err = r.WriteAnnexXLSX(&buf)
 	}
 	if err != nil {
 		return err

@@ -2,10 +2,14 @@ package main
 
 import (
 	"archive/zip"
+	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"planwatch/sheet"
 )
 
 // TestReportNotesTasks runs the real program: notes and tasks recorded from
@@ -57,7 +61,7 @@ func TestReportNotesTasks(t *testing.T) {
 		}
 	}
 
-	for _, name := range []string{"r.html", "r.docx"} {
+	for _, name := range []string{"r.html", "r.docx", "r.xlsx"} {
 		out := filepath.Join(dir, name)
 		mustRun(t, "report", "--db", db, "--unit", "20", "--period", "2022Q1", "-o", out)
 		b, err := os.ReadFile(out)
@@ -81,6 +85,15 @@ func TestReportNotesTasks(t *testing.T) {
 			zr.Close()
 			if !found {
 				t.Errorf("%s has no word/document.xml", name)
+			}
+		case ".xlsx":
+			f, err := sheet.Open(bytes.NewReader(b))
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			rows, _ := f.GetRows(sheet.AnnexSheet)
+			if !strings.Contains(fmt.Sprint(rows), "Tổng mức bán lẻ hàng hóa và doanh thu dịch vụ tiêu dùng") {
+				t.Errorf("%s: the annex lacks retail sales: %q", name, rows)
 			}
 		}
 	}

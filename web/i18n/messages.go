@@ -40,6 +40,7 @@ var vi = map[string]string{
 
 	"dash.completeness":   "Đơn vị đã báo cáo: %d/%d",
 	"dash.partial":        "%d/%d đơn vị",
+	"report.annex_xlsx":   "Phụ lục (Excel)",
 	"dash.partial_below":  "chưa đủ đơn vị cấp dưới",
 	"dash.partial_title":  "Tổng hợp từ các đơn vị đã báo cáo, chưa đủ: so sánh với kế hoạch và cùng kỳ còn thấp hơn thực tế",
 	"dash.empty":          "Chưa có số liệu hay chỉ tiêu nào cho đơn vị và kỳ này.",
@@ -361,6 +362,7 @@ var en = map[string]string{
 
 	"dash.completeness":   "Units reported: %d/%d",
 	"dash.partial":        "%d of %d units",
+	"report.annex_xlsx":   "Annex (Excel)",
 	"dash.partial_below":  "some units below missing",
 	"dash.partial_title":  "Total of the units that reported, not all of them: plan and year-on-year comparisons understate",
 	"dash.empty":          "No figures or targets yet for this unit and period.",
