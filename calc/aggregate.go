@@ -30,6 +30,11 @@ type Figure struct {
 	Unweighted []string
 }
 
+// PartOfUnits reports whether the figure is a total of only some of the
+// units under it (some missing there or further down): the report and the
+// pages say so beside it.
+func (f Figure) PartOfUnits() bool { return f.OK && f.Partial && f.Expected > 0 }
+
 func missing() Figure { return Figure{} }
 
 // Value is the figure of an indicator for a unit and period, for the

@@ -602,7 +602,7 @@ func (l lang) sentenceFor(it *item, p planwatch.Period, n int) string {
 	if it.illustrative {
 		b.WriteString(l.pick(" (số liệu minh họa)", " (illustrative figures)"))
 	}
-	if f := row.Current; f.OK && f.Partial && f.Expected > 0 {
+	if f := row.Current; f.PartOfUnits() {
 		fmt.Fprintf(&b, l.pick(" (tổng hợp từ %d/%d đơn vị báo cáo)", " (from %d of %d reporting units)"), f.Units, f.Expected)
 	}
 	s := strings.ReplaceAll(b.String(), " , ", ", ")

@@ -177,7 +177,7 @@ func funcs(lang string) template.FuncMap {
 		"figure": func(ind planwatch.Indicator, f calc.Figure) string { return formatFigure(lang, ind, f) },
 		// partOf is a total made from only some of the units under it (nil otherwise).
 		"partOf": func(f calc.Figure) *calc.Figure {
-			if f.OK && f.Partial && f.Expected > 0 {
+			if f.PartOfUnits() {
 				return &f
 			}
 			return nil
