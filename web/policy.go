@@ -225,7 +225,7 @@ func authorizeApproval(u *User, action, unit string) error {
 // approvals of one request: the accounts, and u's figures under them in
 // one pass over the index.
 func (s *Server) separateDuties(ctx context.Context, snap *snapshot, u *User, p planwatch.Period, units []string) (*duties, error) {
-	d := &duties{u: u, h: snap.ds.Units(), period: p, mine: map[string]string{}}
+	d := &duties{u: u, h: snap.ds.Units(), period: p, mine: map[string]string{}, subtree: map[string][]string{}}
 	if u == nil || u == localAdmin {
 		return d, nil
 	}
@@ -272,11 +272,15 @@ type duties struct {
 	counted bool              // others is every other enabled account
 	others  []*User           // enabled accounts but u's
 	mine    map[string]string // unit → a current figure u entered there in the period
+	subtree map[string][]string
 }
 
 // under is unit and every unit under it at the end of any month of the
 // period (a unit moved or merged within it is under it for its months).
 func (d *duties) under(unit string) []string {
+	if out, ok := d.subtree[unit]; ok {
+		return out
+	}
 	out, seen := []string{unit}, map[string]bool{unit: true}
 	for m := d.period.First; m <= d.period.Last; m++ {
 		end := planwatch.MonthOf(d.period.Year, m).End()
@@ -289,6 +293,7 @@ func (d *duties) under(unit string) []string {
 			}
 		}
 	}
+	d.subtree[unit] = out
 	return out
 }
 
